@@ -86,11 +86,6 @@ id_type!(
     EventId,
     "event"
 );
-id_type!(
-    /// One dated target-group assessment (visitation).
-    TargetGroupEntryId,
-    "target_group"
-);
 
 #[cfg(test)]
 mod tests {

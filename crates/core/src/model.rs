@@ -281,15 +281,8 @@ pub struct Participant {
     pub caseworker: String,
     pub case_closed: Option<NaiveDate>,
 }
-
-/// A dated target-group assessment. History is kept: a new assessment never overwrites one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetGroupEntry {
-    pub id: TargetGroupEntryId,
-    pub participant: ParticipantId,
-    pub group: TargetGroup,
-    pub valid_from: NaiveDate,
-}
+// The target-group history is the participant's dated `visitation` events (event.rs): a new
+// assessment is a new event and never overwrites an earlier one.
 
 /// A participant in an initiative (forløb).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,1 +1,182 @@
+//! indsats-store: the encrypted local store.
+//!
+//! # Layout
+//! - [`keys`]: the random database key, wrapped under the passphrase (Argon2id, XChaCha20-Poly1305).
+//! - `migrate`: numbered SQL migrations in `migrations/`, the schema-version guard.
+//! - [`Tx`] (`tx.rs`): the only way to write. One SQLite transaction per call of [`Store::write`]
+//!   carries the change rows, their change-log rows and exactly one audit row.
+//! - [`Reader`] (`read.rs`): reads over a connection, for [`Store::read`] and inside a [`Tx`].
+//! - `audit.rs`: the hash-chained audit log.
+//!
+//! **Architecture invariant:** all SQL of Indsats lives in this crate. Nothing here decides who may
+//! do what (that is indsats-api) and nothing here reads the clock: `now` is an argument.
 
+mod audit;
+mod error;
+pub mod keys;
+mod migrate;
+mod read;
+mod tx;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use error::{Result, StoreError};
+pub use keys::{DbKey, KdfParams};
+pub use migrate::SCHEMA_VERSION;
+pub use read::{CaseloadRow, InitiativeFilter, InitiativeSummary, ParticipantFilter, Reader, SearchHit, StoreCounts};
+pub use tx::Tx;
+
+/// The database file inside a data dir.
+pub const DB_FILE: &str = "indsats.db";
+
+/// How long a writer waits for another process's transaction before giving up with `Busy`.
+pub const BUSY_TIMEOUT_MS: u32 = 10_000;
+
+/// An open, unlocked store.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    device: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).field("device", &self.device).finish()
+    }
+}
+
+/// Whether a data dir holds a store (its key file or its database).
+pub fn is_initialised(dir: &Path) -> bool {
+    dir.join(keys::KEY_FILE).exists() || dir.join(DB_FILE).exists()
+}
+
+impl Store {
+    /// Creates a new store in `dir` (made if missing) protected by `passphrase`.
+    /// `device` names this installation in the change log.
+    pub fn create(dir: &Path, passphrase: &str, kdf: KdfParams, device: &str, now: DateTime<Utc>) -> Result<Store> {
+        keys::check_passphrase(passphrase)?;
+        if is_initialised(dir) {
+            return Err(StoreError::AlreadyInitialised { dir: dir.to_path_buf() });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::from_io(dir, e))?;
+        let key = DbKey::generate()?;
+        let made = (|| {
+            let mut conn = open_connection(dir, &key, true)?;
+            migrate::run(&mut conn, dir)?;
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('device', ?1), ('created_at', ?2), ('clock', '0 0')",
+                (device, now.to_rfc3339()),
+            )
+            .map_err(|e| StoreError::from_sqlite(dir, e))?;
+            keys::write_wrapped(dir, &key, passphrase, kdf)?;
+            Ok(conn)
+        })();
+        match made {
+            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string() }),
+            Err(e) => {
+                // Leave no half-made store behind: the next `create` must be able to start over.
+                for f in [DB_FILE, "indsats.db-wal", "indsats.db-shm", keys::KEY_FILE] {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens an existing store with its passphrase. A wrong passphrase changes nothing.
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
+        let key = keys::read_wrapped(dir, passphrase)?;
+        Self::open_with_key(dir, &key)
+    }
+
+    /// Opens an existing store with an unwrapped key (from the passphrase or an OS keystore).
+    pub fn open_with_key(dir: &Path, key: &DbKey) -> Result<Store> {
+        if !dir.join(DB_FILE).exists() {
+            return Err(StoreError::NotInitialised { dir: dir.to_path_buf() });
+        }
+        let mut conn = open_connection(dir, key, false)?;
+        migrate::run(&mut conn, dir)?;
+        let device: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
+            .map_err(|e| StoreError::from_sqlite(dir, e))?;
+        Ok(Store { conn, dir: dir.to_path_buf(), device })
+    }
+
+    /// Re-wraps the database key under a new passphrase. The database itself is not touched.
+    pub fn change_passphrase(dir: &Path, old: &str, new: &str, kdf: KdfParams) -> Result<()> {
+        keys::check_passphrase(new)?;
+        let key = keys::read_wrapped(dir, old)?;
+        keys::write_wrapped(dir, &key, new, kdf)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// This installation's id in the change log.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// Reads. Reads of a person's data must be audited by the caller (indsats-api) through
+    /// [`Store::write`] with an audit entry; this is for the reads that need none.
+    pub fn read(&self) -> Reader<'_> {
+        Reader::new(&self.conn, &self.dir)
+    }
+
+    /// Runs `f` in one immediate transaction that also writes the change log for every change `f`
+    /// makes and one audit row for `audit`. On any error nothing at all is written.
+    pub fn write<T>(&mut self, now: DateTime<Utc>, audit: &AuditEntry, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let dir = self.dir.clone();
+        let sql = |e| StoreError::from_sqlite(&dir, e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let mut t = Tx::begin(tx, &self.device, &self.dir, now)?;
+        let out = f(&mut t)?;
+        t.finish(audit)?;
+        Ok(out)
+    }
+
+    /// The meta value for `key`, if set.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+
+    /// Flushes the write-ahead log into the database file (on close, before a backup).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+}
+
+fn open_connection(dir: &Path, key: &DbKey, create: bool) -> Result<Connection> {
+    let path = dir.join(DB_FILE);
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(&path, flags).map_err(sql)?;
+    // Silence SQLCipher's own stderr on a wrong key; we report it ourselves.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(sql)?;
+    conn.execute_batch(&key.sqlcipher_pragma()).map_err(sql)?;
+    // The first read proves the key.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(sql)?;
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS))).map_err(sql)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        // WAL could not be set up: the folder does not let us create the -wal file.
+        return Err(StoreError::ReadOnly { dir: dir.to_path_buf() });
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;")
+        .map_err(sql)?;
+    Ok(conn)
+}

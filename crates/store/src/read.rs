@@ -1,0 +1,521 @@
+//! Reads. A [`Reader`] works over the store's connection or inside a write transaction.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use indsats_core::cpr::Cpr;
+use indsats_core::event::{EventDetails, ProgressEvent};
+use indsats_core::ids::*;
+use indsats_core::model::*;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::audit::{self, AuditFilter, AuditRow};
+use crate::error::{Result, StoreError};
+
+pub struct Reader<'a> {
+    conn: &'a Connection,
+    dir: &'a Path,
+}
+
+/// Which initiatives to list.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeFilter {
+    pub kind: Option<InitiativeType>,
+    pub status: Option<InitiativeStatus>,
+    pub goal: Option<GoalId>,
+    pub owner: Option<String>,
+}
+
+/// An initiative with what a list shows beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeSummary {
+    pub initiative: Initiative,
+    pub goals: Vec<GoalId>,
+    pub enrolled_now: u32,
+    pub enrolled_total: u32,
+}
+
+/// Which participants to list.
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantFilter {
+    pub caseworker: Option<String>,
+    pub include_closed: bool,
+    pub limit: Option<u32>,
+}
+
+/// A search result: enough to pick the right person, nothing more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub id: ParticipantId,
+    pub pseudonym: String,
+    pub name: String,
+    pub birth_year: i32,
+    pub caseworker: String,
+    pub case_closed: Option<NaiveDate>,
+}
+
+/// Open cases and last contact per caseworker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseloadRow {
+    pub caseworker: String,
+    pub open_cases: u32,
+    /// Open cases whose latest event is older than the cut-off given (or that have none).
+    pub without_recent_contact: u32,
+}
+
+/// How much the store holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoreCounts {
+    pub goals: u32,
+    pub indicators: u32,
+    pub initiatives_planned: u32,
+    pub initiatives_active: u32,
+    pub initiatives_closed: u32,
+    pub participants_open: u32,
+    pub participants_closed: u32,
+    pub enrolments_active: u32,
+    pub events: u64,
+    pub changes: u64,
+    pub audit_rows: u64,
+}
+
+pub(crate) fn date(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn odate(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    s.as_deref().map(date).transpose()
+}
+
+fn code<T: Code>(s: &str) -> rusqlite::Result<T> {
+    T::parse(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn id<T: std::str::FromStr<Err = uuid::Error>>(s: &str) -> rusqlite::Result<T> {
+    s.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+const INITIATIVE_COLS: &str = "id, title, kind, owner, start_date, end_date, capacity, status, description";
+fn initiative_row(r: &Row) -> rusqlite::Result<Initiative> {
+    Ok(Initiative {
+        id: id(&r.get::<_, String>(0)?)?,
+        title: r.get(1)?,
+        kind: code(&r.get::<_, String>(2)?)?,
+        owner: r.get(3)?,
+        start: date(&r.get::<_, String>(4)?)?,
+        end: odate(r.get(5)?)?,
+        capacity: r.get(6)?,
+        status: code(&r.get::<_, String>(7)?)?,
+        description: r.get(8)?,
+    })
+}
+
+const PARTICIPANT_COLS: &str =
+    "id, pseudonym, name, cpr, birth_year, origin, arrival_date, programme, programme_start, programme_end, caseworker, case_closed";
+fn participant_row(r: &Row) -> rusqlite::Result<Participant> {
+    Ok(Participant {
+        id: id(&r.get::<_, String>(0)?)?,
+        pseudonym: r.get(1)?,
+        name: r.get(2)?,
+        cpr: r.get::<_, Option<String>>(3)?.map(Cpr::from_stored),
+        birth_year: r.get(4)?,
+        origin: code(&r.get::<_, String>(5)?)?,
+        arrival_date: odate(r.get(6)?)?,
+        programme: code(&r.get::<_, String>(7)?)?,
+        programme_start: odate(r.get(8)?)?,
+        programme_end: odate(r.get(9)?)?,
+        caseworker: r.get(10)?,
+        case_closed: odate(r.get(11)?)?,
+    })
+}
+
+const ENROLMENT_COLS: &str = "id, participant_id, initiative_id, start_date, end_date, outcome";
+fn enrolment_row(r: &Row) -> rusqlite::Result<Enrolment> {
+    Ok(Enrolment {
+        id: id(&r.get::<_, String>(0)?)?,
+        participant: id(&r.get::<_, String>(1)?)?,
+        initiative: id(&r.get::<_, String>(2)?)?,
+        start: date(&r.get::<_, String>(3)?)?,
+        end: odate(r.get(4)?)?,
+        outcome: r.get::<_, Option<String>>(5)?.as_deref().map(code).transpose()?,
+    })
+}
+
+fn event_row(r: &Row) -> rusqlite::Result<ProgressEvent> {
+    let details: String = r.get(3)?;
+    let at: String = r.get(5)?;
+    Ok(ProgressEvent {
+        id: id(&r.get::<_, String>(0)?)?,
+        participant: id(&r.get::<_, String>(1)?)?,
+        date: date(&r.get::<_, String>(2)?)?,
+        details: serde_json::from_str::<EventDetails>(&details)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?,
+        recorded_by: r.get(4)?,
+        recorded_at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
+    })
+}
+
+/// Turns what a person typed into an FTS5 query: each word a quoted prefix, all required.
+fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("\"{t}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// A CPR number typed into the search box (only whole numbers are matched).
+fn cpr_digits(input: &str) -> Option<String> {
+    let t = input.trim();
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digits.len() == 10 && t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ')).then_some(digits)
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(conn: &'a Connection, dir: &'a Path) -> Self {
+        Self { conn, dir }
+    }
+
+    fn sql(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(self.dir, e)
+    }
+
+    fn all<T>(&self, sql: &str, params: impl rusqlite::Params, f: impl FnMut(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map(params, f).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.sql(e))
+    }
+
+    fn one<T>(&self, kind: &'static str, key: &str, sql: &str, f: impl FnOnce(&Row) -> rusqlite::Result<T>) -> Result<T> {
+        self.conn
+            .prepare_cached(sql)
+            .map_err(|e| self.sql(e))?
+            .query_row([key], f)
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound { kind, id: key.to_string() })
+    }
+
+    pub fn strategy(&self) -> Result<Option<Strategy>> {
+        self.conn
+            .query_row("SELECT id, key, municipality, title, vision, period_start, period_end FROM strategy LIMIT 1", [], |r| {
+                Ok(Strategy {
+                    id: id(&r.get::<_, String>(0)?)?,
+                    key: r.get(1)?,
+                    municipality: r.get(2)?,
+                    title: r.get(3)?,
+                    vision: r.get(4)?,
+                    period_start: r.get(5)?,
+                    period_end: r.get(6)?,
+                })
+            })
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn goals(&self) -> Result<Vec<Goal>> {
+        self.all("SELECT id, strategy_id, key, position, title, title_en, description FROM goal ORDER BY position", [], |r| {
+            Ok(Goal {
+                id: id(&r.get::<_, String>(0)?)?,
+                strategy: id(&r.get::<_, String>(1)?)?,
+                key: r.get(2)?,
+                position: r.get(3)?,
+                title: r.get(4)?,
+                title_en: r.get(5)?,
+                description: r.get(6)?,
+            })
+        })
+    }
+
+    /// A goal by id or by its key from the strategy file.
+    pub fn goal(&self, id_or_key: &str) -> Result<Goal> {
+        let goals = self.goals()?;
+        let k = id_or_key.trim();
+        goals
+            .into_iter()
+            .find(|g| g.id.to_string() == k || g.key.eq_ignore_ascii_case(k))
+            .ok_or_else(|| StoreError::NotFound { kind: "goal", id: k.to_string() })
+    }
+
+    pub fn indicators(&self) -> Result<Vec<Indicator>> {
+        let mut out = self.all(
+            "SELECT i.id, i.goal_id, i.key, i.name, i.name_en, i.definition, i.unit, i.direction, i.measure, i.baseline, i.baseline_year, i.source
+             FROM indicator i JOIN goal g ON g.id = i.goal_id ORDER BY g.position, i.rowid",
+            [],
+            |r| {
+                Ok(Indicator {
+                    id: id(&r.get::<_, String>(0)?)?,
+                    goal: id(&r.get::<_, String>(1)?)?,
+                    key: r.get(2)?,
+                    name: r.get(3)?,
+                    name_en: r.get(4)?,
+                    definition: r.get(5)?,
+                    unit: code(&r.get::<_, String>(6)?)?,
+                    direction: code(&r.get::<_, String>(7)?)?,
+                    measure: code(&r.get::<_, String>(8)?)?,
+                    baseline: r.get(9)?,
+                    baseline_year: r.get(10)?,
+                    source: r.get(11)?,
+                    targets: Vec::new(),
+                })
+            },
+        )?;
+        let targets = self.all("SELECT indicator_id, year, value, illustrative FROM indicator_target ORDER BY year", [], |r| {
+            Ok((r.get::<_, String>(0)?, YearTarget { year: r.get(1)?, value: r.get(2)?, illustrative: r.get(3)? }))
+        })?;
+        for (ind, t) in targets {
+            if let Some(i) = out.iter_mut().find(|i| i.id.to_string() == ind) {
+                i.targets.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// An indicator by id or key.
+    pub fn indicator(&self, id_or_key: &str) -> Result<Indicator> {
+        let k = id_or_key.trim();
+        self.indicators()?
+            .into_iter()
+            .find(|i| i.id.to_string() == k || i.key.eq_ignore_ascii_case(k))
+            .ok_or_else(|| StoreError::NotFound { kind: "indicator", id: k.to_string() })
+    }
+
+    pub fn initiative(&self, id: InitiativeId) -> Result<Initiative> {
+        self.one("initiative", &id.to_string(), &format!("SELECT {INITIATIVE_COLS} FROM initiative WHERE id = ?1"), initiative_row)
+    }
+
+    pub fn initiatives(&self, f: &InitiativeFilter) -> Result<Vec<InitiativeSummary>> {
+        let today_open = "e.end_date IS NULL";
+        let sql = format!(
+            "SELECT {cols},
+               (SELECT group_concat(goal_id) FROM initiative_goal g WHERE g.initiative_id = i.id),
+               (SELECT count(*) FROM enrolment e WHERE e.initiative_id = i.id AND {today_open}),
+               (SELECT count(*) FROM enrolment e WHERE e.initiative_id = i.id)
+             FROM initiative i
+             WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR owner = ?3)
+               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM initiative_goal g WHERE g.initiative_id = i.id AND g.goal_id = ?4))
+             ORDER BY start_date DESC, title",
+            cols = INITIATIVE_COLS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        self.all(
+            &sql,
+            (f.kind.map(|k| k.code()), f.status.map(|s| s.code()), &f.owner, f.goal.map(|g| g.to_string())),
+            |r| {
+                let goals: Option<String> = r.get(9)?;
+                Ok(InitiativeSummary {
+                    initiative: initiative_row(r)?,
+                    goals: goals.unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(id).collect::<rusqlite::Result<_>>()?,
+                    enrolled_now: r.get(10)?,
+                    enrolled_total: r.get(11)?,
+                })
+            },
+        )
+    }
+
+    pub fn goal_links(&self, initiative: InitiativeId) -> Result<Vec<GoalLink>> {
+        self.all(
+            "SELECT l.initiative_id, l.goal_id, l.contribution FROM initiative_goal l JOIN goal g ON g.id = l.goal_id
+             WHERE l.initiative_id = ?1 ORDER BY g.position",
+            [initiative.to_string()],
+            |r| Ok(GoalLink { initiative: id(&r.get::<_, String>(0)?)?, goal: id(&r.get::<_, String>(1)?)?, contribution: r.get(2)? }),
+        )
+    }
+
+    pub fn participant(&self, id: ParticipantId) -> Result<Participant> {
+        self.one("participant", &id.to_string(), &format!("SELECT {PARTICIPANT_COLS} FROM participant WHERE id = ?1"), participant_row)
+    }
+
+    /// The participant with this CPR number (ten digits), if any.
+    pub fn participant_by_cpr(&self, digits: &str) -> Result<Option<ParticipantId>> {
+        self.conn
+            .prepare_cached("SELECT id FROM participant WHERE cpr = ?1")
+            .map_err(|e| self.sql(e))?
+            .query_row([digits], |r| id(&r.get::<_, String>(0)?))
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// A participant by id or by pseudonym.
+    pub fn participant_ref(&self, id_or_pseudonym: &str) -> Result<ParticipantId> {
+        let k = id_or_pseudonym.trim();
+        if let Ok(pid) = k.parse::<ParticipantId>() {
+            return Ok(pid);
+        }
+        self.one("participant", k, "SELECT id FROM participant WHERE pseudonym = ?1 COLLATE NOCASE", |r| id(&r.get::<_, String>(0)?))
+    }
+
+    pub fn participants(&self, f: &ParticipantFilter) -> Result<Vec<Participant>> {
+        self.all(
+            &format!(
+                "SELECT {PARTICIPANT_COLS} FROM participant WHERE (?1 IS NULL OR caseworker = ?1) AND (?2 OR case_closed IS NULL)
+                 ORDER BY name LIMIT ?3"
+            ),
+            (&f.caseworker, f.include_closed, f.limit.unwrap_or(u32::MAX)),
+            participant_row,
+        )
+    }
+
+    /// Search as you type: a whole CPR number matches exactly; words match names and pseudonyms
+    /// by prefix, diacritics folded.
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        let hit = |r: &Row| {
+            Ok(SearchHit {
+                id: id(&r.get::<_, String>(0)?)?,
+                pseudonym: r.get(1)?,
+                name: r.get(2)?,
+                birth_year: r.get(3)?,
+                caseworker: r.get(4)?,
+                case_closed: odate(r.get(5)?)?,
+            })
+        };
+        if let Some(digits) = cpr_digits(query) {
+            return self.all(
+                "SELECT id, pseudonym, name, birth_year, caseworker, case_closed FROM participant WHERE cpr = ?1",
+                [digits],
+                hit,
+            );
+        }
+        let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+        // Short prefixes match thousands: take the first ones rather than rank them all.
+        let rank = if query.trim().chars().count() >= 3 { "ORDER BY f.rank" } else { "" };
+        self.all(
+            &format!(
+                "SELECT p.id, p.pseudonym, p.name, p.birth_year, p.caseworker, p.case_closed
+                 FROM participant_fts f JOIN participant p ON p.num = f.rowid
+                 WHERE participant_fts MATCH ?1 {rank} LIMIT ?2"
+            ),
+            (q, limit),
+            hit,
+        )
+    }
+
+    pub fn enrolment(&self, id: EnrolmentId) -> Result<Enrolment> {
+        self.one("enrolment", &id.to_string(), &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE id = ?1"), enrolment_row)
+    }
+
+    pub fn enrolments_of_participant(&self, p: ParticipantId) -> Result<Vec<Enrolment>> {
+        self.all(
+            &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE participant_id = ?1 ORDER BY start_date"),
+            [p.to_string()],
+            enrolment_row,
+        )
+    }
+
+    pub fn enrolments_of_initiative(&self, i: InitiativeId) -> Result<Vec<Enrolment>> {
+        self.all(
+            &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE initiative_id = ?1 ORDER BY start_date"),
+            [i.to_string()],
+            enrolment_row,
+        )
+    }
+
+    /// The participant's timeline, oldest first.
+    pub fn events_of_participant(&self, p: ParticipantId) -> Result<Vec<ProgressEvent>> {
+        self.all(
+            "SELECT id, participant_id, date, details, recorded_by, recorded_at FROM progress_event
+             WHERE participant_id = ?1 ORDER BY date, recorded_at",
+            [p.to_string()],
+            event_row,
+        )
+    }
+
+    /// Open cases per caseworker, and how many of them have had no event since `contact_since`.
+    pub fn caseload(&self, contact_since: NaiveDate) -> Result<Vec<CaseloadRow>> {
+        self.all(
+            "SELECT caseworker, count(*),
+                    sum(CASE WHEN coalesce((SELECT max(date) FROM progress_event e WHERE e.participant_id = p.id), '') < ?1 THEN 1 ELSE 0 END)
+             FROM participant p WHERE case_closed IS NULL GROUP BY caseworker ORDER BY caseworker",
+            [contact_since.format("%Y-%m-%d").to_string()],
+            |r| Ok(CaseloadRow { caseworker: r.get(0)?, open_cases: r.get(1)?, without_recent_contact: r.get(2)? }),
+        )
+    }
+
+    pub fn counts(&self) -> Result<StoreCounts> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM goal), (SELECT count(*) FROM indicator),
+                        (SELECT count(*) FROM initiative WHERE status = 'planned'),
+                        (SELECT count(*) FROM initiative WHERE status = 'active'),
+                        (SELECT count(*) FROM initiative WHERE status = 'closed'),
+                        (SELECT count(*) FROM participant WHERE case_closed IS NULL),
+                        (SELECT count(*) FROM participant WHERE case_closed IS NOT NULL),
+                        (SELECT count(*) FROM enrolment WHERE end_date IS NULL),
+                        (SELECT count(*) FROM progress_event),
+                        (SELECT count(*) FROM change_log),
+                        (SELECT count(*) FROM audit_log)",
+                [],
+                |r| {
+                    Ok(StoreCounts {
+                        goals: r.get(0)?,
+                        indicators: r.get(1)?,
+                        initiatives_planned: r.get(2)?,
+                        initiatives_active: r.get(3)?,
+                        initiatives_closed: r.get(4)?,
+                        participants_open: r.get(5)?,
+                        participants_closed: r.get(6)?,
+                        enrolments_active: r.get(7)?,
+                        events: r.get::<_, i64>(8)? as u64,
+                        changes: r.get::<_, i64>(9)? as u64,
+                        audit_rows: r.get::<_, i64>(10)? as u64,
+                    })
+                },
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Events per type: how much has been done (for the status overview).
+    pub fn event_counts(&self) -> Result<Vec<(String, u64)>> {
+        self.all("SELECT type, count(*) FROM progress_event GROUP BY type ORDER BY count(*) DESC", [], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+    }
+
+    /// Every event's (participant, date, details), ordered by participant and date: what derived
+    /// figures such as the ladder are computed from.
+    pub fn for_each_event(&self, mut f: impl FnMut(ParticipantId, NaiveDate, EventDetails)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT participant_id, date, details FROM progress_event ORDER BY participant_id, date")
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
+            let p: String = r.get(0).map_err(|e| self.sql(e))?;
+            let d: String = r.get(1).map_err(|e| self.sql(e))?;
+            let details: String = r.get(2).map_err(|e| self.sql(e))?;
+            let parsed = (|| -> rusqlite::Result<_> {
+                Ok((
+                    id::<ParticipantId>(&p)?,
+                    date(&d)?,
+                    serde_json::from_str::<EventDetails>(&details)
+                        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
+                ))
+            })()
+            .map_err(|e| self.sql(e))?;
+            f(parsed.0, parsed.1, parsed.2);
+        }
+        Ok(())
+    }
+
+    pub fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        audit::list(self.conn, self.dir, f)
+    }
+
+    /// Checks the audit log's hash chain; returns how many rows it holds.
+    pub fn verify_audit(&self) -> Result<u64> {
+        audit::verify(self.conn, self.dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_becomes_a_safe_prefix_query() {
+        assert_eq!(fts_query("ami han").as_deref(), Some("\"ami\"* \"han\"*"));
+        assert_eq!(fts_query("\" OR x:*"), Some("\"OR\"* \"x\"*".into()));
+        assert_eq!(fts_query("  -- "), None);
+        assert_eq!(cpr_digits("010203-1234").as_deref(), Some("0102031234"));
+        assert_eq!(cpr_digits("010203"), None);
+        assert_eq!(cpr_digits("ali 0102031234"), None);
+    }
+}

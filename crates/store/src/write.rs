@@ -1,0 +1,235 @@
+//! What can be written, each method one change (or a few) inside a [`Tx`]. Rules that need the
+//! data (a duplicate CPR, an enrolment inside its initiative's period) are checked here, inside
+//! the transaction, so that two writers cannot both pass them.
+
+use chrono::NaiveDate;
+use indsats_core::ValidationError;
+use indsats_core::event::ProgressEvent;
+use indsats_core::ids::*;
+use indsats_core::model::*;
+use indsats_core::validate;
+use rusqlite::types::Value;
+
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+
+fn t(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+fn d(x: NaiveDate) -> Value {
+    Value::Text(x.format("%Y-%m-%d").to_string())
+}
+fn od(x: Option<NaiveDate>) -> Value {
+    x.map_or(Value::Null, d)
+}
+fn i(x: i64) -> Value {
+    Value::Integer(x)
+}
+
+impl Tx<'_> {
+    pub fn insert_strategy(&mut self, s: &Strategy) -> Result<()> {
+        self.insert(
+            "strategy",
+            &s.id.to_string(),
+            &[
+                ("key", t(&s.key)),
+                ("municipality", t(&s.municipality)),
+                ("title", t(&s.title)),
+                ("vision", t(&s.vision)),
+                ("period_start", i(s.period_start.into())),
+                ("period_end", i(s.period_end.into())),
+            ],
+        )
+    }
+
+    pub fn insert_goal(&mut self, g: &Goal) -> Result<()> {
+        self.insert(
+            "goal",
+            &g.id.to_string(),
+            &[
+                ("strategy_id", t(&g.strategy.to_string())),
+                ("key", t(&g.key)),
+                ("position", i(g.position.into())),
+                ("title", t(&g.title)),
+                ("title_en", t(&g.title_en)),
+                ("description", t(&g.description)),
+            ],
+        )
+    }
+
+    pub fn insert_indicator(&mut self, x: &Indicator) -> Result<()> {
+        self.insert(
+            "indicator",
+            &x.id.to_string(),
+            &[
+                ("goal_id", t(&x.goal.to_string())),
+                ("key", t(&x.key)),
+                ("name", t(&x.name)),
+                ("name_en", t(&x.name_en)),
+                ("definition", t(&x.definition)),
+                ("unit", t(x.unit.code())),
+                ("direction", t(x.direction.code())),
+                ("measure", t(x.measure.code())),
+                ("baseline", x.baseline.map_or(Value::Null, Value::Real)),
+                ("baseline_year", x.baseline_year.map_or(Value::Null, |y| i(y.into()))),
+                ("source", t(&x.source)),
+            ],
+        )?;
+        for target in &x.targets {
+            self.set_target(x.id, target)?;
+        }
+        Ok(())
+    }
+
+    /// Sets an indicator's target for a year. The id is `indicator:year` on every device, so two
+    /// laptops setting the same target edit the same row and sync can merge them.
+    pub fn set_target(&mut self, indicator: IndicatorId, target: &YearTarget) -> Result<()> {
+        let id = format!("{indicator}:{}", target.year);
+        let cols = [("value", Value::Real(target.value)), ("illustrative", i(target.illustrative.into()))];
+        if !self.update("indicator_target", &id, &cols)? {
+            self.insert(
+                "indicator_target",
+                &id,
+                &[("indicator_id", t(&indicator.to_string())), ("year", i(target.year.into())), cols[0].clone(), cols[1].clone()],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn insert_initiative(&mut self, x: &Initiative) -> Result<()> {
+        validate::period(x.start, x.end)?;
+        self.insert(
+            "initiative",
+            &x.id.to_string(),
+            &[
+                ("title", t(&x.title)),
+                ("kind", t(x.kind.code())),
+                ("owner", t(&x.owner)),
+                ("start_date", d(x.start)),
+                ("end_date", od(x.end)),
+                ("capacity", x.capacity.map_or(Value::Null, |c| i(c.into()))),
+                ("status", t(x.status.code())),
+                ("description", t(&x.description)),
+            ],
+        )
+    }
+
+    /// Changes an initiative's status, and its end date when it closes.
+    pub fn set_initiative_status(&mut self, id: InitiativeId, status: InitiativeStatus, end: Option<NaiveDate>) -> Result<()> {
+        let current = self.read().initiative(id)?;
+        let end = end.or(current.end);
+        validate::period(current.start, end)?;
+        self.update("initiative", &id.to_string(), &[("status", t(status.code())), ("end_date", od(end))])?;
+        Ok(())
+    }
+
+    /// Links an initiative to a goal, or rewrites the sentence of an existing link.
+    pub fn link_goal(&mut self, link: &GoalLink) -> Result<()> {
+        self.read().initiative(link.initiative)?;
+        let id = format!("{}:{}", link.initiative, link.goal);
+        if !self.update("initiative_goal", &id, &[("contribution", t(&link.contribution))])? {
+            self.insert(
+                "initiative_goal",
+                &id,
+                &[
+                    ("initiative_id", t(&link.initiative.to_string())),
+                    ("goal_id", t(&link.goal.to_string())),
+                    ("contribution", t(&link.contribution)),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn insert_participant(&mut self, p: &Participant) -> Result<()> {
+        if let Some(cpr) = &p.cpr {
+            if self.read().participant_by_cpr(cpr.digits())?.is_some() {
+                return Err(ValidationError::DuplicateCpr.into());
+            }
+        }
+        self.insert(
+            "participant",
+            &p.id.to_string(),
+            &[
+                ("pseudonym", t(&p.pseudonym)),
+                ("name", t(&p.name)),
+                ("cpr", p.cpr.as_ref().map_or(Value::Null, |c| t(c.digits()))),
+                ("birth_year", i(p.birth_year.into())),
+                ("origin", t(p.origin.code())),
+                ("arrival_date", od(p.arrival_date)),
+                ("programme", t(p.programme.code())),
+                ("programme_start", od(p.programme_start)),
+                ("programme_end", od(p.programme_end)),
+                ("caseworker", t(&p.caseworker)),
+                ("case_closed", od(p.case_closed)),
+            ],
+        )
+    }
+
+    /// Closes (or with `None` reopens) a participant's case.
+    pub fn set_case_closed(&mut self, p: ParticipantId, closed: Option<NaiveDate>) -> Result<()> {
+        if !self.update("participant", &p.to_string(), &[("case_closed", od(closed))])? {
+            return Err(StoreError::NotFound { kind: "participant", id: p.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Enrols a participant. Checked here: the initiative is open, the dates lie inside its
+    /// period, the case is open, and there is no open enrolment in the same initiative.
+    pub fn insert_enrolment(&mut self, e: &Enrolment) -> Result<()> {
+        let initiative = self.read().initiative(e.initiative)?;
+        let participant = self.read().participant(e.participant)?;
+        if initiative.status == InitiativeStatus::Closed {
+            return Err(ValidationError::InitiativeClosed.into());
+        }
+        if participant.case_closed.is_some() {
+            return Err(ValidationError::CaseClosed.into());
+        }
+        validate::enrolment_within(e.start, e.end, initiative.start, initiative.end)?;
+        if let Some(open) = self
+            .read()
+            .enrolments_of_participant(e.participant)?
+            .into_iter()
+            .find(|x| x.initiative == e.initiative && x.end.is_none())
+        {
+            return Err(ValidationError::AlreadyEnrolled { start: open.start }.into());
+        }
+        self.insert(
+            "enrolment",
+            &e.id.to_string(),
+            &[
+                ("participant_id", t(&e.participant.to_string())),
+                ("initiative_id", t(&e.initiative.to_string())),
+                ("start_date", d(e.start)),
+                ("end_date", od(e.end)),
+                ("outcome", e.outcome.map_or(Value::Null, |o| t(o.code()))),
+            ],
+        )
+    }
+
+    /// Ends an enrolment with its outcome.
+    pub fn end_enrolment(&mut self, id: EnrolmentId, end: NaiveDate, outcome: EnrolmentOutcome) -> Result<()> {
+        let e = self.read().enrolment(id)?;
+        let initiative = self.read().initiative(e.initiative)?;
+        validate::enrolment_within(e.start, Some(end), initiative.start, initiative.end)?;
+        self.update("enrolment", &id.to_string(), &[("end_date", d(end)), ("outcome", t(outcome.code()))])?;
+        Ok(())
+    }
+
+    /// Records one progress event (its rules are checked by the caller with the day's date).
+    pub fn insert_event(&mut self, e: &ProgressEvent) -> Result<()> {
+        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::KeyFile(err.to_string()))?;
+        self.insert(
+            "progress_event",
+            &e.id.to_string(),
+            &[
+                ("participant_id", t(&e.participant.to_string())),
+                ("date", d(e.date)),
+                ("type", t(e.details.type_code())),
+                ("details", Value::Text(details)),
+                ("recorded_by", t(&e.recorded_by)),
+                ("recorded_at", t(&e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
+            ],
+        )
+    }
+}
