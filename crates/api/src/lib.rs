@@ -1,1 +1,29 @@
+//! indsats-api: the one facade both front ends call.
+//!
+//! # Layout
+//! - [`Session`]: open a data dir, unlock it, act as a named user with a role. Every operation is
+//!   a method on it; each checks the role, validates, and writes or reads through the store with
+//!   an audit row.
+//! - `views.rs`: what the methods return (plain data for the front ends to show).
+//! - [`demo`]: synthetic data for a municipality, deterministic per seed.
+//! - [`clock`]: time is passed in ([`Clock`]); randomness is a seeded generator passed in.
+//!
+//! **Architecture invariant:** reads of a person's data and searches are audited here, with the
+//! user, the time, the subject (or search term) and the purpose. No front end reaches the store
+//! except through this crate.
 
+pub mod clock;
+pub mod demo;
+mod error;
+mod session;
+mod views;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{ApiError, ErrorClass, Result};
+pub use indsats_core as core;
+pub use indsats_store::{
+    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, StoreCounts,
+    StoreError, is_initialised,
+};
+pub use session::{DEFAULT_STRATEGY, Session, StrategySource, User};
+pub use views::*;

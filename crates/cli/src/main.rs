@@ -1,1 +1,575 @@
-fn main() {}
+//! `indsats`: the command line for IT admins, scripted exports and tests. Every command goes
+//! through indsats-api; this file only parses, prompts, and prints.
+//!
+//! Exit codes: 0 ok, 2 bad input, 3 wrong passphrase or locked store, 1 anything else.
+
+mod args;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Parser;
+use indsats_api::core::event::*;
+use indsats_api::core::model::*;
+use indsats_api::core::validate::parse_date;
+use indsats_api::core::{Lang, ValidationError};
+use indsats_api::demo::DemoOptions;
+use indsats_api::*;
+
+use args::*;
+use output::Out;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let lang = Lang::from_tag(&cli.lang);
+    let json = cli.json;
+    match run(cli, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (code, class, message, field) = match err.downcast_ref::<ApiError>() {
+                Some(e) => (e.code().to_string(), e.class(), e.message(lang), e.field()),
+                None => (
+                    "error".to_string(),
+                    ErrorClass::Other,
+                    format!("{err:#}"),
+                    None,
+                ),
+            };
+            if json {
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"error": {"code": code, "message": message, "field": field}})
+                );
+            } else {
+                let prefix = if lang == Lang::Da { "fejl" } else { "error" };
+                eprintln!("{prefix}: {}", message.replace('\n', " "));
+            }
+            ExitCode::from(match class {
+                ErrorClass::BadInput => 2,
+                ErrorClass::Locked => 3,
+                ErrorClass::Other => 1,
+            })
+        }
+    }
+}
+
+/// Wraps any error that a person's input caused so that it exits 2 with its message.
+fn bad(e: ValidationError) -> anyhow::Error {
+    ApiError::Invalid(e).into()
+}
+
+fn date(field: &'static str, s: &str) -> anyhow::Result<NaiveDate> {
+    parse_date(field, s).map_err(bad)
+}
+
+fn odate(field: &'static str, s: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
+    s.as_deref().map(|x| date(field, x)).transpose()
+}
+
+fn code<T: Code>(s: &str) -> anyhow::Result<T> {
+    T::parse(s).map_err(bad)
+}
+
+fn required<T>(field: &'static str, v: Option<T>) -> anyhow::Result<T> {
+    v.ok_or_else(|| bad(ValidationError::Required { field }))
+}
+
+/// An id typed on the command line; one that does not parse is simply not found.
+fn id<T: std::str::FromStr>(kind: &'static str, s: &str) -> anyhow::Result<T> {
+    s.trim().parse().map_err(|_| {
+        ApiError::Store(StoreError::NotFound {
+            kind,
+            id: s.trim().to_string(),
+        })
+        .into()
+    })
+}
+
+fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    let dirs = directories::ProjectDirs::from("dk", "Indsats", "indsats")
+        .context("no home folder: give --data-dir")?;
+    Ok(dirs.data_dir().to_path_buf())
+}
+
+/// The clock: the system's, or a fixed instant from INDSATS_NOW (RFC 3339) for reproducible runs.
+fn clock() -> anyhow::Result<Box<dyn Clock>> {
+    match std::env::var("INDSATS_NOW") {
+        Ok(s) if !s.trim().is_empty() => {
+            let at: DateTime<Utc> = DateTime::parse_from_rfc3339(s.trim())
+                .context("INDSATS_NOW must be RFC 3339, e.g. 2026-11-24T09:00:00Z")?
+                .into();
+            Ok(Box::new(FixedClock::new(at)))
+        }
+        _ => Ok(Box::new(SystemClock)),
+    }
+}
+
+fn passphrase(
+    lang: Lang,
+    env: &str,
+    prompt_da: &str,
+    prompt_en: &str,
+    confirm: bool,
+) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(if lang == Lang::Da {
+            format!("ingen adgangsfrase: sæt {env}, eller kør kommandoen i en terminal")
+        } else {
+            format!("no passphrase: set {env}, or run the command in a terminal")
+        });
+    }
+    let prompt = if lang == Lang::Da {
+        prompt_da
+    } else {
+        prompt_en
+    };
+    let p = rpassword::prompt_password(format!("{prompt}: "))?;
+    if confirm {
+        let again = rpassword::prompt_password(if lang == Lang::Da {
+            "Gentag: "
+        } else {
+            "Repeat: "
+        })?;
+        if again != p {
+            anyhow::bail!(if lang == Lang::Da {
+                "de to adgangsfraser er forskellige; prøv igen"
+            } else {
+                "the two passphrases differ; try again"
+            });
+        }
+    }
+    Ok(p)
+}
+
+fn user(cli: &Cli, role: Option<Role>) -> anyhow::Result<User> {
+    let name = cli
+        .user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "ukendt".into());
+    let role = match role {
+        Some(r) => r,
+        None => code::<Role>(&cli.role)?,
+    };
+    User::new(&name, role).map_err(bad)
+}
+
+fn open(cli: &Cli, lang: Lang) -> anyhow::Result<Session> {
+    let dir = data_dir(cli)?;
+    let u = user(cli, None)?;
+    if !indsats_api::is_initialised(&dir) {
+        return Err(ApiError::Store(StoreError::NotInitialised { dir }).into());
+    }
+    let pass = passphrase(
+        lang,
+        "INDSATS_PASSPHRASE",
+        "Adgangsfrase",
+        "Passphrase",
+        false,
+    )?;
+    Ok(Session::unlock(&dir, &pass, u, clock()?, None)?)
+}
+
+fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
+    let out = Out::new(cli.json, lang);
+    match &cli.command {
+        Command::Init { strategy } => {
+            let dir = data_dir(&cli)?;
+            let source = match strategy {
+                None => StrategySource::Default,
+                Some(p) => StrategySource::File(
+                    std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?,
+                ),
+            };
+            let u = user(&cli, Some(code::<Role>(&cli.role).unwrap_or(Role::Admin)))?;
+            let pass = passphrase(
+                lang,
+                "INDSATS_PASSPHRASE",
+                "Vælg en adgangsfrase (mindst 8 tegn)",
+                "Choose a passphrase (at least 8 characters)",
+                true,
+            )?;
+            let s = Session::init(
+                &dir,
+                &pass,
+                source,
+                u,
+                clock()?,
+                None,
+                KdfParams::INTERACTIVE,
+            )?;
+            out.init(&s)?;
+        }
+        Command::Goals => out.goals(&open(&cli, lang)?.goals()?),
+        Command::Target {
+            indicator,
+            year,
+            value,
+        } => {
+            let mut s = open(&cli, lang)?;
+            s.set_target(indicator, *year, *value)?;
+            out.ok("Målet er gemt.", "The target is saved.");
+        }
+        Command::Initiative(cmd) => {
+            let mut s = open(&cli, lang)?;
+            match cmd {
+                InitiativeCmd::Add {
+                    title,
+                    kind,
+                    owner,
+                    start,
+                    end,
+                    capacity,
+                    status,
+                    description,
+                } => {
+                    let status: InitiativeStatus = code(status)?;
+                    if status == InitiativeStatus::Closed {
+                        return Err(bad(ValidationError::InitiativeClosed));
+                    }
+                    let new = NewInitiative {
+                        title: title.clone(),
+                        kind: code(kind)?,
+                        owner: owner.clone(),
+                        start: date("start", start)?,
+                        end: odate("end", end)?,
+                        capacity: *capacity,
+                        status,
+                        description: description.clone(),
+                    };
+                    let id = s.add_initiative(new)?;
+                    out.created("initiative", &id.to_string(), None);
+                }
+                InitiativeCmd::List {
+                    kind,
+                    status,
+                    goal,
+                    owner,
+                } => {
+                    let filter = InitiativeFilter {
+                        kind: kind.as_deref().map(code).transpose()?,
+                        status: status.as_deref().map(code).transpose()?,
+                        goal: goal.as_deref().map(|g| s.goal_id(g)).transpose()?,
+                        owner: owner.clone(),
+                    };
+                    out.initiatives(&s.initiatives(&filter)?);
+                }
+                InitiativeCmd::Show { id: i } => {
+                    out.initiative(&s.initiative(id("initiative", i)?)?)
+                }
+                InitiativeCmd::Link {
+                    id: i,
+                    goal,
+                    contribution,
+                } => {
+                    s.link_initiative(id("initiative", i)?, goal, contribution)?;
+                    out.ok(
+                        "Indsatsen er koblet til målet.",
+                        "The initiative is linked to the goal.",
+                    );
+                }
+                InitiativeCmd::Close { id: i, end } => {
+                    s.set_initiative_status(
+                        id("initiative", i)?,
+                        InitiativeStatus::Closed,
+                        odate("end", end)?,
+                    )?;
+                    out.ok("Indsatsen er lukket.", "The initiative is closed.");
+                }
+            }
+        }
+        Command::Participant(cmd) => {
+            let mut s = open(&cli, lang)?;
+            match cmd {
+                ParticipantCmd::Add {
+                    name,
+                    cpr,
+                    birth_year,
+                    origin,
+                    arrival,
+                    programme,
+                    programme_start,
+                    programme_end,
+                    caseworker,
+                } => {
+                    let added = s.add_participant(NewParticipant {
+                        name: name.clone(),
+                        cpr: cpr.clone(),
+                        birth_year: *birth_year,
+                        origin: code(origin)?,
+                        arrival_date: odate("arrival_date", arrival)?,
+                        programme: code(programme)?,
+                        programme_start: odate("programme_start", programme_start)?,
+                        programme_end: odate("programme_end", programme_end)?,
+                        caseworker: caseworker.clone(),
+                    })?;
+                    for w in &added.warnings {
+                        eprintln!(
+                            "{}: {}",
+                            if lang == Lang::Da {
+                                "advarsel"
+                            } else {
+                                "warning"
+                            },
+                            w.message(lang)
+                        );
+                    }
+                    out.created("participant", &added.id.to_string(), Some(&added.pseudonym));
+                }
+                ParticipantCmd::List {
+                    caseworker,
+                    all,
+                    limit,
+                } => {
+                    let f = ParticipantFilter {
+                        caseworker: caseworker.clone(),
+                        include_closed: *all,
+                        limit: *limit,
+                    };
+                    out.participants(&s.participants(&f, &cli.purpose)?);
+                }
+                ParticipantCmd::Find { query, limit } => {
+                    out.hits(&s.find_participants(query, *limit, &cli.purpose)?)
+                }
+                ParticipantCmd::Show { participant } => {
+                    let pid = s.participant_id(participant)?;
+                    out.participant(&s.participant(pid, &cli.purpose)?);
+                }
+                ParticipantCmd::Close {
+                    participant,
+                    date: d,
+                } => {
+                    let pid = s.participant_id(participant)?;
+                    s.close_case(pid, odate("closed", d)?)?;
+                    out.ok("Sagen er lukket.", "The case is closed.");
+                }
+            }
+        }
+        Command::Enrol {
+            participant,
+            initiative,
+            start,
+            end,
+        } => {
+            let mut s = open(&cli, lang)?;
+            let pid = s.participant_id(participant)?;
+            let e = s.enrol(
+                pid,
+                id("initiative", initiative)?,
+                date("start", start)?,
+                odate("end", end)?,
+            )?;
+            out.created("enrolment", &e.to_string(), None);
+        }
+        Command::Enrolment(EnrolmentCmd::End {
+            id: e,
+            end,
+            outcome,
+        }) => {
+            let mut s = open(&cli, lang)?;
+            s.end_enrolment(id("enrolment", e)?, date("end", end)?, code(outcome)?)?;
+            out.ok("Forløbet er afsluttet.", "The enrolment has ended.");
+        }
+        Command::Log(a) => {
+            let mut s = open(&cli, lang)?;
+            let pid = s.participant_id(&a.participant)?;
+            let when = match &a.date {
+                Some(d) => date("date", d)?,
+                None => s.today(),
+            };
+            let details = event_details(a)?;
+            let id = s.record_progress(pid, when, details)?;
+            out.created("event", &id.to_string(), None);
+        }
+        Command::Timeline { participant } => {
+            let mut s = open(&cli, lang)?;
+            let pid = s.participant_id(participant)?;
+            out.timeline(&s.timeline(pid, &cli.purpose)?);
+        }
+        Command::Status { no_contact_days } => {
+            out.status(&open(&cli, lang)?.status(*no_contact_days)?)
+        }
+        Command::Demo { participants, seed } => {
+            let dir = data_dir(&cli)?;
+            let mut s = if indsats_api::is_initialised(&dir) {
+                open(&cli, lang)?
+            } else {
+                let pass = passphrase(
+                    lang,
+                    "INDSATS_PASSPHRASE",
+                    "Vælg en adgangsfrase til demodata (mindst 8 tegn)",
+                    "Choose a passphrase for the demo data (at least 8 characters)",
+                    true,
+                )?;
+                Session::init(
+                    &dir,
+                    &pass,
+                    StrategySource::Default,
+                    user(&cli, Some(Role::Admin))?,
+                    clock()?,
+                    None,
+                    KdfParams::INTERACTIVE,
+                )?
+            };
+            let bar = indicatif::ProgressBar::new(u64::from(*participants));
+            if cli.json || !std::io::stderr().is_terminal() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} {msg} ({per_sec}, {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let summary = s.generate_demo(
+                &DemoOptions {
+                    participants: *participants,
+                    seed: *seed,
+                },
+                &mut |done, _| {
+                    bar.set_position(done);
+                    true
+                },
+            )?;
+            bar.finish_and_clear();
+            out.demo(&summary, started.elapsed());
+        }
+        Command::Passphrase(PassphraseCmd::Change) => {
+            let mut s = open(&cli, lang)?;
+            let old = passphrase(
+                lang,
+                "INDSATS_PASSPHRASE",
+                "Nuværende adgangsfrase",
+                "Current passphrase",
+                false,
+            )?;
+            let new = passphrase(
+                lang,
+                "INDSATS_NEW_PASSPHRASE",
+                "Ny adgangsfrase (mindst 8 tegn)",
+                "New passphrase (at least 8 characters)",
+                true,
+            )?;
+            s.change_passphrase(&old, &new, KdfParams::INTERACTIVE)?;
+            out.ok("Adgangsfrasen er skiftet. Data er ikke krypteret om; kun nøglen er pakket ind på ny.", "The passphrase is changed. The data was not re-encrypted; only its key was re-wrapped.");
+        }
+        Command::Audit {
+            user_filter,
+            subject,
+            action,
+            limit,
+            verify,
+        } => {
+            let mut s = open(&cli, lang)?;
+            if *verify {
+                let n = s.verify_audit()?;
+                out.audit_verified(n);
+            } else {
+                let f = AuditFilter {
+                    user: user_filter.clone(),
+                    subject: subject.clone(),
+                    action_prefix: action.clone(),
+                    since: None,
+                    limit: Some(*limit),
+                };
+                out.audit(&s.audit_log(&f)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Builds typed event details from the flags the event type needs.
+fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
+    let course =
+        || -> anyhow::Result<DanishCourse> { code(&required("course", a.course.clone())?) };
+    let module = || required("module", a.module);
+    let exam = || -> anyhow::Result<DanishExam> { code(&required("exam", a.exam.clone())?) };
+    let level = || -> anyhow::Result<EducationLevel> { code(&required("level", a.level.clone())?) };
+    let kind = || -> anyhow::Result<EmploymentKind> { code(&required("kind", a.kind.clone())?) };
+    let offer = || -> anyhow::Result<InitiativeType> { code(&required("offer", a.offer.clone())?) };
+    let hours = || required("hours_per_week", a.hours);
+    Ok(match a.event.trim() {
+        "visitation" => EventDetails::Visitation {
+            target_group: code(&required("target_group", a.target_group.clone())?)?,
+        },
+        "contract_signed" => EventDetails::ContractSigned {},
+        "programme_extended" => EventDetails::ProgrammeExtended {
+            new_end: date(
+                "programme_end",
+                &required("programme_end", a.new_end.clone())?,
+            )?,
+        },
+        "programme_ended" => EventDetails::ProgrammeEnded {},
+        "meeting_held" => EventDetails::MeetingHeld {},
+        "danish_started" => EventDetails::DanishStarted {
+            course: course()?,
+            module: module()?,
+        },
+        "module_test_passed" => EventDetails::ModuleTestPassed {
+            course: course()?,
+            module: module()?,
+        },
+        "exam_registered" => EventDetails::ExamRegistered { exam: exam()? },
+        "exam_passed" => EventDetails::ExamPassed { exam: exam()? },
+        "danish_interrupted" => EventDetails::DanishInterrupted { course: course()? },
+        "offer_started" => EventDetails::OfferStarted {
+            offer: offer()?,
+            hours_per_week: hours()?,
+        },
+        "offer_ended" => EventDetails::OfferEnded {
+            offer: offer()?,
+            result: code(&required("result", a.result.clone())?)?,
+        },
+        "employment_started" => EventDetails::EmploymentStarted {
+            kind: kind()?,
+            hours_per_week: hours()?,
+        },
+        "employment_ended" => EventDetails::EmploymentEnded { kind: kind()? },
+        "education_started" => EventDetails::EducationStarted { level: level()? },
+        "education_completed" => EventDetails::EducationCompleted { level: level()? },
+        "education_interrupted" => EventDetails::EducationInterrupted { level: level()? },
+        "benefit_ended" => EventDetails::BenefitEnded {},
+        "benefit_resumed" => EventDetails::BenefitResumed {},
+        "progression_measured" => EventDetails::ProgressionMeasured {
+            dimension: code(&required("dimension", a.dimension.clone())?)?,
+            scale: code(&a.scale)?,
+            score: required("score", a.score)?,
+        },
+        "community" => EventDetails::Community {
+            kind: code(&required("reason", a.reason.clone())?)?,
+        },
+        "closure" => EventDetails::Closure {
+            reason: code(&required("reason", a.reason.clone())?)?,
+        },
+        other => {
+            return Err(bad(ValidationError::UnknownCode {
+                field: "event",
+                value: other.to_string(),
+                expected: EVENT_TYPES
+                    .iter()
+                    .map(|(c, _, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }));
+        }
+    })
+}

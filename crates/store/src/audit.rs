@@ -52,14 +52,27 @@ fn hash(prev: &[u8], seq: i64, at: &str, e: &AuditEntry) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(prev);
     h.update(seq.to_le_bytes());
-    for part in [at, &e.user, &e.role, &e.action, e.subject.as_deref().unwrap_or("\u{0}"), &e.purpose, &e.detail] {
+    for part in [
+        at,
+        &e.user,
+        &e.role,
+        &e.action,
+        e.subject.as_deref().unwrap_or("\u{0}"),
+        &e.purpose,
+        &e.detail,
+    ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
     h.finalize().to_vec()
 }
 
-pub(crate) fn append(conn: &Connection, dir: &Path, now: DateTime<Utc>, e: &AuditEntry) -> Result<()> {
+pub(crate) fn append(
+    conn: &Connection,
+    dir: &Path,
+    now: DateTime<Utc>,
+    e: &AuditEntry,
+) -> Result<()> {
     let sql = |err| StoreError::from_sqlite(dir, err);
     let last: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -87,21 +100,34 @@ pub(crate) fn list(conn: &Connection, dir: &Path, f: &AuditFilter) -> Result<Vec
              ORDER BY seq DESC LIMIT ?5",
         )
         .map_err(sql)?;
-    let since = f.since.map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    let since = f
+        .since
+        .map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
     let rows = stmt
-        .query_map((&f.user, &f.subject, &f.action_prefix, since, f.limit.unwrap_or(1000)), |r| {
-            let at: String = r.get(1)?;
-            Ok(AuditRow {
-                seq: r.get(0)?,
-                at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
-                user: r.get(2)?,
-                role: r.get(3)?,
-                action: r.get(4)?,
-                subject: r.get(5)?,
-                purpose: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })
+        .query_map(
+            (
+                &f.user,
+                &f.subject,
+                &f.action_prefix,
+                since,
+                f.limit.unwrap_or(1000),
+            ),
+            |r| {
+                let at: String = r.get(1)?;
+                Ok(AuditRow {
+                    seq: r.get(0)?,
+                    at: DateTime::parse_from_rfc3339(&at)
+                        .map(|d| d.with_timezone(&Utc))
+                        .unwrap_or_default(),
+                    user: r.get(2)?,
+                    role: r.get(3)?,
+                    action: r.get(4)?,
+                    subject: r.get(5)?,
+                    purpose: r.get(6)?,
+                    detail: r.get(7)?,
+                })
+            },
+        )
         .map_err(sql)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
 }

@@ -1,0 +1,112 @@
+//! The one error type of indsats-api: every failure a front end shows, with a code and a message
+//! in the user's language.
+
+use indsats_core::model::Code;
+use indsats_core::strategy_file::StrategyFileError;
+use indsats_core::{Lang, ValidationError};
+use indsats_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error(transparent)]
+    StrategyFile(#[from] StrategyFileError),
+    #[error("a {role} may not {action}")]
+    Forbidden {
+        action: &'static str,
+        role: &'static str,
+    },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// What kind of failure it is, for exit statuses and for where a front end shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The input was wrong: correct it and try again.
+    BadInput,
+    /// The store is locked: wrong passphrase, or another process holds it.
+    Locked,
+    /// Anything else: the disk, the file system, a newer version, a damaged file.
+    Other,
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Store(e) => e.code(),
+            Self::Invalid(e) => e.code(),
+            Self::StrategyFile(_) => "strategy_file",
+            Self::Forbidden { .. } => "forbidden",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The field the error belongs beside, where there is one.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Self::Invalid(e) | Self::Store(StoreError::Invalid(e)) => e.field().map(str::to_string),
+            Self::StrategyFile(e) => e.field.clone(),
+            _ => None,
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } => {
+                ErrorClass::BadInput
+            }
+            Self::Cancelled => ErrorClass::Other,
+            Self::Store(e) => match e {
+                StoreError::WrongPassphrase | StoreError::Busy => ErrorClass::Locked,
+                StoreError::Invalid(_)
+                | StoreError::NotFound { .. }
+                | StoreError::PassphraseTooShort { .. }
+                | StoreError::NotInitialised { .. }
+                | StoreError::AlreadyInitialised { .. } => ErrorClass::BadInput,
+                _ => ErrorClass::Other,
+            },
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Store(e) => e.message(lang),
+            Self::Invalid(e) => e.message(lang),
+            Self::StrategyFile(e) => e.message(lang),
+            Self::Forbidden { action, role } => {
+                let role_label = <indsats_core::model::Role as Code>::parse(role)
+                    .map(|r| r.label(lang).to_string())
+                    .unwrap_or_else(|_| role.to_string());
+                match lang {
+                    Lang::Da => format!(
+                        "Rollen «{role_label}» må ikke {}. Bed en teamleder eller administrator om det.",
+                        action_da(action)
+                    ),
+                    Lang::En => format!(
+                        "The role “{role_label}” may not {action}. Ask a team lead or an administrator."
+                    ),
+                }
+            }
+            Self::Cancelled => match lang {
+                Lang::Da => "Afbrudt. Intet fra den afbrudte del er gemt.".into(),
+                Lang::En => "Cancelled. Nothing from the cancelled part was saved.".into(),
+            },
+        }
+    }
+}
+
+fn action_da(action: &str) -> &str {
+    match action {
+        "read the audit log" => "læse logningen",
+        "set indicator targets" => "ændre indikatorernes mål",
+        "generate demo data" => "danne demodata",
+        "close initiatives" => "lukke indsatser",
+        other => other,
+    }
+}
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;

@@ -1,0 +1,887 @@
+//! The Session: who is acting, with what role, on which unlocked store.
+
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate};
+use indsats_core::cpr::Cpr;
+use indsats_core::event::{self, EventDetails, ProgressEvent};
+use indsats_core::ids::*;
+use indsats_core::ladder::{self, LadderRules};
+use indsats_core::model::*;
+use indsats_core::strategy_file::{self, StrategySpec};
+use indsats_core::validate;
+use indsats_store::{
+    AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit,
+    Store,
+};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+use crate::clock::Clock;
+use crate::error::{ApiError, Result};
+use crate::views::*;
+
+/// The default strategy: Ballerup Kommune's, Vision 2029.
+pub const DEFAULT_STRATEGY: &str = include_str!("../../../assets/strategy/ballerup-2029.toml");
+
+/// Where the strategy loaded at first set-up comes from.
+#[derive(Debug, Clone)]
+pub enum StrategySource {
+    /// Ballerup Kommune's (assets/strategy/ballerup-2029.toml).
+    Default,
+    /// The text of a strategy file (docs/strategy-file.md).
+    File(String),
+}
+
+/// Who acts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+}
+
+impl User {
+    pub fn new(name: &str, role: Role) -> std::result::Result<User, indsats_core::ValidationError> {
+        let name = validate::required_text("user", name, 64)?;
+        Ok(User { name, role })
+    }
+}
+
+/// An unlocked store and the person acting on it.
+pub struct Session {
+    store: Store,
+    user: User,
+    clock: Box<dyn Clock>,
+    rng: ChaCha20Rng,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("store", &self.store)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+const PSEUDONYM_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl Session {
+    /// Creates a store in `dir`, loads the strategy, and opens a session as `user`.
+    pub fn init(
+        dir: &Path,
+        passphrase: &str,
+        strategy: StrategySource,
+        user: User,
+        clock: Box<dyn Clock>,
+        seed: Option<u64>,
+        kdf: KdfParams,
+    ) -> Result<Session> {
+        // Parse first: a bad strategy file must not leave a half-made store behind.
+        let spec = match &strategy {
+            StrategySource::Default => strategy_file::parse(DEFAULT_STRATEGY)?,
+            StrategySource::File(text) => strategy_file::parse(text)?,
+        };
+        let mut rng = rng_from(seed);
+        let now = clock.now();
+        let device = DeviceTag::new(&mut rng, now.timestamp_millis());
+        let store = Store::create(dir, passphrase, kdf, &device.0, now)?;
+        let mut s = Session {
+            store,
+            user,
+            clock,
+            rng,
+        };
+        let result = s.load_strategy(&spec);
+        if let Err(e) = result {
+            drop(s);
+            for f in [
+                indsats_store::DB_FILE,
+                "indsats.db-wal",
+                "indsats.db-shm",
+                indsats_store::keys::KEY_FILE,
+            ] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+            return Err(e);
+        }
+        Ok(s)
+    }
+
+    /// Unlocks an existing store with its passphrase and acts as `user`. The unlock is audited.
+    pub fn unlock(
+        dir: &Path,
+        passphrase: &str,
+        user: User,
+        clock: Box<dyn Clock>,
+        seed: Option<u64>,
+    ) -> Result<Session> {
+        let store = Store::open(dir, passphrase)?;
+        Ok(Session {
+            store,
+            user,
+            clock,
+            rng: rng_from(seed),
+        })
+    }
+
+    /// Changes the passphrase (re-wraps the key; the data is not re-encrypted). Audited.
+    pub fn change_passphrase(&mut self, old: &str, new: &str, kdf: KdfParams) -> Result<()> {
+        let dir = self.store.dir().to_path_buf();
+        Store::change_passphrase(&dir, old, new, kdf)?;
+        self.audited(
+            "store.passphrase_change",
+            None,
+            "sikkerhed",
+            String::new(),
+            |_| Ok(()),
+        )
+    }
+
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.store.dir()
+    }
+
+    fn require(&self, allowed: &[Role], action: &'static str) -> Result<()> {
+        if allowed.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                action,
+                role: self.user.role.code(),
+            })
+        }
+    }
+
+    pub(crate) fn entry(
+        &self,
+        action: &str,
+        subject: Option<String>,
+        purpose: &str,
+        detail: String,
+    ) -> AuditEntry {
+        AuditEntry {
+            user: self.user.name.clone(),
+            role: self.user.role.code().to_string(),
+            action: action.to_string(),
+            subject,
+            purpose: purpose.to_string(),
+            detail,
+        }
+    }
+
+    /// One transaction with its audit row.
+    pub(crate) fn audited<T>(
+        &mut self,
+        action: &str,
+        subject: Option<String>,
+        purpose: &str,
+        detail: String,
+        f: impl FnOnce(&mut indsats_store::Tx<'_>) -> indsats_store::Result<T>,
+    ) -> Result<T> {
+        let entry = self.entry(action, subject, purpose, detail);
+        let now = self.clock.now();
+        Ok(self.store.write(now, &entry, f)?)
+    }
+
+    pub(crate) fn new_id<T>(&mut self, make: fn(u64, [u8; 10]) -> T) -> T {
+        let mut r = [0u8; 10];
+        self.rng.fill_bytes(&mut r);
+        make(
+            u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0),
+            r,
+        )
+    }
+
+    pub(crate) fn pseudonym(rng: &mut impl RngCore) -> String {
+        let mut s = String::from("D-");
+        for _ in 0..8 {
+            s.push(char::from(
+                PSEUDONYM_ALPHABET[rng.random_range(0..PSEUDONYM_ALPHABET.len())],
+            ));
+        }
+        s
+    }
+
+    // ---- Strategy ----------------------------------------------------------------------------
+
+    fn load_strategy(&mut self, spec: &StrategySpec) -> Result<()> {
+        let sid: StrategyId = self.new_id(StrategyId::new);
+        let strategy = Strategy {
+            id: sid,
+            key: spec.key.clone(),
+            municipality: spec.municipality.clone(),
+            title: spec.title.clone(),
+            vision: spec.vision.clone(),
+            period_start: spec.period_start,
+            period_end: spec.period_end,
+        };
+        let mut goals = Vec::new();
+        for (pos, g) in spec.goals.iter().enumerate() {
+            let gid: GoalId = self.new_id(GoalId::new);
+            let mut indicators = Vec::new();
+            for i in &g.indicators {
+                indicators.push(Indicator {
+                    id: self.new_id(IndicatorId::new),
+                    goal: gid,
+                    key: i.key.clone(),
+                    name: i.name.clone(),
+                    name_en: i.name_en.clone(),
+                    definition: i.definition.clone(),
+                    unit: i.unit,
+                    direction: i.direction,
+                    measure: i.measure,
+                    baseline: i.baseline,
+                    baseline_year: i.baseline_year,
+                    source: i.source.clone(),
+                    targets: i
+                        .targets
+                        .iter()
+                        .map(|t| YearTarget {
+                            year: t.year,
+                            value: t.value,
+                            illustrative: t.illustrative,
+                        })
+                        .collect(),
+                });
+            }
+            goals.push((
+                Goal {
+                    id: gid,
+                    strategy: sid,
+                    key: g.key.clone(),
+                    position: pos as u32 + 1,
+                    title: g.title.clone(),
+                    title_en: g.title_en.clone(),
+                    description: g.description.clone(),
+                },
+                indicators,
+            ));
+        }
+        self.audited(
+            "strategy.load",
+            Some(sid.to_string()),
+            "opsætning",
+            spec.key.clone(),
+            |tx| {
+                tx.insert_strategy(&strategy)?;
+                for (g, inds) in &goals {
+                    tx.insert_goal(g)?;
+                    for i in inds {
+                        tx.insert_indicator(i)?;
+                    }
+                }
+                Ok(())
+            },
+        )
+    }
+
+    pub fn strategy(&self) -> Result<Option<Strategy>> {
+        Ok(self.store.read().strategy()?)
+    }
+
+    /// Every goal with its indicators and linked initiatives.
+    pub fn goals(&self) -> Result<Vec<GoalView>> {
+        let r = self.store.read();
+        let indicators = r.indicators()?;
+        let initiatives = r.initiatives(&InitiativeFilter::default())?;
+        let mut out = Vec::new();
+        for goal in r.goals()? {
+            let mut linked = Vec::new();
+            for s in initiatives.iter().filter(|s| s.goals.contains(&goal.id)) {
+                let contribution = r
+                    .goal_links(s.initiative.id)?
+                    .into_iter()
+                    .find(|l| l.goal == goal.id)
+                    .map(|l| l.contribution)
+                    .unwrap_or_default();
+                linked.push((s.initiative.id, s.initiative.title.clone(), contribution));
+            }
+            out.push(GoalView {
+                indicators: indicators
+                    .iter()
+                    .filter(|i| i.goal == goal.id)
+                    .cloned()
+                    .collect(),
+                initiatives: linked,
+                goal,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sets (or replaces) an indicator's target for a year; a set target is no longer illustrative.
+    pub fn set_target(&mut self, indicator: &str, year: i32, value: f64) -> Result<()> {
+        self.require(&[Role::TeamLead, Role::Admin], "set indicator targets")?;
+        validate::in_range("year", f64::from(year), 2000.0, 2100.0)?;
+        if !value.is_finite() {
+            return Err(indsats_core::ValidationError::OutOfRange {
+                field: "value",
+                min: f64::MIN,
+                max: f64::MAX,
+                value,
+            }
+            .into());
+        }
+        let ind = self.store.read().indicator(indicator)?;
+        self.audited(
+            "indicator.set_target",
+            Some(ind.id.to_string()),
+            "målstyring",
+            format!("{year}={value}"),
+            |tx| {
+                tx.set_target(
+                    ind.id,
+                    &YearTarget {
+                        year,
+                        value,
+                        illustrative: false,
+                    },
+                )
+            },
+        )
+    }
+
+    // ---- Initiatives ---------------------------------------------------------------------------
+
+    pub fn add_initiative(&mut self, new: NewInitiative) -> Result<InitiativeId> {
+        let title = validate::required_text("title", &new.title, 200)?;
+        let owner = validate::required_text("owner", &new.owner, 120)?;
+        validate::optional_text("description", &new.description, 4000)?;
+        validate::period(new.start, new.end)?;
+        if let Some(c) = new.capacity {
+            validate::in_range("capacity", f64::from(c), 1.0, 100_000.0)?;
+        }
+        let id = self.new_id(InitiativeId::new);
+        let initiative = Initiative {
+            id,
+            title,
+            kind: new.kind,
+            owner,
+            start: new.start,
+            end: new.end,
+            capacity: new.capacity,
+            status: new.status,
+            description: new.description.trim().to_string(),
+        };
+        self.audited(
+            "initiative.create",
+            Some(id.to_string()),
+            "registrering",
+            String::new(),
+            |tx| tx.insert_initiative(&initiative),
+        )?;
+        Ok(id)
+    }
+
+    pub fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<InitiativeRow>> {
+        Ok(self.store.read().initiatives(filter)?)
+    }
+
+    /// Resolves a goal given by id or key (for front ends that accept either).
+    pub fn goal_id(&self, id_or_key: &str) -> Result<GoalId> {
+        Ok(self.store.read().goal(id_or_key)?.id)
+    }
+
+    pub fn initiative(&self, id: InitiativeId) -> Result<InitiativeView> {
+        let r = self.store.read();
+        let initiative = r.initiative(id)?;
+        let goals = r.goals()?;
+        let links = r
+            .goal_links(id)?
+            .into_iter()
+            .map(|l| {
+                let title = goals
+                    .iter()
+                    .find(|g| g.id == l.goal)
+                    .map(|g| g.title.clone())
+                    .unwrap_or_default();
+                (l, title)
+            })
+            .collect();
+        let mut enrolments = Vec::new();
+        let (mut ended, mut good, mut dropped, mut better) = (0, 0, 0, 0);
+        let mut people = std::collections::HashSet::new();
+        for e in r.enrolments_of_initiative(id)? {
+            people.insert(e.participant);
+            if e.end.is_some() {
+                ended += 1;
+            }
+            match e.outcome {
+                Some(EnrolmentOutcome::DroppedOut) => dropped += 1,
+                Some(EnrolmentOutcome::WentToJob | EnrolmentOutcome::WentToEducation) => {
+                    good += 1;
+                    better += 1;
+                }
+                Some(EnrolmentOutcome::Completed) => good += 1,
+                None => {}
+            }
+            let pseudonym = r
+                .participant(e.participant)
+                .map(|p| p.pseudonym)
+                .unwrap_or_default();
+            enrolments.push((e, pseudonym));
+        }
+        Ok(InitiativeView {
+            initiative,
+            goals: links,
+            enrolments,
+            participants: people.len() as u32,
+            ended,
+            completed_or_better: good,
+            dropped_out: dropped,
+            to_job_or_education: better,
+        })
+    }
+
+    /// Links an initiative to a goal with a sentence on how it contributes.
+    pub fn link_initiative(
+        &mut self,
+        initiative: InitiativeId,
+        goal: &str,
+        contribution: &str,
+    ) -> Result<()> {
+        let contribution = validate::required_text("contribution", contribution, 500)?;
+        let goal = self.store.read().goal(goal)?;
+        let link = GoalLink {
+            initiative,
+            goal: goal.id,
+            contribution,
+        };
+        self.audited(
+            "initiative.link",
+            Some(initiative.to_string()),
+            "registrering",
+            goal.key,
+            |tx| tx.link_goal(&link),
+        )
+    }
+
+    /// Sets an initiative's status; closing takes an end date (today when none is given).
+    pub fn set_initiative_status(
+        &mut self,
+        id: InitiativeId,
+        status: InitiativeStatus,
+        end: Option<NaiveDate>,
+    ) -> Result<()> {
+        let end = match (status, end) {
+            (InitiativeStatus::Closed, None) => Some(self.today()),
+            (_, e) => e,
+        };
+        self.audited(
+            "initiative.status",
+            Some(id.to_string()),
+            "registrering",
+            status.code().to_string(),
+            |tx| tx.set_initiative_status(id, status, end),
+        )
+    }
+
+    // ---- Participants --------------------------------------------------------------------------
+
+    pub fn add_participant(&mut self, new: NewParticipant) -> Result<Added> {
+        let today = self.today();
+        let name = validate::required_text("name", &new.name, 200)?;
+        let mut warnings = Vec::new();
+        let cpr = match new.cpr.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => {
+                let check = Cpr::parse(c, today)?;
+                if !check.modulus11_ok {
+                    warnings.push(Warning::CprModulus11);
+                }
+                Some(check)
+            }
+        };
+        let birth_year = match (new.birth_year, &cpr) {
+            (Some(y), _) => y,
+            (None, Some(c)) => chrono::Datelike::year(&c.birth_date),
+            (None, None) => {
+                return Err(indsats_core::ValidationError::Required {
+                    field: "birth_year",
+                }
+                .into());
+            }
+        };
+        validate::in_range(
+            "birth_year",
+            f64::from(birth_year),
+            1900.0,
+            f64::from(chrono::Datelike::year(&today)),
+        )?;
+        if let Some(a) = new.arrival_date {
+            validate::not_in_future("arrival_date", a, today)?;
+        }
+        if let Some(start) = new.programme_start {
+            validate::programme(start, new.programme_end)?;
+        } else if new.programme_end.is_some() {
+            return Err(indsats_core::ValidationError::Required {
+                field: "programme_start",
+            }
+            .into());
+        }
+        let caseworker = match new
+            .caseworker
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(c) => validate::required_text("caseworker", c, 64)?,
+            None => self.user.name.clone(),
+        };
+        let id = self.new_id(ParticipantId::new);
+        let mut p = Participant {
+            id,
+            pseudonym: Self::pseudonym(&mut self.rng),
+            name,
+            cpr: cpr.map(|c| c.cpr),
+            birth_year,
+            origin: new.origin,
+            arrival_date: new.arrival_date,
+            programme: new.programme,
+            programme_start: new.programme_start,
+            programme_end: new.programme_end,
+            caseworker,
+            case_closed: None,
+        };
+        // A pseudonym collision is astronomically rare; pick another rather than fail.
+        for _ in 0..8 {
+            if self.store.read().participant_ref(&p.pseudonym).is_err() {
+                break;
+            }
+            p.pseudonym = Self::pseudonym(&mut self.rng);
+        }
+        let pseudonym = p.pseudonym.clone();
+        self.audited(
+            "participant.create",
+            Some(id.to_string()),
+            "registrering",
+            String::new(),
+            |tx| tx.insert_participant(&p),
+        )?;
+        Ok(Added {
+            id,
+            pseudonym,
+            warnings,
+        })
+    }
+
+    /// Resolves a participant given by id or pseudonym.
+    pub fn participant_id(&self, id_or_pseudonym: &str) -> Result<ParticipantId> {
+        Ok(self.store.read().participant_ref(id_or_pseudonym)?)
+    }
+
+    /// Lists participants (names included): an audited read.
+    pub fn participants(
+        &mut self,
+        filter: &ParticipantFilter,
+        purpose: &str,
+    ) -> Result<Vec<Participant>> {
+        let purpose = validate::required_text("purpose", purpose, 200)?;
+        let f = filter.clone();
+        self.audited(
+            "participant.list",
+            f.caseworker.clone(),
+            &purpose,
+            String::new(),
+            |tx| tx.read().participants(&f),
+        )
+    }
+
+    /// Search as you type: an audited read whose subject is the search term.
+    pub fn find_participants(
+        &mut self,
+        query: &str,
+        limit: u32,
+        purpose: &str,
+    ) -> Result<Vec<SearchHit>> {
+        let purpose = validate::required_text("purpose", purpose, 200)?;
+        let q = query.trim().to_string();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.audited(
+            "participant.search",
+            Some(q.clone()),
+            &purpose,
+            String::new(),
+            |tx| tx.read().search(&q, limit),
+        )
+    }
+
+    /// A participant's whole case: an audited read.
+    pub fn participant(&mut self, id: ParticipantId, purpose: &str) -> Result<ParticipantView> {
+        let purpose = validate::required_text("purpose", purpose, 200)?;
+        let today = self.today();
+        self.audited(
+            "participant.read",
+            Some(id.to_string()),
+            &purpose,
+            String::new(),
+            |tx| {
+                let r = tx.read();
+                let participant = r.participant(id)?;
+                let events = r.events_of_participant(id)?;
+                let mut enrolments = Vec::new();
+                for e in r.enrolments_of_participant(id)? {
+                    let title = r
+                        .initiative(e.initiative)
+                        .map(|i| i.title)
+                        .unwrap_or_default();
+                    enrolments.push((e, title));
+                }
+                let pairs: Vec<_> = events.iter().map(|e| (e.date, &e.details)).collect();
+                let rules = LadderRules::default();
+                let target_group = events.iter().rev().find_map(|e| match e.details {
+                    EventDetails::Visitation { target_group } => Some((target_group, e.date)),
+                    _ => None,
+                });
+                Ok(ParticipantView {
+                    ladder_step: ladder::step_on(&pairs, today, &rules),
+                    ladder_history: ladder::history(&pairs, today, &rules),
+                    participant,
+                    target_group,
+                    enrolments,
+                    events,
+                })
+            },
+        )
+    }
+
+    /// Closes a participant's case on `date` (today when none): ends nothing else.
+    pub fn close_case(&mut self, id: ParticipantId, date: Option<NaiveDate>) -> Result<()> {
+        let today = self.today();
+        let date = date.unwrap_or(today);
+        validate::not_in_future("closed", date, today)?;
+        self.audited(
+            "participant.close",
+            Some(id.to_string()),
+            "sagsbehandling",
+            String::new(),
+            |tx| {
+                tx.read().participant(id)?;
+                tx.set_case_closed(id, Some(date))
+            },
+        )
+    }
+
+    // ---- Enrolments and progress ---------------------------------------------------------------
+
+    pub fn enrol(
+        &mut self,
+        participant: ParticipantId,
+        initiative: InitiativeId,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+    ) -> Result<EnrolmentId> {
+        validate::period(start, end)?;
+        let id = self.new_id(EnrolmentId::new);
+        let e = Enrolment {
+            id,
+            participant,
+            initiative,
+            start,
+            end,
+            outcome: None,
+        };
+        self.audited(
+            "enrolment.create",
+            Some(participant.to_string()),
+            "sagsbehandling",
+            initiative.to_string(),
+            |tx| tx.insert_enrolment(&e),
+        )?;
+        Ok(id)
+    }
+
+    pub fn end_enrolment(
+        &mut self,
+        id: EnrolmentId,
+        end: NaiveDate,
+        outcome: EnrolmentOutcome,
+    ) -> Result<()> {
+        validate::not_in_future("end", end, self.today())?;
+        let p = self.store.read().enrolment(id)?.participant;
+        self.audited(
+            "enrolment.end",
+            Some(p.to_string()),
+            "sagsbehandling",
+            id.to_string(),
+            |tx| tx.end_enrolment(id, end, outcome),
+        )
+    }
+
+    /// Records one progress event, durably (one fsync'd transaction with its change log and audit).
+    pub fn record_progress(
+        &mut self,
+        participant: ParticipantId,
+        date: NaiveDate,
+        details: EventDetails,
+    ) -> Result<EventId> {
+        event::validate_new(&details, date, self.today())?;
+        let id = self.new_id(EventId::new);
+        let ev = ProgressEvent {
+            id,
+            participant,
+            date,
+            details,
+            recorded_by: self.user.name.clone(),
+            recorded_at: self.clock.now(),
+        };
+        self.audited(
+            "event.record",
+            Some(participant.to_string()),
+            "sagsbehandling",
+            ev.details.type_code().to_string(),
+            |tx| {
+                let p = tx.read().participant(participant)?;
+                if p.case_closed.is_some_and(|c| c < date) {
+                    return Err(indsats_core::ValidationError::CaseClosed.into());
+                }
+                tx.insert_event(&ev)
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// A participant's timeline with the ladder step after each event: an audited read.
+    pub fn timeline(
+        &mut self,
+        id: ParticipantId,
+        purpose: &str,
+    ) -> Result<Vec<(ProgressEvent, u8)>> {
+        let view = self.participant(id, purpose)?;
+        let rules = LadderRules::default();
+        let pairs: Vec<_> = view.events.iter().map(|e| (e.date, &e.details)).collect();
+        Ok(view
+            .events
+            .iter()
+            .map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules)))
+            .collect())
+    }
+
+    // ---- Overview ------------------------------------------------------------------------------
+
+    /// Caseload and goal overview, as numbers. Aggregates only: not an audited read of anyone.
+    pub fn status(&self, no_contact_days: u32) -> Result<StatusView> {
+        let today = self.today();
+        let r = self.store.read();
+        let strategy = r.strategy()?;
+        let counts = r.counts()?;
+        let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
+        let open: std::collections::HashSet<ParticipantId> = r
+            .participants(&ParticipantFilter::default())?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let mut ladder_counts = [0u32; 7];
+        let rules = LadderRules::default();
+        let mut current: Option<ParticipantId> = None;
+        let mut evs: Vec<(NaiveDate, EventDetails)> = Vec::new();
+        let mut with_events = 0u32;
+        let mut flush = |p: Option<ParticipantId>,
+                         evs: &mut Vec<(NaiveDate, EventDetails)>,
+                         counts: &mut [u32; 7]| {
+            if let Some(p) = p {
+                if open.contains(&p) {
+                    let pairs: Vec<_> = evs.iter().map(|(d, e)| (*d, e)).collect();
+                    counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
+                    with_events += 1;
+                }
+            }
+            evs.clear();
+        };
+        r.for_each_event(|p, d, e| {
+            if current != Some(p) {
+                flush(current, &mut evs, &mut ladder_counts);
+                current = Some(p);
+            }
+            evs.push((d, e));
+        })?;
+        flush(current, &mut evs, &mut ladder_counts);
+        ladder_counts[0] += (open.len() as u32).saturating_sub(with_events);
+        let initiatives = r.initiatives(&InitiativeFilter::default())?;
+        let indicators = r.indicators()?;
+        let goals = r
+            .goals()?
+            .into_iter()
+            .map(|g| {
+                let linked: Vec<_> = initiatives
+                    .iter()
+                    .filter(|s| s.goals.contains(&g.id))
+                    .collect();
+                GoalStatusRow {
+                    indicators: indicators.iter().filter(|i| i.goal == g.id).count() as u32,
+                    initiatives_active: linked
+                        .iter()
+                        .filter(|s| s.initiative.status == InitiativeStatus::Active)
+                        .count() as u32,
+                    participants_enrolled_now: linked.iter().map(|s| s.enrolled_now).sum(),
+                    key: g.key,
+                    title: g.title,
+                }
+            })
+            .collect();
+        Ok(StatusView {
+            municipality: strategy
+                .as_ref()
+                .map(|s| s.municipality.clone())
+                .unwrap_or_default(),
+            strategy: strategy.map(|s| s.title).unwrap_or_default(),
+            today,
+            counts,
+            caseload,
+            no_contact_days,
+            ladder: ladder_counts,
+            events_by_type: r.event_counts()?,
+            goals,
+        })
+    }
+
+    // ---- Audit ---------------------------------------------------------------------------------
+
+    /// The audit log (team leads and administrators). Reading it is itself audited.
+    pub fn audit_log(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
+        let f = filter.clone();
+        self.audited(
+            "audit.read",
+            f.subject.clone(),
+            "kontrol",
+            String::new(),
+            |tx| tx.read().audit(&f),
+        )
+    }
+
+    /// Checks the audit log's hash chain; returns the number of rows.
+    pub fn verify_audit(&self) -> Result<u64> {
+        self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
+        Ok(self.store.read().verify_audit()?)
+    }
+}
+
+fn rng_from(seed: Option<u64>) -> ChaCha20Rng {
+    match seed {
+        Some(s) => ChaCha20Rng::seed_from_u64(s),
+        None => ChaCha20Rng::from_os_rng(),
+    }
+}
+
+/// A device's name in the change log: a UUIDv7, unique per installation.
+struct DeviceTag(String);
+
+impl DeviceTag {
+    fn new(rng: &mut ChaCha20Rng, millis: i64) -> Self {
+        let mut r = [0u8; 10];
+        rng.fill_bytes(&mut r);
+        DeviceTag(indsats_core::ids::uuid_v7(u64::try_from(millis).unwrap_or(0), r).to_string())
+    }
+}

@@ -1,0 +1,298 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "indsats",
+    version,
+    about = "Indsats: registrering og opfølgning på integrationsindsatser (Danish by default; --lang en for English)"
+)]
+pub struct Cli {
+    /// The data folder (default: the operating system's per-user data folder).
+    #[arg(long, global = true, env = "INDSATS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Machine-readable output (JSON on stdout; errors as one JSON line on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages and tables: da (default) or en.
+    #[arg(long, global = true, env = "INDSATS_LANG", default_value = "da")]
+    pub lang: String,
+    /// Who is acting (recorded in the audit log). Default: the login name.
+    #[arg(long, global = true, env = "INDSATS_USER")]
+    pub user: Option<String>,
+    /// The acting user's role: caseworker, team_lead or admin.
+    #[arg(
+        long,
+        global = true,
+        env = "INDSATS_ROLE",
+        default_value = "caseworker"
+    )]
+    pub role: String,
+    /// Why you read personal data (recorded in the audit log).
+    #[arg(
+        long,
+        global = true,
+        env = "INDSATS_PURPOSE",
+        default_value = "sagsbehandling"
+    )]
+    pub purpose: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the encrypted data store and load the strategy.
+    Init {
+        /// A strategy file (TOML, see docs/strategy-file.md). Default: Ballerup Kommune's Vision 2029 strategy.
+        #[arg(long)]
+        strategy: Option<PathBuf>,
+    },
+    /// The strategy's goals with their indicators and targets.
+    Goals,
+    /// Set an indicator's target for a year (team lead, admin).
+    Target {
+        /// The indicator's key or id.
+        indicator: String,
+        year: i32,
+        value: f64,
+    },
+    /// Initiatives (indsatser).
+    #[command(subcommand)]
+    Initiative(InitiativeCmd),
+    /// Participants (deltagere).
+    #[command(subcommand)]
+    Participant(ParticipantCmd),
+    /// Enrol a participant in an initiative.
+    Enrol {
+        /// The participant's id or pseudonym.
+        participant: String,
+        /// The initiative's id.
+        initiative: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: Option<String>,
+    },
+    /// End an enrolment with its outcome.
+    #[command(subcommand)]
+    Enrolment(EnrolmentCmd),
+    /// Log one progress event.
+    Log(LogArgs),
+    /// A participant's timeline with the ladder step after each event.
+    Timeline {
+        /// The participant's id or pseudonym.
+        participant: String,
+    },
+    /// Caseload and goal overview, as numbers.
+    Status {
+        /// Count open cases with no event for more than this many days.
+        #[arg(long, default_value_t = 60)]
+        no_contact_days: u32,
+    },
+    /// Generate realistic synthetic data (creates the store if the data folder is empty).
+    Demo {
+        #[arg(long, default_value_t = 5000)]
+        participants: u32,
+        #[arg(long, default_value_t = 2029)]
+        seed: u64,
+    },
+    /// The passphrase.
+    #[command(subcommand)]
+    Passphrase(PassphraseCmd),
+    /// List the audit log (team lead, admin).
+    Audit {
+        #[arg(long)]
+        user_filter: Option<String>,
+        /// A participant id, initiative id or search term.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only actions starting with this, e.g. participant.
+        #[arg(long)]
+        action: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Check the log's hash chain instead of listing it.
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InitiativeCmd {
+    /// Register an initiative.
+    Add {
+        #[arg(long)]
+        title: String,
+        /// danskuddannelse, virksomhedspraktik, loentilskud, igu, mentor, vejledning, fvu_amu_avu, fgu_brobygning, forening, demokrati, andet
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long)]
+        capacity: Option<u32>,
+        /// planned or active
+        #[arg(long, default_value = "active")]
+        status: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List initiatives.
+    List {
+        #[arg(long = "type")]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        /// A goal's key or id.
+        #[arg(long)]
+        goal: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// One initiative: its goals, enrolments and results.
+    Show { id: String },
+    /// Link an initiative to a goal, with a sentence on how it contributes.
+    Link {
+        id: String,
+        /// The goal's key or id.
+        #[arg(long)]
+        goal: String,
+        #[arg(long)]
+        contribution: String,
+    },
+    /// Close an initiative.
+    Close {
+        id: String,
+        #[arg(long)]
+        end: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ParticipantCmd {
+    /// Register a participant.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// DDMMYY-SSSS (optional; never exported).
+        #[arg(long)]
+        cpr: Option<String>,
+        /// Required when no CPR number is given.
+        #[arg(long)]
+        birth_year: Option<i32>,
+        /// non_western, western or danish
+        #[arg(long, default_value = "non_western")]
+        origin: String,
+        #[arg(long)]
+        arrival: Option<String>,
+        /// selvforsoergelse, introduktion or ingen
+        #[arg(long, default_value = "selvforsoergelse")]
+        programme: String,
+        #[arg(long)]
+        programme_start: Option<String>,
+        #[arg(long)]
+        programme_end: Option<String>,
+        /// Default: the acting user.
+        #[arg(long)]
+        caseworker: Option<String>,
+    },
+    /// List participants (an audited read).
+    List {
+        #[arg(long)]
+        caseworker: Option<String>,
+        /// Include closed cases.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Search by name, pseudonym or whole CPR number (an audited read).
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// One participant's case (an audited read).
+    Show { participant: String },
+    /// Close a participant's case.
+    Close {
+        participant: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnrolmentCmd {
+    /// End an enrolment: completed, dropped_out, job or education.
+    End {
+        id: String,
+        #[arg(long)]
+        end: String,
+        #[arg(long)]
+        outcome: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PassphraseCmd {
+    /// Change the passphrase (INDSATS_PASSPHRASE and INDSATS_NEW_PASSPHRASE, or prompts).
+    Change,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// The participant's id or pseudonym.
+    pub participant: String,
+    /// The event type, e.g. module_test_passed, offer_started, employment_started, meeting_held.
+    pub event: String,
+    /// The day it happened (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// du1, du2, du3
+    #[arg(long)]
+    pub course: Option<String>,
+    /// 1-6
+    #[arg(long)]
+    pub module: Option<u8>,
+    /// pd1, pd2, pd3, studieproeven
+    #[arg(long)]
+    pub exam: Option<String>,
+    /// An initiative type, for offers.
+    #[arg(long)]
+    pub offer: Option<String>,
+    #[arg(long)]
+    pub hours: Option<f32>,
+    /// ordinary, wage_subsidy, igu, flex, sheltered
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// fgu, eud, gymnasial, videregaaende
+    #[arg(long)]
+    pub level: Option<String>,
+    /// completed, dropped_out, job, education
+    #[arg(long)]
+    pub result: Option<String>,
+    /// professional, language, physical, mental, social, attendance, own_belief
+    #[arg(long)]
+    pub dimension: Option<String>,
+    /// 1-5 or 1-10
+    #[arg(long, default_value = "1-5")]
+    pub scale: String,
+    #[arg(long)]
+    pub score: Option<u8>,
+    /// jobparat, aktivitetsparat (…before 2026 also uddannelsesparat, aktivitetsparat_u30)
+    #[arg(long)]
+    pub target_group: Option<String>,
+    #[arg(long)]
+    pub new_end: Option<String>,
+    /// forening, frivillig, demokrati (community); fraflyttet, repatrieret, doed (closure)
+    #[arg(long)]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,656 @@
+//! Printing: readable tables in the user's language, or JSON with `--json`. The JSON shapes are
+//! the CLI's own DTOs (built here, from the API's views).
+
+use comfy_table::{Cell, Table, presets::UTF8_FULL_CONDENSED};
+use indsats_api::core::Lang;
+use indsats_api::core::event::ProgressEvent;
+use indsats_api::core::ladder::STEP_LABELS;
+use indsats_api::core::model::*;
+use indsats_api::demo::DemoSummary;
+use indsats_api::*;
+use serde_json::{Value, json};
+
+pub struct Out {
+    json: bool,
+    lang: Lang,
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_header(header.iter().map(Cell::new));
+    t
+}
+
+fn iso(d: Option<chrono::NaiveDate>) -> Value {
+    d.map_or(Value::Null, |d| {
+        Value::String(d.format("%Y-%m-%d").to_string())
+    })
+}
+
+fn num(v: f64, lang: Lang) -> String {
+    let s = if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    if lang == Lang::Da {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+impl Out {
+    pub fn new(json: bool, lang: Lang) -> Self {
+        Self { json, lang }
+    }
+
+    fn t<'a>(&self, da: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::Da { da } else { en }
+    }
+
+    fn date(&self, d: Option<chrono::NaiveDate>) -> String {
+        d.map(|d| self.lang.date(d)).unwrap_or_default()
+    }
+
+    fn print(&self, v: Value) {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+
+    pub fn ok(&self, da: &str, en: &str) {
+        if self.json {
+            self.print(json!({"ok": true}));
+        } else {
+            println!("{}", self.t(da, en));
+        }
+    }
+
+    pub fn created(&self, kind: &str, id: &str, pseudonym: Option<&str>) {
+        if self.json {
+            self.print(json!({"created": kind, "id": id, "pseudonym": pseudonym}));
+        } else {
+            let what = match (kind, self.lang) {
+                ("initiative", Lang::Da) => "Indsats oprettet",
+                ("participant", Lang::Da) => "Deltager oprettet",
+                ("enrolment", Lang::Da) => "Tilmeldt",
+                ("event", Lang::Da) => "Registreret",
+                ("initiative", Lang::En) => "Initiative created",
+                ("participant", Lang::En) => "Participant created",
+                ("enrolment", Lang::En) => "Enrolled",
+                _ => "Recorded",
+            };
+            match pseudonym {
+                Some(p) => println!("{what}: {p} ({id})"),
+                None => println!("{what}: {id}"),
+            }
+        }
+    }
+
+    pub fn init(&self, s: &Session) -> anyhow::Result<()> {
+        let strategy = s.strategy()?;
+        let goals = s.goals()?;
+        if self.json {
+            self.print(json!({
+                "data_dir": s.data_dir(),
+                "strategy": strategy.as_ref().map(|x| &x.key),
+                "goals": goals.len(),
+                "indicators": goals.iter().map(|g| g.indicators.len()).sum::<usize>(),
+            }));
+        } else {
+            println!(
+                "{} {}",
+                self.t(
+                    "Krypteret datalager oprettet i",
+                    "Encrypted data store created in"
+                ),
+                s.data_dir().display()
+            );
+            if let Some(st) = strategy {
+                println!(
+                    "{}: {} – {} ({} {})",
+                    self.t("Strategi", "Strategy"),
+                    st.municipality,
+                    st.title,
+                    goals.len(),
+                    self.t("mål", "goals")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub fn goals(&self, goals: &[GoalView]) {
+        if self.json {
+            let v: Vec<Value> = goals
+                .iter()
+                .map(|g| {
+                    json!({
+                        "id": g.goal.id.to_string(), "key": g.goal.key, "position": g.goal.position,
+                        "title": g.goal.title, "title_en": g.goal.title_en, "description": g.goal.description,
+                        "indicators": g.indicators.iter().map(|i| json!({
+                            "id": i.id.to_string(), "key": i.key, "name": i.name, "name_en": i.name_en,
+                            "definition": i.definition, "unit": i.unit.code(), "direction": i.direction.code(),
+                            "measure": i.measure.code(), "baseline": i.baseline, "baseline_year": i.baseline_year,
+                            "source": i.source,
+                            "targets": i.targets.iter().map(|t| json!({"year": t.year, "value": t.value, "illustrative": t.illustrative})).collect::<Vec<_>>(),
+                        })).collect::<Vec<_>>(),
+                        "initiatives": g.initiatives.iter().map(|(id, title, c)| json!({"id": id.to_string(), "title": title, "contribution": c})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            self.print(Value::Array(v));
+            return;
+        }
+        for g in goals {
+            let title = if self.lang == Lang::Da {
+                &g.goal.title
+            } else {
+                &g.goal.title_en
+            };
+            println!("{}. {title}  [{}]", g.goal.position, g.goal.key);
+            let mut t = table(&[
+                self.t("Indikator", "Indicator"),
+                self.t("Nøgle", "Key"),
+                self.t("Enhed", "Unit"),
+                self.t("Basis", "Baseline"),
+                self.t("Mål pr. år", "Targets by year"),
+            ]);
+            for i in &g.indicators {
+                let targets = i
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{}: {}{}",
+                            t.year,
+                            num(t.value, self.lang),
+                            if t.illustrative { "*" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ");
+                t.add_row(vec![
+                    if self.lang == Lang::Da {
+                        i.name.clone()
+                    } else {
+                        i.name_en.clone()
+                    },
+                    i.key.clone(),
+                    i.unit.label(self.lang).to_string(),
+                    i.baseline.map(|b| num(b, self.lang)).unwrap_or_default(),
+                    targets,
+                ]);
+            }
+            println!("{t}");
+            for (_, title, _) in &g.initiatives {
+                println!("  • {title}");
+            }
+            println!();
+        }
+        println!("{}", self.t("* illustrativt mål: kommunen har ikke fastsat det endnu (skift med «indsats target»).", "* illustrative target: not yet set by the municipality (change with “indsats target”)."));
+    }
+
+    pub fn initiatives(&self, rows: &[InitiativeRow]) {
+        if self.json {
+            self.print(Value::Array(
+                rows.iter()
+                    .map(|r| {
+                        let i = &r.initiative;
+                        json!({
+                            "id": i.id.to_string(), "title": i.title, "type": i.kind.code(), "owner": i.owner,
+                            "start": iso(Some(i.start)), "end": iso(i.end), "capacity": i.capacity, "status": i.status.code(),
+                            "goals": r.goals.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+                            "enrolled_now": r.enrolled_now, "enrolled_total": r.enrolled_total,
+                        })
+                    })
+                    .collect(),
+            ));
+            return;
+        }
+        let mut t = table(&[
+            self.t("Titel", "Title"),
+            self.t("Type", "Type"),
+            self.t("Status", "Status"),
+            self.t("Periode", "Period"),
+            self.t("Deltagere nu", "Enrolled now"),
+            "Id",
+        ]);
+        for r in rows {
+            let i = &r.initiative;
+            t.add_row(vec![
+                i.title.clone(),
+                i.kind.label(self.lang).to_string(),
+                i.status.label(self.lang).to_string(),
+                format!("{} – {}", self.date(Some(i.start)), self.date(i.end)),
+                format!(
+                    "{}{}",
+                    r.enrolled_now,
+                    i.capacity.map(|c| format!("/{c}")).unwrap_or_default()
+                ),
+                i.id.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn initiative(&self, v: &InitiativeView) {
+        let i = &v.initiative;
+        if self.json {
+            self.print(json!({
+                "id": i.id.to_string(), "title": i.title, "type": i.kind.code(), "owner": i.owner, "start": iso(Some(i.start)),
+                "end": iso(i.end), "capacity": i.capacity, "status": i.status.code(), "description": i.description,
+                "goals": v.goals.iter().map(|(l, t)| json!({"goal": l.goal.to_string(), "title": t, "contribution": l.contribution})).collect::<Vec<_>>(),
+                "enrolments": v.enrolments.iter().map(|(e, p)| json!({"id": e.id.to_string(), "participant": p, "start": iso(Some(e.start)), "end": iso(e.end), "outcome": e.outcome.map(|o| o.code())})).collect::<Vec<_>>(),
+                "results": {"participants": v.participants, "ended": v.ended, "completed_or_better": v.completed_or_better, "dropped_out": v.dropped_out, "to_job_or_education": v.to_job_or_education},
+            }));
+            return;
+        }
+        println!(
+            "{}  ({}, {})",
+            i.title,
+            i.kind.label(self.lang),
+            i.status.label(self.lang)
+        );
+        println!(
+            "{}: {}   {}: {} – {}",
+            self.t("Ansvarlig", "Owner"),
+            i.owner,
+            self.t("Periode", "Period"),
+            self.date(Some(i.start)),
+            self.date(i.end)
+        );
+        for (l, t) in &v.goals {
+            println!("  → {t}: {}", l.contribution);
+        }
+        println!(
+            "{}: {}   {}: {} / {} {}   {}: {}",
+            self.t("Hvor meget (deltagere)", "How much (participants)"),
+            v.participants,
+            self.t(
+                "Hvor godt (gennemført eller bedre)",
+                "How well (completed or better)"
+            ),
+            v.completed_or_better,
+            v.ended,
+            self.t("afsluttede", "ended"),
+            self.t(
+                "Nogen bedre stillet (job/uddannelse)",
+                "Anyone better off (job/education)"
+            ),
+            v.to_job_or_education
+        );
+        let mut t = table(&[
+            self.t("Deltager", "Participant"),
+            self.t("Start", "Start"),
+            self.t("Slut", "End"),
+            self.t("Resultat", "Outcome"),
+        ]);
+        for (e, p) in &v.enrolments {
+            t.add_row(vec![
+                p.clone(),
+                self.date(Some(e.start)),
+                self.date(e.end),
+                e.outcome
+                    .map(|o| o.label(self.lang).to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    fn participant_json(p: &Participant) -> Value {
+        json!({
+            "id": p.id.to_string(), "pseudonym": p.pseudonym, "name": p.name, "cpr": p.cpr.as_ref().map(|c| c.formatted()),
+            "birth_year": p.birth_year, "origin": p.origin.code(), "arrival_date": iso(p.arrival_date),
+            "programme": p.programme.code(), "programme_start": iso(p.programme_start), "programme_end": iso(p.programme_end),
+            "caseworker": p.caseworker, "case_closed": iso(p.case_closed),
+        })
+    }
+
+    pub fn participants(&self, ps: &[Participant]) {
+        if self.json {
+            self.print(Value::Array(
+                ps.iter().map(Self::participant_json).collect(),
+            ));
+            return;
+        }
+        let mut t = table(&[
+            self.t("Pseudonym", "Pseudonym"),
+            self.t("Navn", "Name"),
+            self.t("Født", "Born"),
+            self.t("Sagsbehandler", "Caseworker"),
+            self.t("Lukket", "Closed"),
+        ]);
+        for p in ps {
+            t.add_row(vec![
+                p.pseudonym.clone(),
+                p.name.clone(),
+                p.birth_year.to_string(),
+                p.caseworker.clone(),
+                self.date(p.case_closed),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn hits(&self, hits: &[SearchHit]) {
+        if self.json {
+            self.print(Value::Array(
+                hits.iter()
+                    .map(|h| json!({"id": h.id.to_string(), "pseudonym": h.pseudonym, "name": h.name, "birth_year": h.birth_year, "caseworker": h.caseworker, "case_closed": iso(h.case_closed)}))
+                    .collect(),
+            ));
+            return;
+        }
+        if hits.is_empty() {
+            println!(
+                "{}",
+                self.t("Ingen deltagere matcher.", "No participants match.")
+            );
+            return;
+        }
+        let mut t = table(&[
+            self.t("Pseudonym", "Pseudonym"),
+            self.t("Navn", "Name"),
+            self.t("Født", "Born"),
+            self.t("Sagsbehandler", "Caseworker"),
+        ]);
+        for h in hits {
+            t.add_row(vec![
+                h.pseudonym.clone(),
+                h.name.clone(),
+                h.birth_year.to_string(),
+                h.caseworker.clone(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    fn event_json(e: &ProgressEvent) -> Value {
+        json!({
+            "id": e.id.to_string(), "date": iso(Some(e.date)), "type": e.details.type_code(),
+            "details": serde_json::to_value(&e.details).unwrap_or(Value::Null),
+            "recorded_by": e.recorded_by, "recorded_at": e.recorded_at.to_rfc3339(),
+        })
+    }
+
+    fn step(&self, s: u8) -> String {
+        let (da, en) = STEP_LABELS[usize::from(s.min(6))];
+        format!("{s} {}", self.t(da, en))
+    }
+
+    pub fn participant(&self, v: &ParticipantView) {
+        let p = &v.participant;
+        if self.json {
+            let mut j = Self::participant_json(p);
+            j["target_group"] = v.target_group.map_or(
+                Value::Null,
+                |(g, d)| json!({"group": g.code(), "since": iso(Some(d))}),
+            );
+            j["ladder_step"] = json!(v.ladder_step);
+            j["ladder_history"] = Value::Array(
+                v.ladder_history
+                    .iter()
+                    .map(|(d, s)| json!({"date": iso(Some(*d)), "step": s}))
+                    .collect(),
+            );
+            j["enrolments"] = Value::Array(v.enrolments.iter().map(|(e, t)| json!({"id": e.id.to_string(), "initiative": e.initiative.to_string(), "title": t, "start": iso(Some(e.start)), "end": iso(e.end), "outcome": e.outcome.map(|o| o.code())})).collect());
+            j["events"] = Value::Array(v.events.iter().map(Self::event_json).collect());
+            self.print(j);
+            return;
+        }
+        println!(
+            "{} ({})  {}: {}  {}: {}",
+            p.name,
+            p.pseudonym,
+            self.t("født", "born"),
+            p.birth_year,
+            self.t("sagsbehandler", "caseworker"),
+            p.caseworker
+        );
+        if let Some(c) = &p.cpr {
+            println!("CPR: {}", c.formatted());
+        }
+        println!(
+            "{}: {}  {}",
+            self.t("Program", "Programme"),
+            p.programme.label(self.lang),
+            format_args!(
+                "{} – {}",
+                self.date(p.programme_start),
+                self.date(p.programme_end)
+            )
+        );
+        if let Some((g, d)) = v.target_group {
+            println!(
+                "{}: {} ({} {})",
+                self.t("Målgruppe", "Target group"),
+                g.label(self.lang),
+                self.t("fra", "since"),
+                self.date(Some(d))
+            );
+        }
+        println!(
+            "{}: {}",
+            self.t("Trin på stigen", "Ladder step"),
+            self.step(v.ladder_step)
+        );
+        if let Some(c) = p.case_closed {
+            println!(
+                "{}: {}",
+                self.t("Sagen lukket", "Case closed"),
+                self.date(Some(c))
+            );
+        }
+        let mut t = table(&[
+            self.t("Indsats", "Initiative"),
+            self.t("Start", "Start"),
+            self.t("Slut", "End"),
+            self.t("Resultat", "Outcome"),
+        ]);
+        for (e, title) in &v.enrolments {
+            t.add_row(vec![
+                title.clone(),
+                self.date(Some(e.start)),
+                self.date(e.end),
+                e.outcome
+                    .map(|o| o.label(self.lang).to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+        println!("{t}");
+        println!("{}: {}", self.t("Hændelser", "Events"), v.events.len());
+    }
+
+    pub fn timeline(&self, rows: &[(ProgressEvent, u8)]) {
+        if self.json {
+            self.print(Value::Array(
+                rows.iter()
+                    .map(|(e, s)| {
+                        let mut j = Self::event_json(e);
+                        j["ladder_step"] = json!(s);
+                        j
+                    })
+                    .collect(),
+            ));
+            return;
+        }
+        let mut t = table(&[
+            self.t("Dato", "Date"),
+            self.t("Hændelse", "Event"),
+            self.t("Detaljer", "Details"),
+            self.t("Trin", "Step"),
+            self.t("Registreret af", "Recorded by"),
+        ]);
+        for (e, s) in rows {
+            t.add_row(vec![
+                self.date(Some(e.date)),
+                e.details.type_label(self.lang).to_string(),
+                e.details.summary(self.lang),
+                s.to_string(),
+                e.recorded_by.clone(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn status(&self, v: &StatusView) {
+        let c = &v.counts;
+        if self.json {
+            self.print(json!({
+                "municipality": v.municipality, "strategy": v.strategy, "today": iso(Some(v.today)),
+                "counts": {
+                    "goals": c.goals, "indicators": c.indicators,
+                    "initiatives": {"planned": c.initiatives_planned, "active": c.initiatives_active, "closed": c.initiatives_closed},
+                    "participants": {"open": c.participants_open, "closed": c.participants_closed},
+                    "enrolments_active": c.enrolments_active, "events": c.events, "changes": c.changes, "audit_rows": c.audit_rows,
+                },
+                "caseload": v.caseload.iter().map(|r| json!({"caseworker": r.caseworker, "open_cases": r.open_cases, "without_recent_contact": r.without_recent_contact})).collect::<Vec<_>>(),
+                "no_contact_days": v.no_contact_days,
+                "ladder": v.ladder,
+                "events_by_type": v.events_by_type.iter().map(|(t, n)| json!({"type": t, "count": n})).collect::<Vec<_>>(),
+                "goals": v.goals.iter().map(|g| json!({"key": g.key, "title": g.title, "indicators": g.indicators, "initiatives_active": g.initiatives_active, "participants_enrolled_now": g.participants_enrolled_now})).collect::<Vec<_>>(),
+            }));
+            return;
+        }
+        println!(
+            "{} – {}  ({})",
+            v.municipality,
+            v.strategy,
+            self.date(Some(v.today))
+        );
+        println!(
+            "{}: {} {} / {} {}   {}: {} {} / {} {} / {} {}   {}: {}   {}: {}",
+            self.t("Deltagere", "Participants"),
+            c.participants_open,
+            self.t("åbne", "open"),
+            c.participants_closed,
+            self.t("lukkede", "closed"),
+            self.t("Indsatser", "Initiatives"),
+            c.initiatives_active,
+            self.t("aktive", "active"),
+            c.initiatives_planned,
+            self.t("planlagte", "planned"),
+            c.initiatives_closed,
+            self.t("lukkede", "closed"),
+            self.t("Aktive forløb", "Active enrolments"),
+            c.enrolments_active,
+            self.t("Hændelser", "Events"),
+            c.events
+        );
+        let mut g = table(&[
+            self.t("Mål", "Goal"),
+            self.t("Indikatorer", "Indicators"),
+            self.t("Aktive indsatser", "Active initiatives"),
+            self.t("Deltagere i indsatser nu", "Enrolled now"),
+        ]);
+        for r in &v.goals {
+            g.add_row(vec![
+                r.title.clone(),
+                r.indicators.to_string(),
+                r.initiatives_active.to_string(),
+                r.participants_enrolled_now.to_string(),
+            ]);
+        }
+        println!("{g}");
+        let mut l = table(&[
+            self.t("Trin på stigen (åbne sager)", "Ladder step (open cases)"),
+            self.t("Antal", "Count"),
+        ]);
+        for (s, n) in v.ladder.iter().enumerate() {
+            l.add_row(vec![self.step(s as u8), n.to_string()]);
+        }
+        println!("{l}");
+        let mut t = table(&[
+            self.t("Sagsbehandler", "Caseworker"),
+            self.t("Åbne sager", "Open cases"),
+            &format!(
+                "{} {} {}",
+                self.t("Ingen kontakt i", "No contact in"),
+                v.no_contact_days,
+                self.t("dage", "days")
+            ),
+        ]);
+        for r in &v.caseload {
+            t.add_row(vec![
+                r.caseworker.clone(),
+                r.open_cases.to_string(),
+                r.without_recent_contact.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn demo(&self, s: &DemoSummary, took: std::time::Duration) {
+        let rate = s.events as f64 / took.as_secs_f64().max(1e-9);
+        if self.json {
+            self.print(json!({
+                "participants": s.participants, "initiatives": s.initiatives, "caseworkers": s.caseworkers,
+                "enrolments": s.enrolments, "events": s.events, "seconds": took.as_secs_f64(), "events_per_second": rate,
+            }));
+            return;
+        }
+        println!(
+            "{}: {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s, {:.0} {})",
+            self.t("Demodata dannet", "Demo data generated"),
+            s.participants,
+            self.t("deltagere", "participants"),
+            s.initiatives,
+            self.t("indsatser", "initiatives"),
+            s.caseworkers,
+            self.t("sagsbehandlere", "caseworkers"),
+            s.enrolments,
+            self.t("forløb", "enrolments"),
+            s.events,
+            self.t("hændelser", "events"),
+            took.as_secs_f64(),
+            rate,
+            self.t("hændelser/s", "events/s"),
+        );
+    }
+
+    pub fn audit(&self, rows: &[AuditRow]) {
+        if self.json {
+            self.print(Value::Array(
+                rows.iter()
+                    .map(|r| json!({"seq": r.seq, "at": r.at.to_rfc3339(), "user": r.user, "role": r.role, "action": r.action, "subject": r.subject, "purpose": r.purpose, "detail": r.detail}))
+                    .collect(),
+            ));
+            return;
+        }
+        let mut t = table(&[
+            "#",
+            self.t("Tidspunkt (UTC)", "Time (UTC)"),
+            self.t("Bruger", "User"),
+            self.t("Rolle", "Role"),
+            self.t("Handling", "Action"),
+            self.t("Emne", "Subject"),
+            self.t("Formål", "Purpose"),
+        ]);
+        for r in rows {
+            t.add_row(vec![
+                r.seq.to_string(),
+                r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.user.clone(),
+                r.role.clone(),
+                r.action.clone(),
+                r.subject.clone().unwrap_or_default(),
+                r.purpose.clone(),
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn audit_verified(&self, n: u64) {
+        if self.json {
+            self.print(json!({"verified": true, "rows": n}));
+        } else {
+            println!(
+                "{} ({n} {}).",
+                self.t("Logningen er intakt", "The audit log is intact"),
+                self.t("poster", "entries")
+            );
+        }
+    }
+}
