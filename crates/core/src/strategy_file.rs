@@ -76,10 +76,14 @@ enum ErrorKind {
     UnknownField { expected: String },
     Syntax(String),
     BadValue(String),
+    BadCode(crate::ValidationError),
     Duplicate(String),
     FormatVersion(i64),
     Period,
     NoGoals,
+    Empty,
+    TargetOutsidePeriod { year: i32, start: i32, end: i32 },
+    BaselineYearWithoutBaseline,
 }
 
 impl fmt::Display for StrategyFileError {
@@ -131,6 +135,8 @@ impl StrategyFileError {
             (ErrorKind::BadValue(m), Lang::En) => {
                 format!("the field “{field}” has an invalid value: {m}")
             }
+            (ErrorKind::BadCode(e), Lang::Da) => format!("feltet «{field}» har en ugyldig værdi: {}", e.message(lang)),
+            (ErrorKind::BadCode(e), Lang::En) => format!("the field “{field}” has an invalid value: {}", e.message(lang)),
             (ErrorKind::Duplicate(k), Lang::Da) => {
                 format!("nøglen «{k}» i «{field}» er brugt før. Giv den en unik nøgle.")
             }
@@ -148,6 +154,20 @@ impl StrategyFileError {
             }
             (ErrorKind::Period, Lang::En) => {
                 "the period must be [first year, last year] with first ≤ last.".to_string()
+            }
+            (ErrorKind::Empty, Lang::Da) => format!("feltet «{field}» er tomt. Udfyld det."),
+            (ErrorKind::Empty, Lang::En) => format!("the field “{field}” is empty. Fill it in."),
+            (ErrorKind::TargetOutsidePeriod { year, start, end }, Lang::Da) => {
+                format!("målet for {year} ligger uden for strategiens periode {start}–{end}. Ret året eller perioden.")
+            }
+            (ErrorKind::TargetOutsidePeriod { year, start, end }, Lang::En) => {
+                format!("the target for {year} lies outside the strategy's period {start}–{end}. Correct the year or the period.")
+            }
+            (ErrorKind::BaselineYearWithoutBaseline, Lang::Da) => {
+                "«baseline_year» er angivet uden «baseline». Tilføj basisværdien eller fjern året.".to_string()
+            }
+            (ErrorKind::BaselineYearWithoutBaseline, Lang::En) => {
+                "“baseline_year” is given without “baseline”. Add the baseline or remove the year.".to_string()
             }
             (ErrorKind::NoGoals, Lang::Da) => {
                 "strategien har ingen mål. Tilføj mindst ét [[goal]].".to_string()
@@ -266,15 +286,24 @@ fn from_toml(src: &str, e: toml::de::Error) -> StrategyFileError {
     }
 }
 
-/// The key written on the line that holds `offset` (`key = value`), where there is one.
+/// The key whose value starts at (or contains) `offset`: the name just before the nearest `=`
+/// on the same line, so that `{ year = "2026" }` names `year`.
 fn key_at(src: &str, offset: usize) -> Option<String> {
-    let start = src[..offset.min(src.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line = src[start..].lines().next()?;
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim();
-    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+    let offset = offset.min(src.len());
+    let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
+    let before = &src[line_start..offset];
+    let eq = before.rfind('=').or_else(|| src[line_start..line_end].find('=').map(|i| i.min(before.len())))?;
+    let name: String = src[line_start..line_start + eq]
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 fn code<T: Code>(src: &str, s: &Spanned<String>, field: &str) -> Result<T, StrategyFileError> {
@@ -283,7 +312,7 @@ fn code<T: Code>(src: &str, s: &Spanned<String>, field: &str) -> Result<T, Strat
             src,
             s.span().start,
             Some(field),
-            ErrorKind::BadValue(e.message(Lang::En)),
+            ErrorKind::BadCode(e),
         )
     })
 }
@@ -318,11 +347,22 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
             ErrorKind::NoGoals,
         ));
     }
+    let not_empty = |offset: usize, field: &str, value: &str| -> Result<(), StrategyFileError> {
+        if value.trim().is_empty() { Err(StrategyFileError::at(src, offset, Some(field), ErrorKind::Empty)) } else { Ok(()) }
+    };
+    not_empty(s_span, "key", &s.key)?;
+    not_empty(s_span, "municipality", &s.municipality)?;
+    not_empty(s_span, "title", &s.title)?;
+    let (period_start, period_end) = (period[0], period[1]);
     let mut goal_keys = HashSet::new();
     let mut indicator_keys = HashSet::new();
     let mut goals = Vec::new();
     for g in raw.goal {
+        let g_span = g.span().start;
         let g = g.into_inner();
+        not_empty(g.key.span().start, "goal.key", g.key.get_ref())?;
+        not_empty(g_span, "title", &g.title)?;
+        not_empty(g_span, "title_en", &g.title_en)?;
         if !goal_keys.insert(g.key.get_ref().clone()) {
             return Err(StrategyFileError::at(
                 src,
@@ -333,7 +373,15 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
         }
         let mut indicators = Vec::new();
         for i in g.indicator {
+            let i_span = i.span().start;
             let i = i.into_inner();
+            not_empty(i.key.span().start, "indicator.key", i.key.get_ref())?;
+            not_empty(i_span, "name", &i.name)?;
+            not_empty(i_span, "name_en", &i.name_en)?;
+            not_empty(i_span, "definition", &i.definition)?;
+            if i.baseline_year.is_some() && i.baseline.is_none() {
+                return Err(StrategyFileError::at(src, i_span, Some("baseline_year"), ErrorKind::BaselineYearWithoutBaseline));
+            }
             if !indicator_keys.insert(i.key.get_ref().clone()) {
                 return Err(StrategyFileError::at(
                     src,
@@ -352,6 +400,14 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
                         t.span().start,
                         Some("targets.year"),
                         ErrorKind::Duplicate(tr.year.to_string()),
+                    ));
+                }
+                if tr.year < period_start || tr.year > period_end {
+                    return Err(StrategyFileError::at(
+                        src,
+                        t.span().start,
+                        Some("targets.year"),
+                        ErrorKind::TargetOutsidePeriod { year: tr.year, start: period_start, end: period_end },
                     ));
                 }
                 if !tr.value.is_finite() {
@@ -396,8 +452,8 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
         municipality: s.municipality,
         title: s.title,
         vision: s.vision,
-        period_start: period[0],
-        period_end: period[1],
+        period_start,
+        period_end,
         goals,
     })
 }
@@ -475,6 +531,8 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
         let e = parse(&src).unwrap_err();
         assert_eq!((e.field.as_deref(), e.line), (Some("measure"), Some(21)));
         assert!(e.message(Lang::Da).contains("ordinary_employment"));
+        // Wholly in the user's language.
+        assert!(e.message(Lang::Da).contains("Ukendt measure «jobs». Vælg en af"), "{}", e.message(Lang::Da));
     }
 
     #[test]
@@ -494,8 +552,20 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
         let syn = GOOD.replace("title = \"Job\"", "title = \"Job");
         let e = parse(&syn).unwrap_err();
         assert_eq!(e.line, Some(11), "{}", e.message(Lang::En));
+        let outside = GOOD.replace("{ year = 2026, value = 34.0 }", "{ year = 2030, value = 34.0 }");
+        let e = parse(&outside).unwrap_err();
+        assert!(e.message(Lang::Da).contains("uden for strategiens periode 2021–2029"), "{}", e.message(Lang::Da));
+        let empty = GOOD.replace("title = \"Job\"", "title = \"  \"");
+        assert_eq!(parse(&empty).unwrap_err().message(Lang::En), "Strategy file, line 9: the field “title” is empty. Fill it in.");
+        let by = GOOD.replace("baseline = 32.0", "baseline_year = 2020");
+        assert_eq!(parse(&by).unwrap_err().field.as_deref(), Some("baseline_year"));
         let wrong_type = GOOD.replace("baseline = 32.0", "baseline = \"32\"");
         let e = parse(&wrong_type).unwrap_err();
         assert_eq!(e.line, Some(22), "{}", e.message(Lang::En));
+        assert_eq!(e.field.as_deref(), Some("baseline"));
+        // Inside an inline table the field is the key before the value, not the whole prefix.
+        let inline = GOOD.replace("{ year = 2026, value = 34.0 }", "{ year = \"2026\", value = 34.0 }");
+        let e = parse(&inline).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("year"), "{}", e.message(Lang::En));
     }
 }
