@@ -37,11 +37,10 @@ pub struct DemoSummary {
 }
 
 const FIRST: &[&str] = &[
-    "Amina", "Ahmad", "Fatima", "Mohammad", "Yusuf", "Layla", "Omar", "Hana", "Ali", "Zainab",
-    "Abdi", "Hodan", "Mariam", "Tesfay", "Senait", "Olena", "Oksana", "Dmytro", "Iryna", "Bashir",
-    "Nour", "Rania", "Samir", "Aziz", "Farida", "Khadija", "Hassan", "Aisha", "Mustafa", "Leyla",
-    "Reza", "Shirin", "Tariq", "Yasmin", "Idris", "Salma", "Kamal", "Noor", "Jamal", "Rahel",
-    "Yonas", "Meron", "Daniel", "Sara", "Hamid", "Parisa", "Nasrin", "Karim", "Amal", "Walid",
+    "Amina", "Ahmad", "Fatima", "Mohammad", "Yusuf", "Layla", "Omar", "Hana", "Ali", "Zainab", "Abdi", "Hodan", "Mariam", "Tesfay",
+    "Senait", "Olena", "Oksana", "Dmytro", "Iryna", "Bashir", "Nour", "Rania", "Samir", "Aziz", "Farida", "Khadija", "Hassan", "Aisha",
+    "Mustafa", "Leyla", "Reza", "Shirin", "Tariq", "Yasmin", "Idris", "Salma", "Kamal", "Noor", "Jamal", "Rahel", "Yonas", "Meron",
+    "Daniel", "Sara", "Hamid", "Parisa", "Nasrin", "Karim", "Amal", "Walid",
 ];
 const LAST: &[&str] = &[
     "Haddad",
@@ -103,17 +102,8 @@ const CASEWORKERS: &[&str] = &[
     "Helle Berg",
     "Nikolaj Dahl",
 ];
-const PLACES: &[&str] = &[
-    "Ballerup Centrum",
-    "Skovlunde",
-    "Måløv",
-    "Hjortespring",
-    "Lautrup",
-    "Egebjerg",
-    "Grantoftegård",
-    "Hedegården",
-    "Baltorp",
-];
+const PLACES: &[&str] =
+    &["Ballerup Centrum", "Skovlunde", "Måløv", "Hjortespring", "Lautrup", "Egebjerg", "Grantoftegård", "Hedegården", "Baltorp"];
 const EMPLOYERS: &[&str] = &[
     "Bageri",
     "Plejecenter",
@@ -144,25 +134,13 @@ fn goal_positions(kind: InitiativeType) -> &'static [u32] {
 fn contribution(kind: InitiativeType) -> &'static str {
     use InitiativeType as T;
     match kind {
-        T::DanishCourse => {
-            "Styrker danskkundskaberne, som er forudsætningen for job, uddannelse og deltagelse."
-        }
-        T::WorkPlacement => {
-            "Giver erfaring fra en dansk arbejdsplads og en vej ind i ordinær beskæftigelse."
-        }
-        T::WageSubsidy => {
-            "Bygger bro til ordinær ansættelse gennem løntilskud hos en lokal virksomhed."
-        }
-        T::Igu => {
-            "Kombinerer lønnet arbejde og skoleophold, så flere når selvforsørgelse og uddannelse."
-        }
+        T::DanishCourse => "Styrker danskkundskaberne, som er forudsætningen for job, uddannelse og deltagelse.",
+        T::WorkPlacement => "Giver erfaring fra en dansk arbejdsplads og en vej ind i ordinær beskæftigelse.",
+        T::WageSubsidy => "Bygger bro til ordinær ansættelse gennem løntilskud hos en lokal virksomhed.",
+        T::Igu => "Kombinerer lønnet arbejde og skoleophold, så flere når selvforsørgelse og uddannelse.",
         T::Mentor => "En mentor fastholder borgeren i forløbet og mindsker frafald.",
-        T::Guidance => {
-            "Afklarer kompetencer og opkvalificerer målrettet til brancher med mangel på arbejdskraft."
-        }
-        T::AdultEducation => {
-            "Løfter basale færdigheder i læsning, regning og fag, så uddannelse bliver mulig."
-        }
+        T::Guidance => "Afklarer kompetencer og opkvalificerer målrettet til brancher med mangel på arbejdskraft.",
+        T::AdultEducation => "Løfter basale færdigheder i læsning, regning og fag, så uddannelse bliver mulig.",
         T::Fgu => "Forbereder unge til en ungdomsuddannelse.",
         T::Community => "Skaber netværk og tilknytning i boligområdet og foreningslivet.",
         T::Democracy => "Styrker deltagelsen i demokratiet, fra beboerdemokrati til kommunalvalg.",
@@ -175,10 +153,7 @@ fn title(rng: &mut impl Rng, kind: InitiativeType, n: u32) -> String {
     let employer = EMPLOYERS.choose(rng).copied().unwrap_or("Virksomhed");
     use InitiativeType as T;
     match kind {
-        T::DanishCourse => format!(
-            "Danskuddannelse {} – hold {n}",
-            ["DU1", "DU2", "DU3"][n as usize % 3]
-        ),
+        T::DanishCourse => format!("Danskuddannelse {} – hold {n}", ["DU1", "DU2", "DU3"][n as usize % 3]),
         T::WorkPlacement => format!("Virksomhedspraktik: {place} {employer}"),
         T::WageSubsidy => format!("Løntilskud: {place} {employer}"),
         T::Igu => format!("IGU-forløb: {place} {employer}"),
@@ -192,13 +167,7 @@ fn title(rng: &mut impl Rng, kind: InitiativeType, n: u32) -> String {
     }
 }
 
-const OWNERS: &[&str] = &[
-    "Jobcenter Ballerup",
-    "Integrationsteamet",
-    "Ballerup Sprogcenter",
-    "Ungeenheden",
-    "Boligsocialt Team",
-];
+const OWNERS: &[&str] = &["Jobcenter Ballerup", "Integrationsteamet", "Ballerup Sprogcenter", "Ungeenheden", "Boligsocialt Team"];
 
 fn random_day(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0);
@@ -212,9 +181,7 @@ fn id_bytes(rng: &mut impl RngCore) -> [u8; 10] {
 }
 
 fn millis(d: NaiveDate) -> u64 {
-    d.and_hms_opt(12, 0, 0).map_or(0, |t| {
-        u64::try_from(t.and_utc().timestamp_millis()).unwrap_or(0)
-    })
+    d.and_hms_opt(12, 0, 0).map_or(0, |t| u64::try_from(t.and_utc().timestamp_millis()).unwrap_or(0))
 }
 
 /// A CPR-shaped number for `birth`: valid date and century digit, failing modulus 11.
@@ -228,19 +195,8 @@ fn fake_cpr(rng: &mut impl Rng, birth: NaiveDate) -> String {
     };
     loop {
         let serial: u32 = rng.random_range(0..1000);
-        let s = format!(
-            "{:02}{:02}{:02}{}{:03}",
-            birth.day(),
-            birth.month(),
-            yy,
-            digit,
-            serial
-        );
-        let sum: u32 = s
-            .bytes()
-            .zip([4, 3, 2, 7, 6, 5, 4, 3, 2, 1])
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
+        let s = format!("{:02}{:02}{:02}{}{:03}", birth.day(), birth.month(), yy, digit, serial);
+        let sum: u32 = s.bytes().zip([4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).map(|(b, w)| u32::from(b - b'0') * w).sum();
         if sum % 11 != 0 {
             return s;
         }
@@ -268,12 +224,8 @@ fn pick_initiative(
     from: NaiveDate,
     to: Option<NaiveDate>,
 ) -> Option<InitiativeId> {
-    let fits: Vec<&Offerable> = list
-        .iter()
-        .filter(|o| {
-            o.kind == kind && o.start <= from && o.end.is_none_or(|e| to.is_some_and(|t| t <= e))
-        })
-        .collect();
+    let fits: Vec<&Offerable> =
+        list.iter().filter(|o| o.kind == kind && o.start <= from && o.end.is_none_or(|e| to.is_some_and(|t| t <= e))).collect();
     fits.choose(rng).map(|o| o.id)
 }
 
@@ -322,54 +274,22 @@ impl Enrolments {
 }
 
 /// One participant's trajectory from programme start to today.
-fn simulate(
-    rng: &mut ChaCha20Rng,
-    today: NaiveDate,
-    offers: &[Offerable],
-    p: &mut Participant,
-) -> Planned {
+fn simulate(rng: &mut ChaCha20Rng, today: NaiveDate, offers: &[Offerable], p: &mut Participant) -> Planned {
     let start = p.programme_start.or(p.arrival_date).unwrap_or(today);
     let age_at_start = start.year() - p.birth_year;
     let mut ev: Vec<(NaiveDate, EventDetails)> = Vec::new();
-    let mut en = Enrolments {
-        participant: p.id,
-        list: Vec::new(),
-        open: Vec::new(),
-    };
+    let mut en = Enrolments { participant: p.id, list: Vec::new(), open: Vec::new() };
     let group = if start >= REFORM_2026 {
-        if rng.random_bool(0.45) {
-            TargetGroup::JobReady
-        } else {
-            TargetGroup::ActivityReady
-        }
+        if rng.random_bool(0.45) { TargetGroup::JobReady } else { TargetGroup::ActivityReady }
     } else {
-        *[
-            TargetGroup::JobReady,
-            TargetGroup::ActivityReady,
-            TargetGroup::EducationReady,
-            TargetGroup::ActivityReadyUnder30,
-        ][..if age_at_start < 30 { 4 } else { 2 }]
+        *[TargetGroup::JobReady, TargetGroup::ActivityReady, TargetGroup::EducationReady, TargetGroup::ActivityReadyUnder30]
+            [..if age_at_start < 30 { 4 } else { 2 }]
             .choose(rng)
             .unwrap_or(&TargetGroup::ActivityReady)
     };
-    ev.push((
-        start,
-        EventDetails::Visitation {
-            target_group: group,
-        },
-    ));
-    ev.push((
-        start + Duration::days(rng.random_range(5..30)),
-        EventDetails::ContractSigned {},
-    ));
-    let course = *[
-        DanishCourse::Du1,
-        DanishCourse::Du2,
-        DanishCourse::Du2,
-        DanishCourse::Du3,
-    ]
-    .choose(rng)
-    .unwrap_or(&DanishCourse::Du2);
+    ev.push((start, EventDetails::Visitation { target_group: group }));
+    ev.push((start + Duration::days(rng.random_range(5..30)), EventDetails::ContractSigned {}));
+    let course = *[DanishCourse::Du1, DanishCourse::Du2, DanishCourse::Du2, DanishCourse::Du3].choose(rng).unwrap_or(&DanishCourse::Du2);
     let mut danish: Option<(u8, NaiveDate)> = None;
     let danish_start = start + Duration::days(rng.random_range(14..60));
     let mut job: Option<(EmploymentKind, NaiveDate)> = None;
@@ -381,13 +301,7 @@ fn simulate(
     let mut scores = [rng.random_range(1..=3u8), rng.random_range(1..=3u8)];
     let dims = [
         Dimension::Language,
-        *[
-            Dimension::Professional,
-            Dimension::OwnBelief,
-            Dimension::Social,
-        ]
-        .choose(rng)
-        .unwrap_or(&Dimension::Social),
+        *[Dimension::Professional, Dimension::OwnBelief, Dimension::Social].choose(rng).unwrap_or(&Dimension::Social),
     ];
     let drive: f64 = rng.random_range(0.4..1.6); // how quickly this person moves on
     let mut t = start + Duration::days(30);
@@ -401,34 +315,19 @@ fn simulate(
         }
         if !reassessed && t >= REFORM_2026 {
             reassessed = true;
-            let g = if job.is_some() || rng.random_bool(0.4) {
-                TargetGroup::JobReady
-            } else {
-                TargetGroup::ActivityReady
-            };
+            let g = if job.is_some() || rng.random_bool(0.4) { TargetGroup::JobReady } else { TargetGroup::ActivityReady };
             ev.push((day, EventDetails::Visitation { target_group: g }));
         }
         // Danish: a module every few months, then the test.
         if danish.is_none() && t >= danish_start && month < 60 {
             danish = Some((1, day));
             ev.push((day, EventDetails::DanishStarted { course, module: 1 }));
-            en.start(
-                rng,
-                offers,
-                InitiativeType::DanishCourse,
-                day,
-                None,
-                EnrolmentOutcome::Completed,
-            );
+            en.start(rng, offers, InitiativeType::DanishCourse, day, None, EnrolmentOutcome::Completed);
         } else if let Some((module, since)) = danish {
             if module <= 6 && (day - since).num_days() > (150.0 / drive) as i64 {
                 if rng.random_bool(0.015) {
                     ev.push((day, EventDetails::DanishInterrupted { course }));
-                    en.finish(
-                        InitiativeType::DanishCourse,
-                        day,
-                        EnrolmentOutcome::DroppedOut,
-                    );
+                    en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::DroppedOut);
                     danish = Some((99, day));
                 } else if module < 6 {
                     ev.push((day, EventDetails::ModuleTestPassed { course, module }));
@@ -445,11 +344,7 @@ fn simulate(
                     if rng.random_bool(0.75) {
                         ev.push((exam_day, EventDetails::ExamPassed { exam }));
                     }
-                    en.finish(
-                        InitiativeType::DanishCourse,
-                        day,
-                        EnrolmentOutcome::Completed,
-                    );
+                    en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::Completed);
                     danish = Some((99, day));
                 }
             }
@@ -460,14 +355,7 @@ fn simulate(
                 if rng.random_bool(0.5 * drive.min(1.0)) && scores[i] < 5 {
                     scores[i] += 1;
                 }
-                ev.push((
-                    day,
-                    EventDetails::ProgressionMeasured {
-                        dimension: *d,
-                        scale: Scale::OneToFive,
-                        score: scores[i],
-                    },
-                ));
+                ev.push((day, EventDetails::ProgressionMeasured { dimension: *d, scale: Scale::OneToFive, score: scores[i] }));
             }
         }
         // Offers and jobs.
@@ -477,73 +365,28 @@ fn simulate(
             if roll < 0.45 {
                 let end = day + Duration::days(rng.random_range(56..120));
                 let hours = f32::from(rng.random_range(12..=30u8));
-                ev.push((
-                    day,
-                    EventDetails::OfferStarted {
-                        offer: InitiativeType::WorkPlacement,
-                        hours_per_week: hours,
-                    },
-                ));
+                ev.push((day, EventDetails::OfferStarted { offer: InitiativeType::WorkPlacement, hours_per_week: hours }));
                 let (result, outcome) = match rng.random_range(0..4) {
                     0 => (OfferResult::Job, EnrolmentOutcome::WentToJob),
                     1 => (OfferResult::DroppedOut, EnrolmentOutcome::DroppedOut),
                     _ => (OfferResult::Completed, EnrolmentOutcome::Completed),
                 };
                 if end <= today {
-                    ev.push((
-                        end,
-                        EventDetails::OfferEnded {
-                            offer: InitiativeType::WorkPlacement,
-                            result,
-                        },
-                    ));
-                    en.start(
-                        rng,
-                        offers,
-                        InitiativeType::WorkPlacement,
-                        day,
-                        Some(end),
-                        outcome,
-                    );
+                    ev.push((end, EventDetails::OfferEnded { offer: InitiativeType::WorkPlacement, result }));
+                    en.start(rng, offers, InitiativeType::WorkPlacement, day, Some(end), outcome);
                     if result == OfferResult::Job {
                         let h = f32::from(rng.random_range(10..=37u8));
-                        ev.push((
-                            end,
-                            EventDetails::EmploymentStarted {
-                                kind: EmploymentKind::Ordinary,
-                                hours_per_week: h,
-                            },
-                        ));
+                        ev.push((end, EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: h }));
                         job = Some((EmploymentKind::Ordinary, end));
                     }
                 } else {
-                    en.start(
-                        rng,
-                        offers,
-                        InitiativeType::WorkPlacement,
-                        day,
-                        None,
-                        outcome,
-                    );
+                    en.start(rng, offers, InitiativeType::WorkPlacement, day, None, outcome);
                 }
                 offer_until = Some(end);
             } else if roll < 0.6 {
-                ev.push((
-                    day,
-                    EventDetails::OfferStarted {
-                        offer: InitiativeType::Mentor,
-                        hours_per_week: 2.0,
-                    },
-                ));
+                ev.push((day, EventDetails::OfferStarted { offer: InitiativeType::Mentor, hours_per_week: 2.0 }));
                 let until = day + Duration::days(180);
-                en.start(
-                    rng,
-                    offers,
-                    InitiativeType::Mentor,
-                    day,
-                    (until <= today).then_some(until),
-                    EnrolmentOutcome::Completed,
-                );
+                en.start(rng, offers, InitiativeType::Mentor, day, (until <= today).then_some(until), EnrolmentOutcome::Completed);
                 offer_until = Some(until);
             } else if roll < 0.78 {
                 let kind = if age_at_start <= 50 && day.year() <= 2027 && rng.random_bool(0.35) {
@@ -551,77 +394,33 @@ fn simulate(
                 } else {
                     EmploymentKind::WageSubsidy
                 };
-                let hours = if kind == EmploymentKind::Igu {
-                    30.0
-                } else {
-                    f32::from(rng.random_range(25..=37u8))
-                };
-                ev.push((
-                    day,
-                    EventDetails::EmploymentStarted {
-                        kind,
-                        hours_per_week: hours,
-                    },
-                ));
-                let it = if kind == EmploymentKind::Igu {
-                    InitiativeType::Igu
-                } else {
-                    InitiativeType::WageSubsidy
-                };
+                let hours = if kind == EmploymentKind::Igu { 30.0 } else { f32::from(rng.random_range(25..=37u8)) };
+                ev.push((day, EventDetails::EmploymentStarted { kind, hours_per_week: hours }));
+                let it = if kind == EmploymentKind::Igu { InitiativeType::Igu } else { InitiativeType::WageSubsidy };
                 en.start(rng, offers, it, day, None, EnrolmentOutcome::Completed);
                 job = Some((kind, day));
             } else if roll < 0.9 && age_at_start < 35 {
-                let level = if rng.random_bool(0.4) {
-                    EducationLevel::Fgu
-                } else {
-                    EducationLevel::Vocational
-                };
+                let level = if rng.random_bool(0.4) { EducationLevel::Fgu } else { EducationLevel::Vocational };
                 ev.push((day, EventDetails::EducationStarted { level }));
                 education = Some((level, day));
             } else {
                 let h = f32::from(rng.random_range(8..=37u8));
-                ev.push((
-                    day,
-                    EventDetails::EmploymentStarted {
-                        kind: EmploymentKind::Ordinary,
-                        hours_per_week: h,
-                    },
-                ));
+                ev.push((day, EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: h }));
                 job = Some((EmploymentKind::Ordinary, day));
             }
         }
         if let Some((kind, since)) = job {
             let months = (day - since).num_days() / 30;
             match kind {
-                EmploymentKind::WageSubsidy | EmploymentKind::Igu
-                    if months >= if kind == EmploymentKind::Igu { 24 } else { 9 } =>
-                {
+                EmploymentKind::WageSubsidy | EmploymentKind::Igu if months >= if kind == EmploymentKind::Igu { 24 } else { 9 } => {
                     ev.push((day, EventDetails::EmploymentEnded { kind }));
-                    let it = if kind == EmploymentKind::Igu {
-                        InitiativeType::Igu
-                    } else {
-                        InitiativeType::WageSubsidy
-                    };
+                    let it = if kind == EmploymentKind::Igu { InitiativeType::Igu } else { InitiativeType::WageSubsidy };
                     job = None;
                     let to_job = rng.random_bool(0.5);
-                    en.finish(
-                        it,
-                        day,
-                        if to_job {
-                            EnrolmentOutcome::WentToJob
-                        } else {
-                            EnrolmentOutcome::Completed
-                        },
-                    );
+                    en.finish(it, day, if to_job { EnrolmentOutcome::WentToJob } else { EnrolmentOutcome::Completed });
                     if to_job {
                         let h = f32::from(rng.random_range(15..=37u8));
-                        ev.push((
-                            day,
-                            EventDetails::EmploymentStarted {
-                                kind: EmploymentKind::Ordinary,
-                                hours_per_week: h,
-                            },
-                        ));
+                        ev.push((day, EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: h }));
                         job = Some((EmploymentKind::Ordinary, day));
                     }
                 }
@@ -652,17 +451,11 @@ fn simulate(
             }
         }
         if rng.random_bool(0.03) {
-            let kind = *CommunityKind::ALL
-                .choose(rng)
-                .unwrap_or(&CommunityKind::Association);
+            let kind = *CommunityKind::ALL.choose(rng).unwrap_or(&CommunityKind::Association);
             ev.push((day, EventDetails::Community { kind }));
         }
         if rng.random_bool(0.002) {
-            let reason = if rng.random_bool(0.8) {
-                ClosureReason::MovedAway
-            } else {
-                ClosureReason::Repatriated
-            };
+            let reason = if rng.random_bool(0.8) { ClosureReason::MovedAway } else { ClosureReason::Repatriated };
             ev.push((day, EventDetails::Closure { reason }));
             closed = Some(day);
         } else if off_benefit && job.is_some() && month > 24 && rng.random_bool(0.02) {
@@ -683,12 +476,7 @@ fn simulate(
         }
         p.programme_end = p.programme_start.map(|s| c.max(s));
     }
-    Planned {
-        participant: p.clone(),
-        closed,
-        events: ev,
-        enrolments: en.list,
-    }
+    Planned { participant: p.clone(), closed, events: ev, enrolments: en.list }
 }
 
 const BATCH: usize = 250;
@@ -697,47 +485,20 @@ impl Session {
     /// Generates `opts.participants` participants with initiatives of every type, linked to the
     /// strategy's goals. `progress(done, total)` is called after each batch; returning false
     /// cancels (the batches already written stay, whole).
-    pub fn generate_demo(
-        &mut self,
-        opts: &DemoOptions,
-        progress: &mut dyn FnMut(u64, u64) -> bool,
-    ) -> Result<DemoSummary> {
+    pub fn generate_demo(&mut self, opts: &DemoOptions, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<DemoSummary> {
         if self.user().role != Role::Admin {
-            return Err(ApiError::Forbidden {
-                action: "generate demo data",
-                role: self.user().role.code(),
-            });
+            return Err(ApiError::Forbidden { action: "generate demo data", role: self.user().role.code() });
         }
-        indsats_core::validate::in_range(
-            "participants",
-            f64::from(opts.participants),
-            1.0,
-            1_000_000.0,
-        )?;
+        indsats_core::validate::in_range("participants", f64::from(opts.participants), 1.0, 1_000_000.0)?;
         let today = self.today();
         let mut rng = ChaCha20Rng::seed_from_u64(opts.seed);
-        let goals = self
-            .goals()?
-            .into_iter()
-            .map(|g| g.goal)
-            .collect::<Vec<_>>();
+        let goals = self.goals()?.into_iter().map(|g| g.goal).collect::<Vec<_>>();
         let n_init = (opts.participants / 25).max(InitiativeType::ALL.len() as u32);
-        let caseworkers: Vec<&str> = CASEWORKERS
-            .iter()
-            .copied()
-            .cycle()
-            .take((opts.participants / 60).clamp(2, 400) as usize)
-            .collect();
+        let caseworkers: Vec<&str> = CASEWORKERS.iter().copied().cycle().take((opts.participants / 60).clamp(2, 400) as usize).collect();
         let caseworker_names: Vec<String> = caseworkers
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                if i < CASEWORKERS.len() {
-                    (*c).to_string()
-                } else {
-                    format!("{c} {}", i / CASEWORKERS.len() + 1)
-                }
-            })
+            .map(|(i, c)| if i < CASEWORKERS.len() { (*c).to_string() } else { format!("{c} {}", i / CASEWORKERS.len() + 1) })
             .collect();
 
         // Initiatives of every type, most active, spread over the strategy period.
@@ -749,29 +510,15 @@ impl Session {
             let kind = InitiativeType::ALL[n as usize % InitiativeType::ALL.len()];
             let start = random_day(&mut rng, earliest, today - Duration::days(400));
             let (end, status) = match rng.random_range(0..10) {
-                0 => (
-                    Some(random_day(
-                        &mut rng,
-                        start + Duration::days(180),
-                        today - Duration::days(1),
-                    )),
-                    InitiativeStatus::Closed,
-                ),
-                1 => (
-                    Some(today + Duration::days(rng.random_range(200..900))),
-                    InitiativeStatus::Active,
-                ),
+                0 => (Some(random_day(&mut rng, start + Duration::days(180), today - Duration::days(1))), InitiativeStatus::Closed),
+                1 => (Some(today + Duration::days(rng.random_range(200..900))), InitiativeStatus::Active),
                 _ => (None, InitiativeStatus::Active),
             };
             let i = Initiative {
                 id: InitiativeId::new(millis(start), id_bytes(&mut rng)),
                 title: title(&mut rng, kind, n + 1),
                 kind,
-                owner: OWNERS
-                    .choose(&mut rng)
-                    .copied()
-                    .unwrap_or("Jobcenter")
-                    .to_string(),
+                owner: OWNERS.choose(&mut rng).copied().unwrap_or("Jobcenter").to_string(),
                 start,
                 end,
                 capacity: Some(rng.random_range(8..=40)),
@@ -779,64 +526,35 @@ impl Session {
                 description: String::new(),
             };
             for pos in goal_positions(kind) {
-                if let Some(g) = goals
-                    .iter()
-                    .find(|g| g.position == *pos)
-                    .or_else(|| goals.first())
-                {
-                    links.push(GoalLink {
-                        initiative: i.id,
-                        goal: g.id,
-                        contribution: contribution(kind).to_string(),
-                    });
+                if let Some(g) = goals.iter().find(|g| g.position == *pos).or_else(|| goals.first()) {
+                    links.push(GoalLink { initiative: i.id, goal: g.id, contribution: contribution(kind).to_string() });
                 }
             }
-            offerable.push(Offerable {
-                id: i.id,
-                kind,
-                start,
-                end,
-            });
+            offerable.push(Offerable { id: i.id, kind, start, end });
             initiatives.push(i);
         }
-        let planned_initiatives = initiatives
-            .iter()
-            .filter(|_| rng.random_bool(0.05))
-            .map(|i| i.id)
-            .collect::<HashSet<_>>();
+        let planned_initiatives = initiatives.iter().filter(|_| rng.random_bool(0.05)).map(|i| i.id).collect::<HashSet<_>>();
         let summary_initiatives = initiatives.len() as u32;
-        let closing: Vec<(InitiativeId, Option<NaiveDate>)> = initiatives
-            .iter()
-            .filter(|i| i.status == InitiativeStatus::Closed)
-            .map(|i| (i.id, i.end))
-            .collect();
+        let closing: Vec<(InitiativeId, Option<NaiveDate>)> =
+            initiatives.iter().filter(|i| i.status == InitiativeStatus::Closed).map(|i| (i.id, i.end)).collect();
         // Enrolments go in while initiatives are active; closed ones are closed at the end.
         let seed = opts.seed;
-        self.audited(
-            "demo.initiatives",
-            None,
-            "demodata",
-            format!("seed={seed}"),
-            |tx| {
-                for i in &initiatives {
-                    let mut i = i.clone();
-                    i.status = InitiativeStatus::Active;
-                    tx.insert_initiative(&i)?;
-                }
-                for l in &links {
-                    tx.link_goal(l)?;
-                }
-                Ok(())
-            },
-        )?;
+        self.audited("demo.initiatives", None, "demodata", format!("seed={seed}"), |tx| {
+            for i in &initiatives {
+                let mut i = i.clone();
+                i.status = InitiativeStatus::Active;
+                tx.insert_initiative(&i)?;
+            }
+            for l in &links {
+                tx.link_goal(l)?;
+            }
+            Ok(())
+        })?;
 
         let total = u64::from(opts.participants);
         let mut done = 0u64;
-        let mut summary = DemoSummary {
-            initiatives: summary_initiatives,
-            caseworkers: caseworker_names.len() as u32,
-            ..Default::default()
-        };
+        let mut summary =
+            DemoSummary { initiatives: summary_initiatives, caseworkers: caseworker_names.len() as u32, ..Default::default() };
         let mut cprs = HashSet::new();
         let mut pseudonyms = HashSet::new();
         let arrivals_from = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap_or(today);
@@ -847,12 +565,7 @@ impl Session {
                 let arrival = random_day(&mut rng, arrivals_from, today - Duration::days(45));
                 let age = rng.random_range(18..=58);
                 let birth_year = arrival.year() - age;
-                let birth = NaiveDate::from_ymd_opt(
-                    birth_year,
-                    rng.random_range(1..=12),
-                    rng.random_range(2..=28),
-                )
-                .unwrap_or(arrival);
+                let birth = NaiveDate::from_ymd_opt(birth_year, rng.random_range(1..=12), rng.random_range(2..=28)).unwrap_or(arrival);
                 let cpr = if rng.random_bool(0.7) {
                     let mut c = fake_cpr(&mut rng, birth);
                     while !cprs.insert(c.clone()) {
@@ -867,13 +580,10 @@ impl Session {
                     pseudonym = Session::pseudonym(&mut rng);
                 }
                 let in_programme = rng.random_bool(0.85);
-                let programme_start = in_programme
-                    .then(|| (arrival + Duration::days(rng.random_range(20..120))).min(today));
+                let programme_start = in_programme.then(|| (arrival + Duration::days(rng.random_range(20..120))).min(today));
                 let programme = match programme_start {
                     None => ProgrammeKind::None,
-                    Some(s) if s >= NaiveDate::from_ymd_opt(2019, 7, 1).unwrap_or(s) => {
-                        ProgrammeKind::SelfSupport
-                    }
+                    Some(s) if s >= NaiveDate::from_ymd_opt(2019, 7, 1).unwrap_or(s) => ProgrammeKind::SelfSupport,
                     Some(_) => ProgrammeKind::Introduction,
                 };
                 let origin = match rng.random_range(0..100) {
@@ -884,11 +594,7 @@ impl Session {
                 let mut p = Participant {
                     id: ParticipantId::new(millis(arrival), id_bytes(&mut rng)),
                     pseudonym,
-                    name: format!(
-                        "{} {}",
-                        FIRST.choose(&mut rng).unwrap_or(&"A"),
-                        LAST.choose(&mut rng).unwrap_or(&"B")
-                    ),
+                    name: format!("{} {}", FIRST.choose(&mut rng).unwrap_or(&"A"), LAST.choose(&mut rng).unwrap_or(&"B")),
                     cpr,
                     birth_year,
                     origin,
@@ -896,10 +602,7 @@ impl Session {
                     programme,
                     programme_start,
                     programme_end: None,
-                    caseworker: caseworker_names
-                        .choose(&mut rng)
-                        .cloned()
-                        .unwrap_or_default(),
+                    caseworker: caseworker_names.choose(&mut rng).cloned().unwrap_or_default(),
                     case_closed: None,
                 };
                 let plan = simulate(&mut rng, today, &offerable, &mut p);
@@ -908,10 +611,8 @@ impl Session {
                     .events
                     .into_iter()
                     .map(|(date, details)| {
-                        let at = date
-                            .and_hms_opt(rng.random_range(8..16), rng.random_range(0..60), 0)
-                            .map(|t| t.and_utc())
-                            .unwrap_or_default();
+                        let at =
+                            date.and_hms_opt(rng.random_range(8..16), rng.random_range(0..60), 0).map(|t| t.and_utc()).unwrap_or_default();
                         ProgressEvent {
                             id: EventId::new(millis(date), id_bytes(&mut rng)),
                             participant: p.id,
@@ -924,30 +625,22 @@ impl Session {
                     .collect();
                 batch.push((plan.participant, plan.closed, events, plan.enrolments));
             }
-            let (events_n, enrol_n) = batch.iter().fold((0u64, 0u64), |(e, n), b| {
-                (e + b.2.len() as u64, n + b.3.len() as u64)
-            });
-            self.audited(
-                "demo.participants",
-                None,
-                "demodata",
-                format!("seed={seed} batch={}", done / BATCH as u64),
-                |tx| {
-                    for (p, closed, events, enrolments) in &batch {
-                        tx.insert_participant(p)?;
-                        for e in enrolments {
-                            tx.insert_enrolment(e)?;
-                        }
-                        for e in events {
-                            tx.insert_event(e)?;
-                        }
-                        if closed.is_some() {
-                            tx.set_case_closed(p.id, *closed)?;
-                        }
+            let (events_n, enrol_n) = batch.iter().fold((0u64, 0u64), |(e, n), b| (e + b.2.len() as u64, n + b.3.len() as u64));
+            self.audited("demo.participants", None, "demodata", format!("seed={seed} batch={}", done / BATCH as u64), |tx| {
+                for (p, closed, events, enrolments) in &batch {
+                    tx.insert_participant(p)?;
+                    for e in enrolments {
+                        tx.insert_enrolment(e)?;
                     }
-                    Ok(())
-                },
-            )?;
+                    for e in events {
+                        tx.insert_event(e)?;
+                    }
+                    if closed.is_some() {
+                        tx.set_case_closed(p.id, *closed)?;
+                    }
+                }
+                Ok(())
+            })?;
             summary.events += events_n;
             summary.enrolments += enrol_n;
             done += n as u64;
@@ -956,25 +649,17 @@ impl Session {
                 return Err(ApiError::Cancelled);
             }
         }
-        self.audited(
-            "demo.finish",
-            None,
-            "demodata",
-            format!("seed={seed}"),
-            |tx| {
-                for (id, end) in &closing {
-                    tx.set_initiative_status(*id, InitiativeStatus::Closed, *end)?;
+        self.audited("demo.finish", None, "demodata", format!("seed={seed}"), |tx| {
+            for (id, end) in &closing {
+                tx.set_initiative_status(*id, InitiativeStatus::Closed, *end)?;
+            }
+            for id in &planned_initiatives {
+                if !closing.iter().any(|(c, _)| c == id) && tx.read().enrolments_of_initiative(*id)?.is_empty() {
+                    tx.set_initiative_status(*id, InitiativeStatus::Planned, None)?;
                 }
-                for id in &planned_initiatives {
-                    if !closing.iter().any(|(c, _)| c == id)
-                        && tx.read().enrolments_of_initiative(*id)?.is_empty()
-                    {
-                        tx.set_initiative_status(*id, InitiativeStatus::Planned, None)?;
-                    }
-                }
-                Ok(())
-            },
-        )?;
+            }
+            Ok(())
+        })?;
         Ok(summary)
     }
 }

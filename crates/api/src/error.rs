@@ -15,10 +15,7 @@ pub enum ApiError {
     #[error(transparent)]
     StrategyFile(#[from] StrategyFileError),
     #[error("a {role} may not {action}")]
-    Forbidden {
-        action: &'static str,
-        role: &'static str,
-    },
+    Forbidden { action: &'static str, role: &'static str },
     #[error("cancelled")]
     Cancelled,
 }
@@ -56,9 +53,7 @@ impl ApiError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } => {
-                ErrorClass::BadInput
-            }
+            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } => ErrorClass::BadInput,
             Self::Cancelled => ErrorClass::Other,
             Self::Store(e) => match e {
                 StoreError::WrongPassphrase | StoreError::Busy => ErrorClass::Locked,
@@ -82,13 +77,10 @@ impl ApiError {
                     .map(|r| r.label(lang).to_string())
                     .unwrap_or_else(|_| role.to_string());
                 match lang {
-                    Lang::Da => format!(
-                        "Rollen «{role_label}» må ikke {}. Bed en teamleder eller administrator om det.",
-                        action_da(action)
-                    ),
-                    Lang::En => format!(
-                        "The role “{role_label}” may not {action}. Ask a team lead or an administrator."
-                    ),
+                    Lang::Da => {
+                        format!("Rollen «{role_label}» må ikke {}. Bed en teamleder eller administrator om det.", action_da(action))
+                    }
+                    Lang::En => format!("The role “{role_label}” may not {action}. Ask a team lead or an administrator."),
                 }
             }
             Self::Cancelled => match lang {

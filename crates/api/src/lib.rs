@@ -22,8 +22,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, ErrorClass, Result};
 pub use indsats_core as core;
 pub use indsats_store::{
-    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, StoreCounts,
-    StoreError, is_initialised,
+    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, StoreCounts, StoreError, is_initialised,
 };
 pub use session::{DEFAULT_STRATEGY, Session, StrategySource, User};
 pub use views::*;

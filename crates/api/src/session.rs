@@ -10,10 +10,7 @@ use indsats_core::ladder::{self, LadderRules};
 use indsats_core::model::*;
 use indsats_core::strategy_file::{self, StrategySpec};
 use indsats_core::validate;
-use indsats_store::{
-    AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit,
-    Store,
-};
+use indsats_store::{AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, Store};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -57,10 +54,7 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("store", &self.store)
-            .field("user", &self.user)
-            .finish()
+        f.debug_struct("Session").field("store", &self.store).field("user", &self.user).finish()
     }
 }
 
@@ -86,21 +80,11 @@ impl Session {
         let now = clock.now();
         let device = DeviceTag::new(&mut rng, now.timestamp_millis());
         let store = Store::create(dir, passphrase, kdf, &device.0, now)?;
-        let mut s = Session {
-            store,
-            user,
-            clock,
-            rng,
-        };
+        let mut s = Session { store, user, clock, rng };
         let result = s.load_strategy(&spec);
         if let Err(e) = result {
             drop(s);
-            for f in [
-                indsats_store::DB_FILE,
-                "indsats.db-wal",
-                "indsats.db-shm",
-                indsats_store::keys::KEY_FILE,
-            ] {
+            for f in [indsats_store::DB_FILE, "indsats.db-wal", "indsats.db-shm", indsats_store::keys::KEY_FILE] {
                 let _ = std::fs::remove_file(dir.join(f));
             }
             return Err(e);
@@ -109,33 +93,16 @@ impl Session {
     }
 
     /// Unlocks an existing store with its passphrase and acts as `user`. The unlock is audited.
-    pub fn unlock(
-        dir: &Path,
-        passphrase: &str,
-        user: User,
-        clock: Box<dyn Clock>,
-        seed: Option<u64>,
-    ) -> Result<Session> {
+    pub fn unlock(dir: &Path, passphrase: &str, user: User, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
         let store = Store::open(dir, passphrase)?;
-        Ok(Session {
-            store,
-            user,
-            clock,
-            rng: rng_from(seed),
-        })
+        Ok(Session { store, user, clock, rng: rng_from(seed) })
     }
 
     /// Changes the passphrase (re-wraps the key; the data is not re-encrypted). Audited.
     pub fn change_passphrase(&mut self, old: &str, new: &str, kdf: KdfParams) -> Result<()> {
         let dir = self.store.dir().to_path_buf();
         Store::change_passphrase(&dir, old, new, kdf)?;
-        self.audited(
-            "store.passphrase_change",
-            None,
-            "sikkerhed",
-            String::new(),
-            |_| Ok(()),
-        )
+        self.audited("store.passphrase_change", None, "sikkerhed", String::new(), |_| Ok(()))
     }
 
     pub fn user(&self) -> &User {
@@ -151,23 +118,10 @@ impl Session {
     }
 
     fn require(&self, allowed: &[Role], action: &'static str) -> Result<()> {
-        if allowed.contains(&self.user.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                action,
-                role: self.user.role.code(),
-            })
-        }
+        if allowed.contains(&self.user.role) { Ok(()) } else { Err(ApiError::Forbidden { action, role: self.user.role.code() }) }
     }
 
-    pub(crate) fn entry(
-        &self,
-        action: &str,
-        subject: Option<String>,
-        purpose: &str,
-        detail: String,
-    ) -> AuditEntry {
+    pub(crate) fn entry(&self, action: &str, subject: Option<String>, purpose: &str, detail: String) -> AuditEntry {
         AuditEntry {
             user: self.user.name.clone(),
             role: self.user.role.code().to_string(),
@@ -195,18 +149,13 @@ impl Session {
     pub(crate) fn new_id<T>(&mut self, make: fn(u64, [u8; 10]) -> T) -> T {
         let mut r = [0u8; 10];
         self.rng.fill_bytes(&mut r);
-        make(
-            u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0),
-            r,
-        )
+        make(u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0), r)
     }
 
     pub(crate) fn pseudonym(rng: &mut impl RngCore) -> String {
         let mut s = String::from("D-");
         for _ in 0..8 {
-            s.push(char::from(
-                PSEUDONYM_ALPHABET[rng.random_range(0..PSEUDONYM_ALPHABET.len())],
-            ));
+            s.push(char::from(PSEUDONYM_ALPHABET[rng.random_range(0..PSEUDONYM_ALPHABET.len())]));
         }
         s
     }
@@ -242,15 +191,7 @@ impl Session {
                     baseline: i.baseline,
                     baseline_year: i.baseline_year,
                     source: i.source.clone(),
-                    targets: i
-                        .targets
-                        .iter()
-                        .map(|t| YearTarget {
-                            year: t.year,
-                            value: t.value,
-                            illustrative: t.illustrative,
-                        })
-                        .collect(),
+                    targets: i.targets.iter().map(|t| YearTarget { year: t.year, value: t.value, illustrative: t.illustrative }).collect(),
                 });
             }
             goals.push((
@@ -266,22 +207,16 @@ impl Session {
                 indicators,
             ));
         }
-        self.audited(
-            "strategy.load",
-            Some(sid.to_string()),
-            "opsætning",
-            spec.key.clone(),
-            |tx| {
-                tx.insert_strategy(&strategy)?;
-                for (g, inds) in &goals {
-                    tx.insert_goal(g)?;
-                    for i in inds {
-                        tx.insert_indicator(i)?;
-                    }
+        self.audited("strategy.load", Some(sid.to_string()), "opsætning", spec.key.clone(), |tx| {
+            tx.insert_strategy(&strategy)?;
+            for (g, inds) in &goals {
+                tx.insert_goal(g)?;
+                for i in inds {
+                    tx.insert_indicator(i)?;
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 
     pub fn strategy(&self) -> Result<Option<Strategy>> {
@@ -297,20 +232,12 @@ impl Session {
         for goal in r.goals()? {
             let mut linked = Vec::new();
             for s in initiatives.iter().filter(|s| s.goals.contains(&goal.id)) {
-                let contribution = r
-                    .goal_links(s.initiative.id)?
-                    .into_iter()
-                    .find(|l| l.goal == goal.id)
-                    .map(|l| l.contribution)
-                    .unwrap_or_default();
+                let contribution =
+                    r.goal_links(s.initiative.id)?.into_iter().find(|l| l.goal == goal.id).map(|l| l.contribution).unwrap_or_default();
                 linked.push((s.initiative.id, s.initiative.title.clone(), contribution));
             }
             out.push(GoalView {
-                indicators: indicators
-                    .iter()
-                    .filter(|i| i.goal == goal.id)
-                    .cloned()
-                    .collect(),
+                indicators: indicators.iter().filter(|i| i.goal == goal.id).cloned().collect(),
                 initiatives: linked,
                 goal,
             });
@@ -323,31 +250,12 @@ impl Session {
         self.require(&[Role::TeamLead, Role::Admin], "set indicator targets")?;
         validate::in_range("year", f64::from(year), 2000.0, 2100.0)?;
         if !value.is_finite() {
-            return Err(indsats_core::ValidationError::OutOfRange {
-                field: "value",
-                min: f64::MIN,
-                max: f64::MAX,
-                value,
-            }
-            .into());
+            return Err(indsats_core::ValidationError::OutOfRange { field: "value", min: f64::MIN, max: f64::MAX, value }.into());
         }
         let ind = self.store.read().indicator(indicator)?;
-        self.audited(
-            "indicator.set_target",
-            Some(ind.id.to_string()),
-            "målstyring",
-            format!("{year}={value}"),
-            |tx| {
-                tx.set_target(
-                    ind.id,
-                    &YearTarget {
-                        year,
-                        value,
-                        illustrative: false,
-                    },
-                )
-            },
-        )
+        self.audited("indicator.set_target", Some(ind.id.to_string()), "målstyring", format!("{year}={value}"), |tx| {
+            tx.set_target(ind.id, &YearTarget { year, value, illustrative: false })
+        })
     }
 
     // ---- Initiatives ---------------------------------------------------------------------------
@@ -372,13 +280,7 @@ impl Session {
             status: new.status,
             description: new.description.trim().to_string(),
         };
-        self.audited(
-            "initiative.create",
-            Some(id.to_string()),
-            "registrering",
-            String::new(),
-            |tx| tx.insert_initiative(&initiative),
-        )?;
+        self.audited("initiative.create", Some(id.to_string()), "registrering", String::new(), |tx| tx.insert_initiative(&initiative))?;
         Ok(id)
     }
 
@@ -399,11 +301,7 @@ impl Session {
             .goal_links(id)?
             .into_iter()
             .map(|l| {
-                let title = goals
-                    .iter()
-                    .find(|g| g.id == l.goal)
-                    .map(|g| g.title.clone())
-                    .unwrap_or_default();
+                let title = goals.iter().find(|g| g.id == l.goal).map(|g| g.title.clone()).unwrap_or_default();
                 (l, title)
             })
             .collect();
@@ -424,10 +322,7 @@ impl Session {
                 Some(EnrolmentOutcome::Completed) => good += 1,
                 None => {}
             }
-            let pseudonym = r
-                .participant(e.participant)
-                .map(|p| p.pseudonym)
-                .unwrap_or_default();
+            let pseudonym = r.participant(e.participant).map(|p| p.pseudonym).unwrap_or_default();
             enrolments.push((e, pseudonym));
         }
         Ok(InitiativeView {
@@ -443,46 +338,22 @@ impl Session {
     }
 
     /// Links an initiative to a goal with a sentence on how it contributes.
-    pub fn link_initiative(
-        &mut self,
-        initiative: InitiativeId,
-        goal: &str,
-        contribution: &str,
-    ) -> Result<()> {
+    pub fn link_initiative(&mut self, initiative: InitiativeId, goal: &str, contribution: &str) -> Result<()> {
         let contribution = validate::required_text("contribution", contribution, 500)?;
         let goal = self.store.read().goal(goal)?;
-        let link = GoalLink {
-            initiative,
-            goal: goal.id,
-            contribution,
-        };
-        self.audited(
-            "initiative.link",
-            Some(initiative.to_string()),
-            "registrering",
-            goal.key,
-            |tx| tx.link_goal(&link),
-        )
+        let link = GoalLink { initiative, goal: goal.id, contribution };
+        self.audited("initiative.link", Some(initiative.to_string()), "registrering", goal.key, |tx| tx.link_goal(&link))
     }
 
     /// Sets an initiative's status; closing takes an end date (today when none is given).
-    pub fn set_initiative_status(
-        &mut self,
-        id: InitiativeId,
-        status: InitiativeStatus,
-        end: Option<NaiveDate>,
-    ) -> Result<()> {
+    pub fn set_initiative_status(&mut self, id: InitiativeId, status: InitiativeStatus, end: Option<NaiveDate>) -> Result<()> {
         let end = match (status, end) {
             (InitiativeStatus::Closed, None) => Some(self.today()),
             (_, e) => e,
         };
-        self.audited(
-            "initiative.status",
-            Some(id.to_string()),
-            "registrering",
-            status.code().to_string(),
-            |tx| tx.set_initiative_status(id, status, end),
-        )
+        self.audited("initiative.status", Some(id.to_string()), "registrering", status.code().to_string(), |tx| {
+            tx.set_initiative_status(id, status, end)
+        })
     }
 
     // ---- Participants --------------------------------------------------------------------------
@@ -505,35 +376,19 @@ impl Session {
             (Some(y), _) => y,
             (None, Some(c)) => chrono::Datelike::year(&c.birth_date),
             (None, None) => {
-                return Err(indsats_core::ValidationError::Required {
-                    field: "birth_year",
-                }
-                .into());
+                return Err(indsats_core::ValidationError::Required { field: "birth_year" }.into());
             }
         };
-        validate::in_range(
-            "birth_year",
-            f64::from(birth_year),
-            1900.0,
-            f64::from(chrono::Datelike::year(&today)),
-        )?;
+        validate::in_range("birth_year", f64::from(birth_year), 1900.0, f64::from(chrono::Datelike::year(&today)))?;
         if let Some(a) = new.arrival_date {
             validate::not_in_future("arrival_date", a, today)?;
         }
         if let Some(start) = new.programme_start {
             validate::programme(start, new.programme_end)?;
         } else if new.programme_end.is_some() {
-            return Err(indsats_core::ValidationError::Required {
-                field: "programme_start",
-            }
-            .into());
+            return Err(indsats_core::ValidationError::Required { field: "programme_start" }.into());
         }
-        let caseworker = match new
-            .caseworker
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
+        let caseworker = match new.caseworker.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(c) => validate::required_text("caseworker", c, 64)?,
             None => self.user.name.clone(),
         };
@@ -560,18 +415,8 @@ impl Session {
             p.pseudonym = Self::pseudonym(&mut self.rng);
         }
         let pseudonym = p.pseudonym.clone();
-        self.audited(
-            "participant.create",
-            Some(id.to_string()),
-            "registrering",
-            String::new(),
-            |tx| tx.insert_participant(&p),
-        )?;
-        Ok(Added {
-            id,
-            pseudonym,
-            warnings,
-        })
+        self.audited("participant.create", Some(id.to_string()), "registrering", String::new(), |tx| tx.insert_participant(&p))?;
+        Ok(Added { id, pseudonym, warnings })
     }
 
     /// Resolves a participant given by id or pseudonym.
@@ -580,80 +425,50 @@ impl Session {
     }
 
     /// Lists participants (names included): an audited read.
-    pub fn participants(
-        &mut self,
-        filter: &ParticipantFilter,
-        purpose: &str,
-    ) -> Result<Vec<Participant>> {
+    pub fn participants(&mut self, filter: &ParticipantFilter, purpose: &str) -> Result<Vec<Participant>> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let f = filter.clone();
-        self.audited(
-            "participant.list",
-            f.caseworker.clone(),
-            &purpose,
-            String::new(),
-            |tx| tx.read().participants(&f),
-        )
+        self.audited("participant.list", f.caseworker.clone(), &purpose, String::new(), |tx| tx.read().participants(&f))
     }
 
     /// Search as you type: an audited read whose subject is the search term.
-    pub fn find_participants(
-        &mut self,
-        query: &str,
-        limit: u32,
-        purpose: &str,
-    ) -> Result<Vec<SearchHit>> {
+    pub fn find_participants(&mut self, query: &str, limit: u32, purpose: &str) -> Result<Vec<SearchHit>> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let q = query.trim().to_string();
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        self.audited(
-            "participant.search",
-            Some(q.clone()),
-            &purpose,
-            String::new(),
-            |tx| tx.read().search(&q, limit),
-        )
+        self.audited("participant.search", Some(q.clone()), &purpose, String::new(), |tx| tx.read().search(&q, limit))
     }
 
     /// A participant's whole case: an audited read.
     pub fn participant(&mut self, id: ParticipantId, purpose: &str) -> Result<ParticipantView> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let today = self.today();
-        self.audited(
-            "participant.read",
-            Some(id.to_string()),
-            &purpose,
-            String::new(),
-            |tx| {
-                let r = tx.read();
-                let participant = r.participant(id)?;
-                let events = r.events_of_participant(id)?;
-                let mut enrolments = Vec::new();
-                for e in r.enrolments_of_participant(id)? {
-                    let title = r
-                        .initiative(e.initiative)
-                        .map(|i| i.title)
-                        .unwrap_or_default();
-                    enrolments.push((e, title));
-                }
-                let pairs: Vec<_> = events.iter().map(|e| (e.date, &e.details)).collect();
-                let rules = LadderRules::default();
-                let target_group = events.iter().rev().find_map(|e| match e.details {
-                    EventDetails::Visitation { target_group } => Some((target_group, e.date)),
-                    _ => None,
-                });
-                Ok(ParticipantView {
-                    ladder_step: ladder::step_on(&pairs, today, &rules),
-                    ladder_history: ladder::history(&pairs, today, &rules),
-                    participant,
-                    target_group,
-                    enrolments,
-                    events,
-                })
-            },
-        )
+        self.audited("participant.read", Some(id.to_string()), &purpose, String::new(), |tx| {
+            let r = tx.read();
+            let participant = r.participant(id)?;
+            let events = r.events_of_participant(id)?;
+            let mut enrolments = Vec::new();
+            for e in r.enrolments_of_participant(id)? {
+                let title = r.initiative(e.initiative).map(|i| i.title).unwrap_or_default();
+                enrolments.push((e, title));
+            }
+            let pairs: Vec<_> = events.iter().map(|e| (e.date, &e.details)).collect();
+            let rules = LadderRules::default();
+            let target_group = events.iter().rev().find_map(|e| match e.details {
+                EventDetails::Visitation { target_group } => Some((target_group, e.date)),
+                _ => None,
+            });
+            Ok(ParticipantView {
+                ladder_step: ladder::step_on(&pairs, today, &rules),
+                ladder_history: ladder::history(&pairs, today, &rules),
+                participant,
+                target_group,
+                enrolments,
+                events,
+            })
+        })
     }
 
     /// Closes a participant's case on `date` (today when none): ends nothing else.
@@ -661,16 +476,10 @@ impl Session {
         let today = self.today();
         let date = date.unwrap_or(today);
         validate::not_in_future("closed", date, today)?;
-        self.audited(
-            "participant.close",
-            Some(id.to_string()),
-            "sagsbehandling",
-            String::new(),
-            |tx| {
-                tx.read().participant(id)?;
-                tx.set_case_closed(id, Some(date))
-            },
-        )
+        self.audited("participant.close", Some(id.to_string()), "sagsbehandling", String::new(), |tx| {
+            tx.read().participant(id)?;
+            tx.set_case_closed(id, Some(date))
+        })
     }
 
     // ---- Enrolments and progress ---------------------------------------------------------------
@@ -684,88 +493,40 @@ impl Session {
     ) -> Result<EnrolmentId> {
         validate::period(start, end)?;
         let id = self.new_id(EnrolmentId::new);
-        let e = Enrolment {
-            id,
-            participant,
-            initiative,
-            start,
-            end,
-            outcome: None,
-        };
-        self.audited(
-            "enrolment.create",
-            Some(participant.to_string()),
-            "sagsbehandling",
-            initiative.to_string(),
-            |tx| tx.insert_enrolment(&e),
-        )?;
+        let e = Enrolment { id, participant, initiative, start, end, outcome: None };
+        self.audited("enrolment.create", Some(participant.to_string()), "sagsbehandling", initiative.to_string(), |tx| {
+            tx.insert_enrolment(&e)
+        })?;
         Ok(id)
     }
 
-    pub fn end_enrolment(
-        &mut self,
-        id: EnrolmentId,
-        end: NaiveDate,
-        outcome: EnrolmentOutcome,
-    ) -> Result<()> {
+    pub fn end_enrolment(&mut self, id: EnrolmentId, end: NaiveDate, outcome: EnrolmentOutcome) -> Result<()> {
         validate::not_in_future("end", end, self.today())?;
         let p = self.store.read().enrolment(id)?.participant;
-        self.audited(
-            "enrolment.end",
-            Some(p.to_string()),
-            "sagsbehandling",
-            id.to_string(),
-            |tx| tx.end_enrolment(id, end, outcome),
-        )
+        self.audited("enrolment.end", Some(p.to_string()), "sagsbehandling", id.to_string(), |tx| tx.end_enrolment(id, end, outcome))
     }
 
     /// Records one progress event, durably (one fsync'd transaction with its change log and audit).
-    pub fn record_progress(
-        &mut self,
-        participant: ParticipantId,
-        date: NaiveDate,
-        details: EventDetails,
-    ) -> Result<EventId> {
+    pub fn record_progress(&mut self, participant: ParticipantId, date: NaiveDate, details: EventDetails) -> Result<EventId> {
         event::validate_new(&details, date, self.today())?;
         let id = self.new_id(EventId::new);
-        let ev = ProgressEvent {
-            id,
-            participant,
-            date,
-            details,
-            recorded_by: self.user.name.clone(),
-            recorded_at: self.clock.now(),
-        };
-        self.audited(
-            "event.record",
-            Some(participant.to_string()),
-            "sagsbehandling",
-            ev.details.type_code().to_string(),
-            |tx| {
-                let p = tx.read().participant(participant)?;
-                if p.case_closed.is_some_and(|c| c < date) {
-                    return Err(indsats_core::ValidationError::CaseClosed.into());
-                }
-                tx.insert_event(&ev)
-            },
-        )?;
+        let ev = ProgressEvent { id, participant, date, details, recorded_by: self.user.name.clone(), recorded_at: self.clock.now() };
+        self.audited("event.record", Some(participant.to_string()), "sagsbehandling", ev.details.type_code().to_string(), |tx| {
+            let p = tx.read().participant(participant)?;
+            if p.case_closed.is_some_and(|c| c < date) {
+                return Err(indsats_core::ValidationError::CaseClosed.into());
+            }
+            tx.insert_event(&ev)
+        })?;
         Ok(id)
     }
 
     /// A participant's timeline with the ladder step after each event: an audited read.
-    pub fn timeline(
-        &mut self,
-        id: ParticipantId,
-        purpose: &str,
-    ) -> Result<Vec<(ProgressEvent, u8)>> {
+    pub fn timeline(&mut self, id: ParticipantId, purpose: &str) -> Result<Vec<(ProgressEvent, u8)>> {
         let view = self.participant(id, purpose)?;
         let rules = LadderRules::default();
         let pairs: Vec<_> = view.events.iter().map(|e| (e.date, &e.details)).collect();
-        Ok(view
-            .events
-            .iter()
-            .map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules)))
-            .collect())
+        Ok(view.events.iter().map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules))).collect())
     }
 
     // ---- Overview ------------------------------------------------------------------------------
@@ -777,19 +538,14 @@ impl Session {
         let strategy = r.strategy()?;
         let counts = r.counts()?;
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
-        let open: std::collections::HashSet<ParticipantId> = r
-            .participants(&ParticipantFilter::default())?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
+        let open: std::collections::HashSet<ParticipantId> =
+            r.participants(&ParticipantFilter::default())?.into_iter().map(|p| p.id).collect();
         let mut ladder_counts = [0u32; 7];
         let rules = LadderRules::default();
         let mut current: Option<ParticipantId> = None;
         let mut evs: Vec<(NaiveDate, EventDetails)> = Vec::new();
         let mut with_events = 0u32;
-        let mut flush = |p: Option<ParticipantId>,
-                         evs: &mut Vec<(NaiveDate, EventDetails)>,
-                         counts: &mut [u32; 7]| {
+        let mut flush = |p: Option<ParticipantId>, evs: &mut Vec<(NaiveDate, EventDetails)>, counts: &mut [u32; 7]| {
             if let Some(p) = p {
                 if open.contains(&p) {
                     let pairs: Vec<_> = evs.iter().map(|(d, e)| (*d, e)).collect();
@@ -814,16 +570,10 @@ impl Session {
             .goals()?
             .into_iter()
             .map(|g| {
-                let linked: Vec<_> = initiatives
-                    .iter()
-                    .filter(|s| s.goals.contains(&g.id))
-                    .collect();
+                let linked: Vec<_> = initiatives.iter().filter(|s| s.goals.contains(&g.id)).collect();
                 GoalStatusRow {
                     indicators: indicators.iter().filter(|i| i.goal == g.id).count() as u32,
-                    initiatives_active: linked
-                        .iter()
-                        .filter(|s| s.initiative.status == InitiativeStatus::Active)
-                        .count() as u32,
+                    initiatives_active: linked.iter().filter(|s| s.initiative.status == InitiativeStatus::Active).count() as u32,
                     participants_enrolled_now: linked.iter().map(|s| s.enrolled_now).sum(),
                     key: g.key,
                     title: g.title,
@@ -831,10 +581,7 @@ impl Session {
             })
             .collect();
         Ok(StatusView {
-            municipality: strategy
-                .as_ref()
-                .map(|s| s.municipality.clone())
-                .unwrap_or_default(),
+            municipality: strategy.as_ref().map(|s| s.municipality.clone()).unwrap_or_default(),
             strategy: strategy.map(|s| s.title).unwrap_or_default(),
             today,
             counts,
@@ -852,13 +599,7 @@ impl Session {
     pub fn audit_log(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
         self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
         let f = filter.clone();
-        self.audited(
-            "audit.read",
-            f.subject.clone(),
-            "kontrol",
-            String::new(),
-            |tx| tx.read().audit(&f),
-        )
+        self.audited("audit.read", f.subject.clone(), "kontrol", String::new(), |tx| tx.read().audit(&f))
     }
 
     /// Checks the audit log's hash chain; returns the number of rows.

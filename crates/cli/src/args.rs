@@ -24,20 +24,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "INDSATS_USER")]
     pub user: Option<String>,
     /// The acting user's role: caseworker, team_lead or admin.
-    #[arg(
-        long,
-        global = true,
-        env = "INDSATS_ROLE",
-        default_value = "caseworker"
-    )]
+    #[arg(long, global = true, env = "INDSATS_ROLE", default_value = "caseworker")]
     pub role: String,
     /// Why you read personal data (recorded in the audit log).
-    #[arg(
-        long,
-        global = true,
-        env = "INDSATS_PURPOSE",
-        default_value = "sagsbehandling"
-    )]
+    #[arg(long, global = true, env = "INDSATS_PURPOSE", default_value = "sagsbehandling")]
     pub purpose: String,
     #[command(subcommand)]
     pub command: Command,

@@ -38,18 +38,10 @@ fn main() -> ExitCode {
         Err(err) => {
             let (code, class, message, field) = match err.downcast_ref::<ApiError>() {
                 Some(e) => (e.code().to_string(), e.class(), e.message(lang), e.field()),
-                None => (
-                    "error".to_string(),
-                    ErrorClass::Other,
-                    format!("{err:#}"),
-                    None,
-                ),
+                None => ("error".to_string(), ErrorClass::Other, format!("{err:#}"), None),
             };
             if json {
-                eprintln!(
-                    "{}",
-                    serde_json::json!({"error": {"code": code, "message": message, "field": field}})
-                );
+                eprintln!("{}", serde_json::json!({"error": {"code": code, "message": message, "field": field}}));
             } else {
                 let prefix = if lang == Lang::Da { "fejl" } else { "error" };
                 eprintln!("{prefix}: {}", message.replace('\n', " "));
@@ -86,21 +78,14 @@ fn required<T>(field: &'static str, v: Option<T>) -> anyhow::Result<T> {
 
 /// An id typed on the command line; one that does not parse is simply not found.
 fn id<T: std::str::FromStr>(kind: &'static str, s: &str) -> anyhow::Result<T> {
-    s.trim().parse().map_err(|_| {
-        ApiError::Store(StoreError::NotFound {
-            kind,
-            id: s.trim().to_string(),
-        })
-        .into()
-    })
+    s.trim().parse().map_err(|_| ApiError::Store(StoreError::NotFound { kind, id: s.trim().to_string() }).into())
 }
 
 fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     if let Some(d) = &cli.data_dir {
         return Ok(d.clone());
     }
-    let dirs = directories::ProjectDirs::from("dk", "Indsats", "indsats")
-        .context("no home folder: give --data-dir")?;
+    let dirs = directories::ProjectDirs::from("dk", "Indsats", "indsats").context("no home folder: give --data-dir")?;
     Ok(dirs.data_dir().to_path_buf())
 }
 
@@ -108,22 +93,15 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
 fn clock() -> anyhow::Result<Box<dyn Clock>> {
     match std::env::var("INDSATS_NOW") {
         Ok(s) if !s.trim().is_empty() => {
-            let at: DateTime<Utc> = DateTime::parse_from_rfc3339(s.trim())
-                .context("INDSATS_NOW must be RFC 3339, e.g. 2026-11-24T09:00:00Z")?
-                .into();
+            let at: DateTime<Utc> =
+                DateTime::parse_from_rfc3339(s.trim()).context("INDSATS_NOW must be RFC 3339, e.g. 2026-11-24T09:00:00Z")?.into();
             Ok(Box::new(FixedClock::new(at)))
         }
         _ => Ok(Box::new(SystemClock)),
     }
 }
 
-fn passphrase(
-    lang: Lang,
-    env: &str,
-    prompt_da: &str,
-    prompt_en: &str,
-    confirm: bool,
-) -> anyhow::Result<String> {
+fn passphrase(lang: Lang, env: &str, prompt_da: &str, prompt_en: &str, confirm: bool) -> anyhow::Result<String> {
     if let Ok(p) = std::env::var(env) {
         return Ok(p);
     }
@@ -134,18 +112,10 @@ fn passphrase(
             format!("no passphrase: set {env}, or run the command in a terminal")
         });
     }
-    let prompt = if lang == Lang::Da {
-        prompt_da
-    } else {
-        prompt_en
-    };
+    let prompt = if lang == Lang::Da { prompt_da } else { prompt_en };
     let p = rpassword::prompt_password(format!("{prompt}: "))?;
     if confirm {
-        let again = rpassword::prompt_password(if lang == Lang::Da {
-            "Gentag: "
-        } else {
-            "Repeat: "
-        })?;
+        let again = rpassword::prompt_password(if lang == Lang::Da { "Gentag: " } else { "Repeat: " })?;
         if again != p {
             anyhow::bail!(if lang == Lang::Da {
                 "de to adgangsfraser er forskellige; prøv igen"
@@ -177,13 +147,7 @@ fn open(cli: &Cli, lang: Lang) -> anyhow::Result<Session> {
     if !indsats_api::is_initialised(&dir) {
         return Err(ApiError::Store(StoreError::NotInitialised { dir }).into());
     }
-    let pass = passphrase(
-        lang,
-        "INDSATS_PASSPHRASE",
-        "Adgangsfrase",
-        "Passphrase",
-        false,
-    )?;
+    let pass = passphrase(lang, "INDSATS_PASSPHRASE", "Adgangsfrase", "Passphrase", false)?;
     Ok(Session::unlock(&dir, &pass, u, clock()?, None)?)
 }
 
@@ -194,9 +158,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let dir = data_dir(&cli)?;
             let source = match strategy {
                 None => StrategySource::Default,
-                Some(p) => StrategySource::File(
-                    std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?,
-                ),
+                Some(p) => StrategySource::File(std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?),
             };
             let u = user(&cli, Some(code::<Role>(&cli.role).unwrap_or(Role::Admin)))?;
             let pass = passphrase(
@@ -206,23 +168,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 "Choose a passphrase (at least 8 characters)",
                 true,
             )?;
-            let s = Session::init(
-                &dir,
-                &pass,
-                source,
-                u,
-                clock()?,
-                None,
-                KdfParams::INTERACTIVE,
-            )?;
+            let s = Session::init(&dir, &pass, source, u, clock()?, None, KdfParams::INTERACTIVE)?;
             out.init(&s)?;
         }
         Command::Goals => out.goals(&open(&cli, lang)?.goals()?),
-        Command::Target {
-            indicator,
-            year,
-            value,
-        } => {
+        Command::Target { indicator, year, value } => {
             let mut s = open(&cli, lang)?;
             s.set_target(indicator, *year, *value)?;
             out.ok("Målet er gemt.", "The target is saved.");
@@ -230,16 +180,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
         Command::Initiative(cmd) => {
             let mut s = open(&cli, lang)?;
             match cmd {
-                InitiativeCmd::Add {
-                    title,
-                    kind,
-                    owner,
-                    start,
-                    end,
-                    capacity,
-                    status,
-                    description,
-                } => {
+                InitiativeCmd::Add { title, kind, owner, start, end, capacity, status, description } => {
                     let status: InitiativeStatus = code(status)?;
                     if status == InitiativeStatus::Closed {
                         return Err(bad(ValidationError::InitiativeClosed));
@@ -257,12 +198,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     let id = s.add_initiative(new)?;
                     out.created("initiative", &id.to_string(), None);
                 }
-                InitiativeCmd::List {
-                    kind,
-                    status,
-                    goal,
-                    owner,
-                } => {
+                InitiativeCmd::List { kind, status, goal, owner } => {
                     let filter = InitiativeFilter {
                         kind: kind.as_deref().map(code).transpose()?,
                         status: status.as_deref().map(code).transpose()?,
@@ -271,26 +207,13 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     };
                     out.initiatives(&s.initiatives(&filter)?);
                 }
-                InitiativeCmd::Show { id: i } => {
-                    out.initiative(&s.initiative(id("initiative", i)?)?)
-                }
-                InitiativeCmd::Link {
-                    id: i,
-                    goal,
-                    contribution,
-                } => {
+                InitiativeCmd::Show { id: i } => out.initiative(&s.initiative(id("initiative", i)?)?),
+                InitiativeCmd::Link { id: i, goal, contribution } => {
                     s.link_initiative(id("initiative", i)?, goal, contribution)?;
-                    out.ok(
-                        "Indsatsen er koblet til målet.",
-                        "The initiative is linked to the goal.",
-                    );
+                    out.ok("Indsatsen er koblet til målet.", "The initiative is linked to the goal.");
                 }
                 InitiativeCmd::Close { id: i, end } => {
-                    s.set_initiative_status(
-                        id("initiative", i)?,
-                        InitiativeStatus::Closed,
-                        odate("end", end)?,
-                    )?;
+                    s.set_initiative_status(id("initiative", i)?, InitiativeStatus::Closed, odate("end", end)?)?;
                     out.ok("Indsatsen er lukket.", "The initiative is closed.");
                 }
             }
@@ -298,17 +221,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
         Command::Participant(cmd) => {
             let mut s = open(&cli, lang)?;
             match cmd {
-                ParticipantCmd::Add {
-                    name,
-                    cpr,
-                    birth_year,
-                    origin,
-                    arrival,
-                    programme,
-                    programme_start,
-                    programme_end,
-                    caseworker,
-                } => {
+                ParticipantCmd::Add { name, cpr, birth_year, origin, arrival, programme, programme_start, programme_end, caseworker } => {
                     let added = s.add_participant(NewParticipant {
                         name: name.clone(),
                         cpr: cpr.clone(),
@@ -321,68 +234,33 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         caseworker: caseworker.clone(),
                     })?;
                     for w in &added.warnings {
-                        eprintln!(
-                            "{}: {}",
-                            if lang == Lang::Da {
-                                "advarsel"
-                            } else {
-                                "warning"
-                            },
-                            w.message(lang)
-                        );
+                        eprintln!("{}: {}", if lang == Lang::Da { "advarsel" } else { "warning" }, w.message(lang));
                     }
                     out.created("participant", &added.id.to_string(), Some(&added.pseudonym));
                 }
-                ParticipantCmd::List {
-                    caseworker,
-                    all,
-                    limit,
-                } => {
-                    let f = ParticipantFilter {
-                        caseworker: caseworker.clone(),
-                        include_closed: *all,
-                        limit: *limit,
-                    };
+                ParticipantCmd::List { caseworker, all, limit } => {
+                    let f = ParticipantFilter { caseworker: caseworker.clone(), include_closed: *all, limit: *limit };
                     out.participants(&s.participants(&f, &cli.purpose)?);
                 }
-                ParticipantCmd::Find { query, limit } => {
-                    out.hits(&s.find_participants(query, *limit, &cli.purpose)?)
-                }
+                ParticipantCmd::Find { query, limit } => out.hits(&s.find_participants(query, *limit, &cli.purpose)?),
                 ParticipantCmd::Show { participant } => {
                     let pid = s.participant_id(participant)?;
                     out.participant(&s.participant(pid, &cli.purpose)?);
                 }
-                ParticipantCmd::Close {
-                    participant,
-                    date: d,
-                } => {
+                ParticipantCmd::Close { participant, date: d } => {
                     let pid = s.participant_id(participant)?;
                     s.close_case(pid, odate("closed", d)?)?;
                     out.ok("Sagen er lukket.", "The case is closed.");
                 }
             }
         }
-        Command::Enrol {
-            participant,
-            initiative,
-            start,
-            end,
-        } => {
+        Command::Enrol { participant, initiative, start, end } => {
             let mut s = open(&cli, lang)?;
             let pid = s.participant_id(participant)?;
-            let e = s.enrol(
-                pid,
-                id("initiative", initiative)?,
-                date("start", start)?,
-                odate("end", end)?,
-            )?;
+            let e = s.enrol(pid, id("initiative", initiative)?, date("start", start)?, odate("end", end)?)?;
             out.created("enrolment", &e.to_string(), None);
         }
-        Command::Enrolment(EnrolmentCmd::End {
-            id: e,
-            end,
-            outcome,
-        }) => {
+        Command::Enrolment(EnrolmentCmd::End { id: e, end, outcome }) => {
             let mut s = open(&cli, lang)?;
             s.end_enrolment(id("enrolment", e)?, date("end", end)?, code(outcome)?)?;
             out.ok("Forløbet er afsluttet.", "The enrolment has ended.");
@@ -403,9 +281,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let pid = s.participant_id(participant)?;
             out.timeline(&s.timeline(pid, &cli.purpose)?);
         }
-        Command::Status { no_contact_days } => {
-            out.status(&open(&cli, lang)?.status(*no_contact_days)?)
-        }
+        Command::Status { no_contact_days } => out.status(&open(&cli, lang)?.status(*no_contact_days)?),
         Command::Demo { participants, seed } => {
             let dir = data_dir(&cli)?;
             let mut s = if indsats_api::is_initialised(&dir) {
@@ -418,49 +294,27 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     "Choose a passphrase for the demo data (at least 8 characters)",
                     true,
                 )?;
-                Session::init(
-                    &dir,
-                    &pass,
-                    StrategySource::Default,
-                    user(&cli, Some(Role::Admin))?,
-                    clock()?,
-                    None,
-                    KdfParams::INTERACTIVE,
-                )?
+                Session::init(&dir, &pass, StrategySource::Default, user(&cli, Some(Role::Admin))?, clock()?, None, KdfParams::INTERACTIVE)?
             };
             let bar = indicatif::ProgressBar::new(u64::from(*participants));
             if cli.json || !std::io::stderr().is_terminal() {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} {msg} ({per_sec}, {eta})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({per_sec}, {eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let started = std::time::Instant::now();
-            let summary = s.generate_demo(
-                &DemoOptions {
-                    participants: *participants,
-                    seed: *seed,
-                },
-                &mut |done, _| {
-                    bar.set_position(done);
-                    true
-                },
-            )?;
+            let summary = s.generate_demo(&DemoOptions { participants: *participants, seed: *seed }, &mut |done, _| {
+                bar.set_position(done);
+                true
+            })?;
             bar.finish_and_clear();
             out.demo(&summary, started.elapsed());
         }
         Command::Passphrase(PassphraseCmd::Change) => {
             let mut s = open(&cli, lang)?;
-            let old = passphrase(
-                lang,
-                "INDSATS_PASSPHRASE",
-                "Nuværende adgangsfrase",
-                "Current passphrase",
-                false,
-            )?;
+            let old = passphrase(lang, "INDSATS_PASSPHRASE", "Nuværende adgangsfrase", "Current passphrase", false)?;
             let new = passphrase(
                 lang,
                 "INDSATS_NEW_PASSPHRASE",
@@ -469,15 +323,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 true,
             )?;
             s.change_passphrase(&old, &new, KdfParams::INTERACTIVE)?;
-            out.ok("Adgangsfrasen er skiftet. Data er ikke krypteret om; kun nøglen er pakket ind på ny.", "The passphrase is changed. The data was not re-encrypted; only its key was re-wrapped.");
+            out.ok(
+                "Adgangsfrasen er skiftet. Data er ikke krypteret om; kun nøglen er pakket ind på ny.",
+                "The passphrase is changed. The data was not re-encrypted; only its key was re-wrapped.",
+            );
         }
-        Command::Audit {
-            user_filter,
-            subject,
-            action,
-            limit,
-            verify,
-        } => {
+        Command::Audit { user_filter, subject, action, limit, verify } => {
             let mut s = open(&cli, lang)?;
             if *verify {
                 let n = s.verify_audit()?;
@@ -499,8 +350,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
 
 /// Builds typed event details from the flags the event type needs.
 fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
-    let course =
-        || -> anyhow::Result<DanishCourse> { code(&required("course", a.course.clone())?) };
+    let course = || -> anyhow::Result<DanishCourse> { code(&required("course", a.course.clone())?) };
     let module = || required("module", a.module);
     let exam = || -> anyhow::Result<DanishExam> { code(&required("exam", a.exam.clone())?) };
     let level = || -> anyhow::Result<EducationLevel> { code(&required("level", a.level.clone())?) };
@@ -508,41 +358,21 @@ fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
     let offer = || -> anyhow::Result<InitiativeType> { code(&required("offer", a.offer.clone())?) };
     let hours = || required("hours_per_week", a.hours);
     Ok(match a.event.trim() {
-        "visitation" => EventDetails::Visitation {
-            target_group: code(&required("target_group", a.target_group.clone())?)?,
-        },
+        "visitation" => EventDetails::Visitation { target_group: code(&required("target_group", a.target_group.clone())?)? },
         "contract_signed" => EventDetails::ContractSigned {},
-        "programme_extended" => EventDetails::ProgrammeExtended {
-            new_end: date(
-                "programme_end",
-                &required("programme_end", a.new_end.clone())?,
-            )?,
-        },
+        "programme_extended" => {
+            EventDetails::ProgrammeExtended { new_end: date("programme_end", &required("programme_end", a.new_end.clone())?)? }
+        }
         "programme_ended" => EventDetails::ProgrammeEnded {},
         "meeting_held" => EventDetails::MeetingHeld {},
-        "danish_started" => EventDetails::DanishStarted {
-            course: course()?,
-            module: module()?,
-        },
-        "module_test_passed" => EventDetails::ModuleTestPassed {
-            course: course()?,
-            module: module()?,
-        },
+        "danish_started" => EventDetails::DanishStarted { course: course()?, module: module()? },
+        "module_test_passed" => EventDetails::ModuleTestPassed { course: course()?, module: module()? },
         "exam_registered" => EventDetails::ExamRegistered { exam: exam()? },
         "exam_passed" => EventDetails::ExamPassed { exam: exam()? },
         "danish_interrupted" => EventDetails::DanishInterrupted { course: course()? },
-        "offer_started" => EventDetails::OfferStarted {
-            offer: offer()?,
-            hours_per_week: hours()?,
-        },
-        "offer_ended" => EventDetails::OfferEnded {
-            offer: offer()?,
-            result: code(&required("result", a.result.clone())?)?,
-        },
-        "employment_started" => EventDetails::EmploymentStarted {
-            kind: kind()?,
-            hours_per_week: hours()?,
-        },
+        "offer_started" => EventDetails::OfferStarted { offer: offer()?, hours_per_week: hours()? },
+        "offer_ended" => EventDetails::OfferEnded { offer: offer()?, result: code(&required("result", a.result.clone())?)? },
+        "employment_started" => EventDetails::EmploymentStarted { kind: kind()?, hours_per_week: hours()? },
         "employment_ended" => EventDetails::EmploymentEnded { kind: kind()? },
         "education_started" => EventDetails::EducationStarted { level: level()? },
         "education_completed" => EventDetails::EducationCompleted { level: level()? },
@@ -554,21 +384,13 @@ fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
             scale: code(&a.scale)?,
             score: required("score", a.score)?,
         },
-        "community" => EventDetails::Community {
-            kind: code(&required("reason", a.reason.clone())?)?,
-        },
-        "closure" => EventDetails::Closure {
-            reason: code(&required("reason", a.reason.clone())?)?,
-        },
+        "community" => EventDetails::Community { kind: code(&required("reason", a.reason.clone())?)? },
+        "closure" => EventDetails::Closure { reason: code(&required("reason", a.reason.clone())?)? },
         other => {
             return Err(bad(ValidationError::UnknownCode {
                 field: "event",
                 value: other.to_string(),
-                expected: EVENT_TYPES
-                    .iter()
-                    .map(|(c, _, _)| *c)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                expected: EVENT_TYPES.iter().map(|(c, _, _)| *c).collect::<Vec<_>>().join(", "),
             }));
         }
     })

@@ -17,28 +17,17 @@ pub struct Out {
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_header(header.iter().map(Cell::new));
+    t.load_style(UTF8_FULL_CONDENSED).set_header(header.iter().map(Cell::new));
     t
 }
 
 fn iso(d: Option<chrono::NaiveDate>) -> Value {
-    d.map_or(Value::Null, |d| {
-        Value::String(d.format("%Y-%m-%d").to_string())
-    })
+    d.map_or(Value::Null, |d| Value::String(d.format("%Y-%m-%d").to_string()))
 }
 
 fn num(v: f64, lang: Lang) -> String {
-    let s = if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    if lang == Lang::Da {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    let s = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") };
+    if lang == Lang::Da { s.replace('.', ",") } else { s }
 }
 
 impl Out {
@@ -98,14 +87,7 @@ impl Out {
                 "indicators": goals.iter().map(|g| g.indicators.len()).sum::<usize>(),
             }));
         } else {
-            println!(
-                "{} {}",
-                self.t(
-                    "Krypteret datalager oprettet i",
-                    "Encrypted data store created in"
-                ),
-                s.data_dir().display()
-            );
+            println!("{} {}", self.t("Krypteret datalager oprettet i", "Encrypted data store created in"), s.data_dir().display());
             if let Some(st) = strategy {
                 println!(
                     "{}: {} – {} ({} {})",
@@ -143,11 +125,7 @@ impl Out {
             return;
         }
         for g in goals {
-            let title = if self.lang == Lang::Da {
-                &g.goal.title
-            } else {
-                &g.goal.title_en
-            };
+            let title = if self.lang == Lang::Da { &g.goal.title } else { &g.goal.title_en };
             println!("{}. {title}  [{}]", g.goal.position, g.goal.key);
             let mut t = table(&[
                 self.t("Indikator", "Indicator"),
@@ -160,22 +138,11 @@ impl Out {
                 let targets = i
                     .targets
                     .iter()
-                    .map(|t| {
-                        format!(
-                            "{}: {}{}",
-                            t.year,
-                            num(t.value, self.lang),
-                            if t.illustrative { "*" } else { "" }
-                        )
-                    })
+                    .map(|t| format!("{}: {}{}", t.year, num(t.value, self.lang), if t.illustrative { "*" } else { "" }))
                     .collect::<Vec<_>>()
                     .join("  ");
                 t.add_row(vec![
-                    if self.lang == Lang::Da {
-                        i.name.clone()
-                    } else {
-                        i.name_en.clone()
-                    },
+                    if self.lang == Lang::Da { i.name.clone() } else { i.name_en.clone() },
                     i.key.clone(),
                     i.unit.label(self.lang).to_string(),
                     i.baseline.map(|b| num(b, self.lang)).unwrap_or_default(),
@@ -188,7 +155,13 @@ impl Out {
             }
             println!();
         }
-        println!("{}", self.t("* illustrativt mål: kommunen har ikke fastsat det endnu (skift med «indsats target»).", "* illustrative target: not yet set by the municipality (change with “indsats target”)."));
+        println!(
+            "{}",
+            self.t(
+                "* illustrativt mål: kommunen har ikke fastsat det endnu (skift med «indsats target»).",
+                "* illustrative target: not yet set by the municipality (change with “indsats target”)."
+            )
+        );
     }
 
     pub fn initiatives(&self, rows: &[InitiativeRow]) {
@@ -223,11 +196,7 @@ impl Out {
                 i.kind.label(self.lang).to_string(),
                 i.status.label(self.lang).to_string(),
                 format!("{} – {}", self.date(Some(i.start)), self.date(i.end)),
-                format!(
-                    "{}{}",
-                    r.enrolled_now,
-                    i.capacity.map(|c| format!("/{c}")).unwrap_or_default()
-                ),
+                format!("{}{}", r.enrolled_now, i.capacity.map(|c| format!("/{c}")).unwrap_or_default()),
                 i.id.to_string(),
             ]);
         }
@@ -246,12 +215,7 @@ impl Out {
             }));
             return;
         }
-        println!(
-            "{}  ({}, {})",
-            i.title,
-            i.kind.label(self.lang),
-            i.status.label(self.lang)
-        );
+        println!("{}  ({}, {})", i.title, i.kind.label(self.lang), i.status.label(self.lang));
         println!(
             "{}: {}   {}: {} – {}",
             self.t("Ansvarlig", "Owner"),
@@ -267,33 +231,21 @@ impl Out {
             "{}: {}   {}: {} / {} {}   {}: {}",
             self.t("Hvor meget (deltagere)", "How much (participants)"),
             v.participants,
-            self.t(
-                "Hvor godt (gennemført eller bedre)",
-                "How well (completed or better)"
-            ),
+            self.t("Hvor godt (gennemført eller bedre)", "How well (completed or better)"),
             v.completed_or_better,
             v.ended,
             self.t("afsluttede", "ended"),
-            self.t(
-                "Nogen bedre stillet (job/uddannelse)",
-                "Anyone better off (job/education)"
-            ),
+            self.t("Nogen bedre stillet (job/uddannelse)", "Anyone better off (job/education)"),
             v.to_job_or_education
         );
-        let mut t = table(&[
-            self.t("Deltager", "Participant"),
-            self.t("Start", "Start"),
-            self.t("Slut", "End"),
-            self.t("Resultat", "Outcome"),
-        ]);
+        let mut t =
+            table(&[self.t("Deltager", "Participant"), self.t("Start", "Start"), self.t("Slut", "End"), self.t("Resultat", "Outcome")]);
         for (e, p) in &v.enrolments {
             t.add_row(vec![
                 p.clone(),
                 self.date(Some(e.start)),
                 self.date(e.end),
-                e.outcome
-                    .map(|o| o.label(self.lang).to_string())
-                    .unwrap_or_default(),
+                e.outcome.map(|o| o.label(self.lang).to_string()).unwrap_or_default(),
             ]);
         }
         println!("{t}");
@@ -310,9 +262,7 @@ impl Out {
 
     pub fn participants(&self, ps: &[Participant]) {
         if self.json {
-            self.print(Value::Array(
-                ps.iter().map(Self::participant_json).collect(),
-            ));
+            self.print(Value::Array(ps.iter().map(Self::participant_json).collect()));
             return;
         }
         let mut t = table(&[
@@ -323,13 +273,7 @@ impl Out {
             self.t("Lukket", "Closed"),
         ]);
         for p in ps {
-            t.add_row(vec![
-                p.pseudonym.clone(),
-                p.name.clone(),
-                p.birth_year.to_string(),
-                p.caseworker.clone(),
-                self.date(p.case_closed),
-            ]);
+            t.add_row(vec![p.pseudonym.clone(), p.name.clone(), p.birth_year.to_string(), p.caseworker.clone(), self.date(p.case_closed)]);
         }
         println!("{t}");
     }
@@ -344,10 +288,7 @@ impl Out {
             return;
         }
         if hits.is_empty() {
-            println!(
-                "{}",
-                self.t("Ingen deltagere matcher.", "No participants match.")
-            );
+            println!("{}", self.t("Ingen deltagere matcher.", "No participants match."));
             return;
         }
         let mut t = table(&[
@@ -357,12 +298,7 @@ impl Out {
             self.t("Sagsbehandler", "Caseworker"),
         ]);
         for h in hits {
-            t.add_row(vec![
-                h.pseudonym.clone(),
-                h.name.clone(),
-                h.birth_year.to_string(),
-                h.caseworker.clone(),
-            ]);
+            t.add_row(vec![h.pseudonym.clone(), h.name.clone(), h.birth_year.to_string(), h.caseworker.clone()]);
         }
         println!("{t}");
     }
@@ -384,17 +320,9 @@ impl Out {
         let p = &v.participant;
         if self.json {
             let mut j = Self::participant_json(p);
-            j["target_group"] = v.target_group.map_or(
-                Value::Null,
-                |(g, d)| json!({"group": g.code(), "since": iso(Some(d))}),
-            );
+            j["target_group"] = v.target_group.map_or(Value::Null, |(g, d)| json!({"group": g.code(), "since": iso(Some(d))}));
             j["ladder_step"] = json!(v.ladder_step);
-            j["ladder_history"] = Value::Array(
-                v.ladder_history
-                    .iter()
-                    .map(|(d, s)| json!({"date": iso(Some(*d)), "step": s}))
-                    .collect(),
-            );
+            j["ladder_history"] = Value::Array(v.ladder_history.iter().map(|(d, s)| json!({"date": iso(Some(*d)), "step": s})).collect());
             j["enrolments"] = Value::Array(v.enrolments.iter().map(|(e, t)| json!({"id": e.id.to_string(), "initiative": e.initiative.to_string(), "title": t, "start": iso(Some(e.start)), "end": iso(e.end), "outcome": e.outcome.map(|o| o.code())})).collect());
             j["events"] = Value::Array(v.events.iter().map(Self::event_json).collect());
             self.print(j);
@@ -416,47 +344,23 @@ impl Out {
             "{}: {}  {}",
             self.t("Program", "Programme"),
             p.programme.label(self.lang),
-            format_args!(
-                "{} – {}",
-                self.date(p.programme_start),
-                self.date(p.programme_end)
-            )
+            format_args!("{} – {}", self.date(p.programme_start), self.date(p.programme_end))
         );
         if let Some((g, d)) = v.target_group {
-            println!(
-                "{}: {} ({} {})",
-                self.t("Målgruppe", "Target group"),
-                g.label(self.lang),
-                self.t("fra", "since"),
-                self.date(Some(d))
-            );
+            println!("{}: {} ({} {})", self.t("Målgruppe", "Target group"), g.label(self.lang), self.t("fra", "since"), self.date(Some(d)));
         }
-        println!(
-            "{}: {}",
-            self.t("Trin på stigen", "Ladder step"),
-            self.step(v.ladder_step)
-        );
+        println!("{}: {}", self.t("Trin på stigen", "Ladder step"), self.step(v.ladder_step));
         if let Some(c) = p.case_closed {
-            println!(
-                "{}: {}",
-                self.t("Sagen lukket", "Case closed"),
-                self.date(Some(c))
-            );
+            println!("{}: {}", self.t("Sagen lukket", "Case closed"), self.date(Some(c)));
         }
-        let mut t = table(&[
-            self.t("Indsats", "Initiative"),
-            self.t("Start", "Start"),
-            self.t("Slut", "End"),
-            self.t("Resultat", "Outcome"),
-        ]);
+        let mut t =
+            table(&[self.t("Indsats", "Initiative"), self.t("Start", "Start"), self.t("Slut", "End"), self.t("Resultat", "Outcome")]);
         for (e, title) in &v.enrolments {
             t.add_row(vec![
                 title.clone(),
                 self.date(Some(e.start)),
                 self.date(e.end),
-                e.outcome
-                    .map(|o| o.label(self.lang).to_string())
-                    .unwrap_or_default(),
+                e.outcome.map(|o| o.label(self.lang).to_string()).unwrap_or_default(),
             ]);
         }
         println!("{t}");
@@ -514,12 +418,7 @@ impl Out {
             }));
             return;
         }
-        println!(
-            "{} – {}  ({})",
-            v.municipality,
-            v.strategy,
-            self.date(Some(v.today))
-        );
+        println!("{} – {}  ({})", v.municipality, v.strategy, self.date(Some(v.today)));
         println!(
             "{}: {} {} / {} {}   {}: {} {} / {} {} / {} {}   {}: {}   {}: {}",
             self.t("Deltagere", "Participants"),
@@ -554,10 +453,7 @@ impl Out {
             ]);
         }
         println!("{g}");
-        let mut l = table(&[
-            self.t("Trin på stigen (åbne sager)", "Ladder step (open cases)"),
-            self.t("Antal", "Count"),
-        ]);
+        let mut l = table(&[self.t("Trin på stigen (åbne sager)", "Ladder step (open cases)"), self.t("Antal", "Count")]);
         for (s, n) in v.ladder.iter().enumerate() {
             l.add_row(vec![self.step(s as u8), n.to_string()]);
         }
@@ -565,19 +461,10 @@ impl Out {
         let mut t = table(&[
             self.t("Sagsbehandler", "Caseworker"),
             self.t("Åbne sager", "Open cases"),
-            &format!(
-                "{} {} {}",
-                self.t("Ingen kontakt i", "No contact in"),
-                v.no_contact_days,
-                self.t("dage", "days")
-            ),
+            &format!("{} {} {}", self.t("Ingen kontakt i", "No contact in"), v.no_contact_days, self.t("dage", "days")),
         ]);
         for r in &v.caseload {
-            t.add_row(vec![
-                r.caseworker.clone(),
-                r.open_cases.to_string(),
-                r.without_recent_contact.to_string(),
-            ]);
+            t.add_row(vec![r.caseworker.clone(), r.open_cases.to_string(), r.without_recent_contact.to_string()]);
         }
         println!("{t}");
     }
@@ -646,11 +533,7 @@ impl Out {
         if self.json {
             self.print(json!({"verified": true, "rows": n}));
         } else {
-            println!(
-                "{} ({n} {}).",
-                self.t("Logningen er intakt", "The audit log is intact"),
-                self.t("poster", "entries")
-            );
+            println!("{} ({n} {}).", self.t("Logningen er intakt", "The audit log is intact"), self.t("poster", "entries"));
         }
     }
 }

@@ -121,147 +121,62 @@ code_enum!(
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventDetails {
     // Case
-    Visitation {
-        target_group: TargetGroup,
-    },
+    Visitation { target_group: TargetGroup },
     ContractSigned {},
-    ProgrammeExtended {
-        new_end: NaiveDate,
-    },
+    ProgrammeExtended { new_end: NaiveDate },
     ProgrammeEnded {},
     MeetingHeld {},
     // Danish
-    DanishStarted {
-        course: DanishCourse,
-        module: u8,
-    },
-    ModuleTestPassed {
-        course: DanishCourse,
-        module: u8,
-    },
-    ExamRegistered {
-        exam: DanishExam,
-    },
-    ExamPassed {
-        exam: DanishExam,
-    },
-    DanishInterrupted {
-        course: DanishCourse,
-    },
+    DanishStarted { course: DanishCourse, module: u8 },
+    ModuleTestPassed { course: DanishCourse, module: u8 },
+    ExamRegistered { exam: DanishExam },
+    ExamPassed { exam: DanishExam },
+    DanishInterrupted { course: DanishCourse },
     // Offers
-    OfferStarted {
-        offer: InitiativeType,
-        hours_per_week: f32,
-    },
-    OfferEnded {
-        offer: InitiativeType,
-        result: OfferResult,
-    },
+    OfferStarted { offer: InitiativeType, hours_per_week: f32 },
+    OfferEnded { offer: InitiativeType, result: OfferResult },
     // Job
-    EmploymentStarted {
-        kind: EmploymentKind,
-        hours_per_week: f32,
-    },
-    EmploymentEnded {
-        kind: EmploymentKind,
-    },
+    EmploymentStarted { kind: EmploymentKind, hours_per_week: f32 },
+    EmploymentEnded { kind: EmploymentKind },
     // Education
-    EducationStarted {
-        level: EducationLevel,
-    },
-    EducationCompleted {
-        level: EducationLevel,
-    },
-    EducationInterrupted {
-        level: EducationLevel,
-    },
+    EducationStarted { level: EducationLevel },
+    EducationCompleted { level: EducationLevel },
+    EducationInterrupted { level: EducationLevel },
     // Benefits
     BenefitEnded {},
     BenefitResumed {},
     // Progression
-    ProgressionMeasured {
-        dimension: Dimension,
-        scale: Scale,
-        score: u8,
-    },
+    ProgressionMeasured { dimension: Dimension, scale: Scale, score: u8 },
     // Community
-    Community {
-        kind: CommunityKind,
-    },
+    Community { kind: CommunityKind },
     // Closure
-    Closure {
-        reason: ClosureReason,
-    },
+    Closure { reason: ClosureReason },
 }
 
 /// The event types, as codes, with labels; the order is the order a picker shows them in.
 pub const EVENT_TYPES: &[(&str, &str, &str)] = &[
-    (
-        "module_test_passed",
-        "Modultest bestået",
-        "Module test passed",
-    ),
+    ("module_test_passed", "Modultest bestået", "Module test passed"),
     ("offer_started", "Tilbud startet", "Offer started"),
-    (
-        "employment_started",
-        "Ansættelse startet",
-        "Employment started",
-    ),
+    ("employment_started", "Ansættelse startet", "Employment started"),
     ("meeting_held", "Samtale afholdt", "Meeting held"),
-    (
-        "progression_measured",
-        "Progressionsmåling",
-        "Progression measured",
-    ),
-    (
-        "visitation",
-        "Visitation (målgruppe)",
-        "Assessment (target group)",
-    ),
+    ("progression_measured", "Progressionsmåling", "Progression measured"),
+    ("visitation", "Visitation (målgruppe)", "Assessment (target group)"),
     ("contract_signed", "Kontrakt indgået", "Contract signed"),
-    (
-        "programme_extended",
-        "Program forlænget",
-        "Programme extended",
-    ),
+    ("programme_extended", "Program forlænget", "Programme extended"),
     ("programme_ended", "Program afsluttet", "Programme ended"),
-    (
-        "danish_started",
-        "Danskuddannelse startet",
-        "Danish course started",
-    ),
+    ("danish_started", "Danskuddannelse startet", "Danish course started"),
     ("exam_registered", "Prøve tilmeldt", "Test registered"),
     ("exam_passed", "Prøve bestået", "Test passed"),
-    (
-        "danish_interrupted",
-        "Danskuddannelse afbrudt",
-        "Danish course interrupted",
-    ),
+    ("danish_interrupted", "Danskuddannelse afbrudt", "Danish course interrupted"),
     ("offer_ended", "Tilbud afsluttet", "Offer ended"),
     ("employment_ended", "Ansættelse ophørt", "Employment ended"),
-    (
-        "education_started",
-        "Uddannelse startet",
-        "Education started",
-    ),
-    (
-        "education_completed",
-        "Uddannelse fuldført",
-        "Education completed",
-    ),
-    (
-        "education_interrupted",
-        "Uddannelse afbrudt",
-        "Education interrupted",
-    ),
+    ("education_started", "Uddannelse startet", "Education started"),
+    ("education_completed", "Uddannelse fuldført", "Education completed"),
+    ("education_interrupted", "Uddannelse afbrudt", "Education interrupted"),
     ("benefit_ended", "Ydelse ophørt", "Benefit ended"),
     ("benefit_resumed", "Ydelse genoptaget", "Benefit resumed"),
     ("community", "Fællesskab/demokrati", "Community/democracy"),
-    (
-        "closure",
-        "Sag afsluttet (fraflytning m.m.)",
-        "Case closed (moved away etc.)",
-    ),
+    ("closure", "Sag afsluttet (fraflytning m.m.)", "Case closed (moved away etc.)"),
 ];
 
 impl EventDetails {
@@ -296,11 +211,7 @@ impl EventDetails {
     /// The event type's label in a language.
     pub fn type_label(&self, lang: Lang) -> &'static str {
         let code = self.type_code();
-        EVENT_TYPES
-            .iter()
-            .find(|(c, _, _)| *c == code)
-            .map(|(_, da, en)| if lang == Lang::Da { *da } else { *en })
-            .unwrap_or(code)
+        EVENT_TYPES.iter().find(|(c, _, _)| *c == code).map(|(_, da, en)| if lang == Lang::Da { *da } else { *en }).unwrap_or(code)
     }
 
     /// A one-line summary of the details, for timelines and tables.
@@ -313,45 +224,27 @@ impl EventDetails {
             Self::Visitation { target_group } => target_group.label(lang).to_string(),
             Self::ProgrammeExtended { new_end } => lang.date(*new_end),
             Self::DanishStarted { course, module } | Self::ModuleTestPassed { course, module } => {
-                format!(
-                    "{} {} {module}",
-                    course.label(lang),
-                    if lang == Lang::Da { "modul" } else { "module" }
-                )
+                format!("{} {} {module}", course.label(lang), if lang == Lang::Da { "modul" } else { "module" })
             }
-            Self::ExamRegistered { exam } | Self::ExamPassed { exam } => {
-                exam.label(lang).to_string()
-            }
+            Self::ExamRegistered { exam } | Self::ExamPassed { exam } => exam.label(lang).to_string(),
             Self::DanishInterrupted { course } => course.label(lang).to_string(),
-            Self::OfferStarted {
-                offer,
-                hours_per_week,
-            } => format!("{}, {}", offer.label(lang), h(*hours_per_week)),
+            Self::OfferStarted { offer, hours_per_week } => format!("{}, {}", offer.label(lang), h(*hours_per_week)),
             Self::OfferEnded { offer, result } => {
                 format!("{}: {}", offer.label(lang), result.label(lang))
             }
-            Self::EmploymentStarted {
-                kind,
-                hours_per_week,
-            } => format!("{}, {}", kind.label(lang), h(*hours_per_week)),
+            Self::EmploymentStarted { kind, hours_per_week } => format!("{}, {}", kind.label(lang), h(*hours_per_week)),
             Self::EmploymentEnded { kind } => kind.label(lang).to_string(),
-            Self::EducationStarted { level }
-            | Self::EducationCompleted { level }
-            | Self::EducationInterrupted { level } => level.label(lang).to_string(),
-            Self::ProgressionMeasured {
-                dimension,
-                scale,
-                score,
-            } => {
+            Self::EducationStarted { level } | Self::EducationCompleted { level } | Self::EducationInterrupted { level } => {
+                level.label(lang).to_string()
+            }
+            Self::ProgressionMeasured { dimension, scale, score } => {
                 format!("{}: {score}/{}", dimension.label(lang), scale.top())
             }
             Self::Community { kind } => kind.label(lang).to_string(),
             Self::Closure { reason } => reason.label(lang).to_string(),
-            Self::ContractSigned {}
-            | Self::ProgrammeEnded {}
-            | Self::MeetingHeld {}
-            | Self::BenefitEnded {}
-            | Self::BenefitResumed {} => String::new(),
+            Self::ContractSigned {} | Self::ProgrammeEnded {} | Self::MeetingHeld {} | Self::BenefitEnded {} | Self::BenefitResumed {} => {
+                String::new()
+            }
         }
     }
 
@@ -361,32 +254,21 @@ impl EventDetails {
             Self::DanishStarted { module, .. } | Self::ModuleTestPassed { module, .. } => {
                 validate::in_range("module", f64::from(*module), 1.0, 6.0)
             }
-            Self::OfferStarted { hours_per_week, .. }
-            | Self::EmploymentStarted { hours_per_week, .. } => {
+            Self::OfferStarted { hours_per_week, .. } | Self::EmploymentStarted { hours_per_week, .. } => {
                 validate::in_range("hours_per_week", f64::from(*hours_per_week), 0.0, 60.0)
             }
             Self::ProgressionMeasured { scale, score, .. } => {
                 if (1..=scale.top()).contains(score) {
                     Ok(())
                 } else {
-                    Err(ValidationError::ScoreOutOfScale {
-                        score: *score,
-                        max: scale.top(),
-                    })
+                    Err(ValidationError::ScoreOutOfScale { score: *score, max: scale.top() })
                 }
             }
-            Self::Visitation { target_group } if !target_group.valid_on(date) => {
-                Err(ValidationError::UnknownCode {
-                    field: "target_group",
-                    value: target_group.code().to_string(),
-                    expected: TargetGroup::ALL
-                        .iter()
-                        .filter(|g| g.valid_on(date))
-                        .map(|g| g.code())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-            }
+            Self::Visitation { target_group } if !target_group.valid_on(date) => Err(ValidationError::UnknownCode {
+                field: "target_group",
+                value: target_group.code().to_string(),
+                expected: TargetGroup::ALL.iter().filter(|g| g.valid_on(date)).map(|g| g.code()).collect::<Vec<_>>().join(", "),
+            }),
             Self::ProgrammeExtended { new_end } => validate::period(date, Some(*new_end)),
             _ => Ok(()),
         }
@@ -405,11 +287,7 @@ pub struct ProgressEvent {
 }
 
 /// Checks a new event: its own rules, and that it has already happened.
-pub fn validate_new(
-    details: &EventDetails,
-    date: NaiveDate,
-    today: NaiveDate,
-) -> Result<(), ValidationError> {
+pub fn validate_new(details: &EventDetails, date: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
     validate::not_in_future("date", date, today)?;
     details.validate(date)
 }
@@ -424,32 +302,19 @@ mod tests {
 
     #[test]
     fn the_stored_form_is_tagged_and_stable() {
-        let e = EventDetails::ModuleTestPassed {
-            course: DanishCourse::Du2,
-            module: 3,
-        };
+        let e = EventDetails::ModuleTestPassed { course: DanishCourse::Du2, module: 3 };
         let json = serde_json::to_string(&e).unwrap();
-        assert_eq!(
-            json,
-            r#"{"type":"module_test_passed","course":"du2","module":3}"#
-        );
+        assert_eq!(json, r#"{"type":"module_test_passed","course":"du2","module":3}"#);
         assert_eq!(serde_json::from_str::<EventDetails>(&json).unwrap(), e);
         assert_eq!(e.type_code(), "module_test_passed");
         // Free-form extras are refused.
-        assert!(
-            serde_json::from_str::<EventDetails>(r#"{"type":"meeting_held","note":"x"}"#).is_err()
-        );
+        assert!(serde_json::from_str::<EventDetails>(r#"{"type":"meeting_held","note":"x"}"#).is_err());
     }
 
     #[test]
     fn every_type_code_has_labels() {
-        let samples = [
-            EventDetails::MeetingHeld {},
-            EventDetails::BenefitEnded {},
-            EventDetails::Closure {
-                reason: ClosureReason::MovedAway,
-            },
-        ];
+        let samples =
+            [EventDetails::MeetingHeld {}, EventDetails::BenefitEnded {}, EventDetails::Closure { reason: ClosureReason::MovedAway }];
         for s in samples {
             assert!(EVENT_TYPES.iter().any(|(c, _, _)| *c == s.type_code()));
         }
@@ -458,70 +323,33 @@ mod tests {
 
     #[test]
     fn score_inside_its_scale() {
-        let ok = EventDetails::ProgressionMeasured {
-            dimension: Dimension::Language,
-            scale: Scale::OneToFive,
-            score: 5,
-        };
+        let ok = EventDetails::ProgressionMeasured { dimension: Dimension::Language, scale: Scale::OneToFive, score: 5 };
         assert!(ok.validate(d(2026, 1, 1)).is_ok());
-        for (scale, score) in [
-            (Scale::OneToFive, 6),
-            (Scale::OneToFive, 0),
-            (Scale::OneToTen, 11),
-        ] {
-            let bad = EventDetails::ProgressionMeasured {
-                dimension: Dimension::Social,
-                scale,
-                score,
-            };
-            assert_eq!(
-                bad.validate(d(2026, 1, 1)).unwrap_err().code(),
-                "score_out_of_scale"
-            );
+        for (scale, score) in [(Scale::OneToFive, 6), (Scale::OneToFive, 0), (Scale::OneToTen, 11)] {
+            let bad = EventDetails::ProgressionMeasured { dimension: Dimension::Social, scale, score };
+            assert_eq!(bad.validate(d(2026, 1, 1)).unwrap_err().code(), "score_out_of_scale");
         }
     }
 
     #[test]
     fn module_and_hours_ranges() {
-        let bad = EventDetails::ModuleTestPassed {
-            course: DanishCourse::Du1,
-            module: 7,
-        };
-        assert_eq!(
-            bad.validate(d(2026, 1, 1)).unwrap_err().field(),
-            Some("module")
-        );
-        let bad = EventDetails::EmploymentStarted {
-            kind: EmploymentKind::Ordinary,
-            hours_per_week: 80.0,
-        };
-        assert_eq!(
-            bad.validate(d(2026, 1, 1)).unwrap_err().field(),
-            Some("hours_per_week")
-        );
+        let bad = EventDetails::ModuleTestPassed { course: DanishCourse::Du1, module: 7 };
+        assert_eq!(bad.validate(d(2026, 1, 1)).unwrap_err().field(), Some("module"));
+        let bad = EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: 80.0 };
+        assert_eq!(bad.validate(d(2026, 1, 1)).unwrap_err().field(), Some("hours_per_week"));
     }
 
     #[test]
     fn target_group_must_exist_under_the_law_of_its_date() {
-        let e = EventDetails::Visitation {
-            target_group: TargetGroup::EducationReady,
-        };
+        let e = EventDetails::Visitation { target_group: TargetGroup::EducationReady };
         assert!(e.validate(d(2025, 6, 1)).is_ok());
-        assert_eq!(
-            e.validate(d(2026, 2, 1)).unwrap_err().code(),
-            "unknown_code"
-        );
+        assert_eq!(e.validate(d(2026, 2, 1)).unwrap_err().code(), "unknown_code");
     }
 
     #[test]
     fn events_are_not_dated_in_the_future() {
         let today = d(2026, 11, 24);
         assert!(validate_new(&EventDetails::MeetingHeld {}, today, today).is_ok());
-        assert_eq!(
-            validate_new(&EventDetails::MeetingHeld {}, d(2026, 11, 25), today)
-                .unwrap_err()
-                .code(),
-            "in_future"
-        );
+        assert_eq!(validate_new(&EventDetails::MeetingHeld {}, d(2026, 11, 25), today).unwrap_err().code(), "in_future");
     }
 }

@@ -41,10 +41,7 @@ pub struct Hlc {
 impl Hlc {
     /// `last` is the latest timestamp this device has issued or seen (from the store).
     pub fn new(last: HlcTimestamp, max_drift_millis: u64) -> Self {
-        Self {
-            last,
-            max_drift_millis,
-        }
+        Self { last, max_drift_millis }
     }
 
     pub fn last(&self) -> HlcTimestamp {
@@ -71,9 +68,7 @@ impl Hlc {
             self.last = remote;
         }
         let ahead = remote.millis().saturating_sub(now_millis);
-        (ahead > self.max_drift_millis).then_some(ClockSkew {
-            ahead_by_millis: ahead,
-        })
+        (ahead > self.max_drift_millis).then_some(ClockSkew { ahead_by_millis: ahead })
     }
 }
 
@@ -97,12 +92,7 @@ mod tests {
     fn a_skewed_remote_clock_is_accepted_with_a_warning() {
         let mut c = Hlc::new(HlcTimestamp::default(), 60_000);
         let remote = HlcTimestamp::new(10_000_000, 3);
-        assert_eq!(
-            c.observe(remote, 1_000),
-            Some(ClockSkew {
-                ahead_by_millis: 9_999_000
-            })
-        );
+        assert_eq!(c.observe(remote, 1_000), Some(ClockSkew { ahead_by_millis: 9_999_000 }));
         assert!(c.tick(1_000) > remote);
         assert_eq!(c.observe(HlcTimestamp::new(1_500, 0), 1_000), None);
     }

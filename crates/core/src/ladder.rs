@@ -24,10 +24,7 @@ pub struct LadderRules {
 
 impl Default for LadderRules {
     fn default() -> Self {
-        Self {
-            hours_per_quarter: 190.0,
-            self_supporting_months: 6,
-        }
+        Self { hours_per_quarter: 190.0, self_supporting_months: 6 }
     }
 }
 
@@ -41,10 +38,7 @@ pub const STEP_LABELS: [(&str, &str); 7] = [
     ("Jobrettet tilbud", "Job-oriented offer"),
     ("Støttet job", "Supported job"),
     ("Ordinært job < 190 t", "Ordinary job < 190 h"),
-    (
-        "Ordinært job ≥ 190 t / uddannelse",
-        "Ordinary job ≥ 190 h / education",
-    ),
+    ("Ordinært job ≥ 190 t / uddannelse", "Ordinary job ≥ 190 h / education"),
     ("Selvforsørgende ≥ 6 mdr.", "Self-supporting ≥ 6 months"),
 ];
 
@@ -80,10 +74,7 @@ impl State {
                     *n = n.saturating_sub(1);
                 }
             }
-            E::EmploymentStarted {
-                kind,
-                hours_per_week,
-            } => {
+            E::EmploymentStarted { kind, hours_per_week } => {
                 self.assessed = true;
                 self.jobs.push((*kind, *hours_per_week));
             }
@@ -101,11 +92,7 @@ impl State {
                 }
             }
             E::EducationCompleted { level } | E::EducationInterrupted { level } => {
-                let n = if level.is_ordinary() {
-                    &mut self.ordinary_education
-                } else {
-                    &mut self.preparatory_education
-                };
+                let n = if level.is_ordinary() { &mut self.ordinary_education } else { &mut self.preparatory_education };
                 *n = n.saturating_sub(1);
             }
             E::BenefitEnded {} => {
@@ -116,9 +103,7 @@ impl State {
                 self.assessed = true;
                 self.off_benefit_since = None;
             }
-            E::Closure { .. } | E::ProgrammeEnded {} => {
-                self.closed = matches!(e, E::Closure { .. })
-            }
+            E::Closure { .. } | E::ProgrammeEnded {} => self.closed = matches!(e, E::Closure { .. }),
             E::ExamRegistered { .. }
             | E::ExamPassed { .. }
             | E::ProgrammeExtended { .. }
@@ -129,36 +114,20 @@ impl State {
 
     fn step(&self, on: NaiveDate, rules: &LadderRules) -> Step {
         if let Some(since) = self.off_benefit_since {
-            if since
-                .checked_add_months(Months::new(rules.self_supporting_months))
-                .is_some_and(|d| d <= on)
-            {
+            if since.checked_add_months(Months::new(rules.self_supporting_months)).is_some_and(|d| d <= on) {
                 return 6;
             }
         }
-        let ordinary_hours: f32 = self
-            .jobs
-            .iter()
-            .filter(|(k, _)| *k == EmploymentKind::Ordinary)
-            .map(|(_, h)| h)
-            .sum();
+        let ordinary_hours: f32 = self.jobs.iter().filter(|(k, _)| *k == EmploymentKind::Ordinary).map(|(_, h)| h).sum();
         // 13 weeks in 3 months.
-        if (ordinary_hours > 0.0 && ordinary_hours * 13.0 >= rules.hours_per_quarter)
-            || self.ordinary_education > 0
-        {
+        if (ordinary_hours > 0.0 && ordinary_hours * 13.0 >= rules.hours_per_quarter) || self.ordinary_education > 0 {
             return 5;
         }
         if ordinary_hours > 0.0 {
             return 4;
         }
-        let active =
-            |f: fn(InitiativeType) -> bool| self.offers.iter().any(|(t, n)| *n > 0 && f(*t));
-        if self
-            .jobs
-            .iter()
-            .any(|(k, _)| *k != EmploymentKind::Ordinary)
-            || active(InitiativeType::is_supported_job)
-        {
+        let active = |f: fn(InitiativeType) -> bool| self.offers.iter().any(|(t, n)| *n > 0 && f(*t));
+        if self.jobs.iter().any(|(k, _)| *k != EmploymentKind::Ordinary) || active(InitiativeType::is_supported_job) {
             return 3;
         }
         if active(InitiativeType::is_job_oriented) {
@@ -184,11 +153,7 @@ pub fn step_on(events: &[(NaiveDate, &EventDetails)], on: NaiveDate, rules: &Lad
 
 /// Every day the step changed, from the first event up to and including `until`: the ladder over
 /// time. Self-support is reached without an event, so its date is found by looking ahead.
-pub fn history(
-    events: &[(NaiveDate, &EventDetails)],
-    until: NaiveDate,
-    rules: &LadderRules,
-) -> Vec<(NaiveDate, Step)> {
+pub fn history(events: &[(NaiveDate, &EventDetails)], until: NaiveDate, rules: &LadderRules) -> Vec<(NaiveDate, Step)> {
     let mut sorted: Vec<_> = events.iter().filter(|(d, _)| *d <= until).collect();
     sorted.sort_by_key(|(d, _)| *d);
     let mut out: Vec<(NaiveDate, Step)> = Vec::new();
@@ -208,14 +173,8 @@ pub fn history(
         push(&mut out, day, state.step(day, rules));
         let next = sorted.get(i).map(|(d, _)| *d).unwrap_or(until);
         if let Some(since) = state.off_benefit_since {
-            if let Some(reached) =
-                since.checked_add_months(Months::new(rules.self_supporting_months))
-            {
-                if reached > day
-                    && reached <= next
-                    && reached <= until
-                    && (i == sorted.len() || reached < next)
-                {
+            if let Some(reached) = since.checked_add_months(Months::new(rules.self_supporting_months)) {
+                if reached > day && reached <= next && reached <= until && (i == sorted.len() || reached < next) {
                     push(&mut out, reached, state.step(reached, rules));
                 }
             }
@@ -237,33 +196,13 @@ mod tests {
     fn a_trajectory_climbs_the_ladder() {
         let r = LadderRules::default();
         let visit = EventDetails::ContractSigned {};
-        let danish = EventDetails::DanishStarted {
-            course: DanishCourse::Du2,
-            module: 1,
-        };
-        let praktik = EventDetails::OfferStarted {
-            offer: InitiativeType::WorkPlacement,
-            hours_per_week: 15.0,
-        };
-        let praktik_end = EventDetails::OfferEnded {
-            offer: InitiativeType::WorkPlacement,
-            result: crate::event::OfferResult::Job,
-        };
-        let subsidy = EventDetails::EmploymentStarted {
-            kind: K::WageSubsidy,
-            hours_per_week: 30.0,
-        };
-        let subsidy_end = EventDetails::EmploymentEnded {
-            kind: K::WageSubsidy,
-        };
-        let small_job = EventDetails::EmploymentStarted {
-            kind: K::Ordinary,
-            hours_per_week: 10.0,
-        };
-        let more_job = EventDetails::EmploymentStarted {
-            kind: K::Ordinary,
-            hours_per_week: 8.0,
-        };
+        let danish = EventDetails::DanishStarted { course: DanishCourse::Du2, module: 1 };
+        let praktik = EventDetails::OfferStarted { offer: InitiativeType::WorkPlacement, hours_per_week: 15.0 };
+        let praktik_end = EventDetails::OfferEnded { offer: InitiativeType::WorkPlacement, result: crate::event::OfferResult::Job };
+        let subsidy = EventDetails::EmploymentStarted { kind: K::WageSubsidy, hours_per_week: 30.0 };
+        let subsidy_end = EventDetails::EmploymentEnded { kind: K::WageSubsidy };
+        let small_job = EventDetails::EmploymentStarted { kind: K::Ordinary, hours_per_week: 10.0 };
+        let more_job = EventDetails::EmploymentStarted { kind: K::Ordinary, hours_per_week: 8.0 };
         let off = EventDetails::BenefitEnded {};
         let events = vec![
             (d(2024, 1, 10), &visit),
@@ -290,14 +229,7 @@ mod tests {
         let h = history(&events, d(2026, 1, 1), &r);
         assert_eq!(
             h,
-            vec![
-                (d(2024, 1, 10), 1),
-                (d(2024, 6, 1), 2),
-                (d(2024, 9, 1), 3),
-                (d(2025, 3, 1), 4),
-                (d(2025, 5, 1), 5),
-                (d(2025, 12, 1), 6),
-            ]
+            vec![(d(2024, 1, 10), 1), (d(2024, 6, 1), 2), (d(2024, 9, 1), 3), (d(2025, 3, 1), 4), (d(2025, 5, 1), 5), (d(2025, 12, 1), 6),]
         );
     }
 
@@ -305,18 +237,11 @@ mod tests {
     fn resumed_benefit_resets_self_support_and_rules_are_configurable() {
         let off = EventDetails::BenefitEnded {};
         let on = EventDetails::BenefitResumed {};
-        let events = vec![
-            (d(2025, 1, 1), &off),
-            (d(2025, 4, 1), &on),
-            (d(2025, 5, 1), &off),
-        ];
+        let events = vec![(d(2025, 1, 1), &off), (d(2025, 4, 1), &on), (d(2025, 5, 1), &off)];
         let r = LadderRules::default();
         assert_eq!(step_on(&events, d(2025, 8, 1), &r), 1);
         assert_eq!(step_on(&events, d(2025, 11, 1), &r), 6);
-        let strict = LadderRules {
-            self_supporting_months: 12,
-            ..r
-        };
+        let strict = LadderRules { self_supporting_months: 12, ..r };
         assert_eq!(step_on(&events, d(2025, 11, 1), &strict), 1);
     }
 
@@ -324,18 +249,9 @@ mod tests {
     fn ordinary_education_is_step_five_and_fgu_is_preparatory() {
         use crate::event::EducationLevel as L;
         let fgu = EventDetails::EducationStarted { level: L::Fgu };
-        let eud = EventDetails::EducationStarted {
-            level: L::Vocational,
-        };
+        let eud = EventDetails::EducationStarted { level: L::Vocational };
         let r = LadderRules::default();
         assert_eq!(step_on(&[(d(2025, 1, 1), &fgu)], d(2025, 2, 1), &r), 1);
-        assert_eq!(
-            step_on(
-                &[(d(2025, 1, 1), &fgu), (d(2025, 8, 1), &eud)],
-                d(2025, 9, 1),
-                &r
-            ),
-            5
-        );
+        assert_eq!(step_on(&[(d(2025, 1, 1), &fgu), (d(2025, 8, 1), &eud)], d(2025, 9, 1), &r), 5);
     }
 }

@@ -17,19 +17,11 @@ pub trait Code: Sized + Copy + 'static {
     /// Parses a code; the error names every allowed code.
     fn parse(value: &str) -> Result<Self, ValidationError> {
         let v = value.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|x| x.code().eq_ignore_ascii_case(v))
-            .ok_or_else(|| ValidationError::UnknownCode {
-                field: Self::FIELD,
-                value: v.to_string(),
-                expected: Self::ALL
-                    .iter()
-                    .map(|x| x.code())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        Self::ALL.iter().copied().find(|x| x.code().eq_ignore_ascii_case(v)).ok_or_else(|| ValidationError::UnknownCode {
+            field: Self::FIELD,
+            value: v.to_string(),
+            expected: Self::ALL.iter().map(|x| x.code()).collect::<Vec<_>>().join(", "),
+        })
     }
 }
 
@@ -303,11 +295,7 @@ mod tests {
     fn codes_parse_case_insensitively_and_errors_list_the_choices() {
         assert_eq!(InitiativeType::parse("IGU").unwrap(), InitiativeType::Igu);
         let e = InitiativeType::parse("praktik").unwrap_err();
-        assert!(
-            e.message(Lang::Da).contains("virksomhedspraktik"),
-            "{}",
-            e.message(Lang::Da)
-        );
+        assert!(e.message(Lang::Da).contains("virksomhedspraktik"), "{}", e.message(Lang::Da));
         assert_eq!(Role::parse("team_lead").unwrap(), Role::TeamLead);
     }
 

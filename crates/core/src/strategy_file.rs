@@ -94,11 +94,7 @@ impl fmt::Display for StrategyFileError {
 
 impl StrategyFileError {
     fn at(src: &str, offset: usize, field: Option<&str>, kind: ErrorKind) -> Self {
-        Self {
-            line: Some(line_of(src, offset)),
-            field: field.map(str::to_string),
-            kind,
-        }
+        Self { line: Some(line_of(src, offset)), field: field.map(str::to_string), kind }
     }
 
     /// The message for a person: where, what, and what to do.
@@ -119,9 +115,7 @@ impl StrategyFileError {
                 format!("ukendt felt «{field}». Ret stavningen; tilladte felter er: {expected}.")
             }
             (ErrorKind::UnknownField { expected }, Lang::En) => {
-                format!(
-                    "unknown field “{field}”. Fix the spelling; allowed fields are: {expected}."
-                )
+                format!("unknown field “{field}”. Fix the spelling; allowed fields are: {expected}.")
             }
             (ErrorKind::Syntax(m), Lang::Da) => {
                 format!("filen er ikke gyldig TOML ({m}). Ret linjen.")
@@ -149,12 +143,8 @@ impl StrategyFileError {
             (ErrorKind::FormatVersion(v), Lang::En) => format!(
                 "format version {v} is unknown; this version of Indsats reads version {FORMAT_VERSION}. Update Indsats or fix “format”."
             ),
-            (ErrorKind::Period, Lang::Da) => {
-                "perioden skal være [startår, slutår] med startår ≤ slutår.".to_string()
-            }
-            (ErrorKind::Period, Lang::En) => {
-                "the period must be [first year, last year] with first ≤ last.".to_string()
-            }
+            (ErrorKind::Period, Lang::Da) => "perioden skal være [startår, slutår] med startår ≤ slutår.".to_string(),
+            (ErrorKind::Period, Lang::En) => "the period must be [first year, last year] with first ≤ last.".to_string(),
             (ErrorKind::Empty, Lang::Da) => format!("feltet «{field}» er tomt. Udfyld det."),
             (ErrorKind::Empty, Lang::En) => format!("the field “{field}” is empty. Fill it in."),
             (ErrorKind::TargetOutsidePeriod { year, start, end }, Lang::Da) => {
@@ -169,23 +159,15 @@ impl StrategyFileError {
             (ErrorKind::BaselineYearWithoutBaseline, Lang::En) => {
                 "“baseline_year” is given without “baseline”. Add the baseline or remove the year.".to_string()
             }
-            (ErrorKind::NoGoals, Lang::Da) => {
-                "strategien har ingen mål. Tilføj mindst ét [[goal]].".to_string()
-            }
-            (ErrorKind::NoGoals, Lang::En) => {
-                "the strategy has no goals. Add at least one [[goal]].".to_string()
-            }
+            (ErrorKind::NoGoals, Lang::Da) => "strategien har ingen mål. Tilføj mindst ét [[goal]].".to_string(),
+            (ErrorKind::NoGoals, Lang::En) => "the strategy has no goals. Add at least one [[goal]].".to_string(),
         };
         format!("{place}: {what}")
     }
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    src.as_bytes()[..offset.min(src.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 #[derive(Deserialize)]
@@ -259,31 +241,14 @@ fn from_toml(src: &str, e: toml::de::Error) -> StrategyFileError {
     let kind_field = if let Some(rest) = msg.strip_prefix("missing field ") {
         (ErrorKind::MissingField, between(rest, '`', '`'))
     } else if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let expected = rest
-            .split_once("expected ")
-            .map(|(_, x)| x.replace("one of ", "").replace('`', ""))
-            .unwrap_or_default();
-        (
-            ErrorKind::UnknownField { expected },
-            between(rest, '`', '`'),
-        )
-    } else if e.span().is_some() && (msg.contains("invalid type") || msg.contains("invalid value"))
-    {
-        (
-            ErrorKind::BadValue(msg.trim().to_string()),
-            e.span().and_then(|s| key_at(src, s.start)),
-        )
+        let expected = rest.split_once("expected ").map(|(_, x)| x.replace("one of ", "").replace('`', "")).unwrap_or_default();
+        (ErrorKind::UnknownField { expected }, between(rest, '`', '`'))
+    } else if e.span().is_some() && (msg.contains("invalid type") || msg.contains("invalid value")) {
+        (ErrorKind::BadValue(msg.trim().to_string()), e.span().and_then(|s| key_at(src, s.start)))
     } else {
-        (
-            ErrorKind::Syntax(msg.trim().to_string()),
-            e.span().and_then(|s| key_at(src, s.start)),
-        )
+        (ErrorKind::Syntax(msg.trim().to_string()), e.span().and_then(|s| key_at(src, s.start)))
     };
-    StrategyFileError {
-        line,
-        field: kind_field.1,
-        kind: kind_field.0,
-    }
+    StrategyFileError { line, field: kind_field.1, kind: kind_field.0 }
 }
 
 /// The key whose value starts at (or contains) `offset`: the name just before the nearest `=`
@@ -307,45 +272,23 @@ fn key_at(src: &str, offset: usize) -> Option<String> {
 }
 
 fn code<T: Code>(src: &str, s: &Spanned<String>, field: &str) -> Result<T, StrategyFileError> {
-    T::parse(s.get_ref()).map_err(|e| {
-        StrategyFileError::at(
-            src,
-            s.span().start,
-            Some(field),
-            ErrorKind::BadCode(e),
-        )
-    })
+    T::parse(s.get_ref()).map_err(|e| StrategyFileError::at(src, s.span().start, Some(field), ErrorKind::BadCode(e)))
 }
 
 /// Parses and checks a strategy file.
 pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
     let raw: FileRaw = toml::from_str(src).map_err(|e| from_toml(src, e))?;
     if *raw.format.get_ref() != i64::from(FORMAT_VERSION) {
-        return Err(StrategyFileError::at(
-            src,
-            raw.format.span().start,
-            Some("format"),
-            ErrorKind::FormatVersion(*raw.format.get_ref()),
-        ));
+        return Err(StrategyFileError::at(src, raw.format.span().start, Some("format"), ErrorKind::FormatVersion(*raw.format.get_ref())));
     }
     let s_span = raw.strategy.span().start;
     let s = raw.strategy.into_inner();
     let period = s.period.get_ref();
     if period.len() != 2 || period[0] > period[1] {
-        return Err(StrategyFileError::at(
-            src,
-            s.period.span().start,
-            Some("period"),
-            ErrorKind::Period,
-        ));
+        return Err(StrategyFileError::at(src, s.period.span().start, Some("period"), ErrorKind::Period));
     }
     if raw.goal.is_empty() {
-        return Err(StrategyFileError::at(
-            src,
-            s_span,
-            Some("goal"),
-            ErrorKind::NoGoals,
-        ));
+        return Err(StrategyFileError::at(src, s_span, Some("goal"), ErrorKind::NoGoals));
     }
     let not_empty = |offset: usize, field: &str, value: &str| -> Result<(), StrategyFileError> {
         if value.trim().is_empty() { Err(StrategyFileError::at(src, offset, Some(field), ErrorKind::Empty)) } else { Ok(()) }
@@ -364,12 +307,7 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
         not_empty(g_span, "title", &g.title)?;
         not_empty(g_span, "title_en", &g.title_en)?;
         if !goal_keys.insert(g.key.get_ref().clone()) {
-            return Err(StrategyFileError::at(
-                src,
-                g.key.span().start,
-                Some("goal.key"),
-                ErrorKind::Duplicate(g.key.into_inner()),
-            ));
+            return Err(StrategyFileError::at(src, g.key.span().start, Some("goal.key"), ErrorKind::Duplicate(g.key.into_inner())));
         }
         let mut indicators = Vec::new();
         for i in g.indicator {
@@ -418,11 +356,7 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
                         ErrorKind::BadValue("not a number".into()),
                     ));
                 }
-                targets.push(TargetSpec {
-                    year: tr.year,
-                    value: tr.value,
-                    illustrative: tr.illustrative,
-                });
+                targets.push(TargetSpec { year: tr.year, value: tr.value, illustrative: tr.illustrative });
             }
             targets.sort_by_key(|t| t.year);
             indicators.push(IndicatorSpec {
@@ -439,23 +373,9 @@ pub fn parse(src: &str) -> Result<StrategySpec, StrategyFileError> {
                 targets,
             });
         }
-        goals.push(GoalSpec {
-            key: g.key.into_inner(),
-            title: g.title,
-            title_en: g.title_en,
-            description: g.description,
-            indicators,
-        });
+        goals.push(GoalSpec { key: g.key.into_inner(), title: g.title, title_en: g.title_en, description: g.description, indicators });
     }
-    Ok(StrategySpec {
-        key: s.key,
-        municipality: s.municipality,
-        title: s.title,
-        vision: s.vision,
-        period_start,
-        period_end,
-        goals,
-    })
+    Ok(StrategySpec { key: s.key, municipality: s.municipality, title: s.title, vision: s.vision, period_start, period_end, goals })
 }
 
 #[cfg(test)]
@@ -493,10 +413,7 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
         assert_eq!(s.goals.len(), 1);
         let i = &s.goals[0].indicators[0];
         assert_eq!(i.measure, Measure::OrdinaryEmployment);
-        assert_eq!(
-            i.targets.iter().map(|t| t.year).collect::<Vec<_>>(),
-            vec![2026, 2027]
-        );
+        assert_eq!(i.targets.iter().map(|t| t.year).collect::<Vec<_>>(), vec![2026, 2027]);
         assert!(i.targets[1].illustrative && !i.targets[0].illustrative);
     }
 
@@ -506,10 +423,7 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
         let e = parse(&src).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("title_en"));
         assert_eq!(e.line, Some(9), "{}", e.message(Lang::En));
-        assert_eq!(
-            e.message(Lang::Da),
-            "Strategifilen, linje 9: feltet «title_en» mangler. Tilføj det."
-        );
+        assert_eq!(e.message(Lang::Da), "Strategifilen, linje 9: feltet «title_en» mangler. Tilføj det.");
     }
 
     #[test]
@@ -518,11 +432,7 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
         let e = parse(&src).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("dirction"));
         assert_eq!(e.line, Some(20));
-        assert!(
-            e.message(Lang::En).contains("direction"),
-            "{}",
-            e.message(Lang::En)
-        );
+        assert!(e.message(Lang::En).contains("direction"), "{}", e.message(Lang::En));
     }
 
     #[test]
@@ -537,14 +447,8 @@ targets = [ { year = 2027, value = 36.0, illustrative = true }, { year = 2026, v
 
     #[test]
     fn duplicates_versions_periods_and_syntax() {
-        let dup = GOOD.replace(
-            "{ year = 2026, value = 34.0 }",
-            "{ year = 2027, value = 34.0 }",
-        );
-        assert_eq!(
-            parse(&dup).unwrap_err().field.as_deref(),
-            Some("targets.year")
-        );
+        let dup = GOOD.replace("{ year = 2026, value = 34.0 }", "{ year = 2027, value = 34.0 }");
+        assert_eq!(parse(&dup).unwrap_err().field.as_deref(), Some("targets.year"));
         let v2 = GOOD.replace("format = 1", "format = 2");
         assert_eq!(parse(&v2).unwrap_err().line, Some(1));
         let per = GOOD.replace("[2021, 2029]", "[2029, 2021]");

@@ -15,11 +15,7 @@ impl Lang {
     /// Reads `da`, `en`, `da_DK.UTF-8`, `en-GB` and the like; anything else is Danish.
     pub fn from_tag(tag: &str) -> Lang {
         let t = tag.trim().to_ascii_lowercase();
-        if t.starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Da
-        }
+        if t.starts_with("en") { Lang::En } else { Lang::Da }
     }
 
     /// A date as people in this language write it.
@@ -37,24 +33,11 @@ pub enum ValidationError {
     #[error("{field} is required")]
     Required { field: &'static str },
     #[error("{field} is {len} characters long; at most {max} are allowed")]
-    TooLong {
-        field: &'static str,
-        max: usize,
-        len: usize,
-    },
+    TooLong { field: &'static str, max: usize, len: usize },
     #[error("{field} must be between {min} and {max}, got {value}")]
-    OutOfRange {
-        field: &'static str,
-        min: f64,
-        max: f64,
-        value: f64,
-    },
+    OutOfRange { field: &'static str, min: f64, max: f64, value: f64 },
     #[error("unknown {field} {value:?}; expected one of: {expected}")]
-    UnknownCode {
-        field: &'static str,
-        value: String,
-        expected: String,
-    },
+    UnknownCode { field: &'static str, value: String, expected: String },
     #[error("{field} {value:?} is not a date")]
     InvalidDate { field: &'static str, value: String },
     #[error("the CPR number must be DDMMYY-SSSS (10 digits)")]
@@ -66,28 +49,13 @@ pub enum ValidationError {
     #[error("a participant with this CPR number already exists")]
     DuplicateCpr,
     #[error("{end_field} ({end}) is before {start_field} ({start})")]
-    EndBeforeStart {
-        start_field: &'static str,
-        end_field: &'static str,
-        start: NaiveDate,
-        end: NaiveDate,
-    },
+    EndBeforeStart { start_field: &'static str, end_field: &'static str, start: NaiveDate, end: NaiveDate },
     #[error("score {score} is outside the scale 1-{max}")]
     ScoreOutOfScale { score: u8, max: u8 },
-    #[error(
-        "the enrolment ({start}..{end:?}) lies outside the initiative's period ({period_start}..{period_end:?})"
-    )]
-    EnrolmentOutsideInitiative {
-        start: NaiveDate,
-        end: Option<NaiveDate>,
-        period_start: NaiveDate,
-        period_end: Option<NaiveDate>,
-    },
+    #[error("the enrolment ({start}..{end:?}) lies outside the initiative's period ({period_start}..{period_end:?})")]
+    EnrolmentOutsideInitiative { start: NaiveDate, end: Option<NaiveDate>, period_start: NaiveDate, period_end: Option<NaiveDate> },
     #[error("{field} ({date}) is in the future")]
-    InFuture {
-        field: &'static str,
-        date: NaiveDate,
-    },
+    InFuture { field: &'static str, date: NaiveDate },
     #[error("a programme lasts at most 5 years ({start}..{end})")]
     ProgrammeTooLong { start: NaiveDate, end: NaiveDate },
     #[error("the initiative is closed")]
@@ -139,11 +107,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
 }
 
 impl ValidationError {
@@ -179,10 +143,7 @@ impl ValidationError {
             | Self::UnknownCode { field, .. }
             | Self::InvalidDate { field, .. }
             | Self::InFuture { field, .. } => Some(field),
-            Self::CprFormat
-            | Self::CprDate { .. }
-            | Self::CprInFuture { .. }
-            | Self::DuplicateCpr => Some("cpr"),
+            Self::CprFormat | Self::CprDate { .. } | Self::CprInFuture { .. } | Self::DuplicateCpr => Some("cpr"),
             Self::EndBeforeStart { end_field, .. } => Some(end_field),
             Self::ScoreOutOfScale { .. } => Some("score"),
             Self::EnrolmentOutsideInitiative { .. } | Self::AlreadyEnrolled { .. } => Some("start"),
@@ -209,20 +170,12 @@ impl ValidationError {
             (Self::TooLong { field, max, len }, Lang::En) => {
                 format!("{} is {len} characters; at most {max} are allowed. Shorten it.", l(field))
             }
-            (Self::OutOfRange { field, min, max, value }, Lang::Da) => format!(
-                "{} skal ligge mellem {} og {} (er {}). Ret værdien.",
-                l(field),
-                num(*min),
-                num(*max),
-                num(*value)
-            ),
-            (Self::OutOfRange { field, min, max, value }, Lang::En) => format!(
-                "{} must be between {} and {} (it is {}). Correct the value.",
-                l(field),
-                num(*min),
-                num(*max),
-                num(*value)
-            ),
+            (Self::OutOfRange { field, min, max, value }, Lang::Da) => {
+                format!("{} skal ligge mellem {} og {} (er {}). Ret værdien.", l(field), num(*min), num(*max), num(*value))
+            }
+            (Self::OutOfRange { field, min, max, value }, Lang::En) => {
+                format!("{} must be between {} and {} (it is {}). Correct the value.", l(field), num(*min), num(*max), num(*value))
+            }
             (Self::UnknownCode { field, value, expected }, Lang::Da) => {
                 format!("Ukendt {} «{value}». Vælg en af: {expected}.", l(field).to_lowercase())
             }
@@ -261,13 +214,9 @@ impl ValidationError {
             (Self::DuplicateCpr, Lang::En) => {
                 "A participant with this CPR number already exists. Search for them instead of creating a new one.".into()
             }
-            (Self::EndBeforeStart { start_field, end_field, start, end }, Lang::Da) => format!(
-                "{} ({}) ligger før {} ({}). Ret en af datoerne.",
-                l(end_field),
-                d(*end),
-                l(start_field).to_lowercase(),
-                d(*start)
-            ),
+            (Self::EndBeforeStart { start_field, end_field, start, end }, Lang::Da) => {
+                format!("{} ({}) ligger før {} ({}). Ret en af datoerne.", l(end_field), d(*end), l(start_field).to_lowercase(), d(*start))
+            }
             (Self::EndBeforeStart { start_field, end_field, start, end }, Lang::En) => format!(
                 "{} ({}) is before {} ({}). Correct one of the dates.",
                 l(end_field),
@@ -301,46 +250,28 @@ impl ValidationError {
             (Self::InFuture { field, date }, Lang::En) => {
                 format!("{} ({}) is in the future. Record it once it has happened.", l(field), d(*date))
             }
-            (Self::ProgrammeTooLong { start, end }, Lang::Da) => format!(
-                "Programmet ({} – {}) er længere end 5 år, som er loftet. Ret slutdatoen.",
-                d(*start),
-                d(*end)
-            ),
-            (Self::ProgrammeTooLong { start, end }, Lang::En) => format!(
-                "The programme ({} – {}) is longer than the 5-year maximum. Correct the end date.",
-                d(*start),
-                d(*end)
-            ),
-            (Self::InitiativeClosed, Lang::Da) => {
-                "Indsatsen er lukket. Vælg en aktiv eller planlagt indsats.".into()
+            (Self::ProgrammeTooLong { start, end }, Lang::Da) => {
+                format!("Programmet ({} – {}) er længere end 5 år, som er loftet. Ret slutdatoen.", d(*start), d(*end))
             }
-            (Self::InitiativeClosed, Lang::En) => {
-                "The initiative is closed. Choose an active or planned initiative.".into()
+            (Self::ProgrammeTooLong { start, end }, Lang::En) => {
+                format!("The programme ({} – {}) is longer than the 5-year maximum. Correct the end date.", d(*start), d(*end))
             }
-            (Self::CaseClosed, Lang::Da) => {
-                "Deltagerens sag er lukket. Genåbn sagen, før der registreres mere.".into()
+            (Self::InitiativeClosed, Lang::Da) => "Indsatsen er lukket. Vælg en aktiv eller planlagt indsats.".into(),
+            (Self::InitiativeClosed, Lang::En) => "The initiative is closed. Choose an active or planned initiative.".into(),
+            (Self::CaseClosed, Lang::Da) => "Deltagerens sag er lukket. Genåbn sagen, før der registreres mere.".into(),
+            (Self::CaseClosed, Lang::En) => "The participant's case is closed. Reopen it before recording more.".into(),
+            (Self::AlreadyEnrolled { start }, Lang::Da) => {
+                format!("Deltageren er allerede tilmeldt indsatsen fra {}. Afslut det forløb først.", d(*start))
             }
-            (Self::CaseClosed, Lang::En) => {
-                "The participant's case is closed. Reopen it before recording more.".into()
+            (Self::AlreadyEnrolled { start }, Lang::En) => {
+                format!("The participant is already enrolled in this initiative from {}. End that enrolment first.", d(*start))
             }
-            (Self::AlreadyEnrolled { start }, Lang::Da) => format!(
-                "Deltageren er allerede tilmeldt indsatsen fra {}. Afslut det forløb først.",
-                d(*start)
-            ),
-            (Self::AlreadyEnrolled { start }, Lang::En) => format!(
-                "The participant is already enrolled in this initiative from {}. End that enrolment first.",
-                d(*start)
-            ),
         }
     }
 }
 
 /// Text that is required and at most `max` characters; returns it trimmed.
-pub fn required_text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-) -> Result<String, ValidationError> {
+pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(ValidationError::Required { field });
@@ -360,22 +291,13 @@ pub fn optional_text(field: &'static str, value: &str, max: usize) -> Result<(),
 /// An end date, where there is one, is not before its start.
 pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> Result<(), ValidationError> {
     match end {
-        Some(end) if end < start => Err(ValidationError::EndBeforeStart {
-            start_field: "start",
-            end_field: "end",
-            start,
-            end,
-        }),
+        Some(end) if end < start => Err(ValidationError::EndBeforeStart { start_field: "start", end_field: "end", start, end }),
         _ => Ok(()),
     }
 }
 
 /// A date on which something happened is not after today.
-pub fn not_in_future(
-    field: &'static str,
-    date: NaiveDate,
-    today: NaiveDate,
-) -> Result<(), ValidationError> {
+pub fn not_in_future(field: &'static str, date: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
     if date > today {
         return Err(ValidationError::InFuture { field, date });
     }
@@ -383,19 +305,9 @@ pub fn not_in_future(
 }
 
 /// A number inside an inclusive range.
-pub fn in_range(
-    field: &'static str,
-    value: f64,
-    min: f64,
-    max: f64,
-) -> Result<(), ValidationError> {
+pub fn in_range(field: &'static str, value: f64, min: f64, max: f64) -> Result<(), ValidationError> {
     if !(min..=max).contains(&value) || value.is_nan() {
-        return Err(ValidationError::OutOfRange {
-            field,
-            min,
-            max,
-            value,
-        });
+        return Err(ValidationError::OutOfRange { field, min, max, value });
     }
     Ok(())
 }
@@ -417,12 +329,7 @@ pub fn enrolment_within(
     if starts_inside && ends_inside {
         Ok(())
     } else {
-        Err(ValidationError::EnrolmentOutsideInitiative {
-            start,
-            end,
-            period_start,
-            period_end,
-        })
+        Err(ValidationError::EnrolmentOutsideInitiative { start, end, period_start, period_end })
     }
 }
 
@@ -430,16 +337,9 @@ pub fn enrolment_within(
 pub fn programme(start: NaiveDate, end: Option<NaiveDate>) -> Result<(), ValidationError> {
     if let Some(end) = end {
         if end < start {
-            return Err(ValidationError::EndBeforeStart {
-                start_field: "programme_start",
-                end_field: "programme_end",
-                start,
-                end,
-            });
+            return Err(ValidationError::EndBeforeStart { start_field: "programme_start", end_field: "programme_end", start, end });
         }
-        let limit = start
-            .checked_add_months(chrono::Months::new(60))
-            .unwrap_or(NaiveDate::MAX);
+        let limit = start.checked_add_months(chrono::Months::new(60)).unwrap_or(NaiveDate::MAX);
         if end > limit {
             return Err(ValidationError::ProgrammeTooLong { start, end });
         }
@@ -456,10 +356,7 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<NaiveDate, Validat
             return Ok(d);
         }
     }
-    Err(ValidationError::InvalidDate {
-        field,
-        value: v.to_string(),
-    })
+    Err(ValidationError::InvalidDate { field, value: v.to_string() })
 }
 
 #[cfg(test)]
@@ -477,14 +374,8 @@ mod tests {
         let e = period(d(2026, 2, 1), Some(d(2026, 1, 12))).unwrap_err();
         assert_eq!(e.code(), "end_before_start");
         assert_eq!(e.field(), Some("end"));
-        assert_eq!(
-            e.message(Lang::Da),
-            "Slutdato (12-01-2026) ligger før startdato (01-02-2026). Ret en af datoerne."
-        );
-        assert_eq!(
-            e.message(Lang::En),
-            "End date (2026-01-12) is before start date (2026-02-01). Correct one of the dates."
-        );
+        assert_eq!(e.message(Lang::Da), "Slutdato (12-01-2026) ligger før startdato (01-02-2026). Ret en af datoerne.");
+        assert_eq!(e.message(Lang::En), "End date (2026-01-12) is before start date (2026-02-01). Correct one of the dates.");
     }
 
     #[test]
@@ -492,25 +383,13 @@ mod tests {
         let (ps, pe) = (d(2026, 1, 1), Some(d(2026, 12, 31)));
         assert!(enrolment_within(d(2026, 3, 1), Some(d(2026, 6, 1)), ps, pe).is_ok());
         assert!(enrolment_within(d(2026, 3, 1), Some(d(2027, 6, 1)), d(2026, 1, 1), None).is_ok());
-        for (s, e) in [
-            (d(2025, 12, 31), Some(d(2026, 2, 1))),
-            (d(2026, 3, 1), Some(d(2027, 1, 1))),
-            (d(2026, 3, 1), None),
-            (d(2027, 1, 2), None),
-        ] {
-            assert_eq!(
-                enrolment_within(s, e, ps, pe).unwrap_err().code(),
-                "enrolment_outside_initiative",
-                "{s} {e:?}"
-            );
+        for (s, e) in
+            [(d(2025, 12, 31), Some(d(2026, 2, 1))), (d(2026, 3, 1), Some(d(2027, 1, 1))), (d(2026, 3, 1), None), (d(2027, 1, 2), None)]
+        {
+            assert_eq!(enrolment_within(s, e, ps, pe).unwrap_err().code(), "enrolment_outside_initiative", "{s} {e:?}");
         }
         // A reversed enrolment is reported as such, not as outside.
-        assert_eq!(
-            enrolment_within(d(2026, 5, 1), Some(d(2026, 4, 1)), ps, pe)
-                .unwrap_err()
-                .code(),
-            "end_before_start"
-        );
+        assert_eq!(enrolment_within(d(2026, 5, 1), Some(d(2026, 4, 1)), ps, pe).unwrap_err().code(), "end_before_start");
     }
 
     #[test]
@@ -524,18 +403,8 @@ mod tests {
     #[test]
     fn text_lengths_count_characters() {
         assert_eq!(required_text("name", "  Åse  ", 3).unwrap(), "Åse");
-        assert_eq!(
-            required_text("name", "   ", 10).unwrap_err().code(),
-            "required"
-        );
-        assert_eq!(
-            required_text("name", "ææææ", 3).unwrap_err(),
-            ValidationError::TooLong {
-                field: "name",
-                max: 3,
-                len: 4
-            }
-        );
+        assert_eq!(required_text("name", "   ", 10).unwrap_err().code(), "required");
+        assert_eq!(required_text("name", "ææææ", 3).unwrap_err(), ValidationError::TooLong { field: "name", max: 3, len: 4 });
     }
 
     #[test]
@@ -548,18 +417,8 @@ mod tests {
     #[test]
     fn programme_at_most_five_years() {
         assert!(programme(d(2022, 3, 1), Some(d(2027, 3, 1))).is_ok());
-        assert_eq!(
-            programme(d(2022, 3, 1), Some(d(2027, 3, 2)))
-                .unwrap_err()
-                .code(),
-            "programme_too_long"
-        );
-        assert_eq!(
-            programme(d(2022, 3, 1), Some(d(2021, 3, 2)))
-                .unwrap_err()
-                .field(),
-            Some("programme_end")
-        );
+        assert_eq!(programme(d(2022, 3, 1), Some(d(2027, 3, 2))).unwrap_err().code(), "programme_too_long");
+        assert_eq!(programme(d(2022, 3, 1), Some(d(2021, 3, 2))).unwrap_err().field(), Some("programme_end"));
     }
 
     #[test]
@@ -567,10 +426,7 @@ mod tests {
         assert_eq!(parse_date("date", "24-11-2026").unwrap(), d(2026, 11, 24));
         assert_eq!(parse_date("date", "24.11.2026").unwrap(), d(2026, 11, 24));
         assert_eq!(parse_date("date", "2026-11-24").unwrap(), d(2026, 11, 24));
-        assert_eq!(
-            parse_date("date", "31-02-2026").unwrap_err().code(),
-            "invalid_date"
-        );
+        assert_eq!(parse_date("date", "31-02-2026").unwrap_err().code(), "invalid_date");
     }
 
     #[test]

@@ -52,27 +52,14 @@ fn hash(prev: &[u8], seq: i64, at: &str, e: &AuditEntry) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(prev);
     h.update(seq.to_le_bytes());
-    for part in [
-        at,
-        &e.user,
-        &e.role,
-        &e.action,
-        e.subject.as_deref().unwrap_or("\u{0}"),
-        &e.purpose,
-        &e.detail,
-    ] {
+    for part in [at, &e.user, &e.role, &e.action, e.subject.as_deref().unwrap_or("\u{0}"), &e.purpose, &e.detail] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
     h.finalize().to_vec()
 }
 
-pub(crate) fn append(
-    conn: &Connection,
-    dir: &Path,
-    now: DateTime<Utc>,
-    e: &AuditEntry,
-) -> Result<()> {
+pub(crate) fn append(conn: &Connection, dir: &Path, now: DateTime<Utc>, e: &AuditEntry) -> Result<()> {
     let sql = |err| StoreError::from_sqlite(dir, err);
     let last: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -83,10 +70,12 @@ pub(crate) fn append(
     let (seq, prev) = last.map_or((1, vec![0u8; 32]), |(s, h)| (s + 1, h));
     let at = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let h = hash(&prev, seq, &at, e);
-    conn.prepare_cached("INSERT INTO audit_log (seq, at, user, role, action, subject, purpose, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-        .map_err(sql)?
-        .execute((seq, at, &e.user, &e.role, &e.action, &e.subject, &e.purpose, &e.detail, h))
-        .map_err(sql)?;
+    conn.prepare_cached(
+        "INSERT INTO audit_log (seq, at, user, role, action, subject, purpose, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .map_err(sql)?
+    .execute((seq, at, &e.user, &e.role, &e.action, &e.subject, &e.purpose, &e.detail, h))
+    .map_err(sql)?;
     Ok(())
 }
 
@@ -100,34 +89,21 @@ pub(crate) fn list(conn: &Connection, dir: &Path, f: &AuditFilter) -> Result<Vec
              ORDER BY seq DESC LIMIT ?5",
         )
         .map_err(sql)?;
-    let since = f
-        .since
-        .map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    let since = f.since.map(|s| s.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
     let rows = stmt
-        .query_map(
-            (
-                &f.user,
-                &f.subject,
-                &f.action_prefix,
-                since,
-                f.limit.unwrap_or(1000),
-            ),
-            |r| {
-                let at: String = r.get(1)?;
-                Ok(AuditRow {
-                    seq: r.get(0)?,
-                    at: DateTime::parse_from_rfc3339(&at)
-                        .map(|d| d.with_timezone(&Utc))
-                        .unwrap_or_default(),
-                    user: r.get(2)?,
-                    role: r.get(3)?,
-                    action: r.get(4)?,
-                    subject: r.get(5)?,
-                    purpose: r.get(6)?,
-                    detail: r.get(7)?,
-                })
-            },
-        )
+        .query_map((&f.user, &f.subject, &f.action_prefix, since, f.limit.unwrap_or(1000)), |r| {
+            let at: String = r.get(1)?;
+            Ok(AuditRow {
+                seq: r.get(0)?,
+                at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
+                user: r.get(2)?,
+                role: r.get(3)?,
+                action: r.get(4)?,
+                subject: r.get(5)?,
+                purpose: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })
         .map_err(sql)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
 }
@@ -135,9 +111,8 @@ pub(crate) fn list(conn: &Connection, dir: &Path, f: &AuditFilter) -> Result<Vec
 /// Walks the whole chain; returns the number of rows, or the first row that does not match.
 pub(crate) fn verify(conn: &Connection, dir: &Path) -> Result<u64> {
     let sql = |err| StoreError::from_sqlite(dir, err);
-    let mut stmt = conn
-        .prepare("SELECT seq, at, user, role, action, subject, purpose, detail, hash FROM audit_log ORDER BY seq")
-        .map_err(sql)?;
+    let mut stmt =
+        conn.prepare("SELECT seq, at, user, role, action, subject, purpose, detail, hash FROM audit_log ORDER BY seq").map_err(sql)?;
     let mut rows = stmt.query([]).map_err(sql)?;
     let mut prev = vec![0u8; 32];
     let mut expected_seq = 1;

@@ -15,15 +15,11 @@ pub enum StoreError {
     NotInitialised { dir: PathBuf },
     #[error("{dir} already holds Indsats data")]
     AlreadyInitialised { dir: PathBuf },
-    #[error(
-        "the data was written by a newer Indsats (schema {found}, this version knows {supported})"
-    )]
+    #[error("the data was written by a newer Indsats (schema {found}, this version knows {supported})")]
     NewerSchema { found: i64, supported: i64 },
     #[error("the key file is damaged: {0}")]
     KeyFile(String),
-    #[error(
-        "the database does not open with its key (damaged, or the key file belongs to other data)"
-    )]
+    #[error("the database does not open with its key (damaged, or the key file belongs to other data)")]
     NotADatabase,
     #[error("{dir} is read-only")]
     ReadOnly { dir: PathBuf },
@@ -40,10 +36,7 @@ pub enum StoreError {
     #[error("the operating system has no random source: {0}")]
     Entropy(String),
     #[error("file error in {dir}: {source}")]
-    Io {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
+    Io { dir: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -51,29 +44,18 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn from_io(dir: &Path, e: std::io::Error) -> StoreError {
         match e.raw_os_error() {
-            Some(28) | Some(122) => StoreError::DiskFull {
-                dir: dir.to_path_buf(),
-            },
-            Some(30) | Some(13) | Some(1) => StoreError::ReadOnly {
-                dir: dir.to_path_buf(),
-            },
-            _ => StoreError::Io {
-                dir: dir.to_path_buf(),
-                source: e,
-            },
+            Some(28) | Some(122) => StoreError::DiskFull { dir: dir.to_path_buf() },
+            Some(30) | Some(13) | Some(1) => StoreError::ReadOnly { dir: dir.to_path_buf() },
+            _ => StoreError::Io { dir: dir.to_path_buf(), source: e },
         }
     }
 
     pub(crate) fn from_sqlite(dir: &Path, e: rusqlite::Error) -> StoreError {
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
             return match f.code {
-                ErrorCode::DiskFull => StoreError::DiskFull {
-                    dir: dir.to_path_buf(),
-                },
+                ErrorCode::DiskFull => StoreError::DiskFull { dir: dir.to_path_buf() },
                 ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
-                    StoreError::ReadOnly {
-                        dir: dir.to_path_buf(),
-                    }
+                    StoreError::ReadOnly { dir: dir.to_path_buf() }
                 }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
                 ErrorCode::NotADatabase => StoreError::NotADatabase,
@@ -120,9 +102,7 @@ impl StoreError {
                 if da {
                     format!("Adgangsfrasen skal være mindst {min} tegn. Vælg en længere.")
                 } else {
-                    format!(
-                        "The passphrase must be at least {min} characters. Choose a longer one."
-                    )
+                    format!("The passphrase must be at least {min} characters. Choose a longer one.")
                 }
             }
             Self::NotInitialised { dir } => {
@@ -140,15 +120,9 @@ impl StoreError {
             }
             Self::AlreadyInitialised { dir } => {
                 if da {
-                    format!(
-                        "{} indeholder allerede Indsats-data. Vælg en tom mappe, eller åbn de eksisterende data.",
-                        dir.display()
-                    )
+                    format!("{} indeholder allerede Indsats-data. Vælg en tom mappe, eller åbn de eksisterende data.", dir.display())
                 } else {
-                    format!(
-                        "{} already holds Indsats data. Choose an empty folder, or open the existing data.",
-                        dir.display()
-                    )
+                    format!("{} already holds Indsats data. Choose an empty folder, or open the existing data.", dir.display())
                 }
             }
             Self::NewerSchema { found, supported } => {
@@ -164,13 +138,9 @@ impl StoreError {
             }
             Self::KeyFile(why) => {
                 if da {
-                    format!(
-                        "Nøglefilen (key.json) er beskadiget ({why}). Gendan den fra en sikkerhedskopi eller kontakt IT."
-                    )
+                    format!("Nøglefilen (key.json) er beskadiget ({why}). Gendan den fra en sikkerhedskopi eller kontakt IT.")
                 } else {
-                    format!(
-                        "The key file (key.json) is damaged ({why}). Restore it from a backup or contact IT."
-                    )
+                    format!("The key file (key.json) is damaged ({why}). Restore it from a backup or contact IT.")
                 }
             }
             Self::NotADatabase => {
@@ -195,10 +165,7 @@ impl StoreError {
             }
             Self::DiskFull { dir } => {
                 if da {
-                    format!(
-                        "Disken med {} er fuld. Frigør plads og prøv igen; intet er gemt, og data er uskadte.",
-                        dir.display()
-                    )
+                    format!("Disken med {} er fuld. Frigør plads og prøv igen; intet er gemt, og data er uskadte.", dir.display())
                 } else {
                     format!(
                         "The disk holding {} is full. Free some space and try again; nothing was saved and the data is intact.",
@@ -224,25 +191,17 @@ impl StoreError {
                     (k, _) => k,
                 };
                 if da {
-                    format!(
-                        "Der findes ingen {what} med id {id}. Kontrollér id'et (se listen med «list»)."
-                    )
+                    format!("Der findes ingen {what} med id {id}. Kontrollér id'et (se listen med «list»).")
                 } else {
-                    format!(
-                        "There is no {what} with id {id}. Check the id (see the list with “list”)."
-                    )
+                    format!("There is no {what} with id {id}. Check the id (see the list with “list”).")
                 }
             }
             Self::Invalid(e) => e.message(lang),
             Self::AuditTampered { seq } => {
                 if da {
-                    format!(
-                        "Logningen er ændret uden om Indsats ved post {seq}. Kontakt IT-sikkerhed; loggen må ikke rettes."
-                    )
+                    format!("Logningen er ændret uden om Indsats ved post {seq}. Kontakt IT-sikkerhed; loggen må ikke rettes.")
                 } else {
-                    format!(
-                        "The audit log was altered outside Indsats at entry {seq}. Contact IT security; do not edit the log."
-                    )
+                    format!("The audit log was altered outside Indsats at entry {seq}. Contact IT security; do not edit the log.")
                 }
             }
             Self::Entropy(e) => {
@@ -254,26 +213,16 @@ impl StoreError {
             }
             Self::Io { dir, source } => {
                 if da {
-                    format!(
-                        "Filfejl i {}: {source}. Kontrollér mappen og prøv igen.",
-                        dir.display()
-                    )
+                    format!("Filfejl i {}: {source}. Kontrollér mappen og prøv igen.", dir.display())
                 } else {
-                    format!(
-                        "File error in {}: {source}. Check the folder and try again.",
-                        dir.display()
-                    )
+                    format!("File error in {}: {source}. Check the folder and try again.", dir.display())
                 }
             }
             Self::Sqlite(e) => {
                 if da {
-                    format!(
-                        "Databasefejl: {e}. Intet er gemt. Prøv igen; fortsætter fejlen, så kontakt IT."
-                    )
+                    format!("Databasefejl: {e}. Intet er gemt. Prøv igen; fortsætter fejlen, så kontakt IT.")
                 } else {
-                    format!(
-                        "Database error: {e}. Nothing was saved. Try again; if it persists, contact IT."
-                    )
+                    format!("Database error: {e}. Nothing was saved. Try again; if it persists, contact IT.")
                 }
             }
         }

@@ -34,17 +34,9 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// For people: 64 MiB, 3 passes (OWASP's Argon2id recommendation or stronger).
-    pub const INTERACTIVE: KdfParams = KdfParams {
-        m_cost_kib: 64 * 1024,
-        t_cost: 3,
-        p_cost: 1,
-    };
+    pub const INTERACTIVE: KdfParams = KdfParams { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 };
     /// For tests and benchmarks only: cheap, still Argon2id.
-    pub const FAST_INSECURE: KdfParams = KdfParams {
-        m_cost_kib: 256,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    pub const FAST_INSECURE: KdfParams = KdfParams { m_cost_kib: 256, t_cost: 1, p_cost: 1 };
 }
 
 /// The database key, wiped from memory when dropped.
@@ -61,10 +53,7 @@ impl DbKey {
     /// The SQLCipher pragma value: a raw key, so SQLCipher does not run its own KDF.
     /// For tools that open the database directly (tests, the benchmark against the sqlite3 shell).
     pub fn sqlcipher_pragma(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!(
-            "PRAGMA key = \"x'{}'\";",
-            hex::encode(self.0.as_ref())
-        ))
+        Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(self.0.as_ref())))
     }
 }
 
@@ -79,8 +68,8 @@ struct KeyFile {
 }
 
 fn derive(passphrase: &str, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>, StoreError> {
-    let params = Params::new(p.m_cost_kib, p.t_cost, p.p_cost, Some(32))
-        .map_err(|e| StoreError::KeyFile(format!("bad KDF parameters: {e}")))?;
+    let params =
+        Params::new(p.m_cost_kib, p.t_cost, p.p_cost, Some(32)).map_err(|e| StoreError::KeyFile(format!("bad KDF parameters: {e}")))?;
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
@@ -91,20 +80,13 @@ fn derive(passphrase: &str, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 
 /// Checks a new passphrase's length.
 pub fn check_passphrase(passphrase: &str) -> Result<(), StoreError> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(StoreError::PassphraseTooShort {
-            min: MIN_PASSPHRASE_CHARS,
-        });
+        return Err(StoreError::PassphraseTooShort { min: MIN_PASSPHRASE_CHARS });
     }
     Ok(())
 }
 
 /// Wraps `key` under `passphrase` and writes the key file atomically (temp file, fsync, rename).
-pub fn write_wrapped(
-    dir: &Path,
-    key: &DbKey,
-    passphrase: &str,
-    params: KdfParams,
-) -> Result<(), StoreError> {
+pub fn write_wrapped(dir: &Path, key: &DbKey, passphrase: &str, params: KdfParams) -> Result<(), StoreError> {
     check_passphrase(passphrase)?;
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
@@ -113,13 +95,7 @@ pub fn write_wrapped(
     let kek = derive(passphrase, &salt, params)?;
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
     let wrapped = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.0.as_ref(),
-                aad: AAD,
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.0.as_ref(), aad: AAD })
         .map_err(|_| StoreError::KeyFile("encryption failed".into()))?;
     let file = KeyFile {
         version: 1,
@@ -149,18 +125,12 @@ pub fn write_wrapped(
 pub fn read_wrapped(dir: &Path, passphrase: &str) -> Result<DbKey, StoreError> {
     let path = dir.join(KEY_FILE);
     let bytes = fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::NotInitialised {
-            dir: dir.to_path_buf(),
-        },
+        std::io::ErrorKind::NotFound => StoreError::NotInitialised { dir: dir.to_path_buf() },
         _ => StoreError::from_io(dir, e),
     })?;
-    let file: KeyFile =
-        serde_json::from_slice(&bytes).map_err(|e| StoreError::KeyFile(e.to_string()))?;
+    let file: KeyFile = serde_json::from_slice(&bytes).map_err(|e| StoreError::KeyFile(e.to_string()))?;
     if file.version != 1 || file.kdf != "argon2id" {
-        return Err(StoreError::KeyFile(format!(
-            "unknown key file version {} ({})",
-            file.version, file.kdf
-        )));
+        return Err(StoreError::KeyFile(format!("unknown key file version {} ({})", file.version, file.kdf)));
     }
     let unhex = |s: &str| hex::decode(s).map_err(|e| StoreError::KeyFile(e.to_string()));
     let salt = unhex(&file.salt)?;
@@ -171,20 +141,11 @@ pub fn read_wrapped(dir: &Path, passphrase: &str) -> Result<DbKey, StoreError> {
     }
     let kek = derive(passphrase, &salt, file.params)?;
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
-    let mut plain = cipher
-        .decrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &wrapped,
-                aad: AAD,
-            },
-        )
-        .map_err(|_| StoreError::WrongPassphrase)?;
+    let mut plain =
+        cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: AAD }).map_err(|_| StoreError::WrongPassphrase)?;
     if plain.len() != 32 {
         plain.zeroize();
-        return Err(StoreError::KeyFile(
-            "the wrapped key has the wrong length".into(),
-        ));
+        return Err(StoreError::KeyFile("the wrapped key has the wrong length".into()));
     }
     let mut k = Zeroizing::new([0u8; 32]);
     k.copy_from_slice(&plain);
@@ -203,28 +164,10 @@ mod tests {
         write_wrapped(dir.path(), &key, "correct horse", KdfParams::FAST_INSECURE).unwrap();
         let back = read_wrapped(dir.path(), "correct horse").unwrap();
         assert_eq!(back.0.as_ref(), key.0.as_ref());
-        assert!(matches!(
-            read_wrapped(dir.path(), "wrong horse"),
-            Err(StoreError::WrongPassphrase)
-        ));
-        write_wrapped(
-            dir.path(),
-            &back,
-            "battery staple",
-            KdfParams::FAST_INSECURE,
-        )
-        .unwrap();
-        assert!(matches!(
-            read_wrapped(dir.path(), "correct horse"),
-            Err(StoreError::WrongPassphrase)
-        ));
-        assert_eq!(
-            read_wrapped(dir.path(), "battery staple")
-                .unwrap()
-                .0
-                .as_ref(),
-            key.0.as_ref()
-        );
+        assert!(matches!(read_wrapped(dir.path(), "wrong horse"), Err(StoreError::WrongPassphrase)));
+        write_wrapped(dir.path(), &back, "battery staple", KdfParams::FAST_INSECURE).unwrap();
+        assert!(matches!(read_wrapped(dir.path(), "correct horse"), Err(StoreError::WrongPassphrase)));
+        assert_eq!(read_wrapped(dir.path(), "battery staple").unwrap().0.as_ref(), key.0.as_ref());
         // The key file holds no trace of the key itself.
         let text = fs::read_to_string(dir.path().join(KEY_FILE)).unwrap();
         assert!(!text.contains(&hex::encode(key.0.as_ref())));

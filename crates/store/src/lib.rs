@@ -28,10 +28,7 @@ pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
 pub use migrate::SCHEMA_VERSION;
-pub use read::{
-    CaseloadRow, InitiativeFilter, InitiativeSummary, ParticipantFilter, Reader, SearchHit,
-    StoreCounts,
-};
+pub use read::{CaseloadRow, InitiativeFilter, InitiativeSummary, ParticipantFilter, Reader, SearchHit, StoreCounts};
 pub use tx::Tx;
 
 /// The database file inside a data dir.
@@ -49,10 +46,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("dir", &self.dir)
-            .field("device", &self.device)
-            .finish()
+        f.debug_struct("Store").field("dir", &self.dir).field("device", &self.device).finish()
     }
 }
 
@@ -64,18 +58,10 @@ pub fn is_initialised(dir: &Path) -> bool {
 impl Store {
     /// Creates a new store in `dir` (made if missing) protected by `passphrase`.
     /// `device` names this installation in the change log.
-    pub fn create(
-        dir: &Path,
-        passphrase: &str,
-        kdf: KdfParams,
-        device: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Store> {
+    pub fn create(dir: &Path, passphrase: &str, kdf: KdfParams, device: &str, now: DateTime<Utc>) -> Result<Store> {
         keys::check_passphrase(passphrase)?;
         if is_initialised(dir) {
-            return Err(StoreError::AlreadyInitialised {
-                dir: dir.to_path_buf(),
-            });
+            return Err(StoreError::AlreadyInitialised { dir: dir.to_path_buf() });
         }
         std::fs::create_dir_all(dir).map_err(|e| StoreError::from_io(dir, e))?;
         let key = DbKey::generate()?;
@@ -91,11 +77,7 @@ impl Store {
             Ok(conn)
         })();
         match made {
-            Ok(conn) => Ok(Store {
-                conn,
-                dir: dir.to_path_buf(),
-                device: device.to_string(),
-            }),
+            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string() }),
             Err(e) => {
                 // Leave no half-made store behind: the next `create` must be able to start over.
                 for f in [DB_FILE, "indsats.db-wal", "indsats.db-shm", keys::KEY_FILE] {
@@ -115,22 +97,13 @@ impl Store {
     /// Opens an existing store with an unwrapped key (from the passphrase or an OS keystore).
     pub fn open_with_key(dir: &Path, key: &DbKey) -> Result<Store> {
         if !dir.join(DB_FILE).exists() {
-            return Err(StoreError::NotInitialised {
-                dir: dir.to_path_buf(),
-            });
+            return Err(StoreError::NotInitialised { dir: dir.to_path_buf() });
         }
         let mut conn = open_connection(dir, key, false)?;
         migrate::run(&mut conn, dir)?;
-        let device: String = conn
-            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| StoreError::from_sqlite(dir, e))?;
-        Ok(Store {
-            conn,
-            dir: dir.to_path_buf(),
-            device,
-        })
+        let device: String =
+            conn.query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
+        Ok(Store { conn, dir: dir.to_path_buf(), device })
     }
 
     /// Re-wraps the database key under a new passphrase. The database itself is not touched.
@@ -157,18 +130,10 @@ impl Store {
 
     /// Runs `f` in one immediate transaction that also writes the change log for every change `f`
     /// makes and one audit row for `audit`. On any error nothing at all is written.
-    pub fn write<T>(
-        &mut self,
-        now: DateTime<Utc>,
-        audit: &AuditEntry,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub fn write<T>(&mut self, now: DateTime<Utc>, audit: &AuditEntry, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let dir = self.dir.clone();
         let sql = |e| StoreError::from_sqlite(&dir, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
         let mut t = Tx::begin(tx, &self.device, &self.dir, now)?;
         let out = f(&mut t)?;
         t.finish(audit)?;
@@ -185,45 +150,29 @@ impl Store {
 
     /// Flushes the write-ahead log into the database file (on close, before a backup).
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| StoreError::from_sqlite(&self.dir, e))
     }
 }
 
 fn open_connection(dir: &Path, key: &DbKey, create: bool) -> Result<Connection> {
     let path = dir.join(DB_FILE);
     let sql = |e| StoreError::from_sqlite(dir, e);
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(&path, flags).map_err(sql)?;
     // Silence SQLCipher's own stderr on a wrong key; we report it ourselves.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(sql)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(sql)?;
     conn.execute_batch(&key.sqlcipher_pragma()).map_err(sql)?;
     // The first read proves the key.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(sql)?;
-    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))
-        .map_err(sql)?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(sql)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(sql)?;
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS))).map_err(sql)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql)?;
     if !mode.eq_ignore_ascii_case("wal") {
         // WAL could not be set up: the folder does not let us create the -wal file.
-        return Err(StoreError::ReadOnly {
-            dir: dir.to_path_buf(),
-        });
+        return Err(StoreError::ReadOnly { dir: dir.to_path_buf() });
     }
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
-    )
-    .map_err(sql)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;").map_err(sql)?;
     Ok(conn)
 }

@@ -13,25 +13,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 pub(crate) fn run(conn: &mut Connection, dir: &Path) -> Result<()> {
     let sql = |e| StoreError::from_sqlite(dir, e);
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sql)?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            found,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION });
     }
     if found == SCHEMA_VERSION {
         return Ok(());
     }
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
-        .map_err(sql)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive).map_err(sql)?;
     // Another process may have migrated while we waited for the lock.
-    let found: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sql)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
     for (n, script) in MIGRATIONS.iter().filter(|(n, _)| *n > found) {
         tx.execute_batch(script).map_err(sql)?;
         tx.pragma_update(None, "user_version", n).map_err(sql)?;

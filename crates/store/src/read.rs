@@ -80,9 +80,8 @@ pub struct StoreCounts {
 }
 
 pub(crate) fn date(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn odate(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
@@ -90,19 +89,14 @@ fn odate(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
 }
 
 fn code<T: Code>(s: &str) -> rusqlite::Result<T> {
-    T::parse(s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    T::parse(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn id<T: std::str::FromStr<Err = uuid::Error>>(s: &str) -> rusqlite::Result<T> {
-    s.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    s.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-const INITIATIVE_COLS: &str =
-    "id, title, kind, owner, start_date, end_date, capacity, status, description";
+const INITIATIVE_COLS: &str = "id, title, kind, owner, start_date, end_date, capacity, status, description";
 fn initiative_row(r: &Row) -> rusqlite::Result<Initiative> {
     Ok(Initiative {
         id: id(&r.get::<_, String>(0)?)?,
@@ -117,7 +111,8 @@ fn initiative_row(r: &Row) -> rusqlite::Result<Initiative> {
     })
 }
 
-const PARTICIPANT_COLS: &str = "id, pseudonym, name, cpr, birth_year, origin, arrival_date, programme, programme_start, programme_end, caseworker, case_closed";
+const PARTICIPANT_COLS: &str =
+    "id, pseudonym, name, cpr, birth_year, origin, arrival_date, programme, programme_start, programme_end, caseworker, case_closed";
 fn participant_row(r: &Row) -> rusqlite::Result<Participant> {
     Ok(Participant {
         id: id(&r.get::<_, String>(0)?)?,
@@ -143,11 +138,7 @@ fn enrolment_row(r: &Row) -> rusqlite::Result<Enrolment> {
         initiative: id(&r.get::<_, String>(2)?)?,
         start: date(&r.get::<_, String>(3)?)?,
         end: odate(r.get(4)?)?,
-        outcome: r
-            .get::<_, Option<String>>(5)?
-            .as_deref()
-            .map(code)
-            .transpose()?,
+        outcome: r.get::<_, Option<String>>(5)?.as_deref().map(code).transpose()?,
     })
 }
 
@@ -158,23 +149,16 @@ fn event_row(r: &Row) -> rusqlite::Result<ProgressEvent> {
         id: id(&r.get::<_, String>(0)?)?,
         participant: id(&r.get::<_, String>(1)?)?,
         date: date(&r.get::<_, String>(2)?)?,
-        details: serde_json::from_str::<EventDetails>(&details).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        details: serde_json::from_str::<EventDetails>(&details)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?,
         recorded_by: r.get(4)?,
-        recorded_at: DateTime::parse_from_rfc3339(&at)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_default(),
+        recorded_at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
     })
 }
 
 /// Turns what a person typed into an FTS5 query: each word a quoted prefix, all required.
 fn fts_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| format!("\"{t}\"*"))
-        .collect();
+    let terms: Vec<String> = input.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
@@ -182,10 +166,7 @@ fn fts_query(input: &str) -> Option<String> {
 fn cpr_digits(input: &str) -> Option<String> {
     let t = input.trim();
     let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
-    (digits.len() == 10
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == ' '))
-    .then_some(digits)
+    (digits.len() == 10 && t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ')).then_some(digits)
 }
 
 impl<'a> Reader<'a> {
@@ -197,35 +178,20 @@ impl<'a> Reader<'a> {
         StoreError::from_sqlite(self.dir, e)
     }
 
-    fn all<T>(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-        f: impl FnMut(&Row) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>> {
+    fn all<T>(&self, sql: &str, params: impl rusqlite::Params, f: impl FnMut(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
         let rows = stmt.query_map(params, f).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.sql(e))
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.sql(e))
     }
 
-    fn one<T>(
-        &self,
-        kind: &'static str,
-        key: &str,
-        sql: &str,
-        f: impl FnOnce(&Row) -> rusqlite::Result<T>,
-    ) -> Result<T> {
+    fn one<T>(&self, kind: &'static str, key: &str, sql: &str, f: impl FnOnce(&Row) -> rusqlite::Result<T>) -> Result<T> {
         self.conn
             .prepare_cached(sql)
             .map_err(|e| self.sql(e))?
             .query_row([key], f)
             .optional()
             .map_err(|e| self.sql(e))?
-            .ok_or_else(|| StoreError::NotFound {
-                kind,
-                id: key.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind, id: key.to_string() })
     }
 
     pub fn strategy(&self) -> Result<Option<Strategy>> {
@@ -266,10 +232,7 @@ impl<'a> Reader<'a> {
         goals
             .into_iter()
             .find(|g| g.id.to_string() == k || g.key.eq_ignore_ascii_case(k))
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "goal",
-                id: k.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "goal", id: k.to_string() })
     }
 
     pub fn indicators(&self) -> Result<Vec<Indicator>> {
@@ -295,20 +258,9 @@ impl<'a> Reader<'a> {
                 })
             },
         )?;
-        let targets = self.all(
-            "SELECT indicator_id, year, value, illustrative FROM indicator_target ORDER BY year",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    YearTarget {
-                        year: r.get(1)?,
-                        value: r.get(2)?,
-                        illustrative: r.get(3)?,
-                    },
-                ))
-            },
-        )?;
+        let targets = self.all("SELECT indicator_id, year, value, illustrative FROM indicator_target ORDER BY year", [], |r| {
+            Ok((r.get::<_, String>(0)?, YearTarget { year: r.get(1)?, value: r.get(2)?, illustrative: r.get(3)? }))
+        })?;
         for (ind, t) in targets {
             if let Some(i) = out.iter_mut().find(|i| i.id.to_string() == ind) {
                 i.targets.push(t);
@@ -323,19 +275,11 @@ impl<'a> Reader<'a> {
         self.indicators()?
             .into_iter()
             .find(|i| i.id.to_string() == k || i.key.eq_ignore_ascii_case(k))
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "indicator",
-                id: k.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "indicator", id: k.to_string() })
     }
 
     pub fn initiative(&self, id: InitiativeId) -> Result<Initiative> {
-        self.one(
-            "initiative",
-            &id.to_string(),
-            &format!("SELECT {INITIATIVE_COLS} FROM initiative WHERE id = ?1"),
-            initiative_row,
-        )
+        self.one("initiative", &id.to_string(), &format!("SELECT {INITIATIVE_COLS} FROM initiative WHERE id = ?1"), initiative_row)
     }
 
     pub fn initiatives(&self, f: &InitiativeFilter) -> Result<Vec<InitiativeSummary>> {
@@ -351,29 +295,15 @@ impl<'a> Reader<'a> {
              ORDER BY start_date DESC, title",
             cols = INITIATIVE_COLS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ")
         );
-        self.all(
-            &sql,
-            (
-                f.kind.map(|k| k.code()),
-                f.status.map(|s| s.code()),
-                &f.owner,
-                f.goal.map(|g| g.to_string()),
-            ),
-            |r| {
-                let goals: Option<String> = r.get(9)?;
-                Ok(InitiativeSummary {
-                    initiative: initiative_row(r)?,
-                    goals: goals
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(id)
-                        .collect::<rusqlite::Result<_>>()?,
-                    enrolled_now: r.get(10)?,
-                    enrolled_total: r.get(11)?,
-                })
-            },
-        )
+        self.all(&sql, (f.kind.map(|k| k.code()), f.status.map(|s| s.code()), &f.owner, f.goal.map(|g| g.to_string())), |r| {
+            let goals: Option<String> = r.get(9)?;
+            Ok(InitiativeSummary {
+                initiative: initiative_row(r)?,
+                goals: goals.unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(id).collect::<rusqlite::Result<_>>()?,
+                enrolled_now: r.get(10)?,
+                enrolled_total: r.get(11)?,
+            })
+        })
     }
 
     pub fn goal_links(&self, initiative: InitiativeId) -> Result<Vec<GoalLink>> {
@@ -386,12 +316,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn participant(&self, id: ParticipantId) -> Result<Participant> {
-        self.one(
-            "participant",
-            &id.to_string(),
-            &format!("SELECT {PARTICIPANT_COLS} FROM participant WHERE id = ?1"),
-            participant_row,
-        )
+        self.one("participant", &id.to_string(), &format!("SELECT {PARTICIPANT_COLS} FROM participant WHERE id = ?1"), participant_row)
     }
 
     /// The participant with this CPR number (ten digits), if any.
@@ -410,12 +335,7 @@ impl<'a> Reader<'a> {
         if let Ok(pid) = k.parse::<ParticipantId>() {
             return Ok(pid);
         }
-        self.one(
-            "participant",
-            k,
-            "SELECT id FROM participant WHERE pseudonym = ?1 COLLATE NOCASE",
-            |r| id(&r.get::<_, String>(0)?),
-        )
+        self.one("participant", k, "SELECT id FROM participant WHERE pseudonym = ?1 COLLATE NOCASE", |r| id(&r.get::<_, String>(0)?))
     }
 
     pub fn participants(&self, f: &ParticipantFilter) -> Result<Vec<Participant>> {
@@ -453,11 +373,7 @@ impl<'a> Reader<'a> {
             return Ok(Vec::new());
         };
         // Short prefixes match thousands: take the first ones rather than rank them all.
-        let rank = if query.trim().chars().count() >= 3 {
-            "ORDER BY f.rank"
-        } else {
-            ""
-        };
+        let rank = if query.trim().chars().count() >= 3 { "ORDER BY f.rank" } else { "" };
         self.all(
             &format!(
                 "SELECT p.id, p.pseudonym, p.name, p.birth_year, p.caseworker, p.case_closed
@@ -470,12 +386,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn enrolment(&self, id: EnrolmentId) -> Result<Enrolment> {
-        self.one(
-            "enrolment",
-            &id.to_string(),
-            &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE id = ?1"),
-            enrolment_row,
-        )
+        self.one("enrolment", &id.to_string(), &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE id = ?1"), enrolment_row)
     }
 
     pub fn enrolments_of_participant(&self, p: ParticipantId) -> Result<Vec<Enrolment>> {
@@ -550,19 +461,14 @@ impl<'a> Reader<'a> {
 
     /// Events per type: how much has been done (for the status overview).
     pub fn event_counts(&self) -> Result<Vec<(String, u64)>> {
-        self.all(
-            "SELECT type, count(*) FROM progress_event GROUP BY type ORDER BY count(*) DESC",
-            [],
-            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
-        )
+        self.all("SELECT type, count(*) FROM progress_event GROUP BY type ORDER BY count(*) DESC", [], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })
     }
 
     /// Every event's (participant, date, details), ordered by participant and date: what derived
     /// figures such as the ladder are computed from.
-    pub fn for_each_event(
-        &self,
-        mut f: impl FnMut(ParticipantId, NaiveDate, EventDetails),
-    ) -> Result<()> {
+    pub fn for_each_event(&self, mut f: impl FnMut(ParticipantId, NaiveDate, EventDetails)) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT participant_id, date, details FROM progress_event ORDER BY participant_id, date")
@@ -576,13 +482,8 @@ impl<'a> Reader<'a> {
                 Ok((
                     id::<ParticipantId>(&p)?,
                     date(&d)?,
-                    serde_json::from_str::<EventDetails>(&details).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            2,
-                            rusqlite::types::Type::Text,
-                            Box::new(e),
-                        )
-                    })?,
+                    serde_json::from_str::<EventDetails>(&details)
+                        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
                 ))
             })()
             .map_err(|e| self.sql(e))?;

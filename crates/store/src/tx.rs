@@ -27,18 +27,10 @@ pub struct Tx<'a> {
 }
 
 impl<'a> Tx<'a> {
-    pub(crate) fn begin(
-        tx: Transaction<'a>,
-        device: &'a str,
-        dir: &'a Path,
-        now: DateTime<Utc>,
-    ) -> Result<Tx<'a>> {
+    pub(crate) fn begin(tx: Transaction<'a>, device: &'a str, dir: &'a Path, now: DateTime<Utc>) -> Result<Tx<'a>> {
         // Read the clock inside the transaction: another process may have written since we opened.
-        let clock: String = tx
-            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| StoreError::from_sqlite(dir, e))?;
+        let clock: String =
+            tx.query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
         let (seq, hlc) = clock.split_once(' ').unwrap_or(("0", "0"));
         let seq = seq.parse().unwrap_or(0);
         let hlc = HlcTimestamp(hlc.parse().unwrap_or(0));
@@ -68,19 +60,10 @@ impl<'a> Tx<'a> {
     }
 
     /// Inserts a row and logs it as one `insert` change holding the whole row.
-    pub(crate) fn insert(
-        &mut self,
-        table: &'static str,
-        id: &str,
-        cols: &[(&'static str, Value)],
-    ) -> Result<()> {
+    pub(crate) fn insert(&mut self, table: &'static str, id: &str, cols: &[(&'static str, Value)]) -> Result<()> {
         let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
         let marks: Vec<String> = (2..=cols.len() + 1).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} (id, {}) VALUES (?1, {})",
-            names.join(", "),
-            marks.join(", ")
-        );
+        let sql = format!("INSERT INTO {table} (id, {}) VALUES (?1, {})", names.join(", "), marks.join(", "));
         {
             let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.sql(e))?;
             let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(cols.len() + 1);
@@ -94,28 +77,13 @@ impl<'a> Tx<'a> {
         for (n, v) in cols {
             row.insert((*n).to_string(), to_json(v));
         }
-        self.log(
-            table,
-            id,
-            "insert",
-            None,
-            Some(serde_json::Value::Object(row).to_string()),
-        )
+        self.log(table, id, "insert", None, Some(serde_json::Value::Object(row).to_string()))
     }
 
     /// Updates fields of one row and logs one `update` change per field whose value changed.
     /// Returns false when there is no such row.
-    pub(crate) fn update(
-        &mut self,
-        table: &'static str,
-        id: &str,
-        cols: &[(&'static str, Value)],
-    ) -> Result<bool> {
-        let sets: Vec<String> = cols
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| format!("{n} = ?{}", i + 2))
-            .collect();
+    pub(crate) fn update(&mut self, table: &'static str, id: &str, cols: &[(&'static str, Value)]) -> Result<bool> {
+        let sets: Vec<String> = cols.iter().enumerate().map(|(i, (n, _))| format!("{n} = ?{}", i + 2)).collect();
         let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
         let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
         let select = format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", "));
@@ -124,12 +92,7 @@ impl<'a> Tx<'a> {
             let mut rows = stmt.query([id]).map_err(|e| self.sql(e))?;
             match rows.next().map_err(|e| self.sql(e))? {
                 None => None,
-                Some(r) => Some(
-                    (0..cols.len())
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<rusqlite::Result<_>>()
-                        .map_err(|e| self.sql(e))?,
-                ),
+                Some(r) => Some((0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))?),
             }
         };
         let Some(before) = before else {
@@ -145,43 +108,23 @@ impl<'a> Tx<'a> {
         }
         for ((name, value), old) in cols.iter().zip(before) {
             if *value != old {
-                self.log(
-                    table,
-                    id,
-                    "update",
-                    Some(name),
-                    Some(to_json(value).to_string()),
-                )?;
+                self.log(table, id, "update", Some(name), Some(to_json(value).to_string()))?;
             }
         }
         Ok(true)
     }
 
-    fn log(
-        &mut self,
-        table: &str,
-        id: &str,
-        op: &str,
-        field: Option<&str>,
-        value: Option<String>,
-    ) -> Result<()> {
+    fn log(&mut self, table: &str, id: &str, op: &str, field: Option<&str>, value: Option<String>) -> Result<()> {
         self.seq += 1;
         let hlc = self.hlc.tick(self.now_ms);
         let mut stmt = self
             .tx
-            .prepare_cached("INSERT INTO change_log (device, seq, hlc, tbl, row_id, op, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+            .prepare_cached(
+                "INSERT INTO change_log (device, seq, hlc, tbl, row_id, op, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
-        stmt.execute((
-            self.device,
-            self.seq,
-            hlc.0 as i64,
-            table,
-            id,
-            op,
-            field,
-            value,
-        ))
-        .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+        stmt.execute((self.device, self.seq, hlc.0 as i64, table, id, op, field, value))
+            .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         Ok(())
     }
 
@@ -189,14 +132,9 @@ impl<'a> Tx<'a> {
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
         audit::append(&self.tx, self.dir, self.now, entry)?;
         self.tx
-            .execute(
-                "UPDATE meta SET value = ?1 WHERE key = 'clock'",
-                [format!("{} {}", self.seq, self.hlc.last().0)],
-            )
+            .execute("UPDATE meta SET value = ?1 WHERE key = 'clock'", [format!("{} {}", self.seq, self.hlc.last().0)])
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
-        self.tx
-            .commit()
-            .map_err(|e| StoreError::from_sqlite(self.dir, e))
+        self.tx.commit().map_err(|e| StoreError::from_sqlite(self.dir, e))
     }
 }
 
@@ -204,13 +142,8 @@ fn to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
         Value::Integer(i) => (*i).into(),
-        Value::Real(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Real(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Text(t) => t.clone().into(),
-        Value::Blob(b) => b
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<String>()
-            .into(),
+        Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
     }
 }

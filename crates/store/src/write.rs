@@ -71,10 +71,7 @@ impl Tx<'_> {
                 ("direction", t(x.direction.code())),
                 ("measure", t(x.measure.code())),
                 ("baseline", x.baseline.map_or(Value::Null, Value::Real)),
-                (
-                    "baseline_year",
-                    x.baseline_year.map_or(Value::Null, |y| i(y.into())),
-                ),
+                ("baseline_year", x.baseline_year.map_or(Value::Null, |y| i(y.into()))),
                 ("source", t(&x.source)),
             ],
         )?;
@@ -88,20 +85,12 @@ impl Tx<'_> {
     /// laptops setting the same target edit the same row and sync can merge them.
     pub fn set_target(&mut self, indicator: IndicatorId, target: &YearTarget) -> Result<()> {
         let id = format!("{indicator}:{}", target.year);
-        let cols = [
-            ("value", Value::Real(target.value)),
-            ("illustrative", i(target.illustrative.into())),
-        ];
+        let cols = [("value", Value::Real(target.value)), ("illustrative", i(target.illustrative.into()))];
         if !self.update("indicator_target", &id, &cols)? {
             self.insert(
                 "indicator_target",
                 &id,
-                &[
-                    ("indicator_id", t(&indicator.to_string())),
-                    ("year", i(target.year.into())),
-                    cols[0].clone(),
-                    cols[1].clone(),
-                ],
+                &[("indicator_id", t(&indicator.to_string())), ("year", i(target.year.into())), cols[0].clone(), cols[1].clone()],
             )?;
         }
         Ok(())
@@ -126,20 +115,11 @@ impl Tx<'_> {
     }
 
     /// Changes an initiative's status, and its end date when it closes.
-    pub fn set_initiative_status(
-        &mut self,
-        id: InitiativeId,
-        status: InitiativeStatus,
-        end: Option<NaiveDate>,
-    ) -> Result<()> {
+    pub fn set_initiative_status(&mut self, id: InitiativeId, status: InitiativeStatus, end: Option<NaiveDate>) -> Result<()> {
         let current = self.read().initiative(id)?;
         let end = end.or(current.end);
         validate::period(current.start, end)?;
-        self.update(
-            "initiative",
-            &id.to_string(),
-            &[("status", t(status.code())), ("end_date", od(end))],
-        )?;
+        self.update("initiative", &id.to_string(), &[("status", t(status.code())), ("end_date", od(end))])?;
         Ok(())
     }
 
@@ -147,11 +127,7 @@ impl Tx<'_> {
     pub fn link_goal(&mut self, link: &GoalLink) -> Result<()> {
         self.read().initiative(link.initiative)?;
         let id = format!("{}:{}", link.initiative, link.goal);
-        if !self.update(
-            "initiative_goal",
-            &id,
-            &[("contribution", t(&link.contribution))],
-        )? {
+        if !self.update("initiative_goal", &id, &[("contribution", t(&link.contribution))])? {
             self.insert(
                 "initiative_goal",
                 &id,
@@ -192,15 +168,8 @@ impl Tx<'_> {
 
     /// Closes (or with `None` reopens) a participant's case.
     pub fn set_case_closed(&mut self, p: ParticipantId, closed: Option<NaiveDate>) -> Result<()> {
-        if !self.update(
-            "participant",
-            &p.to_string(),
-            &[("case_closed", od(closed))],
-        )? {
-            return Err(StoreError::NotFound {
-                kind: "participant",
-                id: p.to_string(),
-            });
+        if !self.update("participant", &p.to_string(), &[("case_closed", od(closed))])? {
+            return Err(StoreError::NotFound { kind: "participant", id: p.to_string() });
         }
         Ok(())
     }
@@ -217,11 +186,8 @@ impl Tx<'_> {
             return Err(ValidationError::CaseClosed.into());
         }
         validate::enrolment_within(e.start, e.end, initiative.start, initiative.end)?;
-        if let Some(open) = self
-            .read()
-            .enrolments_of_participant(e.participant)?
-            .into_iter()
-            .find(|x| x.initiative == e.initiative && x.end.is_none())
+        if let Some(open) =
+            self.read().enrolments_of_participant(e.participant)?.into_iter().find(|x| x.initiative == e.initiative && x.end.is_none())
         {
             return Err(ValidationError::AlreadyEnrolled { start: open.start }.into());
         }
@@ -239,27 +205,17 @@ impl Tx<'_> {
     }
 
     /// Ends an enrolment with its outcome.
-    pub fn end_enrolment(
-        &mut self,
-        id: EnrolmentId,
-        end: NaiveDate,
-        outcome: EnrolmentOutcome,
-    ) -> Result<()> {
+    pub fn end_enrolment(&mut self, id: EnrolmentId, end: NaiveDate, outcome: EnrolmentOutcome) -> Result<()> {
         let e = self.read().enrolment(id)?;
         let initiative = self.read().initiative(e.initiative)?;
         validate::enrolment_within(e.start, Some(end), initiative.start, initiative.end)?;
-        self.update(
-            "enrolment",
-            &id.to_string(),
-            &[("end_date", d(end)), ("outcome", t(outcome.code()))],
-        )?;
+        self.update("enrolment", &id.to_string(), &[("end_date", d(end)), ("outcome", t(outcome.code()))])?;
         Ok(())
     }
 
     /// Records one progress event (its rules are checked by the caller with the day's date).
     pub fn insert_event(&mut self, e: &ProgressEvent) -> Result<()> {
-        let details = serde_json::to_string(&e.details)
-            .map_err(|err| StoreError::KeyFile(err.to_string()))?;
+        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::KeyFile(err.to_string()))?;
         self.insert(
             "progress_event",
             &e.id.to_string(),
@@ -269,11 +225,7 @@ impl Tx<'_> {
                 ("type", t(e.details.type_code())),
                 ("details", Value::Text(details)),
                 ("recorded_by", t(&e.recorded_by)),
-                (
-                    "recorded_at",
-                    t(&e.recorded_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-                ),
+                ("recorded_at", t(&e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
             ],
         )
     }

@@ -15,20 +15,11 @@ const PASS: &str = "correct horse battery";
 struct Mount(PathBuf);
 impl Mount {
     fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .ok()?
-            .success();
+        let ok = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(dir).status().ok()?.success();
         ok.then(|| Mount(dir.to_path_buf()))
     }
     fn remount_ro(&self) -> bool {
-        Command::new("mount")
-            .args(["-o", "remount,ro"])
-            .arg(&self.0)
-            .status()
-            .is_ok_and(|s| s.success())
+        Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).status().is_ok_and(|s| s.success())
     }
 }
 impl Drop for Mount {
@@ -38,22 +29,12 @@ impl Drop for Mount {
 }
 
 fn audit() -> AuditEntry {
-    AuditEntry {
-        user: "t".into(),
-        role: "admin".into(),
-        action: "t".into(),
-        subject: None,
-        purpose: "t".into(),
-        detail: String::new(),
-    }
+    AuditEntry { user: "t".into(), role: "admin".into(), action: "t".into(), subject: None, purpose: "t".into(), detail: String::new() }
 }
 
 fn initiative(n: u32, big: usize) -> Initiative {
     Initiative {
-        id: InitiativeId::new(
-            u64::from(n),
-            [(n % 251) as u8, (n / 251) as u8, 1, 2, 3, 4, 5, 6, 7, 8],
-        ),
+        id: InitiativeId::new(u64::from(n), [(n % 251) as u8, (n / 251) as u8, 1, 2, 3, 4, 5, 6, 7, 8]),
         title: format!("Initiative {n}"),
         kind: InitiativeType::Mentor,
         owner: "x".into(),
@@ -78,9 +59,7 @@ fn a_full_disk_gives_a_clear_error_and_no_corruption() {
     let mut written = 0;
     let mut err = None;
     for n in 0..10_000 {
-        match s.write(now, &audit(), |tx| {
-            tx.insert_initiative(&initiative(n, 20_000))
-        }) {
+        match s.write(now, &audit(), |tx| tx.insert_initiative(&initiative(n, 20_000))) {
             Ok(()) => written += 1,
             Err(e) => {
                 err = Some(e);
@@ -106,8 +85,7 @@ fn a_read_only_data_dir_gives_a_clear_error() {
     let dir = base.path().join("data");
     {
         let mut s = Store::create(&dir, PASS, KdfParams::FAST_INSECURE, "d", now).unwrap();
-        s.write(now, &audit(), |tx| tx.insert_initiative(&initiative(1, 10)))
-            .unwrap();
+        s.write(now, &audit(), |tx| tx.insert_initiative(&initiative(1, 10))).unwrap();
     }
     match &mount {
         Some(m) => assert!(m.remount_ro()),
@@ -122,14 +100,11 @@ fn a_read_only_data_dir_gives_a_clear_error() {
     }
     let err = match Store::open(&dir, PASS) {
         Err(e) => e,
-        Ok(mut s) => s
-            .write(now, &audit(), |tx| tx.insert_initiative(&initiative(2, 10)))
-            .unwrap_err(),
+        Ok(mut s) => s.write(now, &audit(), |tx| tx.insert_initiative(&initiative(2, 10))).unwrap_err(),
     };
     assert_eq!(err.code(), "read_only", "{err:?}");
     assert!(err.message(indsats_core::Lang::En).contains("read-only"));
     // A new store cannot be made there either, and says so.
-    let err =
-        Store::create(&dir.join("sub"), PASS, KdfParams::FAST_INSECURE, "d", now).unwrap_err();
+    let err = Store::create(&dir.join("sub"), PASS, KdfParams::FAST_INSECURE, "d", now).unwrap_err();
     assert_eq!(err.code(), "read_only", "{err:?}");
 }

@@ -67,12 +67,7 @@ fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
         .collect();
     v.sort();
     v
@@ -83,37 +78,19 @@ fn a_known_name_is_in_no_file_of_the_data_dir() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = create(dir.path());
     let name = "Zarathustra Quixbyfjeld";
-    s.write(now(), &audit("participant.create"), |tx| {
-        tx.insert_participant(&participant(1, name, Some("070761-4285")))
-    })
-    .unwrap();
+    s.write(now(), &audit("participant.create"), |tx| tx.insert_participant(&participant(1, name, Some("070761-4285")))).unwrap();
     // Before and after a checkpoint: the WAL, the shm and the main file are all checked.
     for phase in 0..2 {
         let files = files_of(dir.path());
         assert!(files.iter().any(|(n, _)| n == "indsats.db-wal") || phase == 1);
         for (n, bytes) in &files {
-            for needle in [
-                name.as_bytes(),
-                "Zarathustra".as_bytes(),
-                b"0707614285",
-                b"SQLite format 3",
-            ] {
-                assert!(
-                    !bytes.windows(needle.len()).any(|w| w == needle),
-                    "{:?} found in {n}",
-                    String::from_utf8_lossy(needle)
-                );
+            for needle in [name.as_bytes(), "Zarathustra".as_bytes(), b"0707614285", b"SQLite format 3"] {
+                assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{:?} found in {n}", String::from_utf8_lossy(needle));
             }
         }
         s.checkpoint().unwrap();
     }
-    assert_eq!(
-        s.read()
-            .participant(participant(1, name, None).id)
-            .unwrap()
-            .name,
-        name
-    );
+    assert_eq!(s.read().participant(participant(1, name, None).id).unwrap().name, name);
 }
 
 #[test]
@@ -121,21 +98,14 @@ fn the_wrong_passphrase_is_refused_and_touches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut s = create(dir.path());
-        s.write(now(), &audit("x"), |tx| {
-            tx.insert_initiative(&initiative(1))
-        })
-        .unwrap();
+        s.write(now(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
         s.checkpoint().unwrap();
     }
     let before = files_of(dir.path());
     let err = Store::open(dir.path(), "not the passphrase").unwrap_err();
     assert!(matches!(err, StoreError::WrongPassphrase));
     assert_eq!(err.code(), "wrong_passphrase");
-    assert_eq!(
-        files_of(dir.path()),
-        before,
-        "a wrong passphrase must not change a byte"
-    );
+    assert_eq!(files_of(dir.path()), before, "a wrong passphrase must not change a byte");
     assert!(Store::open(dir.path(), PASS).is_ok());
 }
 
@@ -147,31 +117,19 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     {
         let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
         c.execute_batch(&key.sqlcipher_pragma()).unwrap();
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     }
     let err = Store::open(dir.path(), PASS).unwrap_err();
-    assert!(
-        matches!(err, StoreError::NewerSchema { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION)
-    );
-    assert!(
-        err.message(indsats_core::Lang::Da)
-            .contains("Opdatér Indsats")
-    );
-    assert!(
-        err.message(indsats_core::Lang::En)
-            .contains("Update Indsats")
-    );
+    assert!(matches!(err, StoreError::NewerSchema { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION));
+    assert!(err.message(indsats_core::Lang::Da).contains("Opdatér Indsats"));
+    assert!(err.message(indsats_core::Lang::En).contains("Update Indsats"));
 }
 
 #[test]
 fn every_write_carries_change_log_and_audit_and_a_failed_one_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = create(dir.path());
-    s.write(now(), &audit("initiative.create"), |tx| {
-        tx.insert_initiative(&initiative(1))
-    })
-    .unwrap();
+    s.write(now(), &audit("initiative.create"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
     let c1 = s.read().counts().unwrap();
     assert_eq!((c1.changes, c1.audit_rows), (1, 1));
 
@@ -188,10 +146,7 @@ fn every_write_carries_change_log_and_audit_and_a_failed_one_writes_nothing() {
     assert!(s.read().initiative(initiative(2).id).is_err());
 
     // An update logs only the fields that changed.
-    s.write(now(), &audit("initiative.close"), |tx| {
-        tx.set_initiative_status(initiative(1).id, InitiativeStatus::Closed, None)
-    })
-    .unwrap();
+    s.write(now(), &audit("initiative.close"), |tx| tx.set_initiative_status(initiative(1).id, InitiativeStatus::Closed, None)).unwrap();
     let c3 = s.read().counts().unwrap();
     assert_eq!((c3.changes, c3.audit_rows), (2, 2));
     assert_eq!(s.read().verify_audit().unwrap(), 2);
@@ -201,21 +156,11 @@ fn every_write_carries_change_log_and_audit_and_a_failed_one_writes_nothing() {
 fn duplicate_cpr_enrolment_rules_and_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = create(dir.path());
-    s.write(now(), &audit("p"), |tx| {
-        tx.insert_participant(&participant(1, "Amina Test", Some("0707614285")))
-    })
-    .unwrap();
-    let err = s
-        .write(now(), &audit("p"), |tx| {
-            tx.insert_participant(&participant(2, "Other", Some("070761-4285")))
-        })
-        .unwrap_err();
+    s.write(now(), &audit("p"), |tx| tx.insert_participant(&participant(1, "Amina Test", Some("0707614285")))).unwrap();
+    let err = s.write(now(), &audit("p"), |tx| tx.insert_participant(&participant(2, "Other", Some("070761-4285")))).unwrap_err();
     assert_eq!(err.code(), "duplicate_cpr");
 
-    s.write(now(), &audit("i"), |tx| {
-        tx.insert_initiative(&initiative(1))
-    })
-    .unwrap();
+    s.write(now(), &audit("i"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
     let mut e = Enrolment {
         id: EnrolmentId::new(1, [1; 10]),
         participant: participant(1, "", None).id,
@@ -224,41 +169,17 @@ fn duplicate_cpr_enrolment_rules_and_not_found() {
         end: None,
         outcome: None,
     };
-    assert_eq!(
-        s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e))
-            .unwrap_err()
-            .code(),
-        "enrolment_outside_initiative"
-    );
+    assert_eq!(s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e)).unwrap_err().code(), "enrolment_outside_initiative");
     e.start = day(2026, 2, 1);
     e.end = Some(day(2026, 1, 15));
-    assert_eq!(
-        s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e))
-            .unwrap_err()
-            .code(),
-        "end_before_start"
-    );
+    assert_eq!(s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e)).unwrap_err().code(), "end_before_start");
     e.end = Some(day(2026, 6, 1));
-    s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e))
-        .unwrap();
+    s.write(now(), &audit("e"), |tx| tx.insert_enrolment(&e)).unwrap();
 
     let missing = InitiativeId::new(5, [5; 10]);
-    let err = s
-        .write(now(), &audit("x"), |tx| {
-            tx.set_initiative_status(missing, InitiativeStatus::Closed, None)
-        })
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        StoreError::NotFound {
-            kind: "initiative",
-            ..
-        }
-    ));
-    assert!(
-        err.message(indsats_core::Lang::Da)
-            .contains("Der findes ingen indsats")
-    );
+    let err = s.write(now(), &audit("x"), |tx| tx.set_initiative_status(missing, InitiativeStatus::Closed, None)).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { kind: "initiative", .. }));
+    assert!(err.message(indsats_core::Lang::Da).contains("Der findes ingen indsats"));
 }
 
 #[test]
@@ -271,23 +192,13 @@ fn search_by_prefix_folds_diacritics_and_cpr_matches_whole_numbers_only() {
         tx.insert_participant(&participant(3, "Amina Haddad", None))
     })
     .unwrap();
-    let names = |q: &str| {
-        s.read()
-            .search(q, 10)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.name)
-            .collect::<Vec<_>>()
-    };
+    let names = |q: &str| s.read().search(q, 10).unwrap().into_iter().map(|h| h.name).collect::<Vec<_>>();
     assert_eq!(names("ami had").len(), 2);
     assert_eq!(names("amin"), vec!["Amina Haddad"]);
     assert_eq!(names("ase"), vec!["Åse Nørgaard"]);
     assert_eq!(names("nør"), vec!["Åse Nørgaard"]);
     assert_eq!(names("070761-4285"), vec!["Åse Nørgaard"]);
-    assert!(
-        names("070761").is_empty(),
-        "partial CPR numbers must not match"
-    );
+    assert!(names("070761").is_empty(), "partial CPR numbers must not match");
     assert_eq!(names("D-0002"), vec!["Amir Haddad"]);
 }
 
@@ -296,28 +207,16 @@ fn the_audit_chain_finds_an_edited_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = create(dir.path());
     for n in 0..5 {
-        s.write(now(), &audit(&format!("a{n}")), |_| Ok(()))
-            .unwrap();
+        s.write(now(), &audit(&format!("a{n}")), |_| Ok(())).unwrap();
     }
     assert_eq!(s.read().verify_audit().unwrap(), 5);
     let key = keys::read_wrapped(dir.path(), PASS).unwrap();
     let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
     c.execute_batch(&key.sqlcipher_pragma()).unwrap();
-    c.execute(
-        "UPDATE audit_log SET user = 'someone else' WHERE seq = 3",
-        [],
-    )
-    .unwrap();
-    assert!(matches!(
-        s.read().verify_audit(),
-        Err(StoreError::AuditTampered { seq: 3 })
-    ));
-    c.execute("DELETE FROM audit_log WHERE seq = 3", [])
-        .unwrap();
-    assert!(matches!(
-        s.read().verify_audit(),
-        Err(StoreError::AuditTampered { seq: 4 })
-    ));
+    c.execute("UPDATE audit_log SET user = 'someone else' WHERE seq = 3", []).unwrap();
+    assert!(matches!(s.read().verify_audit(), Err(StoreError::AuditTampered { seq: 3 })));
+    c.execute("DELETE FROM audit_log WHERE seq = 3", []).unwrap();
+    assert!(matches!(s.read().verify_audit(), Err(StoreError::AuditTampered { seq: 4 })));
 }
 
 #[test]
@@ -332,15 +231,11 @@ fn two_writers_at_once_lose_nothing() {
                 let mut s = Store::open(&dir, PASS).unwrap();
                 for k in 0..n {
                     let p = Participant {
-                        id: ParticipantId::new(
-                            1_000 + u64::from(k),
-                            [w, k, 0, 0, 0, 0, 0, 0, 0, 1],
-                        ),
+                        id: ParticipantId::new(1_000 + u64::from(k), [w, k, 0, 0, 0, 0, 0, 0, 0, 1]),
                         pseudonym: format!("W{w}-{k}"),
                         ..participant(0, "x", None)
                     };
-                    s.write(now(), &audit("p"), |tx| tx.insert_participant(&p))
-                        .unwrap();
+                    s.write(now(), &audit("p"), |tx| tx.insert_participant(&p)).unwrap();
                 }
             })
         })
@@ -360,20 +255,12 @@ fn passphrase_change_rewraps_without_touching_the_database() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut s = create(dir.path());
-        s.write(now(), &audit("i"), |tx| {
-            tx.insert_initiative(&initiative(1))
-        })
-        .unwrap();
+        s.write(now(), &audit("i"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
         s.checkpoint().unwrap();
     }
     let db_before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
     assert!(matches!(
-        Store::change_passphrase(
-            dir.path(),
-            "wrong one!",
-            "new passphrase",
-            KdfParams::FAST_INSECURE
-        ),
+        Store::change_passphrase(dir.path(), "wrong one!", "new passphrase", KdfParams::FAST_INSECURE),
         Err(StoreError::WrongPassphrase)
     ));
     assert!(matches!(
@@ -382,15 +269,9 @@ fn passphrase_change_rewraps_without_touching_the_database() {
     ));
     Store::change_passphrase(dir.path(), PASS, "new passphrase", KdfParams::FAST_INSECURE).unwrap();
     assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), db_before);
-    assert!(matches!(
-        Store::open(dir.path(), PASS),
-        Err(StoreError::WrongPassphrase)
-    ));
+    assert!(matches!(Store::open(dir.path(), PASS), Err(StoreError::WrongPassphrase)));
     let s = Store::open(dir.path(), "new passphrase").unwrap();
-    assert_eq!(
-        s.read().initiative(initiative(1).id).unwrap().title,
-        "Praktik 1"
-    );
+    assert_eq!(s.read().initiative(initiative(1).id).unwrap().title, "Praktik 1");
 }
 
 #[test]
@@ -399,10 +280,7 @@ fn create_refuses_an_existing_store() {
     drop(create(dir.path()));
     let err = Store::create(dir.path(), PASS, KdfParams::FAST_INSECURE, "d", now()).unwrap_err();
     assert!(matches!(err, StoreError::AlreadyInitialised { .. }));
-    assert!(matches!(
-        Store::open(&dir.path().join("nothing"), PASS),
-        Err(StoreError::NotInitialised { .. })
-    ));
+    assert!(matches!(Store::open(&dir.path().join("nothing"), PASS), Err(StoreError::NotInitialised { .. })));
 }
 
 #[test]
@@ -414,10 +292,7 @@ fn events_round_trip_typed() {
         id: EventId::new(2, [2; 10]),
         participant: p.id,
         date: day(2026, 3, 1),
-        details: EventDetails::ModuleTestPassed {
-            course: indsats_core::event::DanishCourse::Du2,
-            module: 4,
-        },
+        details: EventDetails::ModuleTestPassed { course: indsats_core::event::DanishCourse::Du2, module: 4 },
         recorded_by: "kbh".into(),
         recorded_at: now(),
     };
