@@ -312,7 +312,8 @@ pub fn in_range(field: &'static str, value: f64, min: f64, max: f64) -> Result<(
     Ok(())
 }
 
-/// An enrolment lies inside its initiative's period (an open end on either side is unbounded).
+/// An enrolment lies inside its initiative's period: it starts inside it, and its end, once known,
+/// is not after the initiative's end.
 pub fn enrolment_within(
     start: NaiveDate,
     end: Option<NaiveDate>,
@@ -321,10 +322,11 @@ pub fn enrolment_within(
 ) -> Result<(), ValidationError> {
     period(start, end)?;
     let starts_inside = start >= period_start && period_end.is_none_or(|pe| start <= pe);
+    // An enrolment whose end is not known yet is fine: it must end by the initiative's end, which
+    // is checked when its end is set.
     let ends_inside = match (end, period_end) {
-        (_, None) => true,
-        (None, Some(_)) => false,
         (Some(e), Some(pe)) => e <= pe,
+        _ => true,
     };
     if starts_inside && ends_inside {
         Ok(())
@@ -383,9 +385,9 @@ mod tests {
         let (ps, pe) = (d(2026, 1, 1), Some(d(2026, 12, 31)));
         assert!(enrolment_within(d(2026, 3, 1), Some(d(2026, 6, 1)), ps, pe).is_ok());
         assert!(enrolment_within(d(2026, 3, 1), Some(d(2027, 6, 1)), d(2026, 1, 1), None).is_ok());
-        for (s, e) in
-            [(d(2025, 12, 31), Some(d(2026, 2, 1))), (d(2026, 3, 1), Some(d(2027, 1, 1))), (d(2026, 3, 1), None), (d(2027, 1, 2), None)]
-        {
+        // Still going, end unknown: fine inside a bounded initiative.
+        assert!(enrolment_within(d(2026, 3, 1), None, ps, pe).is_ok());
+        for (s, e) in [(d(2025, 12, 31), Some(d(2026, 2, 1))), (d(2026, 3, 1), Some(d(2027, 1, 1))), (d(2027, 1, 2), None)] {
             assert_eq!(enrolment_within(s, e, ps, pe).unwrap_err().code(), "enrolment_outside_initiative", "{s} {e:?}");
         }
         // A reversed enrolment is reported as such, not as outside.

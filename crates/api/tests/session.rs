@@ -1,0 +1,255 @@
+//! The Session against a real encrypted store: roles, audited reads, rules, the demo.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use indsats_api::core::event::{DanishCourse, EmploymentKind, EventDetails};
+use indsats_api::core::model::*;
+use indsats_api::demo::DemoOptions;
+use indsats_api::*;
+
+const PASS: &str = "correct horse battery";
+
+fn clock() -> FixedClock {
+    FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap())
+}
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+fn user(name: &str, role: Role) -> User {
+    User::new(name, role).unwrap()
+}
+
+fn init(dir: &std::path::Path, role: Role) -> Session {
+    Session::init(dir, PASS, StrategySource::Default, user("mette", role), Box::new(clock()), Some(1), KdfParams::FAST_INSECURE).unwrap()
+}
+
+fn person(name: &str) -> NewParticipant {
+    NewParticipant {
+        name: name.into(),
+        cpr: None,
+        birth_year: Some(1990),
+        origin: Origin::NonWestern,
+        arrival_date: Some(day(2021, 5, 1)),
+        programme: ProgrammeKind::SelfSupport,
+        programme_start: Some(day(2021, 6, 1)),
+        programme_end: None,
+        caseworker: None,
+    }
+}
+
+fn audit_actions(dir: &std::path::Path) -> Vec<(String, Option<String>, String)> {
+    let mut lead = Session::unlock(dir, PASS, user("lead", Role::TeamLead), Box::new(clock()), Some(9)).unwrap();
+    lead.audit_log(&AuditFilter::default()).unwrap().into_iter().map(|r| (r.action, r.subject, r.purpose)).collect()
+}
+
+#[test]
+fn the_default_strategy_is_loaded_at_first_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = init(dir.path(), Role::Admin);
+    let goals = s.goals().unwrap();
+    assert_eq!(
+        goals.iter().map(|g| g.goal.key.as_str()).collect::<Vec<_>>(),
+        ["selvforsoergelse", "uddannelse", "inklusion", "demokrati-dansk"]
+    );
+    assert!(goals.iter().all(|g| !g.indicators.is_empty()));
+    assert!(goals.iter().flat_map(|g| &g.indicators).flat_map(|i| &i.targets).all(|t| t.illustrative));
+    assert_eq!(s.strategy().unwrap().unwrap().municipality, "Ballerup Kommune");
+}
+
+#[test]
+fn a_bad_strategy_file_leaves_no_store_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = DEFAULT_STRATEGY.replacen("title_en", "titel_en", 1);
+    let err = Session::init(
+        dir.path(),
+        PASS,
+        StrategySource::File(broken),
+        user("a", Role::Admin),
+        Box::new(clock()),
+        None,
+        KdfParams::FAST_INSECURE,
+    )
+    .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::BadInput);
+    assert!(err.message(indsats_api::core::Lang::Da).contains("titel_en"));
+    assert!(!indsats_api::is_initialised(dir.path()));
+    init(dir.path(), Role::Admin);
+}
+
+#[test]
+fn reads_of_a_person_and_searches_are_audited_with_purpose_and_aggregates_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let added = s.add_participant(person("Amina Haddad")).unwrap();
+    let before = audit_actions(dir.path()).len();
+    let hits = s.find_participants("amin", 10, "opfølgning").unwrap();
+    assert_eq!(hits.len(), 1);
+    let view = s.participant(added.id, "samtale").unwrap();
+    assert_eq!(view.participant.name, "Amina Haddad");
+    s.status(60).unwrap();
+    s.goals().unwrap();
+    let rows = audit_actions(dir.path());
+    // Newest first: audit.read (the listing itself), participant.read, participant.search.
+    let new: Vec<_> = rows[..rows.len() - before].to_vec();
+    assert!(new.contains(&("participant.search".into(), Some("amin".into()), "opfølgning".into())), "{new:?}");
+    assert!(new.contains(&("participant.read".into(), Some(added.id.to_string()), "samtale".into())), "{new:?}");
+    assert_eq!(new.len(), 3, "status and goals are aggregates and are not audited as reads: {new:?}");
+    // A read without a purpose is refused.
+    assert_eq!(s.participant(added.id, "  ").unwrap_err().code(), "required");
+}
+
+#[test]
+fn roles_decide_what_may_be_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let e = s.audit_log(&AuditFilter::default()).unwrap_err();
+    assert_eq!((e.code(), e.class()), ("forbidden", ErrorClass::BadInput));
+    assert!(e.message(indsats_api::core::Lang::Da).contains("Sagsbehandler"), "{}", e.message(indsats_api::core::Lang::Da));
+    assert_eq!(s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap_err().code(), "forbidden");
+    assert_eq!(s.generate_demo(&DemoOptions { participants: 5, seed: 1 }, &mut |_, _| true).unwrap_err().code(), "forbidden");
+    drop(s);
+    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    lead.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap();
+    let ind = lead.goals().unwrap().into_iter().flat_map(|g| g.indicators).find(|i| i.key == "mm13-ustoettet-beskaeftigelse").unwrap();
+    let t = ind.targets.iter().find(|t| t.year == 2027).unwrap();
+    assert_eq!((t.value, t.illustrative), (40.0, false));
+    assert!(lead.verify_audit().unwrap() > 0);
+}
+
+#[test]
+fn the_ladder_and_target_group_follow_the_logged_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let p = s.add_participant(person("Yusuf Abdi")).unwrap().id;
+    use indsats_api::core::model::TargetGroup;
+    s.record_progress(p, day(2025, 6, 1), EventDetails::Visitation { target_group: TargetGroup::EducationReady }).unwrap();
+    s.record_progress(p, day(2026, 1, 10), EventDetails::Visitation { target_group: TargetGroup::JobReady }).unwrap();
+    s.record_progress(p, day(2026, 2, 1), EventDetails::DanishStarted { course: DanishCourse::Du2, module: 1 }).unwrap();
+    s.record_progress(p, day(2026, 5, 1), EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: 20.0 })
+        .unwrap();
+    let v = s.participant(p, "test").unwrap();
+    // The latest assessment wins; the earlier one is still there (history is never overwritten).
+    assert_eq!(v.target_group, Some((TargetGroup::JobReady, day(2026, 1, 10))));
+    assert_eq!(v.events.iter().filter(|e| e.details.type_code() == "visitation").count(), 2);
+    assert_eq!(v.ladder_step, 5);
+    assert_eq!(v.ladder_history, vec![(day(2025, 6, 1), 1), (day(2026, 5, 1), 5)]);
+    // The old three-group target groups do not exist after the 2026 reform.
+    let e = s.record_progress(p, day(2026, 3, 1), EventDetails::Visitation { target_group: TargetGroup::EducationReady }).unwrap_err();
+    assert_eq!(e.code(), "unknown_code");
+    // No events in the future, none after the case is closed.
+    assert_eq!(s.record_progress(p, day(2026, 11, 25), EventDetails::MeetingHeld {}).unwrap_err().code(), "in_future");
+    s.close_case(p, Some(day(2026, 6, 1))).unwrap();
+    assert_eq!(s.record_progress(p, day(2026, 7, 1), EventDetails::MeetingHeld {}).unwrap_err().code(), "case_closed");
+}
+
+#[test]
+fn enrolment_rules_and_initiative_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let i = s
+        .add_initiative(NewInitiative {
+            title: "Praktik".into(),
+            kind: InitiativeType::WorkPlacement,
+            owner: "Jobcenter".into(),
+            start: day(2026, 1, 1),
+            end: Some(day(2026, 12, 31)),
+            capacity: Some(10),
+            status: InitiativeStatus::Active,
+            description: String::new(),
+        })
+        .unwrap();
+    s.link_initiative(i, "selvforsoergelse", "Vej til job").unwrap();
+    assert_eq!(s.link_initiative(i, "no-such-goal", "x").unwrap_err().code(), "not_found");
+    let a = s.add_participant(person("A")).unwrap().id;
+    let b = s.add_participant(person("B")).unwrap().id;
+    let ea = s.enrol(a, i, day(2026, 2, 1), None).unwrap();
+    assert_eq!(s.enrol(a, i, day(2026, 3, 1), None).unwrap_err().code(), "already_enrolled");
+    assert_eq!(s.enrol(b, i, day(2025, 3, 1), None).unwrap_err().code(), "enrolment_outside_initiative");
+    let eb = s.enrol(b, i, day(2026, 3, 1), None).unwrap();
+    s.end_enrolment(ea, day(2026, 5, 1), EnrolmentOutcome::WentToJob).unwrap();
+    s.end_enrolment(eb, day(2026, 5, 1), EnrolmentOutcome::DroppedOut).unwrap();
+    let v = s.initiative(i).unwrap();
+    assert_eq!((v.participants, v.ended, v.completed_or_better, v.dropped_out, v.to_job_or_education), (2, 2, 1, 1, 1));
+    assert_eq!(v.goals.len(), 1);
+    s.set_initiative_status(i, InitiativeStatus::Closed, None).unwrap();
+    let c = s.add_participant(person("C")).unwrap().id;
+    assert_eq!(s.enrol(c, i, day(2026, 6, 1), None).unwrap_err().code(), "initiative_closed");
+    assert_eq!(s.goals().unwrap()[0].initiatives.len(), 1);
+}
+
+#[test]
+fn cpr_rules_at_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let with = |cpr: &str| NewParticipant { cpr: Some(cpr.into()), birth_year: None, ..person("X") };
+    let ok = s.add_participant(with("070761-4286")).unwrap();
+    assert_eq!(ok.warnings, vec![Warning::CprModulus11]);
+    assert_eq!(s.participant(ok.id, "t").unwrap().participant.birth_year, 1961);
+    assert_eq!(s.add_participant(with("0707614286")).unwrap_err().code(), "duplicate_cpr");
+    assert_eq!(s.add_participant(with("290200-0001")).unwrap_err().code(), "cpr_date");
+    assert_eq!(s.add_participant(with("12345")).unwrap_err().code(), "cpr_format");
+    let no_year = NewParticipant { birth_year: None, ..person("Y") };
+    assert_eq!(s.add_participant(no_year).unwrap_err().code(), "required");
+}
+
+#[test]
+fn the_demo_is_deterministic_per_seed_and_day() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let mut summaries = Vec::new();
+    let mut snapshots = Vec::new();
+    for dir in [a.path(), b.path()] {
+        let mut s = init(dir, Role::Admin);
+        let mut calls = 0;
+        let summary = s
+            .generate_demo(&DemoOptions { participants: 600, seed: 42 }, &mut |done, total| {
+                calls += 1;
+                assert!(done <= total);
+                true
+            })
+            .unwrap();
+        assert_eq!(calls, 3, "progress after each batch of 250");
+        let people = s.participants(&ParticipantFilter { include_closed: true, ..Default::default() }, "test").unwrap();
+        let first = people[0].id;
+        let timeline = s.timeline(first, "test").unwrap();
+        snapshots.push((
+            people
+                .iter()
+                .map(|p| (p.id, p.name.clone(), p.cpr.as_ref().map(|c| c.digits().to_string()), p.case_closed))
+                .collect::<Vec<_>>(),
+            timeline.iter().map(|(e, step)| (e.id, e.date, e.details.clone(), *step)).collect::<Vec<_>>(),
+            s.status(60).unwrap().ladder,
+        ));
+        summaries.push(summary);
+    }
+    assert_eq!(summaries[0], summaries[1]);
+    assert_eq!(snapshots[0], snapshots[1]);
+    let s = &summaries[0];
+    assert_eq!(s.participants, 600);
+    assert!(s.events > 600 * 10, "a believable number of events: {s:?}");
+    assert!(s.enrolments > 300, "{s:?}");
+}
+
+#[test]
+fn the_demo_can_be_cancelled_between_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Admin);
+    let err = s.generate_demo(&DemoOptions { participants: 600, seed: 1 }, &mut |done, _| done < 250).unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(s.status(60).unwrap().counts.participants_open + s.status(60).unwrap().counts.participants_closed, 250);
+}
+
+#[test]
+fn passphrase_change_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Admin);
+    assert_eq!(
+        s.change_passphrase("wrong passphrase", "new passphrase", KdfParams::FAST_INSECURE).unwrap_err().class(),
+        ErrorClass::Locked
+    );
+    s.change_passphrase(PASS, "new passphrase", KdfParams::FAST_INSECURE).unwrap();
+    drop(s);
+    assert_eq!(Session::unlock(dir.path(), PASS, user("a", Role::Admin), Box::new(clock()), None).unwrap_err().class(), ErrorClass::Locked);
+    let mut s = Session::unlock(dir.path(), "new passphrase", user("a", Role::Admin), Box::new(clock()), None).unwrap();
+    let rows = s.audit_log(&AuditFilter { action_prefix: Some("store.".into()), ..Default::default() }).unwrap();
+    assert_eq!(rows.len(), 1);
+}
