@@ -27,7 +27,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{CaseloadRow, InitiativeFilter, InitiativeSummary, ParticipantFilter, Reader, SearchHit, StoreCounts};
 pub use tx::Tx;
 

@@ -11,6 +11,15 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.s
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
+/// Applies the whole schema to a bare connection. Only for benchmarks that compare SQLCipher with
+/// plain SQLite on the same schema; a store is always opened through [`crate::Store`].
+pub fn apply_schema_for_benchmark(conn: &Connection) -> rusqlite::Result<()> {
+    for (_, script) in MIGRATIONS {
+        conn.execute_batch(script)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn run(conn: &mut Connection, dir: &Path) -> Result<()> {
     let sql = |e| StoreError::from_sqlite(dir, e);
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
