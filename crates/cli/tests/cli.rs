@@ -1,0 +1,858 @@
+//! End-to-end tests of the `indsats` binary: each test runs the real executable in its own temp
+//! data folder, with a fixed clock (INDSATS_NOW = 24-11-2026 09:00 UTC).
+//!
+//! Exit codes: 0 ok, 2 bad input, 3 wrong passphrase or locked store, 1 anything else. Errors are
+//! ONE line on stderr (Danish by default, `--lang en` for English); with `--json` that line is
+//! `{"error":{"code","message","field"}}`.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use serde_json::Value;
+use support::*;
+
+/// A valid CPR number (passes modulus 11): 15-03-1985.
+const CPR: &str = "150385-1233";
+
+/// A store with one initiative (01-01-2026 – 31-12-2026) and one participant (with [`CPR`]).
+fn store_with_participant() -> (Indsats, String, String) {
+    let t = Indsats::new();
+    t.init();
+    let initiative = t.add_initiative("Virksomhedspraktik i detailhandlen");
+    let pseudonym = t.add_participant("Amina Hassan", Some(CPR));
+    (t, pseudonym, initiative)
+}
+
+fn find<'a>(rows: &'a Value, key: &str, value: &str) -> Vec<&'a Value> {
+    rows.as_array().expect("an array").iter().filter(|r| r[key] == value).collect()
+}
+
+// ---- 1. The happy scenario ---------------------------------------------------------------------
+
+#[test]
+fn happy_scenario_from_init_to_verified_audit_log() {
+    let t = Indsats::new();
+    let init = t.init();
+    assert_eq!(init["goals"], 4);
+    assert_eq!(init["strategy"], "ballerup-2029");
+
+    let goals = t.cmd(&["goals"]).run().ok().json();
+    let keys: Vec<&str> = goals.as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["selvforsoergelse", "uddannelse", "inklusion", "demokrati-dansk"]);
+
+    let initiative = t.add_initiative("Virksomhedspraktik i detailhandlen");
+    let contribution = "Praktik i private virksomheder fører til ordinært job";
+    let linked =
+        t.cmd(&["initiative", "link", &initiative, "--goal", "selvforsoergelse", "--contribution", contribution]).run().ok().json();
+    assert_eq!(linked["ok"], true);
+    let goals = t.cmd(&["goals"]).run().ok().json();
+    assert_eq!(goals[0]["initiatives"][0]["id"], initiative.as_str());
+    assert_eq!(goals[0]["initiatives"][0]["contribution"], contribution);
+
+    let added = t.cmd(&["participant", "add", "--name", "Amina Hassan", "--cpr", CPR]).run().ok();
+    assert_eq!(added.stderr, "", "a valid CPR number gives no warning");
+    let added = added.json();
+    let pseudonym = added["pseudonym"].as_str().unwrap().to_string();
+    let participant_id = added["id"].as_str().unwrap().to_string();
+
+    let enrolled = t.cmd(&["enrol", &pseudonym, &initiative, "--start", "01-02-2026", "--end", "31-12-2026"]).run().ok().json();
+    assert_eq!(enrolled["created"], "enrolment");
+
+    let logged =
+        t.cmd(&["log", &pseudonym, "module_test_passed", "--course", "du2", "--module", "3", "--date", "01-03-2026"]).run().ok().json();
+    assert_eq!(logged["created"], "event");
+
+    let purpose = "opfølgning på jobplan";
+    let timeline = t.cmd(&["timeline", &pseudonym]).purpose(purpose).run().ok().json();
+    let events = timeline.as_array().unwrap();
+    assert_eq!(events.len(), 1, "{timeline:#}");
+    let ev = &events[0];
+    assert_eq!(ev["type"], "module_test_passed");
+    assert_eq!(ev["date"], "2026-03-01");
+    assert_eq!(ev["details"]["course"], "du2");
+    assert_eq!(ev["details"]["module"], 3);
+    assert_eq!(ev["recorded_by"], USER);
+    assert_eq!(ev["id"], logged["id"]);
+    let step = ev["ladder_step"].as_u64().expect("ladder_step");
+    assert!((1..=6).contains(&step), "a passed module test is progress");
+
+    let status = t.status();
+    let c = &status["counts"];
+    assert_eq!(status["today"], "2026-11-24");
+    assert_eq!(c["participants"]["open"], 1);
+    assert_eq!(c["participants"]["closed"], 0);
+    assert_eq!(c["events"], 1);
+    assert_eq!(c["initiatives"]["active"], 1);
+    assert_eq!(c["goals"], 4);
+    // `enrolments_active` is asserted in
+    // `an_enrolment_in_a_time_limited_initiative_counts_as_active` (ignored: a bug).
+    assert_eq!(status["ladder"][step as usize], 1, "the one participant stands on the timeline's step");
+    assert_eq!(status["ladder"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum::<u64>(), 1);
+    assert_eq!(status["events_by_type"][0]["type"], "module_test_passed");
+    assert_eq!(status["events_by_type"][0]["count"], 1);
+    let g = find(&status["goals"], "key", "selvforsoergelse");
+    assert_eq!(g[0]["initiatives_active"], 1);
+
+    let shown = t.cmd(&["initiative", "show", &initiative]).run().ok().json();
+    assert_eq!(shown["id"], initiative.as_str());
+    assert_eq!(shown["type"], "virksomhedspraktik");
+    assert_eq!(shown["start"], "2026-01-01");
+    assert_eq!(shown["end"], "2026-12-31");
+    assert_eq!(shown["status"], "active");
+    assert_eq!(shown["goals"][0]["contribution"], contribution);
+    assert_eq!(shown["enrolments"].as_array().unwrap().len(), 1);
+    assert_eq!(shown["enrolments"][0]["participant"], pseudonym.as_str());
+    assert_eq!(shown["enrolments"][0]["start"], "2026-02-01");
+    assert_eq!(shown["results"]["participants"], 1);
+
+    for query in ["Ami", "Amina Has", CPR, "1503851233"] {
+        let hits = t.cmd(&["participant", "find", query]).purpose(purpose).run().ok().json();
+        let hits = hits.as_array().unwrap();
+        assert_eq!(hits.len(), 1, "find {query:?}: {hits:?}");
+        assert_eq!(hits[0]["pseudonym"], pseudonym.as_str());
+        assert_eq!(hits[0]["name"], "Amina Hassan");
+        assert_eq!(hits[0]["birth_year"], 1985);
+    }
+    let none = t.cmd(&["participant", "find", "Zebulon"]).run().ok().json();
+    assert_eq!(none.as_array().unwrap().len(), 0);
+
+    let audit = t.cmd(&["audit", "--limit", "1000"]).role("team_lead").run().ok().json();
+    let reads = find(&audit, "action", "participant.read");
+    assert!(!reads.is_empty(), "the timeline is an audited read");
+    assert!(reads.iter().any(|r| r["purpose"] == purpose && r["subject"] == participant_id.as_str() && r["user"] == USER));
+    let searches = find(&audit, "action", "participant.search");
+    assert_eq!(searches.len(), 5, "every search is audited: {audit:#}");
+    assert!(searches.iter().any(|r| r["purpose"] == purpose && r["subject"] == "Ami"));
+    for action in ["strategy.load", "initiative.create", "initiative.link", "participant.create", "enrolment.create", "event.record"] {
+        assert_eq!(find(&audit, "action", action).len(), 1, "{action} in {audit:#}");
+    }
+
+    let verified = t.cmd(&["audit", "--verify"]).role("admin").run().ok().json();
+    assert_eq!(verified["verified"], true);
+    assert!(verified["rows"].as_u64().unwrap() as usize > audit.as_array().unwrap().len());
+
+    t.cmd(&["audit"]).run().fails(2, "forbidden", &["må ikke"]);
+    t.cmd(&["audit", "--verify"]).run().fails(2, "forbidden", &["må ikke"]);
+    let plain = t.cmd(&["audit"]).plain().run().exit(2);
+    assert!(plain.stderr_line().starts_with("fejl: "));
+    assert!(plain.stderr_line().contains("logningen"));
+}
+
+/// BUG: `status` counts an enrolment as active only when its end date is empty, but an initiative
+/// with an end date only accepts enrolments that end inside its period (an open end is rejected
+/// as `enrolment_outside_initiative`), so enrolments in time-limited initiatives are never
+/// "active" / "enrolled now".
+#[test]
+#[ignore = "bug: an enrolment 01-02-2026..31-12-2026 in an initiative 01-01-2026..31-12-2026 is not counted as active on 24-11-2026 (counts.enrolments_active, enrolled_now and participants_enrolled_now are 0)"]
+fn an_enrolment_in_a_time_limited_initiative_counts_as_active() {
+    let (t, p, i) = store_with_participant();
+    t.cmd(&["initiative", "link", &i, "--goal", "selvforsoergelse", "--contribution", "Job"]).run().ok();
+    t.cmd(&["enrol", &p, &i, "--start", "01-02-2026", "--end", "31-12-2026"]).run().ok();
+    let status = t.status();
+    assert_eq!(status["counts"]["enrolments_active"], 1, "{status:#}");
+    let g = find(&status["goals"], "key", "selvforsoergelse");
+    assert_eq!(g[0]["participants_enrolled_now"], 1);
+    let list = t.cmd(&["initiative", "list"]).run().ok().json();
+    assert_eq!(list[0]["enrolled_now"], 1);
+    assert_eq!(list[0]["enrolled_total"], 1);
+}
+
+// ---- 2. Help ------------------------------------------------------------------------------------
+
+/// The subcommands listed under "Commands:" in a help text (without `help`).
+fn listed_subcommands(help: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in help.lines() {
+        if line.trim_end() == "Commands:" {
+            inside = true;
+            continue;
+        }
+        if inside {
+            if !line.starts_with("  ") {
+                break;
+            }
+            let name = line.split_whitespace().next().unwrap_or_default();
+            if name != "help" {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn help_works_for_the_top_level_and_every_subcommand() {
+    let t = Indsats::new();
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let out = t.cmd(&args).plain().run().ok();
+        assert!(out.stdout.contains("Usage: indsats"), "help of {path:?}: {}", out.stdout);
+        assert_eq!(out.stderr, "", "help of {path:?} writes nothing to stderr");
+        for sub in listed_subcommands(&out.stdout) {
+            let mut p = path.clone();
+            p.push(sub);
+            todo.push(p);
+        }
+        seen.insert(path.join(" "));
+    }
+    let expected: BTreeSet<String> = [
+        "",
+        "init",
+        "goals",
+        "target",
+        "initiative",
+        "initiative add",
+        "initiative list",
+        "initiative show",
+        "initiative link",
+        "initiative close",
+        "participant",
+        "participant add",
+        "participant list",
+        "participant find",
+        "participant show",
+        "participant close",
+        "enrol",
+        "enrolment",
+        "enrolment end",
+        "log",
+        "timeline",
+        "status",
+        "demo",
+        "passphrase",
+        "passphrase change",
+        "audit",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(seen, expected);
+    // `-h` and the `help` subcommand work too, and no store was made by asking for help.
+    assert!(!t.cmd(&["-h"]).plain().run().ok().stdout.is_empty());
+    assert!(!t.cmd(&["help", "participant", "add"]).plain().run().ok().stdout.is_empty());
+    assert!(!t.dir.exists());
+}
+
+// ---- 3. Bad input: one test each; nothing may change -------------------------------------------
+
+/// Runs `args` (expecting failure), and asserts that `status --json` (but for the audit row
+/// count) is the same before and after.
+fn rejected(t: &Indsats, args: &[&str], code: &str, field: Option<&str>, words: &[&str]) {
+    let before = t.data_state();
+    let e = t.cmd(args).run().fails(2, code, words);
+    assert_eq!(e.field.as_deref(), field, "{e:?}");
+    assert_eq!(t.data_state(), before, "nothing may change after {args:?}");
+}
+
+#[test]
+fn cpr_with_a_day_that_does_not_exist_is_rejected() {
+    let (t, _, _) = store_with_participant();
+    rejected(
+        &t,
+        &["participant", "add", "--name", "Bo Berg", "--cpr", "320190-1234"],
+        "cpr_date",
+        Some("cpr"),
+        &["CPR-nummeret", "32-01-1990", "ikke findes", "Kontrollér"],
+    );
+}
+
+#[test]
+fn cpr_whose_century_digit_makes_the_date_invalid_is_rejected() {
+    // 7th digit 0: the 1900s, and 1900 was no leap year.
+    let (t, _, _) = store_with_participant();
+    rejected(
+        &t,
+        &["participant", "add", "--name", "Bo Berg", "--cpr", "290200-0001"],
+        "cpr_date",
+        Some("cpr"),
+        &["29-02-1900", "ikke findes", "7. ciffer"],
+    );
+}
+
+#[test]
+fn cpr_with_a_birth_date_in_the_future_is_rejected() {
+    // 7th digit 5 with year 30: 2030.
+    let (t, _, _) = store_with_participant();
+    rejected(
+        &t,
+        &["participant", "add", "--name", "Bo Berg", "--cpr", "010130-5000"],
+        "cpr_in_future",
+        Some("cpr"),
+        &["01-01-2030", "fremtiden", "Kontrollér"],
+    );
+}
+
+#[test]
+fn duplicate_cpr_is_rejected() {
+    let (t, _, _) = store_with_participant();
+    for same in [CPR, "1503851233", " 150385-1233 "] {
+        rejected(
+            &t,
+            &["participant", "add", "--name", "Anden Person", "--cpr", same],
+            "duplicate_cpr",
+            Some("cpr"),
+            &["allerede", "CPR-nummer", "Søg"],
+        );
+    }
+}
+
+#[test]
+fn cpr_failing_modulus_11_is_accepted_with_a_warning() {
+    let (t, _, _) = store_with_participant();
+    let before = t.open_participants();
+    let out = t.cmd(&["participant", "add", "--name", "Bo Berg", "--cpr", "070761-4286"]).run().ok();
+    assert_eq!(out.json()["created"], "participant");
+    let warning = out.stderr_line();
+    assert!(warning.starts_with("advarsel: "), "{warning}");
+    assert!(warning.contains("modulus 11"), "{warning}");
+    assert_eq!(t.open_participants(), before + 1);
+
+    let out = t.cmd(&["participant", "add", "--name", "Cy Berg", "--cpr", "070761-4287"]).lang("en").run().ok();
+    let warning = out.stderr_line();
+    assert!(warning.starts_with("warning: "), "{warning}");
+    assert!(warning.contains("modulus 11"), "{warning}");
+    assert_eq!(t.open_participants(), before + 2);
+}
+
+#[test]
+fn unknown_goal_key_in_initiative_link_is_not_found() {
+    let (t, _, i) = store_with_participant();
+    rejected(
+        &t,
+        &["initiative", "link", &i, "--goal", "selvforsorgelse", "--contribution", "Job"],
+        "not_found",
+        None,
+        &["ingen mål", "selvforsorgelse", "Kontrollér"],
+    );
+}
+
+#[test]
+fn unknown_initiative_id_in_enrol_is_not_found() {
+    let (t, p, _) = store_with_participant();
+    let missing = "01a20cc8-8e80-7563-8f79-000000000000";
+    rejected(&t, &["enrol", &p, missing, "--start", "01-02-2026", "--end", "01-03-2026"], "not_found", None, &["ingen indsats", missing]);
+    rejected(
+        &t,
+        &["enrol", &p, "ikke-et-id", "--start", "01-02-2026", "--end", "01-03-2026"],
+        "not_found",
+        None,
+        &["ingen indsats", "ikke-et-id"],
+    );
+}
+
+#[test]
+fn initiative_ending_before_it_starts_is_rejected() {
+    let (t, _, _) = store_with_participant();
+    let args = [
+        "initiative",
+        "add",
+        "--title",
+        "Mentorforløb",
+        "--type",
+        "mentor",
+        "--owner",
+        "Jobcenter",
+        "--start",
+        "01-02-2026",
+        "--end",
+        "01-01-2026",
+    ];
+    rejected(&t, &args, "end_before_start", Some("end"), &["01-01-2026", "ligger før", "01-02-2026", "Ret en af datoerne"]);
+    // In English.
+    let before = t.data_state();
+    let e = t.cmd(&args).lang("en").run().fails(2, "end_before_start", &["2026-01-01", "is before", "2026-02-01"]);
+    assert!(e.message.contains("Correct one of the dates"), "{e:?}");
+    assert_eq!(t.data_state(), before);
+}
+
+#[test]
+fn score_outside_its_scale_is_rejected() {
+    let (t, p, _) = store_with_participant();
+    let args = ["log", &p, "progression_measured", "--dimension", "language", "--score", "6", "--date", "01-03-2026"];
+    rejected(&t, &args, "score_out_of_scale", Some("score"), &["Scoren 6", "uden for skalaen 1–5", "Vælg en score"]);
+    // In English.
+    let before = t.data_state();
+    t.cmd(&args).lang("en").run().fails(2, "score_out_of_scale", &["score 6", "outside the scale 1–5", "Choose a score from 1 to 5"]);
+    assert_eq!(t.data_state(), before);
+    // The same score is fine on the 1-10 scale.
+    let mut ok = args.to_vec();
+    ok.extend(["--scale", "1-10"]);
+    t.cmd(&ok).run().ok();
+    assert_eq!(t.counts()["events"], 1);
+}
+
+#[test]
+fn enrolment_outside_its_initiatives_period_is_rejected() {
+    let (t, p, i) = store_with_participant();
+    // The initiative runs 01-01-2026 – 31-12-2026.
+    for (start, end) in [("01-12-2025", "01-03-2026"), ("01-06-2026", "31-01-2027")] {
+        rejected(
+            &t,
+            &["enrol", &p, &i, "--start", start, "--end", end],
+            "enrolment_outside_initiative",
+            Some("start"),
+            &["uden for indsatsens periode", "01-01-2026", "31-12-2026"],
+        );
+    }
+}
+
+#[test]
+fn event_dated_in_the_future_is_rejected() {
+    let (t, p, _) = store_with_participant();
+    rejected(
+        &t,
+        &["log", &p, "meeting_held", "--date", "25-11-2026"],
+        "in_future",
+        Some("date"),
+        &["25-11-2026", "fremtiden", "når det er sket"],
+    );
+}
+
+#[test]
+fn unknown_event_type_is_rejected() {
+    let (t, p, _) = store_with_participant();
+    rejected(
+        &t,
+        &["log", &p, "fest", "--date", "01-03-2026"],
+        "unknown_code",
+        Some("event"),
+        &["Ukendt", "fest", "Vælg en af", "module_test_passed"],
+    );
+}
+
+/// The default strategy file, changed by `edit`, written into the temp dir.
+fn broken_strategy(t: &Indsats, name: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let original = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/strategy/ballerup-2029.toml"))
+        .expect("the default strategy file");
+    let broken = edit(&original);
+    assert_ne!(broken, original, "the edit changed nothing");
+    let path = t.tmp().join(name);
+    std::fs::write(&path, broken).unwrap();
+    path
+}
+
+/// 1-based number of the first line satisfying `pred`.
+fn line_no(text: &str, pred: impl Fn(&str) -> bool) -> usize {
+    text.lines().position(pred).expect("line") + 1
+}
+
+fn assert_no_store_left(t: &Indsats) {
+    assert!(!t.dir.join("key.json").exists(), "key.json left behind");
+    assert!(!t.dir.join("indsats.db").exists(), "indsats.db left behind");
+    assert!(t.files().is_empty(), "files left behind: {:?}", t.files().keys());
+    // A later plain `init` works.
+    let init = t.init();
+    assert_eq!(init["goals"], 4);
+}
+
+#[test]
+fn strategy_file_with_a_missing_field_leaves_no_store() {
+    let t = Indsats::new();
+    // Drop the first goal's `title_en`.
+    let path = broken_strategy(&t, "mangler-felt.toml", |s| {
+        let mut done = false;
+        s.lines()
+            .filter(|l| {
+                if !done && l.starts_with("title_en = ") {
+                    done = true;
+                    return false;
+                }
+                true
+            })
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The goal table that lacks the field.
+    let line = line_no(&text, |l| l.trim() == "[[goal]]");
+    let e = t.cmd(&["init", "--strategy", path.to_str().unwrap()]).role("admin").run().fails(
+        2,
+        "strategy_file",
+        &[&format!("linje {line}"), "title_en", "mangler"],
+    );
+    assert_eq!(e.field.as_deref(), Some("title_en"));
+    // In English, as one plain line.
+    let out = t.cmd(&["init", "--strategy", path.to_str().unwrap()]).role("admin").lang("en").plain().run().exit(2);
+    let msg = out.stderr_line();
+    assert!(msg.starts_with("error: "), "{msg}");
+    assert!(msg.contains(&format!("line {line}")), "{msg}");
+    assert!(msg.contains("title_en") && msg.contains("missing"), "{msg}");
+    assert_no_store_left(&t);
+}
+
+#[test]
+fn strategy_file_with_a_misspelt_field_leaves_no_store() {
+    let t = Indsats::new();
+    std::fs::create_dir_all(&t.dir).unwrap();
+    let path = broken_strategy(&t, "stavefejl.toml", |s| s.replacen("\nmunicipality = ", "\nmunicipalty = ", 1));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = line_no(&text, |l| l.starts_with("municipalty = "));
+    let e = t.cmd(&["init", "--strategy", path.to_str().unwrap()]).role("admin").run().fails(
+        2,
+        "strategy_file",
+        &[&format!("linje {line}"), "municipalty", "Ret stavningen", "municipality"],
+    );
+    assert_eq!(e.field.as_deref(), Some("municipalty"));
+    assert_no_store_left(&t);
+}
+
+// ---- 4. The wrong passphrase --------------------------------------------------------------------
+
+#[test]
+fn wrong_passphrase_exits_3_and_changes_no_byte() {
+    let (t, p, _) = store_with_participant();
+    let before = t.files();
+    assert!(before.contains_key("key.json") && before.contains_key("indsats.db"));
+
+    t.cmd(&["status"]).passphrase("forkert-adgangsfrase").run().fails(3, "wrong_passphrase", &["Forkert adgangsfrase", "Prøv igen"]);
+    t.cmd(&["participant", "add", "--name", "Ny", "--birth-year", "1990"]).passphrase("forkert-adgangsfrase").run().fails(
+        3,
+        "wrong_passphrase",
+        &["Forkert adgangsfrase"],
+    );
+    t.cmd(&["timeline", &p]).passphrase("forkert-adgangsfrase").lang("en").run().fails(
+        3,
+        "wrong_passphrase",
+        &["Wrong passphrase", "Try again"],
+    );
+    let plain = t.cmd(&["status"]).passphrase("forkert-adgangsfrase").plain().run().exit(3);
+    assert_eq!(plain.stderr_line(), "fejl: Forkert adgangsfrase. Prøv igen; data er ikke ændret.");
+
+    let after = t.files();
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    for (name, bytes) in &before {
+        assert!(after[name] == *bytes, "{name} changed");
+    }
+    // The right passphrase still works.
+    assert_eq!(t.open_participants(), 1);
+}
+
+// ---- 6. A read-only data folder -----------------------------------------------------------------
+
+#[test]
+fn read_only_data_folder_exits_1_with_read_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mnt");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mount = Tmpfs::mount(&dir, "8m");
+    let t = Indsats::at(&dir);
+    t.init();
+    t.add_participant("Amina Hassan", Some(CPR));
+    let guard = match mount {
+        Ok(m) => {
+            m.remount("ro").expect("remount read-only");
+            Some(m)
+        }
+        Err(why) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+            if can_write_in(&dir) {
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+                println!("not run: cannot mount a tmpfs ({why}) and this process can write in a 0o555 folder");
+                return;
+            }
+            None
+        }
+    };
+    let before = files_in(&dir);
+    let e = t
+        .cmd(&["initiative", "add", "--title", "Mentor", "--type", "mentor", "--owner", "Jobcenter", "--start", "01-01-2026"])
+        .run()
+        .fails(1, "read_only", &["skrivebeskyttet", "Intet er gemt"]);
+    assert!(e.message.contains(&dir.display().to_string()), "{e:?}");
+    t.cmd(&["participant", "add", "--name", "Bo", "--birth-year", "1990"]).lang("en").run().fails(
+        1,
+        "read_only",
+        &["read-only", "Nothing was saved"],
+    );
+    assert_eq!(files_in(&dir), before);
+    if let Some(m) = &guard {
+        // Writable again: the data is intact and writes work.
+        m.remount("rw").expect("remount read-write");
+        assert_eq!(t.open_participants(), 1);
+        t.add_initiative("Mentor");
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    drop(guard);
+}
+
+// ---- 7. A full disk -----------------------------------------------------------------------------
+
+/// Fills the file system holding `dir` with `dir/filler` until ENOSPC, then gives back `free`
+/// bytes (so that a few more commands fit before the disk is full again).
+fn fill_disk(dir: &std::path::Path, free: u64) {
+    let path = dir.join("filler");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    let mut written: u64 = 0;
+    'outer: for size in [64 * 1024, 4096, 512] {
+        loop {
+            match f.write(&chunk[..size]) {
+                Ok(0) => break,
+                Ok(n) => written += n as u64,
+                Err(_) => continue 'outer,
+            }
+        }
+    }
+    let _ = f.sync_all();
+    f.set_len(written.saturating_sub(free)).unwrap();
+}
+
+#[test]
+fn full_disk_exits_1_with_disk_full_and_keeps_the_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mnt");
+    let mount = match Tmpfs::mount(&dir, "3m") {
+        Ok(m) => m,
+        Err(why) => {
+            println!("not run: cannot mount a tmpfs ({why})");
+            return;
+        }
+    };
+    let t = Indsats::at(&dir);
+    t.init();
+    // Filling 3 MiB one participant at a time takes thousands of commands (and an Argon2id key
+    // derivation each); a filler file leaves room for a handful instead.
+    fill_disk(&dir, 120 * 1024);
+    let long = "N".repeat(190);
+    let mut added = 0u64;
+    let mut failure = None;
+    for i in 0..200 {
+        let out = t.cmd(&["participant", "add", "--name", &format!("{long} {i}"), "--birth-year", "1990"]).run();
+        if out.code == 0 {
+            added += 1;
+        } else {
+            failure = Some(out);
+            break;
+        }
+    }
+    let failure = failure.expect("the disk never filled up");
+    assert!(added > 0, "not one participant fitted: adjust the filler");
+    let e = failure.fails(1, "disk_full", &["fuld", "Frigør plads", "intet er gemt"]);
+    assert!(e.message.contains(&dir.display().to_string()), "{e:?}");
+
+    // The store still opens, with every participant that was added and none that failed.
+    assert_eq!(t.open_participants(), added);
+    // Room again (nothing deleted: the tmpfs grows), and writing works again.
+    mount.remount("size=16m").expect("grow the tmpfs");
+    assert_eq!(t.open_participants(), added);
+    t.add_participant("Efter oprydning", None);
+    assert_eq!(t.open_participants(), added + 1);
+    t.cmd(&["audit", "--verify"]).role("admin").run().ok();
+}
+
+/// BUG: when the disk is already completely full, opening the store fails while SQLite sets up
+/// the shared-memory file; that is a SQLITE_IOERR (not SQLITE_FULL), reported as code `database`
+/// "Databasefejl: disk I/O error … kontakt IT" instead of `disk_full` "Frigør plads".
+#[test]
+#[ignore = "bug: on a completely full disk `participant add` exits 1 with code `database` (\"disk I/O error\") instead of `disk_full`"]
+fn completely_full_disk_is_reported_as_disk_full() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mnt");
+    let _mount = match Tmpfs::mount(&dir, "3m") {
+        Ok(m) => m,
+        Err(why) => {
+            println!("not run: cannot mount a tmpfs ({why})");
+            return;
+        }
+    };
+    let t = Indsats::at(&dir);
+    t.init();
+    fill_disk(&dir, 0);
+    t.cmd(&["participant", "add", "--name", "Bo", "--birth-year", "1990"]).run().fails(1, "disk_full", &["fuld", "Frigør plads"]);
+}
+
+// ---- 8. Two processes writing at once -----------------------------------------------------------
+
+#[test]
+fn two_processes_writing_at_once_lose_nothing() {
+    let t = Indsats::new();
+    t.init();
+    let start = std::sync::Barrier::new(2);
+    let outs: Vec<Out> = std::thread::scope(|s| {
+        let workers: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|w| {
+                let (t, start) = (&t, &start);
+                s.spawn(move || {
+                    start.wait();
+                    (1..=15)
+                        .map(|i| t.cmd(&["participant", "add", "--name", &format!("{w} {i}"), "--birth-year", "1990"]).run())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(outs.len(), 30);
+    for out in outs {
+        out.ok();
+    }
+    assert_eq!(t.open_participants(), 30);
+    let verified = t.cmd(&["audit", "--verify"]).role("admin").run().ok().json();
+    assert_eq!(verified["verified"], true);
+    let creates = t.cmd(&["audit", "--action", "participant.create", "--limit", "1000"]).role("admin").run().ok().json();
+    assert_eq!(creates.as_array().unwrap().len(), 30, "one audit row per add");
+    let list = t.cmd(&["participant", "list", "--all"]).run().ok().json();
+    let names: BTreeSet<String> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    let expected: BTreeSet<String> = ["A", "B"].iter().flat_map(|w| (1..=15).map(move |i| format!("{w} {i}"))).collect();
+    assert_eq!(names, expected);
+    let pseudonyms: BTreeSet<&str> = list.as_array().unwrap().iter().map(|p| p["pseudonym"].as_str().unwrap()).collect();
+    assert_eq!(pseudonyms.len(), 30);
+}
+
+// ---- 9. No plaintext on disk ------------------------------------------------------------------
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_known_name_and_cpr_appear_in_no_file_of_the_data_folder() {
+    let (t, _, i) = store_with_participant();
+    let name = "Quixotica Zanzibarova";
+    let cpr = "030795-3102";
+    let p = t.add_participant(name, Some(cpr));
+    t.cmd(&["participant", "find", "Quixotica"]).run().ok();
+    t.cmd(&["participant", "find", cpr]).run().ok();
+    t.cmd(&["participant", "show", &p]).run().ok();
+    t.cmd(&["enrol", &p, &i, "--start", "01-03-2026", "--end", "30-11-2026"]).run().ok();
+    t.cmd(&["log", &p, "meeting_held", "--date", "02-03-2026"]).run().ok();
+    t.cmd(&["timeline", &p]).run().ok();
+    t.cmd(&["audit"]).role("admin").run().ok();
+    t.status();
+    // The name is really in there (decrypted), so the search below is meaningful.
+    let shown = t.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["name"], name);
+    assert_eq!(shown["cpr"], cpr);
+
+    let files = t.files();
+    assert!(files.contains_key("indsats.db") && files.contains_key("key.json"));
+    let needles: [&[u8]; 5] = [name.as_bytes(), b"Quixotica", b"Zanzibarova", b"0307953102", cpr.as_bytes()];
+    for (file, bytes) in &files {
+        for needle in needles {
+            assert!(!contains(bytes, needle), "{file} contains {:?}", String::from_utf8_lossy(needle));
+        }
+    }
+    // Nothing beside the store's own files.
+    for file in files.keys() {
+        assert!(["indsats.db", "indsats.db-wal", "indsats.db-shm", "key.json"].contains(&file.as_str()), "unexpected file {file}");
+    }
+}
+
+// ---- 10. Changing the passphrase ---------------------------------------------------------------
+
+#[test]
+fn passphrase_change_replaces_the_old_one() {
+    let (t, _, _) = store_with_participant();
+    let new = "et-helt-nyt-kodeord";
+    let out = t.cmd(&["passphrase", "change"]).env("INDSATS_NEW_PASSPHRASE", new).run().ok();
+    assert_eq!(out.json()["ok"], true);
+    t.cmd(&["status"]).run().fails(3, "wrong_passphrase", &["Forkert adgangsfrase"]);
+    let status = t.cmd(&["status"]).passphrase(new).run().ok().json();
+    assert_eq!(status["counts"]["participants"]["open"], 1);
+    // Writes work with the new one, and the change is in the audit log.
+    t.cmd(&["participant", "add", "--name", "Bo", "--birth-year", "1990"]).passphrase(new).run().ok();
+    let audit = t.cmd(&["audit"]).role("admin").passphrase(new).run().ok().json();
+    assert_eq!(find(&audit, "action", "store.passphrase_change").len(), 1);
+}
+
+#[test]
+fn too_short_new_passphrase_is_rejected_and_changes_nothing() {
+    let (t, _, _) = store_with_participant();
+    let key_before = std::fs::read(t.dir.join("key.json")).unwrap();
+    let status_before = t.data_state();
+    t.cmd(&["passphrase", "change"]).env("INDSATS_NEW_PASSPHRASE", "kort").run().fails(
+        2,
+        "passphrase_too_short",
+        &["mindst 8 tegn", "Vælg en længere"],
+    );
+    t.cmd(&["passphrase", "change"]).env("INDSATS_NEW_PASSPHRASE", "seks76").lang("en").run().fails(
+        2,
+        "passphrase_too_short",
+        &["at least 8 characters", "Choose a longer one"],
+    );
+    assert_eq!(std::fs::read(t.dir.join("key.json")).unwrap(), key_before);
+    assert_eq!(t.data_state(), status_before);
+    t.cmd(&["status"]).passphrase("kort").run().fails(3, "wrong_passphrase", &[]);
+}
+
+// ---- 11. Demo data ------------------------------------------------------------------------------
+
+#[test]
+fn demo_data_is_reproducible_and_admin_only() {
+    let a = Indsats::new();
+    let b = Indsats::new();
+    let mut statuses = Vec::new();
+    for t in [&a, &b] {
+        let out = t.cmd(&["demo", "--participants", "300", "--seed", "5"]).role("admin").run().ok().json();
+        assert_eq!(out["participants"], 300);
+        let status = t.status();
+        let p = &status["counts"]["participants"];
+        assert_eq!(p["open"].as_u64().unwrap() + p["closed"].as_u64().unwrap(), 300);
+        assert!(status["counts"]["events"].as_u64().unwrap() > 300);
+        statuses.push(status);
+    }
+    assert_eq!(statuses[0], statuses[1], "same seed, same clock: the same data");
+
+    let before = a.data_state();
+    a.cmd(&["demo", "--participants", "10", "--seed", "5"]).run().fails(2, "forbidden", &["må ikke", "demodata"]);
+    assert_eq!(a.data_state(), before);
+}
+
+// ---- 12. Language -------------------------------------------------------------------------------
+
+#[test]
+fn messages_are_danish_by_default_and_english_with_lang_en() {
+    let (t, _, _) = store_with_participant();
+    let args = ["participant", "add", "--name", "Bo Berg", "--cpr", "320190-1234"];
+
+    let da = t.cmd(&args).plain().run().exit(2);
+    let line = da.stderr_line();
+    assert!(line.starts_with("fejl: CPR-nummeret giver datoen 32-01-1990"), "{line}");
+    assert!(line.contains("Kontrollér nummeret"), "{line}");
+
+    let en = t.cmd(&args).plain().lang("en").run().exit(2);
+    let line = en.stderr_line();
+    assert!(line.starts_with("error: The CPR number gives the date 32-01-1990"), "{line}");
+    assert!(line.contains("does not exist") && line.contains("Check the number"), "{line}");
+
+    let e = t.cmd(&args).lang("en").run().fails(2, "cpr_date", &["The CPR number", "does not exist", "Check the number"]);
+    assert_eq!(e.field.as_deref(), Some("cpr"));
+    // INDSATS_LANG works like --lang.
+    let en = t.cmd(&args).plain().env("INDSATS_LANG", "en").run().exit(2);
+    assert!(en.stderr_line().starts_with("error: The CPR number"));
+    assert_eq!(t.open_participants(), 1);
+}
+
+// ---- Other contract points ----------------------------------------------------------------------
+
+#[test]
+fn a_missing_store_says_to_run_init() {
+    let t = Indsats::new();
+    t.cmd(&["status"]).run().fails(2, "not_initialised", &["indsats init"]);
+    t.cmd(&["status"]).lang("en").run().fails(2, "not_initialised", &["indsats init", "data folder"]);
+    assert!(!t.dir.exists());
+}
+
+/// BUG: clap's own errors (a missing required flag, an out-of-range number) are printed as
+/// several English lines and never as JSON, whatever `--json` and `--lang` say.
+#[test]
+#[ignore = "bug: usage errors (e.g. `indsats --json initiative add --title X`) print a multi-line English clap message, not one (JSON) line"]
+fn a_usage_error_is_one_error_line() {
+    let t = Indsats::new();
+    t.init();
+    let out = t.cmd(&["initiative", "add", "--title", "X"]).run().exit(2);
+    let e = out.error();
+    assert!(!e.code.is_empty());
+    let out = t.cmd(&["initiative", "add", "--title", "X"]).plain().run().exit(2);
+    assert!(out.stderr_line().starts_with("fejl: "));
+}
