@@ -37,7 +37,7 @@ run: deps
 
 ## test: every test (unit, integration, CLI), after the format and lint checks
 test: deps lint
-	$(CARGO) test --workspace --all-targets --no-fail-fast
+	$(CARGO) test --workspace --lib --bins --tests --no-fail-fast
 	$(CARGO) test --workspace --doc
 
 lint:
@@ -46,7 +46,8 @@ lint:
 
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md)
 bench: deps
-	$(CARGO) bench -p indsats-api
+	$(CARGO) bench -p indsats-api -p indsats-store --benches
+	@echo; echo "Summary (also in target/bench-data/summary.txt):"; tail -n 20 target/bench-data/summary.txt 2>/dev/null || true
 
 clean-demo:
 	rm -rf "$(DEMO_DIR)"

@@ -174,14 +174,25 @@ fn random_day(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     from + Duration::days(rng.random_range(0..=span))
 }
 
-fn id_bytes(rng: &mut impl RngCore) -> [u8; 10] {
-    let mut b = [0u8; 10];
-    rng.fill_bytes(&mut b);
-    b
+/// UUIDv7 ids in strictly increasing order from a start time: 4,096 per millisecond, the
+/// sequence in the 12 `rand_a` bits (RFC 9562, method 3). Ids made in insertion order append to
+/// every index instead of landing at random places in it, which is what makes bulk loading fast.
+struct IdSeq {
+    start_ms: u64,
+    n: u64,
 }
 
-fn millis(d: NaiveDate) -> u64 {
-    d.and_hms_opt(12, 0, 0).map_or(0, |t| u64::try_from(t.and_utc().timestamp_millis()).unwrap_or(0))
+impl IdSeq {
+    fn next<T>(&mut self, rng: &mut impl RngCore, make: fn(u64, [u8; 10]) -> T) -> T {
+        let mut b = [0u8; 10];
+        rng.fill_bytes(&mut b);
+        let seq = self.n % 4096;
+        b[0] = (seq >> 8) as u8;
+        b[1] = (seq & 0xff) as u8;
+        let ms = self.start_ms + self.n / 4096;
+        self.n += 1;
+        make(ms, b)
+    }
 }
 
 /// A CPR-shaped number for `birth`: valid date and century digit, failing modulus 11.
@@ -197,7 +208,7 @@ fn fake_cpr(rng: &mut impl Rng, birth: NaiveDate) -> String {
         let serial: u32 = rng.random_range(0..1000);
         let s = format!("{:02}{:02}{:02}{}{:03}", birth.day(), birth.month(), yy, digit, serial);
         let sum: u32 = s.bytes().zip([4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).map(|(b, w)| u32::from(b - b'0') * w).sum();
-        if sum % 11 != 0 {
+        if !sum.is_multiple_of(11) {
             return s;
         }
     }
@@ -230,13 +241,14 @@ fn pick_initiative(
 }
 
 /// A participant's enrolments as the simulation opens and ends them.
-struct Enrolments {
+struct Enrolments<'a> {
+    ids: &'a mut IdSeq,
     participant: ParticipantId,
     list: Vec<Enrolment>,
     open: Vec<(InitiativeType, usize)>,
 }
 
-impl Enrolments {
+impl Enrolments<'_> {
     fn start(
         &mut self,
         rng: &mut ChaCha20Rng,
@@ -250,7 +262,7 @@ impl Enrolments {
         self.finish(kind, from, EnrolmentOutcome::Completed);
         if let Some(initiative) = pick_initiative(rng, offers, kind, from, to) {
             self.list.push(Enrolment {
-                id: EnrolmentId::new(millis(from), id_bytes(rng)),
+                id: self.ids.next(rng, EnrolmentId::new),
                 participant: self.participant,
                 initiative,
                 start: from,
@@ -274,11 +286,11 @@ impl Enrolments {
 }
 
 /// One participant's trajectory from programme start to today.
-fn simulate(rng: &mut ChaCha20Rng, today: NaiveDate, offers: &[Offerable], p: &mut Participant) -> Planned {
+fn simulate(rng: &mut ChaCha20Rng, ids: &mut IdSeq, today: NaiveDate, offers: &[Offerable], p: &mut Participant) -> Planned {
     let start = p.programme_start.or(p.arrival_date).unwrap_or(today);
     let age_at_start = start.year() - p.birth_year;
     let mut ev: Vec<(NaiveDate, EventDetails)> = Vec::new();
-    let mut en = Enrolments { participant: p.id, list: Vec::new(), open: Vec::new() };
+    let mut en = Enrolments { ids, participant: p.id, list: Vec::new(), open: Vec::new() };
     let group = if start >= REFORM_2026 {
         if rng.random_bool(0.45) { TargetGroup::JobReady } else { TargetGroup::ActivityReady }
     } else {
@@ -323,34 +335,35 @@ fn simulate(rng: &mut ChaCha20Rng, today: NaiveDate, offers: &[Offerable], p: &m
             danish = Some((1, day));
             ev.push((day, EventDetails::DanishStarted { course, module: 1 }));
             en.start(rng, offers, InitiativeType::DanishCourse, day, None, EnrolmentOutcome::Completed);
-        } else if let Some((module, since)) = danish {
-            if module <= 6 && (day - since).num_days() > (150.0 / drive) as i64 {
-                if rng.random_bool(0.015) {
-                    ev.push((day, EventDetails::DanishInterrupted { course }));
-                    en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::DroppedOut);
-                    danish = Some((99, day));
-                } else if module < 6 {
-                    ev.push((day, EventDetails::ModuleTestPassed { course, module }));
-                    danish = Some((module + 1, day));
-                } else {
-                    let exam = match course {
-                        DanishCourse::Du1 => DanishExam::Pd1,
-                        DanishCourse::Du2 => DanishExam::Pd2,
-                        DanishCourse::Du3 => DanishExam::Pd3,
-                    };
-                    ev.push((day, EventDetails::ModuleTestPassed { course, module }));
-                    ev.push((day, EventDetails::ExamRegistered { exam }));
-                    let exam_day = (day + Duration::days(rng.random_range(20..60))).min(today);
-                    if rng.random_bool(0.75) {
-                        ev.push((exam_day, EventDetails::ExamPassed { exam }));
-                    }
-                    en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::Completed);
-                    danish = Some((99, day));
+        } else if let Some((module, since)) = danish
+            && module <= 6
+            && (day - since).num_days() > (150.0 / drive) as i64
+        {
+            if rng.random_bool(0.015) {
+                ev.push((day, EventDetails::DanishInterrupted { course }));
+                en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::DroppedOut);
+                danish = Some((99, day));
+            } else if module < 6 {
+                ev.push((day, EventDetails::ModuleTestPassed { course, module }));
+                danish = Some((module + 1, day));
+            } else {
+                let exam = match course {
+                    DanishCourse::Du1 => DanishExam::Pd1,
+                    DanishCourse::Du2 => DanishExam::Pd2,
+                    DanishCourse::Du3 => DanishExam::Pd3,
+                };
+                ev.push((day, EventDetails::ModuleTestPassed { course, module }));
+                ev.push((day, EventDetails::ExamRegistered { exam }));
+                let exam_day = (day + Duration::days(rng.random_range(20..60))).min(today);
+                if rng.random_bool(0.75) {
+                    ev.push((exam_day, EventDetails::ExamPassed { exam }));
                 }
+                en.finish(InitiativeType::DanishCourse, day, EnrolmentOutcome::Completed);
+                danish = Some((99, day));
             }
         }
         // Progression scored with the citizen twice a year.
-        if month % 6 == 0 {
+        if month.is_multiple_of(6) {
             for (i, d) in dims.iter().enumerate() {
                 if rng.random_bool(0.5 * drive.min(1.0)) && scores[i] < 5 {
                     scores[i] += 1;
@@ -486,12 +499,11 @@ impl Session {
     /// strategy's goals. `progress(done, total)` is called after each batch; returning false
     /// cancels (the batches already written stay, whole).
     pub fn generate_demo(&mut self, opts: &DemoOptions, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<DemoSummary> {
-        if self.user().role != Role::Admin {
-            return Err(ApiError::Forbidden { action: "generate demo data", role: self.user().role.code() });
-        }
+        self.require(&[Role::Admin], "generate demo data")?;
         indsats_core::validate::in_range("participants", f64::from(opts.participants), 1.0, 1_000_000.0)?;
         let today = self.today();
         let mut rng = ChaCha20Rng::seed_from_u64(opts.seed);
+        let mut ids = IdSeq { start_ms: u64::try_from(self.now().timestamp_millis()).unwrap_or(0), n: 0 };
         let goals = self.goals()?.into_iter().map(|g| g.goal).collect::<Vec<_>>();
         let n_init = (opts.participants / 25).max(InitiativeType::ALL.len() as u32);
         let caseworkers: Vec<&str> = CASEWORKERS.iter().copied().cycle().take((opts.participants / 60).clamp(2, 400) as usize).collect();
@@ -515,7 +527,7 @@ impl Session {
                 _ => (None, InitiativeStatus::Active),
             };
             let i = Initiative {
-                id: InitiativeId::new(millis(start), id_bytes(&mut rng)),
+                id: ids.next(&mut rng, InitiativeId::new),
                 title: title(&mut rng, kind, n + 1),
                 kind,
                 owner: OWNERS.choose(&mut rng).copied().unwrap_or("Jobcenter").to_string(),
@@ -551,10 +563,42 @@ impl Session {
             Ok(())
         })?;
 
+        // Bulk loading: keep the growing indexes in memory, then return to the normal cache.
+        self.set_cache_mib(256)?;
+        let result = self.generate_participants(opts, &mut rng, &mut ids, &offerable, &caseworker_names, today, progress);
+        self.set_cache_mib(64)?;
+        let (participants, events, enrolments) = result?;
+        let summary =
+            DemoSummary { initiatives: summary_initiatives, caseworkers: caseworker_names.len() as u32, participants, events, enrolments };
+        self.audited("demo.finish", None, "demodata", format!("seed={seed}"), |tx| {
+            for (id, end) in &closing {
+                tx.set_initiative_status(*id, InitiativeStatus::Closed, *end)?;
+            }
+            for id in &planned_initiatives {
+                if !closing.iter().any(|(c, _)| c == id) && tx.read().enrolments_of_initiative(*id)?.is_empty() {
+                    tx.set_initiative_status(*id, InitiativeStatus::Planned, None)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(summary)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn generate_participants(
+        &mut self,
+        opts: &DemoOptions,
+        rng: &mut ChaCha20Rng,
+        ids: &mut IdSeq,
+        offerable: &[Offerable],
+        caseworker_names: &[String],
+        today: NaiveDate,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<(u32, u64, u64)> {
+        let seed = opts.seed;
+        let (mut events_total, mut enrolments_total) = (0u64, 0u64);
         let total = u64::from(opts.participants);
         let mut done = 0u64;
-        let mut summary =
-            DemoSummary { initiatives: summary_initiatives, caseworkers: caseworker_names.len() as u32, ..Default::default() };
         let mut cprs = HashSet::new();
         let mut pseudonyms = HashSet::new();
         let arrivals_from = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap_or(today);
@@ -562,22 +606,22 @@ impl Session {
             let n = (total - done).min(BATCH as u64) as usize;
             let mut batch = Vec::with_capacity(n);
             for _ in 0..n {
-                let arrival = random_day(&mut rng, arrivals_from, today - Duration::days(45));
+                let arrival = random_day(rng, arrivals_from, today - Duration::days(45));
                 let age = rng.random_range(18..=58);
                 let birth_year = arrival.year() - age;
                 let birth = NaiveDate::from_ymd_opt(birth_year, rng.random_range(1..=12), rng.random_range(2..=28)).unwrap_or(arrival);
                 let cpr = if rng.random_bool(0.7) {
-                    let mut c = fake_cpr(&mut rng, birth);
+                    let mut c = fake_cpr(rng, birth);
                     while !cprs.insert(c.clone()) {
-                        c = fake_cpr(&mut rng, birth);
+                        c = fake_cpr(rng, birth);
                     }
                     Some(indsats_core::cpr::Cpr::from_stored(c))
                 } else {
                     None
                 };
-                let mut pseudonym = Session::pseudonym(&mut rng);
+                let mut pseudonym = Session::pseudonym(rng);
                 while !pseudonyms.insert(pseudonym.clone()) {
-                    pseudonym = Session::pseudonym(&mut rng);
+                    pseudonym = Session::pseudonym(rng);
                 }
                 let in_programme = rng.random_bool(0.85);
                 let programme_start = in_programme.then(|| (arrival + Duration::days(rng.random_range(20..120))).min(today));
@@ -592,9 +636,9 @@ impl Session {
                     _ => Origin::DanishOrigin,
                 };
                 let mut p = Participant {
-                    id: ParticipantId::new(millis(arrival), id_bytes(&mut rng)),
+                    id: ids.next(rng, ParticipantId::new),
                     pseudonym,
-                    name: format!("{} {}", FIRST.choose(&mut rng).unwrap_or(&"A"), LAST.choose(&mut rng).unwrap_or(&"B")),
+                    name: format!("{} {}", FIRST.choose(rng).unwrap_or(&"A"), LAST.choose(rng).unwrap_or(&"B")),
                     cpr,
                     birth_year,
                     origin,
@@ -602,10 +646,10 @@ impl Session {
                     programme,
                     programme_start,
                     programme_end: None,
-                    caseworker: caseworker_names.choose(&mut rng).cloned().unwrap_or_default(),
+                    caseworker: caseworker_names.choose(rng).cloned().unwrap_or_default(),
                     case_closed: None,
                 };
-                let plan = simulate(&mut rng, today, &offerable, &mut p);
+                let plan = simulate(rng, ids, today, offerable, &mut p);
                 let recorder = p.caseworker.clone();
                 let events: Vec<ProgressEvent> = plan
                     .events
@@ -614,7 +658,7 @@ impl Session {
                         let at =
                             date.and_hms_opt(rng.random_range(8..16), rng.random_range(0..60), 0).map(|t| t.and_utc()).unwrap_or_default();
                         ProgressEvent {
-                            id: EventId::new(millis(date), id_bytes(&mut rng)),
+                            id: ids.next(rng, EventId::new),
                             participant: p.id,
                             date,
                             details,
@@ -627,40 +671,29 @@ impl Session {
             }
             let (events_n, enrol_n) = batch.iter().fold((0u64, 0u64), |(e, n), b| (e + b.2.len() as u64, n + b.3.len() as u64));
             self.audited("demo.participants", None, "demodata", format!("seed={seed} batch={}", done / BATCH as u64), |tx| {
-                for (p, closed, events, enrolments) in &batch {
+                for (p, _, _, enrolments) in &batch {
                     tx.insert_participant(p)?;
                     for e in enrolments {
                         tx.insert_enrolment(e)?;
                     }
-                    for e in events {
-                        tx.insert_event(e)?;
-                    }
+                }
+                let events: Vec<ProgressEvent> = batch.iter().flat_map(|b| b.2.iter().cloned()).collect();
+                tx.insert_events(&events)?;
+                for (p, closed, _, _) in &batch {
                     if closed.is_some() {
                         tx.set_case_closed(p.id, *closed)?;
                     }
                 }
                 Ok(())
             })?;
-            summary.events += events_n;
-            summary.enrolments += enrol_n;
+            events_total += events_n;
+            enrolments_total += enrol_n;
             done += n as u64;
-            summary.participants = done as u32;
             if !progress(done, total) && done < total {
                 return Err(ApiError::Cancelled);
             }
         }
-        self.audited("demo.finish", None, "demodata", format!("seed={seed}"), |tx| {
-            for (id, end) in &closing {
-                tx.set_initiative_status(*id, InitiativeStatus::Closed, *end)?;
-            }
-            for id in &planned_initiatives {
-                if !closing.iter().any(|(c, _)| c == id) && tx.read().enrolments_of_initiative(*id)?.is_empty() {
-                    tx.set_initiative_status(*id, InitiativeStatus::Planned, None)?;
-                }
-            }
-            Ok(())
-        })?;
-        Ok(summary)
+        Ok((done as u32, events_total, enrolments_total))
     }
 }
 

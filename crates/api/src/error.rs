@@ -14,8 +14,8 @@ pub enum ApiError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     StrategyFile(#[from] StrategyFileError),
-    #[error("a {role} may not {action}")]
-    Forbidden { action: &'static str, role: &'static str },
+    #[error("a {} may not {action}", role.code())]
+    Forbidden { action: &'static str, role: indsats_core::model::Role, allowed: &'static [indsats_core::model::Role] },
     #[error("cancelled")]
     Cancelled,
 }
@@ -72,15 +72,11 @@ impl ApiError {
             Self::Store(e) => e.message(lang),
             Self::Invalid(e) => e.message(lang),
             Self::StrategyFile(e) => e.message(lang),
-            Self::Forbidden { action, role } => {
-                let role_label = <indsats_core::model::Role as Code>::parse(role)
-                    .map(|r| r.label(lang).to_string())
-                    .unwrap_or_else(|_| role.to_string());
+            Self::Forbidden { action, role, allowed } => {
+                let who = allowed.iter().map(|r| r.label(lang)).collect::<Vec<_>>().join(", ");
                 match lang {
-                    Lang::Da => {
-                        format!("Rollen «{role_label}» må ikke {}. Bed en teamleder eller administrator om det.", action_da(action))
-                    }
-                    Lang::En => format!("The role “{role_label}” may not {action}. Ask a team lead or an administrator."),
+                    Lang::Da => format!("Rollen «{}» må ikke {}. Det må: {who}.", role.label(lang), action_da(action)),
+                    Lang::En => format!("The role “{}” may not {action}. Who may: {who}.", role.label(lang)),
                 }
             }
             Self::Cancelled => match lang {

@@ -92,10 +92,13 @@ impl Session {
         Ok(s)
     }
 
-    /// Unlocks an existing store with its passphrase and acts as `user`. The unlock is audited.
+    /// Unlocks an existing store with its passphrase and acts as `user`. A successful unlock is
+    /// audited (a failed one cannot be: the log is inside the locked store).
     pub fn unlock(dir: &Path, passphrase: &str, user: User, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
         let store = Store::open(dir, passphrase)?;
-        Ok(Session { store, user, clock, rng: rng_from(seed) })
+        let mut s = Session { store, user, clock, rng: rng_from(seed) };
+        s.audited("session.unlock", None, "adgang", String::new(), |_| Ok(()))?;
+        Ok(s)
     }
 
     /// Changes the passphrase (re-wraps the key; the data is not re-encrypted). Audited.
@@ -109,16 +112,25 @@ impl Session {
         &self.user
     }
 
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// Sets the store's page cache (bulk loads raise it for their duration).
+    pub(crate) fn set_cache_mib(&self, mib: u32) -> Result<()> {
+        Ok(self.store.set_cache_mib(mib)?)
     }
 
     pub fn data_dir(&self) -> &Path {
         self.store.dir()
     }
 
-    fn require(&self, allowed: &[Role], action: &'static str) -> Result<()> {
-        if allowed.contains(&self.user.role) { Ok(()) } else { Err(ApiError::Forbidden { action, role: self.user.role.code() }) }
+    pub(crate) fn require(&self, allowed: &'static [Role], action: &'static str) -> Result<()> {
+        if allowed.contains(&self.user.role) { Ok(()) } else { Err(ApiError::Forbidden { action, role: self.user.role, allowed }) }
     }
 
     pub(crate) fn entry(&self, action: &str, subject: Option<String>, purpose: &str, detail: String) -> AuditEntry {
@@ -227,7 +239,7 @@ impl Session {
     pub fn goals(&self) -> Result<Vec<GoalView>> {
         let r = self.store.read();
         let indicators = r.indicators()?;
-        let initiatives = r.initiatives(&InitiativeFilter::default())?;
+        let initiatives = r.initiatives(&InitiativeFilter::default(), self.today())?;
         let mut out = Vec::new();
         for goal in r.goals()? {
             let mut linked = Vec::new();
@@ -285,7 +297,7 @@ impl Session {
     }
 
     pub fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<InitiativeRow>> {
-        Ok(self.store.read().initiatives(filter)?)
+        Ok(self.store.read().initiatives(filter, self.today())?)
     }
 
     /// Resolves a goal given by id or key (for front ends that accept either).
@@ -438,6 +450,15 @@ impl Session {
         if q.is_empty() {
             return Ok(Vec::new());
         }
+        if is_whole_cpr(&q) {
+            // The log records whom a CPR search found, never the number itself. The hits are
+            // returned only once that row is committed.
+            let hits = self.store.read().search(&q, limit)?;
+            let subject = hits.first().map(|h| h.id.to_string());
+            let detail = if hits.is_empty() { "cpr: ingen fundet" } else { "cpr" };
+            self.audited("participant.search", subject, &purpose, detail.to_string(), |_| Ok(()))?;
+            return Ok(hits);
+        }
         self.audited("participant.search", Some(q.clone()), &purpose, String::new(), |tx| tx.read().search(&q, limit))
     }
 
@@ -536,7 +557,7 @@ impl Session {
         let today = self.today();
         let r = self.store.read();
         let strategy = r.strategy()?;
-        let counts = r.counts()?;
+        let counts = r.counts(today)?;
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
         let open: std::collections::HashSet<ParticipantId> =
             r.participants(&ParticipantFilter::default())?.into_iter().map(|p| p.id).collect();
@@ -546,12 +567,12 @@ impl Session {
         let mut evs: Vec<(NaiveDate, EventDetails)> = Vec::new();
         let mut with_events = 0u32;
         let mut flush = |p: Option<ParticipantId>, evs: &mut Vec<(NaiveDate, EventDetails)>, counts: &mut [u32; 7]| {
-            if let Some(p) = p {
-                if open.contains(&p) {
-                    let pairs: Vec<_> = evs.iter().map(|(d, e)| (*d, e)).collect();
-                    counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
-                    with_events += 1;
-                }
+            if let Some(p) = p
+                && open.contains(&p)
+            {
+                let pairs: Vec<_> = evs.iter().map(|(d, e)| (*d, e)).collect();
+                counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
+                with_events += 1;
             }
             evs.clear();
         };
@@ -564,7 +585,7 @@ impl Session {
         })?;
         flush(current, &mut evs, &mut ladder_counts);
         ladder_counts[0] += (open.len() as u32).saturating_sub(with_events);
-        let initiatives = r.initiatives(&InitiativeFilter::default())?;
+        let initiatives = r.initiatives(&InitiativeFilter::default(), today)?;
         let indicators = r.indicators()?;
         let goals = r
             .goals()?
@@ -607,6 +628,11 @@ impl Session {
         self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
         Ok(self.store.read().verify_audit()?)
     }
+}
+
+/// A whole CPR number typed into search (10 digits, perhaps with a hyphen or spaces).
+fn is_whole_cpr(q: &str) -> bool {
+    q.chars().filter(char::is_ascii_digit).count() == 10 && q.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
 }
 
 fn rng_from(seed: Option<u64>) -> ChaCha20Rng {

@@ -42,6 +42,12 @@ pub enum Warning {
 }
 
 impl Warning {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CprModulus11 => "cpr_modulus11",
+        }
+    }
+
     pub fn message(&self, lang: indsats_core::Lang) -> &'static str {
         match (self, lang) {
             (Self::CprModulus11, indsats_core::Lang::Da) => {

@@ -26,10 +26,12 @@ use output::Out;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
+        Err(e) => return usage_error(&e),
     };
     let lang = Lang::from_tag(&cli.lang);
     let json = cli.json;
@@ -53,6 +55,27 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// A command line that clap cannot read: one line (or one JSON line) in the user's language,
+/// exit 2. The flags are read by hand, since parsing failed.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let json = args.iter().any(|a| a == "--json");
+    let lang_arg = args.iter().position(|a| a == "--lang").and_then(|i| args.get(i + 1).cloned());
+    let lang_eq = args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string));
+    let lang = Lang::from_tag(&lang_arg.or(lang_eq).or_else(|| std::env::var("INDSATS_LANG").ok()).unwrap_or_default());
+    let detail = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").trim().to_string();
+    let message = match lang {
+        Lang::Da => format!("kommandolinjen kan ikke læses ({detail}). Se «indsats --help» eller «indsats KOMMANDO --help»."),
+        Lang::En => format!("the command line cannot be read ({detail}). See “indsats --help” or “indsats COMMAND --help”."),
+    };
+    if json {
+        eprintln!("{}", serde_json::json!({"error": {"code": "usage", "message": message, "field": null}}));
+    } else {
+        eprintln!("{}: {message}", if lang == Lang::Da { "fejl" } else { "error" });
+    }
+    ExitCode::from(2)
 }
 
 /// Wraps any error that a person's input caused so that it exits 2 with its message.
@@ -233,10 +256,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         programme_end: odate("programme_end", programme_end)?,
                         caseworker: caseworker.clone(),
                     })?;
-                    for w in &added.warnings {
-                        eprintln!("{}: {}", if lang == Lang::Da { "advarsel" } else { "warning" }, w.message(lang));
-                    }
-                    out.created("participant", &added.id.to_string(), Some(&added.pseudonym));
+                    out.participant_added(&added);
                 }
                 ParticipantCmd::List { caseworker, all, limit } => {
                     let f = ParticipantFilter { caseworker: caseworker.clone(), include_closed: *all, limit: *limit };

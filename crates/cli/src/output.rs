@@ -76,6 +76,19 @@ impl Out {
         }
     }
 
+    /// A new participant, with any warnings (on stderr as text; in the JSON under `warnings`).
+    pub fn participant_added(&self, a: &Added) {
+        if self.json {
+            let warnings: Vec<Value> = a.warnings.iter().map(|w| json!({"code": w.code(), "message": w.message(self.lang)})).collect();
+            self.print(json!({"created": "participant", "id": a.id.to_string(), "pseudonym": a.pseudonym, "warnings": warnings}));
+        } else {
+            for w in &a.warnings {
+                eprintln!("{}: {}", self.t("advarsel", "warning"), w.message(self.lang));
+            }
+            self.created("participant", &a.id.to_string(), Some(&a.pseudonym));
+        }
+    }
+
     pub fn init(&self, s: &Session) -> anyhow::Result<()> {
         let strategy = s.strategy()?;
         let goals = s.goals()?;

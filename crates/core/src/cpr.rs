@@ -65,7 +65,7 @@ impl Cpr {
             return Err(ValidationError::CprInFuture { birth_date });
         }
         let sum: u32 = d.iter().zip(WEIGHTS).map(|(a, w)| a * w).sum();
-        Ok(CprCheck { cpr: Cpr(digits), birth_date, modulus11_ok: sum % 11 == 0 })
+        Ok(CprCheck { cpr: Cpr(digits), birth_date, modulus11_ok: sum.is_multiple_of(11) })
     }
 
     /// Rebuilds a number read back from the store (already checked when it was written).

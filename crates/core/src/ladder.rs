@@ -113,10 +113,10 @@ impl State {
     }
 
     fn step(&self, on: NaiveDate, rules: &LadderRules) -> Step {
-        if let Some(since) = self.off_benefit_since {
-            if since.checked_add_months(Months::new(rules.self_supporting_months)).is_some_and(|d| d <= on) {
-                return 6;
-            }
+        if let Some(since) = self.off_benefit_since
+            && since.checked_add_months(Months::new(rules.self_supporting_months)).is_some_and(|d| d <= on)
+        {
+            return 6;
         }
         let ordinary_hours: f32 = self.jobs.iter().filter(|(k, _)| *k == EmploymentKind::Ordinary).map(|(_, h)| h).sum();
         // 13 weeks in 3 months.
@@ -172,12 +172,14 @@ pub fn history(events: &[(NaiveDate, &EventDetails)], until: NaiveDate, rules: &
         }
         push(&mut out, day, state.step(day, rules));
         let next = sorted.get(i).map(|(d, _)| *d).unwrap_or(until);
-        if let Some(since) = state.off_benefit_since {
-            if let Some(reached) = since.checked_add_months(Months::new(rules.self_supporting_months)) {
-                if reached > day && reached <= next && reached <= until && (i == sorted.len() || reached < next) {
-                    push(&mut out, reached, state.step(reached, rules));
-                }
-            }
+        if let Some(since) = state.off_benefit_since
+            && let Some(reached) = since.checked_add_months(Months::new(rules.self_supporting_months))
+            && reached > day
+            && reached <= next
+            && reached <= until
+            && (i == sorted.len() || reached < next)
+        {
+            push(&mut out, reached, state.step(reached, rules));
         }
     }
     out

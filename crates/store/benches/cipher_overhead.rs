@@ -19,11 +19,17 @@ fn connect(path: &Path, key: Option<&DbKey>) -> Connection {
         c.execute_batch(&k.sqlcipher_pragma()).unwrap();
     }
     c.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).unwrap();
-    c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;").unwrap();
+    if key.is_none() {
+        // The same page size for plain SQLite (the cipher settings come with the key).
+        c.execute_batch("PRAGMA page_size = 16384;").unwrap();
+    }
+    c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;")
+        .unwrap();
     c
 }
 
 fn write_workload(c: &mut Connection) {
+    c.execute("INSERT INTO device (num, id) VALUES (1, 'bench')", []).unwrap();
     let mut seq = 0i64;
     for batch in 0..PARTICIPANTS / 100 {
         let tx = c.transaction().unwrap();
@@ -42,8 +48,8 @@ fn write_workload(c: &mut Connection) {
                 .unwrap();
             let mut l = tx
                 .prepare_cached(
-                    "INSERT INTO change_log (device, seq, hlc, tbl, row_id, op, field, value)
-                     VALUES ('d', ?1, ?1, 'progress_event', ?2, 'insert', NULL, ?3)",
+                    "INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value)
+                     VALUES ((1 << 40) + ?1, 1, ?1, ?1, 'progress_event', ?2, 'insert', NULL, ?3)",
                 )
                 .unwrap();
             for k in 0..100 {

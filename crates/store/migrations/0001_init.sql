@@ -130,23 +130,30 @@ CREATE TABLE progress_event (
     details        TEXT NOT NULL,
     recorded_by    TEXT NOT NULL,
     recorded_at    TEXT NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX progress_event_participant ON progress_event(participant_id, date);
-CREATE INDEX progress_event_type ON progress_event(type, date);
+
+
+-- The devices whose changes this store holds; `num` is a local short name for the change log.
+CREATE TABLE device (
+    num INTEGER PRIMARY KEY,
+    id  TEXT NOT NULL UNIQUE
+) STRICT;
 
 -- What sync ships: one row per change, per device in sequence. op: insert (value = the whole row
--- as JSON), update (one field), delete (a tombstone).
+-- as JSON), update (one field), delete (a tombstone). Keyed by `device << 40 | seq` as the rowid:
+-- one B-tree, no extra index, a device's changes contiguous and in order (its own append).
 CREATE TABLE change_log (
-    device TEXT NOT NULL,
-    seq    INTEGER NOT NULL,
+    key    INTEGER PRIMARY KEY CHECK (key = device * 1099511627776 + seq),
+    device INTEGER NOT NULL REFERENCES device(num),
+    seq    INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 1099511627775),
     hlc    INTEGER NOT NULL,
     tbl    TEXT NOT NULL,
     row_id TEXT NOT NULL,
     op     TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     field  TEXT,
-    value  TEXT,
-    PRIMARY KEY (device, seq)
-) STRICT, WITHOUT ROWID;
+    value  TEXT
+) STRICT;
 
 -- Who did what, to whom, why. Each row's hash covers the previous row's hash: an edit or a
 -- deletion anywhere breaks the chain (tamper-evident).

@@ -35,6 +35,8 @@ pub enum StoreError {
     AuditTampered { seq: i64 },
     #[error("the operating system has no random source: {0}")]
     Entropy(String),
+    #[error("could not encode a value for the store: {0}")]
+    Encoding(String),
     #[error("file error in {dir}: {source}")]
     Io { dir: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
@@ -59,6 +61,9 @@ impl StoreError {
                 }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
                 ErrorCode::NotADatabase => StoreError::NotADatabase,
+                // SQLite reports a full disk met while growing the shared-memory or WAL file as a
+                // plain I/O error: tell the two apart by the free space left.
+                ErrorCode::SystemIoFailure if disk_nearly_full(dir) => StoreError::DiskFull { dir: dir.to_path_buf() },
                 _ => StoreError::Sqlite(e),
             };
         }
@@ -82,6 +87,7 @@ impl StoreError {
             Self::Invalid(e) => e.code(),
             Self::AuditTampered { .. } => "audit_tampered",
             Self::Entropy(_) => "entropy",
+            Self::Encoding(_) => "encoding",
             Self::Io { .. } => "io",
             Self::Sqlite(_) => "database",
         }
@@ -211,6 +217,13 @@ impl StoreError {
                     format!("The operating system cannot provide random numbers ({e}). Contact IT.")
                 }
             }
+            Self::Encoding(e) => {
+                if da {
+                    format!("En værdi kunne ikke gemmes ({e}). Intet er gemt. Kontakt IT.")
+                } else {
+                    format!("A value could not be stored ({e}). Nothing was saved. Contact IT.")
+                }
+            }
             Self::Io { dir, source } => {
                 if da {
                     format!("Filfejl i {}: {source}. Kontrollér mappen og prøv igen.", dir.display())
@@ -227,6 +240,24 @@ impl StoreError {
             }
         }
     }
+}
+
+/// Whether the file system holding `dir` has less than 1 MiB left for us.
+#[cfg(unix)]
+fn disk_nearly_full(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid NUL-terminated string and `st` a writable statvfs.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut st) } != 0 {
+        return false;
+    }
+    (st.f_bavail as u64).saturating_mul(st.f_frsize as u64) < 1024 * 1024
+}
+
+#[cfg(not(unix))]
+fn disk_nearly_full(_dir: &Path) -> bool {
+    false
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -42,6 +42,8 @@ pub struct Store {
     conn: Connection,
     dir: PathBuf,
     device: String,
+    /// This device's short number in the change log.
+    device_num: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -68,16 +70,19 @@ impl Store {
         let made = (|| {
             let mut conn = open_connection(dir, &key, true)?;
             migrate::run(&mut conn, dir)?;
-            conn.execute(
+            let tx = conn.transaction().map_err(|e| StoreError::from_sqlite(dir, e))?;
+            tx.execute(
                 "INSERT INTO meta(key, value) VALUES ('device', ?1), ('created_at', ?2), ('clock', '0 0')",
                 (device, now.to_rfc3339()),
             )
+            .and_then(|_| tx.execute("INSERT INTO device (id) VALUES (?1)", [device]))
             .map_err(|e| StoreError::from_sqlite(dir, e))?;
+            tx.commit().map_err(|e| StoreError::from_sqlite(dir, e))?;
             keys::write_wrapped(dir, &key, passphrase, kdf)?;
             Ok(conn)
         })();
         match made {
-            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string() }),
+            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string(), device_num: 1 }),
             Err(e) => {
                 // Leave no half-made store behind: the next `create` must be able to start over.
                 for f in [DB_FILE, "indsats.db-wal", "indsats.db-shm", keys::KEY_FILE] {
@@ -101,9 +106,12 @@ impl Store {
         }
         let mut conn = open_connection(dir, key, false)?;
         migrate::run(&mut conn, dir)?;
-        let device: String =
-            conn.query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
-        Ok(Store { conn, dir: dir.to_path_buf(), device })
+        let (device, device_num): (String, i64) = conn
+            .query_row("SELECT d.id, d.num FROM meta m JOIN device d ON d.id = m.value WHERE m.key = 'device'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| StoreError::from_sqlite(dir, e))?;
+        Ok(Store { conn, dir: dir.to_path_buf(), device, device_num })
     }
 
     /// Re-wraps the database key under a new passphrase. The database itself is not touched.
@@ -134,7 +142,7 @@ impl Store {
         let dir = self.dir.clone();
         let sql = |e| StoreError::from_sqlite(&dir, e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
-        let mut t = Tx::begin(tx, &self.device, &self.dir, now)?;
+        let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
         let out = f(&mut t)?;
         t.finish(audit)?;
         Ok(out)
@@ -145,6 +153,14 @@ impl Store {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+
+    /// Sets the page cache (64 MiB by default). Bulk loads raise it so that the indexes they
+    /// grow stay in memory; the app keeps the default to stay within its memory budget.
+    pub fn set_cache_mib(&self, mib: u32) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{};", u64::from(mib) * 1024))
             .map_err(|e| StoreError::from_sqlite(&self.dir, e))
     }
 
@@ -168,11 +184,14 @@ fn open_connection(dir: &Path, key: &DbKey, create: bool) -> Result<Connection> 
     // The first read proves the key.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(sql)?;
     conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS))).map_err(sql)?;
+    // Every statement the store uses stays prepared (rusqlite keeps 16 by default).
+    conn.set_prepared_statement_cache_capacity(128);
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql)?;
     if !mode.eq_ignore_ascii_case("wal") {
         // WAL could not be set up: the folder does not let us create the -wal file.
         return Err(StoreError::ReadOnly { dir: dir.to_path_buf() });
     }
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;").map_err(sql)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")
+        .map_err(sql)?;
     Ok(conn)
 }

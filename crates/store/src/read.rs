@@ -79,6 +79,10 @@ pub struct StoreCounts {
     pub audit_rows: u64,
 }
 
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
 pub(crate) fn date(s: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -282,8 +286,9 @@ impl<'a> Reader<'a> {
         self.one("initiative", &id.to_string(), &format!("SELECT {INITIATIVE_COLS} FROM initiative WHERE id = ?1"), initiative_row)
     }
 
-    pub fn initiatives(&self, f: &InitiativeFilter) -> Result<Vec<InitiativeSummary>> {
-        let today_open = "e.end_date IS NULL";
+    pub fn initiatives(&self, f: &InitiativeFilter, today: NaiveDate) -> Result<Vec<InitiativeSummary>> {
+        // Enrolled now: started, and not ended before today.
+        let today_open = "e.start_date <= ?5 AND (e.end_date IS NULL OR e.end_date >= ?5)";
         let sql = format!(
             "SELECT {cols},
                (SELECT group_concat(goal_id) FROM initiative_goal g WHERE g.initiative_id = i.id),
@@ -295,7 +300,7 @@ impl<'a> Reader<'a> {
              ORDER BY start_date DESC, title",
             cols = INITIATIVE_COLS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ")
         );
-        self.all(&sql, (f.kind.map(|k| k.code()), f.status.map(|s| s.code()), &f.owner, f.goal.map(|g| g.to_string())), |r| {
+        self.all(&sql, (f.kind.map(|k| k.code()), f.status.map(|s| s.code()), &f.owner, f.goal.map(|g| g.to_string()), iso(today)), |r| {
             let goals: Option<String> = r.get(9)?;
             Ok(InitiativeSummary {
                 initiative: initiative_row(r)?,
@@ -426,7 +431,8 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn counts(&self) -> Result<StoreCounts> {
+    /// How much the store holds; enrolments are active on `today` when started and not yet ended.
+    pub fn counts(&self, today: NaiveDate) -> Result<StoreCounts> {
         self.conn
             .query_row(
                 "SELECT (SELECT count(*) FROM goal), (SELECT count(*) FROM indicator),
@@ -435,11 +441,11 @@ impl<'a> Reader<'a> {
                         (SELECT count(*) FROM initiative WHERE status = 'closed'),
                         (SELECT count(*) FROM participant WHERE case_closed IS NULL),
                         (SELECT count(*) FROM participant WHERE case_closed IS NOT NULL),
-                        (SELECT count(*) FROM enrolment WHERE end_date IS NULL),
+                        (SELECT count(*) FROM enrolment WHERE start_date <= ?1 AND (end_date IS NULL OR end_date >= ?1)),
                         (SELECT count(*) FROM progress_event),
                         (SELECT count(*) FROM change_log),
                         (SELECT count(*) FROM audit_log)",
-                [],
+                [iso(today)],
                 |r| {
                     Ok(StoreCounts {
                         goals: r.get(0)?,

@@ -18,7 +18,7 @@ pub const MAX_CLOCK_DRIFT_MS: u64 = 60 * 60 * 1000;
 
 pub struct Tx<'a> {
     tx: Transaction<'a>,
-    device: &'a str,
+    device: i64,
     dir: &'a Path,
     seq: i64,
     hlc: Hlc,
@@ -27,7 +27,7 @@ pub struct Tx<'a> {
 }
 
 impl<'a> Tx<'a> {
-    pub(crate) fn begin(tx: Transaction<'a>, device: &'a str, dir: &'a Path, now: DateTime<Utc>) -> Result<Tx<'a>> {
+    pub(crate) fn begin(tx: Transaction<'a>, device: i64, dir: &'a Path, now: DateTime<Utc>) -> Result<Tx<'a>> {
         // Read the clock inside the transaction: another process may have written since we opened.
         let clock: String =
             tx.query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
@@ -80,6 +80,62 @@ impl<'a> Tx<'a> {
         self.log(table, id, "insert", None, Some(serde_json::Value::Object(row).to_string()))
     }
 
+    /// Inserts many rows of one table, several per statement, each logged as an `insert` change
+    /// exactly as [`Tx::insert`] would. For bulk loads (demo data, imports).
+    pub(crate) fn insert_many(&mut self, table: &'static str, names: &[&'static str], rows: &[(String, Vec<Value>)]) -> Result<()> {
+        const PER_STATEMENT: usize = 32;
+        let width = names.len() + 1;
+        for chunk in rows.chunks(PER_STATEMENT) {
+            let sql = multi_insert_sql(table, names, chunk.len());
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * width);
+            for (id, values) in chunk {
+                params.push(id);
+                for v in values {
+                    params.push(v);
+                }
+            }
+            let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.sql(e))?;
+            stmt.execute(params.as_slice()).map_err(|e| self.sql(e))?;
+        }
+        let mut changes = Vec::with_capacity(rows.len());
+        for (id, values) in rows {
+            let mut row = serde_json::Map::with_capacity(names.len());
+            for (n, v) in names.iter().zip(values) {
+                row.insert((*n).to_string(), to_json(v));
+            }
+            self.seq += 1;
+            let hlc = self.hlc.tick(self.now_ms);
+            changes.push((self.seq, hlc.0 as i64, id.as_str(), serde_json::Value::Object(row).to_string()));
+        }
+        for chunk in changes.chunks(PER_STATEMENT) {
+            let marks: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 4;
+                    format!(
+                        "((?{d} << 40) + ?{s}, ?{d}, ?{s}, ?{h}, '{table}', ?{r}, 'insert', NULL, ?{v})",
+                        d = 1,
+                        s = b + 2,
+                        h = b + 3,
+                        r = b + 4,
+                        v = b + 5
+                    )
+                })
+                .collect();
+            let sql = format!("INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value) VALUES {}", marks.join(", "));
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(1 + chunk.len() * 4);
+            params.push(&self.device);
+            for (seq, hlc, id, value) in chunk {
+                params.push(seq);
+                params.push(hlc);
+                params.push(id);
+                params.push(value);
+            }
+            let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+            stmt.execute(params.as_slice()).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+        }
+        Ok(())
+    }
+
     /// Updates fields of one row and logs one `update` change per field whose value changed.
     /// Returns false when there is no such row.
     pub(crate) fn update(&mut self, table: &'static str, id: &str, cols: &[(&'static str, Value)]) -> Result<bool> {
@@ -120,7 +176,7 @@ impl<'a> Tx<'a> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "INSERT INTO change_log (device, seq, hlc, tbl, row_id, op, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value) VALUES ((?1 << 40) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         stmt.execute((self.device, self.seq, hlc.0 as i64, table, id, op, field, value))
@@ -136,6 +192,13 @@ impl<'a> Tx<'a> {
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         self.tx.commit().map_err(|e| StoreError::from_sqlite(self.dir, e))
     }
+}
+
+fn multi_insert_sql(table: &str, names: &[&str], rows: usize) -> String {
+    let width = names.len() + 1;
+    let tuples: Vec<String> =
+        (0..rows).map(|r| format!("({})", (1..=width).map(|c| format!("?{}", r * width + c)).collect::<Vec<_>>().join(", "))).collect();
+    format!("INSERT INTO {table} (id, {}) VALUES {}", names.join(", "), tuples.join(", "))
 }
 
 fn to_json(v: &Value) -> serde_json::Value {

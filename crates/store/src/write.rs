@@ -142,10 +142,10 @@ impl Tx<'_> {
     }
 
     pub fn insert_participant(&mut self, p: &Participant) -> Result<()> {
-        if let Some(cpr) = &p.cpr {
-            if self.read().participant_by_cpr(cpr.digits())?.is_some() {
-                return Err(ValidationError::DuplicateCpr.into());
-            }
+        if let Some(cpr) = &p.cpr
+            && self.read().participant_by_cpr(cpr.digits())?.is_some()
+        {
+            return Err(ValidationError::DuplicateCpr.into());
         }
         self.insert(
             "participant",
@@ -213,20 +213,34 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Records many progress events at once (bulk loads), logged exactly as one by one.
+    pub fn insert_events(&mut self, events: &[ProgressEvent]) -> Result<()> {
+        let mut rows = Vec::with_capacity(events.len());
+        for e in events {
+            let (id, cols) = event_row(e)?;
+            rows.push((id, cols.into_iter().map(|(_, v)| v).collect()));
+        }
+        self.insert_many("progress_event", &EVENT_COLS, &rows)
+    }
+
     /// Records one progress event (its rules are checked by the caller with the day's date).
     pub fn insert_event(&mut self, e: &ProgressEvent) -> Result<()> {
-        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::KeyFile(err.to_string()))?;
-        self.insert(
-            "progress_event",
-            &e.id.to_string(),
-            &[
-                ("participant_id", t(&e.participant.to_string())),
-                ("date", d(e.date)),
-                ("type", t(e.details.type_code())),
-                ("details", Value::Text(details)),
-                ("recorded_by", t(&e.recorded_by)),
-                ("recorded_at", t(&e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
-            ],
-        )
+        let (id, cols) = event_row(e)?;
+        self.insert("progress_event", &id, &cols)
     }
+}
+
+const EVENT_COLS: [&str; 6] = ["participant_id", "date", "type", "details", "recorded_by", "recorded_at"];
+
+fn event_row(e: &ProgressEvent) -> Result<(String, Vec<(&'static str, Value)>)> {
+    let details = serde_json::to_string(&e.details).map_err(|err| StoreError::Encoding(err.to_string()))?;
+    let values = [
+        t(&e.participant.to_string()),
+        d(e.date),
+        t(e.details.type_code()),
+        Value::Text(details),
+        t(&e.recorded_by),
+        t(&e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+    ];
+    Ok((e.id.to_string(), EVENT_COLS.iter().copied().zip(values).collect()))
 }

@@ -130,7 +130,7 @@ fn every_write_carries_change_log_and_audit_and_a_failed_one_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = create(dir.path());
     s.write(now(), &audit("initiative.create"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
-    let c1 = s.read().counts().unwrap();
+    let c1 = s.read().counts(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
     assert_eq!((c1.changes, c1.audit_rows), (1, 1));
 
     // A write that fails half-way leaves no trace: not the first insert, no change row, no audit.
@@ -141,13 +141,13 @@ fn every_write_carries_change_log_and_audit_and_a_failed_one_writes_nothing() {
         })
         .unwrap_err();
     assert!(matches!(err, StoreError::Sqlite(_)), "{err:?}");
-    let c2 = s.read().counts().unwrap();
+    let c2 = s.read().counts(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
     assert_eq!(c1, c2);
     assert!(s.read().initiative(initiative(2).id).is_err());
 
     // An update logs only the fields that changed.
     s.write(now(), &audit("initiative.close"), |tx| tx.set_initiative_status(initiative(1).id, InitiativeStatus::Closed, None)).unwrap();
-    let c3 = s.read().counts().unwrap();
+    let c3 = s.read().counts(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
     assert_eq!((c3.changes, c3.audit_rows), (2, 2));
     assert_eq!(s.read().verify_audit().unwrap(), 2);
 }
@@ -244,7 +244,7 @@ fn two_writers_at_once_lose_nothing() {
         h.join().unwrap();
     }
     let s = Store::open(dir.path(), PASS).unwrap();
-    let c = s.read().counts().unwrap();
+    let c = s.read().counts(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
     assert_eq!(c.participants_open, 2 * u32::from(n));
     assert_eq!(c.changes, 2 * u64::from(n));
     assert_eq!(s.read().verify_audit().unwrap(), 2 * u64::from(n));
