@@ -261,3 +261,25 @@ fn passphrase_change_is_audited() {
     assert_eq!(unlocks.len(), 1, "the refused unlock leaves no row; the successful one does");
     assert_eq!(unlocks[0].user, "a");
 }
+
+#[test]
+fn a_cpr_search_is_logged_by_the_person_found_never_by_the_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let found = s.add_participant(NewParticipant { cpr: Some("070761-4286".into()), birth_year: None, ..person("Hodan Warsame") }).unwrap();
+    assert_eq!(s.find_participants("070761-4286", 10, "henvendelse").unwrap().len(), 1);
+    assert!(s.find_participants("0101011234", 10, "henvendelse").unwrap().is_empty());
+    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("participant.search".into()), ..Default::default() }).unwrap();
+    assert_eq!(rows.len(), 2);
+    // Newest first: the search that found no one, then the one that found Hodan.
+    assert_eq!((rows[0].subject.as_deref(), rows[0].detail.as_str()), (None, "cpr: ingen fundet"));
+    assert_eq!(rows[1].subject, Some(found.id.to_string()));
+    for r in &rows {
+        let text = format!("{r:?}");
+        assert!(!text.contains("0707614286") && !text.contains("070761-4286") && !text.contains("0101011234"), "{text}");
+    }
+    // The person can be shown who looked them up: the search is among the rows about them.
+    let about = lead.audit_log(&AuditFilter { subject: Some(found.id.to_string()), ..Default::default() }).unwrap();
+    assert!(about.iter().any(|r| r.action == "participant.search" && r.purpose == "henvendelse"));
+}
