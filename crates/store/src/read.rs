@@ -166,6 +166,12 @@ fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// A pseudonym (or the start of one) typed into the search box: `D-` and code letters.
+fn pseudonym_prefix(input: &str) -> Option<String> {
+    let t = input.trim().to_ascii_uppercase();
+    (t.starts_with("D-") && t[2..].chars().all(|c| c.is_ascii_alphanumeric())).then_some(t)
+}
+
 /// A CPR number typed into the search box (only whole numbers are matched).
 fn cpr_digits(input: &str) -> Option<String> {
     let t = input.trim();
@@ -374,20 +380,32 @@ impl<'a> Reader<'a> {
                 hit,
             );
         }
+        if let Some(prefix) = pseudonym_prefix(query) {
+            // Pseudonyms are ordered codes: a prefix is a range on their unique index.
+            let mut upper = prefix.clone();
+            upper.push('\u{10FFFF}');
+            return self.all(
+                "SELECT id, pseudonym, name, birth_year, caseworker, case_closed FROM participant
+                 WHERE pseudonym >= ?1 AND pseudonym < ?2 ORDER BY pseudonym LIMIT ?3",
+                (prefix, upper, limit),
+                hit,
+            );
+        }
         let Some(q) = fts_query(query) else {
             return Ok(Vec::new());
         };
-        // Short prefixes match thousands: take the first ones rather than rank them all.
-        let rank = if query.trim().chars().count() >= 3 { "ORDER BY f.rank" } else { "" };
-        self.all(
-            &format!(
-                "SELECT p.id, p.pseudonym, p.name, p.birth_year, p.caseworker, p.case_closed
-                 FROM participant_fts f JOIN participant p ON p.num = f.rowid
-                 WHERE participant_fts MATCH ?1 {rank} LIMIT ?2"
-            ),
-            (q, limit),
+        // Names only; no ranking: scoring every match of a short prefix costs more than a person
+        // typing can wait for, and bm25 means little for names. The first matches are taken and
+        // shown in name order; each keystroke narrows them.
+        let mut hits = self.all(
+            "SELECT p.id, p.pseudonym, p.name, p.birth_year, p.caseworker, p.case_closed
+             FROM participant_fts f JOIN participant p ON p.num = f.rowid
+             WHERE participant_fts MATCH ?1 LIMIT ?2",
+            (format!("name : ({q})"), limit),
             hit,
-        )
+        )?;
+        hits.sort_by(|a, b| a.name.cmp(&b.name).then(a.pseudonym.cmp(&b.pseudonym)));
+        Ok(hits)
     }
 
     pub fn enrolment(&self, id: EnrolmentId) -> Result<Enrolment> {
@@ -520,5 +538,8 @@ mod tests {
         assert_eq!(cpr_digits("010203-1234").as_deref(), Some("0102031234"));
         assert_eq!(cpr_digits("010203"), None);
         assert_eq!(cpr_digits("ali 0102031234"), None);
+        assert_eq!(pseudonym_prefix(" d-4k ").as_deref(), Some("D-4K"));
+        assert_eq!(pseudonym_prefix("d-"), Some("D-".into()));
+        assert_eq!(pseudonym_prefix("dina"), None);
     }
 }
