@@ -73,11 +73,8 @@ impl<'a> Tx<'a> {
             }
             stmt.execute(params.as_slice()).map_err(|e| self.sql(e))?;
         }
-        let mut row = serde_json::Map::with_capacity(cols.len());
-        for (n, v) in cols {
-            row.insert((*n).to_string(), to_json(v));
-        }
-        self.log(table, id, "insert", None, Some(serde_json::Value::Object(row).to_string()))
+        let row = row_json(cols.iter().map(|(n, v)| (*n, v)));
+        self.log(table, id, "insert", None, Some(row))
     }
 
     /// Inserts many rows of one table, several per statement, each logged as an `insert` change
@@ -85,8 +82,9 @@ impl<'a> Tx<'a> {
     pub(crate) fn insert_many(&mut self, table: &'static str, names: &[&'static str], rows: &[(String, Vec<Value>)]) -> Result<()> {
         const PER_STATEMENT: usize = 32;
         let width = names.len() + 1;
+        let mut sql_for = SqlBySize::default();
         for chunk in rows.chunks(PER_STATEMENT) {
-            let sql = multi_insert_sql(table, names, chunk.len());
+            let sql = sql_for.get(chunk.len(), |n| multi_insert_sql(table, names, n));
             let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * width);
             for (id, values) in chunk {
                 params.push(id);
@@ -94,34 +92,27 @@ impl<'a> Tx<'a> {
                     params.push(v);
                 }
             }
-            let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.sql(e))?;
-            stmt.execute(params.as_slice()).map_err(|e| self.sql(e))?;
+            let mut stmt = self.tx.prepare_cached(sql).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+            stmt.execute(params.as_slice()).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         }
         let mut changes = Vec::with_capacity(rows.len());
         for (id, values) in rows {
-            let mut row = serde_json::Map::with_capacity(names.len());
-            for (n, v) in names.iter().zip(values) {
-                row.insert((*n).to_string(), to_json(v));
-            }
+            let row = row_json(names.iter().copied().zip(values));
             self.seq += 1;
             let hlc = self.hlc.tick(self.now_ms);
-            changes.push((self.seq, hlc.0 as i64, id.as_str(), serde_json::Value::Object(row).to_string()));
+            changes.push((self.seq, hlc.0 as i64, id.as_str(), row));
         }
+        let mut sql_for = SqlBySize::default();
         for chunk in changes.chunks(PER_STATEMENT) {
-            let marks: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 4;
-                    format!(
-                        "((?{d} << 40) + ?{s}, ?{d}, ?{s}, ?{h}, '{table}', ?{r}, 'insert', NULL, ?{v})",
-                        d = 1,
-                        s = b + 2,
-                        h = b + 3,
-                        r = b + 4,
-                        v = b + 5
-                    )
-                })
-                .collect();
-            let sql = format!("INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value) VALUES {}", marks.join(", "));
+            let sql = sql_for.get(chunk.len(), |n| {
+                let marks: Vec<String> = (0..n)
+                    .map(|i| {
+                        let b = i * 4;
+                        format!("((?1 << 40) + ?{}, ?1, ?{}, ?{}, '{table}', ?{}, 'insert', NULL, ?{})", b + 2, b + 2, b + 3, b + 4, b + 5)
+                    })
+                    .collect();
+                format!("INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value) VALUES {}", marks.join(", "))
+            });
             let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(1 + chunk.len() * 4);
             params.push(&self.device);
             for (seq, hlc, id, value) in chunk {
@@ -130,7 +121,7 @@ impl<'a> Tx<'a> {
                 params.push(id);
                 params.push(value);
             }
-            let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+            let mut stmt = self.tx.prepare_cached(sql).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
             stmt.execute(params.as_slice()).map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         }
         Ok(())
@@ -194,6 +185,53 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// The SQL of a multi-row statement, built once per row count.
+#[derive(Default)]
+struct SqlBySize(Vec<(usize, String)>);
+
+impl SqlBySize {
+    fn get(&mut self, n: usize, build: impl FnOnce(usize) -> String) -> &str {
+        let i = match self.0.iter().position(|(k, _)| *k == n) {
+            Some(i) => i,
+            None => {
+                self.0.push((n, build(n)));
+                self.0.len() - 1
+            }
+        };
+        &self.0[i].1
+    }
+}
+
+/// A row as the change log holds it: a JSON object of its columns (not the id), written directly.
+fn row_json<'v>(cols: impl Iterator<Item = (&'v str, &'v Value)>) -> String {
+    let mut out = String::with_capacity(256);
+    out.push('{');
+    for (i, (name, v)) in cols.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        match v {
+            Value::Text(t) => json_string(&mut out, t),
+            other => out.push_str(&to_json(other).to_string()),
+        }
+    }
+    out.push('}');
+    out
+}
+
+fn json_string(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::from(s).to_string());
+    }
+}
+
 fn multi_insert_sql(table: &str, names: &[&str], rows: usize) -> String {
     let width = names.len() + 1;
     let tuples: Vec<String> =
@@ -208,5 +246,24 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Real(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Text(t) => t.clone().into(),
         Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_json_is_the_json_of_the_row() {
+        let cols = [
+            ("a", Value::Text("plain".into())),
+            ("b", Value::Text("quote \" back\\ nl\n æøå".into())),
+            ("c", Value::Integer(-3)),
+            ("d", Value::Real(1.5)),
+            ("e", Value::Null),
+        ];
+        let text = row_json(cols.iter().map(|(n, v)| (*n, v)));
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed, serde_json::json!({"a": "plain", "b": "quote \" back\\ nl\n æøå", "c": -3, "d": 1.5, "e": null}));
     }
 }

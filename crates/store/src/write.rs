@@ -17,7 +17,8 @@ fn t(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 fn d(x: NaiveDate) -> Value {
-    Value::Text(x.format("%Y-%m-%d").to_string())
+    // NaiveDate's Display is ISO 8601 (YYYY-MM-DD) and parses no format string.
+    Value::Text(x.to_string())
 }
 fn od(x: Option<NaiveDate>) -> Value {
     x.map_or(Value::Null, d)
