@@ -84,23 +84,13 @@ const LAST: &[&str] = &[
     "Sharifi",
     "Mansour",
 ];
-const CASEWORKERS: &[&str] = &[
-    "Mette Holm",
-    "Lars Bech",
-    "Sofie Dam",
-    "Henrik Krogh",
-    "Louise Vang",
-    "Jonas Friis",
-    "Camilla Lund",
-    "Peter Skov",
-    "Anne Mørk",
-    "Rasmus Bak",
-    "Karina Juul",
-    "Morten Lind",
-    "Pia Bruun",
-    "Thomas Kjær",
-    "Helle Berg",
-    "Nikolaj Dahl",
+const CASEWORKER_FIRST: &[&str] = &[
+    "Mette", "Lars", "Sofie", "Henrik", "Louise", "Jonas", "Camilla", "Peter", "Anne", "Rasmus", "Karina", "Morten", "Pia", "Thomas",
+    "Helle", "Nikolaj", "Birgitte", "Jesper", "Maria", "Søren", "Line", "Kasper", "Trine", "Mikkel",
+];
+const CASEWORKER_LAST: &[&str] = &[
+    "Holm", "Bech", "Dam", "Krogh", "Vang", "Friis", "Lund", "Skov", "Mørk", "Bak", "Juul", "Lind", "Bruun", "Kjær", "Berg", "Dahl",
+    "Thygesen", "Winther", "Kristensen", "Poulsen",
 ];
 const PLACES: &[&str] =
     &["Ballerup Centrum", "Skovlunde", "Måløv", "Hjortespring", "Lautrup", "Egebjerg", "Grantoftegård", "Hedegården", "Baltorp"];
@@ -506,13 +496,11 @@ impl Session {
         let mut ids = IdSeq { start_ms: u64::try_from(self.now().timestamp_millis()).unwrap_or(0), n: 0 };
         let goals = self.goals()?.into_iter().map(|g| g.goal).collect::<Vec<_>>();
         let n_init = (opts.participants / 25).max(InitiativeType::ALL.len() as u32);
-        let caseworkers: Vec<&str> = CASEWORKERS.iter().copied().cycle().take((opts.participants / 60).clamp(2, 400) as usize).collect();
-        let caseworker_names: Vec<String> = caseworkers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i < CASEWORKERS.len() { (*c).to_string() } else { format!("{c} {}", i / CASEWORKERS.len() + 1) })
+        // About 60 open cases each (domain.md: a caseload of 30–80), each name unique.
+        let wanted = (opts.participants / 60).clamp(2, (CASEWORKER_FIRST.len() * CASEWORKER_LAST.len()) as u32) as usize;
+        let caseworker_names: Vec<String> = (0..wanted)
+            .map(|i| format!("{} {}", CASEWORKER_FIRST[i % CASEWORKER_FIRST.len()], CASEWORKER_LAST[(i * 7 + i / CASEWORKER_FIRST.len()) % CASEWORKER_LAST.len()]))
             .collect();
-
         // Initiatives of every type, most active, spread over the strategy period.
         let earliest = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or(today);
         let mut initiatives = Vec::new();
