@@ -89,8 +89,26 @@ const CASEWORKER_FIRST: &[&str] = &[
     "Helle", "Nikolaj", "Birgitte", "Jesper", "Maria", "Søren", "Line", "Kasper", "Trine", "Mikkel",
 ];
 const CASEWORKER_LAST: &[&str] = &[
-    "Holm", "Bech", "Dam", "Krogh", "Vang", "Friis", "Lund", "Skov", "Mørk", "Bak", "Juul", "Lind", "Bruun", "Kjær", "Berg", "Dahl",
-    "Thygesen", "Winther", "Kristensen", "Poulsen",
+    "Holm",
+    "Bech",
+    "Dam",
+    "Krogh",
+    "Vang",
+    "Friis",
+    "Lund",
+    "Skov",
+    "Mørk",
+    "Bak",
+    "Juul",
+    "Lind",
+    "Bruun",
+    "Kjær",
+    "Berg",
+    "Dahl",
+    "Thygesen",
+    "Winther",
+    "Kristensen",
+    "Poulsen",
 ];
 const PLACES: &[&str] =
     &["Ballerup Centrum", "Skovlunde", "Måløv", "Hjortespring", "Lautrup", "Egebjerg", "Grantoftegård", "Hedegården", "Baltorp"];
@@ -499,7 +517,13 @@ impl Session {
         // About 60 open cases each (domain.md: a caseload of 30–80), each name unique.
         let wanted = (opts.participants / 60).clamp(2, (CASEWORKER_FIRST.len() * CASEWORKER_LAST.len()) as u32) as usize;
         let caseworker_names: Vec<String> = (0..wanted)
-            .map(|i| format!("{} {}", CASEWORKER_FIRST[i % CASEWORKER_FIRST.len()], CASEWORKER_LAST[(i * 7 + i / CASEWORKER_FIRST.len()) % CASEWORKER_LAST.len()]))
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    CASEWORKER_FIRST[i % CASEWORKER_FIRST.len()],
+                    CASEWORKER_LAST[(i * 7 + i / CASEWORKER_FIRST.len()) % CASEWORKER_LAST.len()]
+                )
+            })
             .collect();
         // Initiatives of every type, most active, spread over the strategy period.
         let earliest = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or(today);
