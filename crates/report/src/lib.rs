@@ -1,0 +1,147 @@
+//! indsats-report: the strategy's indicators computed from the participants' events.
+//!
+//! # Layout
+//! - [`period`]: months, quarters, years.
+//! - [`measure`]: each measure as a pure function of the cases (tested on golden data).
+//! - this file: loading the cases through the store, every indicator of the strategy for a period,
+//!   and the status rule.
+//!
+//! **Architecture invariant:** the same data and period give the same numbers (no clock, no
+//! randomness, no order dependence). Values carry the participants behind them; only indsats-api
+//! hands those out, in an audited drill-down.
+
+pub mod measure;
+pub mod period;
+
+use indsats_core::model::{Direction, Indicator, Measure};
+use indsats_store::{ParticipantFilter, Reader};
+
+pub use measure::{Case, Computed, compute};
+pub use period::{Period, PeriodError};
+
+/// Where an indicator stands against its target for the period's year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    /// No value (nothing to count, or entered by hand and not entered) or no target.
+    Unknown,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::OffTrack => "off_track",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// How far from the target "at risk" reaches, as a share of the target.
+pub const AT_RISK_BAND: f64 = 0.10;
+
+/// The status rule (also in docs/indicators.md): a value that reaches the year's target is on
+/// track; one within 10 % of the target short of it is at risk; anything further is off track.
+/// "Reaches" follows the indicator's direction.
+pub fn status(direction: Direction, value: Option<f64>, target: Option<f64>) -> Status {
+    let (Some(v), Some(t)) = (value, target) else { return Status::Unknown };
+    let band = t.abs() * AT_RISK_BAND;
+    match direction {
+        Direction::Up if v >= t => Status::OnTrack,
+        Direction::Up if v >= t - band => Status::AtRisk,
+        Direction::Down if v <= t => Status::OnTrack,
+        Direction::Down if v <= t + band => Status::AtRisk,
+        _ => Status::OffTrack,
+    }
+}
+
+/// One indicator for one period, with the same for the period before (the trend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorResult {
+    pub indicator: Indicator,
+    pub period: Period,
+    pub computed: Computed,
+    pub previous: Computed,
+    pub target: Option<f64>,
+    pub target_illustrative: bool,
+    pub status: Status,
+}
+
+/// Every participant's case, from the store.
+pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
+    let people = r.participants(&ParticipantFilter { include_closed: true, ..Default::default() })?;
+    let mut cases: Vec<Case> = people
+        .into_iter()
+        .map(|p| Case {
+            id: p.id,
+            start: p.programme_start.or(p.arrival_date),
+            programme_start: p.programme_start,
+            closed: p.case_closed,
+            events: Vec::new(),
+        })
+        .collect();
+    cases.sort_by_key(|c| c.id);
+    r.for_each_event(|pid, date, details| {
+        if let Ok(i) = cases.binary_search_by_key(&pid, |c| c.id) {
+            cases[i].events.push((date, details));
+        }
+    })?;
+    for c in &mut cases {
+        c.events.sort_by_key(|(d, _)| *d);
+    }
+    Ok(cases)
+}
+
+/// Every indicator of the strategy for `period`.
+pub fn indicators(r: &Reader<'_>, period: Period) -> indsats_store::Result<Vec<IndicatorResult>> {
+    let cases = load_cases(r)?;
+    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases)).collect())
+}
+
+/// One indicator over already loaded cases.
+pub fn evaluate(indicator: Indicator, period: Period, cases: &[Case]) -> IndicatorResult {
+    let computed = compute(indicator.measure, period, cases);
+    let previous = compute(indicator.measure, period.previous(), cases);
+    let target = indicator.targets.iter().find(|t| t.year == period.year());
+    let status = status(indicator.direction, computed.value, target.map(|t| t.value));
+    IndicatorResult {
+        period,
+        computed,
+        previous,
+        target: target.map(|t| t.value),
+        target_illustrative: target.is_some_and(|t| t.illustrative),
+        status,
+        indicator,
+    }
+}
+
+/// A goal's status: the worst of its indicators' known statuses (unknown when none is known).
+pub fn goal_status(results: &[&IndicatorResult]) -> Status {
+    results.iter().map(|r| r.status).filter(|s| *s != Status::Unknown).max().unwrap_or(Status::Unknown)
+}
+
+/// Which participants a measure is computed over is fixed by the measure; manual ones have none.
+pub fn is_computed(m: Measure) -> bool {
+    m != Measure::Manual
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_rule_follows_the_direction() {
+        use Status::*;
+        assert_eq!(status(Direction::Up, Some(40.0), Some(40.0)), OnTrack);
+        assert_eq!(status(Direction::Up, Some(36.5), Some(40.0)), AtRisk);
+        assert_eq!(status(Direction::Up, Some(35.9), Some(40.0)), OffTrack);
+        assert_eq!(status(Direction::Down, Some(30.0), Some(30.0)), OnTrack);
+        assert_eq!(status(Direction::Down, Some(33.0), Some(30.0)), AtRisk);
+        assert_eq!(status(Direction::Down, Some(33.1), Some(30.0)), OffTrack);
+        assert_eq!(status(Direction::Up, None, Some(30.0)), Unknown);
+        assert_eq!(status(Direction::Up, Some(3.0), None), Unknown);
+    }
+}
