@@ -16,6 +16,8 @@ pub enum ApiError {
     StrategyFile(#[from] StrategyFileError),
     #[error("a {} may not {action}", role.code())]
     Forbidden { action: &'static str, role: indsats_core::model::Role, allowed: &'static [indsats_core::model::Role] },
+    #[error(transparent)]
+    Period(#[from] indsats_report::PeriodError),
     #[error("cancelled")]
     Cancelled,
 }
@@ -38,6 +40,7 @@ impl ApiError {
             Self::Invalid(e) => e.code(),
             Self::StrategyFile(_) => "strategy_file",
             Self::Forbidden { .. } => "forbidden",
+            Self::Period(_) => "invalid_period",
             Self::Cancelled => "cancelled",
         }
     }
@@ -53,7 +56,7 @@ impl ApiError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } => ErrorClass::BadInput,
+            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } | Self::Period(_) => ErrorClass::BadInput,
             Self::Cancelled => ErrorClass::Other,
             Self::Store(e) => match e {
                 StoreError::WrongPassphrase | StoreError::Busy => ErrorClass::Locked,
@@ -79,6 +82,10 @@ impl ApiError {
                     Lang::En => format!("The role “{}” may not {action}. Who may: {who}.", role.label(lang)),
                 }
             }
+            Self::Period(e) => match lang {
+                Lang::Da => format!("Perioden «{}» kendes ikke. Skriv et år (2026), et kvartal (2026-Q3) eller en måned (2026-05).", e.0),
+                Lang::En => format!("The period “{}” is unknown. Write a year (2026), a quarter (2026-Q3) or a month (2026-05).", e.0),
+            },
             Self::Cancelled => match lang {
                 Lang::Da => "Afbrudt. Intet fra den afbrudte del er gemt.".into(),
                 Lang::En => "Cancelled. Nothing from the cancelled part was saved.".into(),
@@ -93,6 +100,7 @@ fn action_da(action: &str) -> &str {
         "set indicator targets" => "ændre indikatorernes mål",
         "generate demo data" => "danne demodata",
         "close initiatives" => "lukke indsatser",
+        "see the participants behind an indicator" => "se deltagerne bag en indikator",
         other => other,
     }
 }

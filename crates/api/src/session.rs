@@ -10,6 +10,7 @@ use indsats_core::ladder::{self, LadderRules};
 use indsats_core::model::*;
 use indsats_core::strategy_file::{self, StrategySpec};
 use indsats_core::validate;
+use indsats_report::{IndicatorResult, Period, Status};
 use indsats_store::{AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, Store};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -611,6 +612,58 @@ impl Session {
             ladder: ladder_counts,
             events_by_type: r.event_counts()?,
             goals,
+        })
+    }
+
+    // ---- Indicators and goal status -------------------------------------------------------------
+
+    /// Every indicator for `period` with its value, target, status and trend; aggregates only (the
+    /// participants behind a value are left out: see [`Session::indicator_participants`]).
+    pub fn indicators(&self, period: Period) -> Result<Vec<IndicatorResult>> {
+        let mut results = indsats_report::indicators(&self.store.read(), period, self.today())?;
+        for r in &mut results {
+            r.computed.participants.clear();
+            r.previous.participants.clear();
+        }
+        Ok(results)
+    }
+
+    /// Each goal with its status for `period`: the worst of its indicators' known statuses.
+    pub fn goal_status(&self, period: Period) -> Result<Vec<(Goal, Status, Vec<IndicatorResult>)>> {
+        let results = self.indicators(period)?;
+        let mut out = Vec::new();
+        for g in self.store.read().goals()? {
+            let mine: Vec<IndicatorResult> = results.iter().filter(|r| r.indicator.goal == g.id).cloned().collect();
+            let status = indsats_report::goal_status(&mine.iter().collect::<Vec<_>>());
+            out.push((g, status, mine));
+        }
+        Ok(out)
+    }
+
+    /// The participants counted in an indicator's value (drill-down): team leads and
+    /// administrators only, and an audited read with its purpose.
+    pub fn indicator_participants(&mut self, indicator: &str, period: Period, purpose: &str) -> Result<Vec<SearchHit>> {
+        self.require(&[Role::TeamLead, Role::Admin], "see the participants behind an indicator")?;
+        let purpose = validate::required_text("purpose", purpose, 200)?;
+        let ind = self.store.read().indicator(indicator)?;
+        let cases = indsats_report::load_cases(&self.store.read())?;
+        let ids = indsats_report::compute(ind.measure, period, &cases, self.today()).participants;
+        let detail = format!("{} {period} ({} deltagere)", ind.key, ids.len());
+        self.audited("indicator.participants", Some(ind.id.to_string()), &purpose, detail, |tx| {
+            let r = tx.read();
+            let mut hits = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let p = r.participant(*id)?;
+                hits.push(SearchHit {
+                    id: p.id,
+                    pseudonym: p.pseudonym,
+                    name: p.name,
+                    birth_year: p.birth_year,
+                    caseworker: p.caseworker,
+                    case_closed: p.case_closed,
+                });
+            }
+            Ok(hits)
         })
     }
 

@@ -5,6 +5,7 @@ use indsats_api::core::event::{DanishCourse, EmploymentKind, EventDetails};
 use indsats_api::core::model::*;
 use indsats_api::demo::DemoOptions;
 use indsats_api::*;
+use indsats_api::{Period, Status};
 
 const PASS: &str = "correct horse battery";
 
@@ -282,4 +283,35 @@ fn a_cpr_search_is_logged_by_the_person_found_never_by_the_number() {
     // The person can be shown who looked them up: the search is among the rows about them.
     let about = lead.audit_log(&AuditFilter { subject: Some(found.id.to_string()), ..Default::default() }).unwrap();
     assert!(about.iter().any(|r| r.action == "participant.search" && r.purpose == "henvendelse"));
+}
+
+#[test]
+fn indicators_are_aggregates_and_the_drill_down_is_audited_for_team_leads_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let a = s.add_participant(NewParticipant { programme_start: Some(day(2025, 6, 1)), ..person("Amina Haddad") }).unwrap();
+    s.add_participant(NewParticipant { programme_start: Some(day(2025, 6, 1)), ..person("Omar Said") }).unwrap();
+    s.record_progress(a.id, day(2026, 1, 5), EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: 30.0 })
+        .unwrap();
+    let period: Period = "2026-Q1".parse().unwrap();
+    let results = s.indicators(period).unwrap();
+    let mm13 = results.iter().find(|r| r.indicator.measure == Measure::OrdinaryEmployment).unwrap();
+    // Two open cases for three months; Amina employed in all three: 3 / 6 person-months.
+    assert_eq!((mm13.computed.numerator, mm13.computed.denominator), (3.0, 6));
+    assert_eq!(mm13.computed.value, Some(50.0));
+    assert!(results.iter().all(|r| r.computed.participants.is_empty()), "aggregates only");
+    // The 2026 target is illustrative 34 %: 50 % is on track.
+    assert_eq!(mm13.status, Status::OnTrack);
+    let goals = s.goal_status(period).unwrap();
+    assert_eq!(goals[0].0.key, "selvforsoergelse");
+
+    assert_eq!(s.indicator_participants(&mm13.indicator.key, period, "kontrol").unwrap_err().code(), "forbidden");
+    drop(s);
+    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    let who = lead.indicator_participants(&mm13.indicator.key, period, "årsstatus").unwrap();
+    assert_eq!(who.iter().map(|h| h.pseudonym.as_str()).collect::<Vec<_>>(), vec![a.pseudonym.as_str()]);
+    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("indicator.".into()), ..Default::default() }).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].purpose.as_str(), rows[0].user.as_str()), ("årsstatus", "lead"));
+    assert_eq!(lead.indicator_participants("no-such", period, "x").unwrap_err().code(), "not_found");
 }

@@ -83,6 +83,15 @@ pub enum Command {
         #[arg(long, default_value_t = 60)]
         no_contact_days: u32,
     },
+    /// The strategy's indicators and each goal's status for a period (aggregates only).
+    Indicators {
+        /// A year (2026), a quarter (2026-Q3) or a month (2026-05). Default: this year.
+        #[arg(long)]
+        period: Option<String>,
+        /// Instead: list the participants behind this indicator's value (team lead, admin; audited).
+        #[arg(long)]
+        participants: Option<String>,
+    },
     /// Generate realistic synthetic data (creates the store if the data folder is empty).
     Demo {
         #[arg(long, default_value_t = 5000)]

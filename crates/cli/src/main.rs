@@ -302,6 +302,17 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             out.timeline(&s.timeline(pid, &cli.purpose)?);
         }
         Command::Status { no_contact_days } => out.status(&open(&cli, lang)?.status(*no_contact_days)?),
+        Command::Indicators { period, participants } => {
+            let mut s = open(&cli, lang)?;
+            let period: Period = match period {
+                Some(p) => p.parse().map_err(ApiError::Period)?,
+                None => Period::Year(chrono::Datelike::year(&s.today())),
+            };
+            match participants {
+                Some(key) => out.hits(&s.indicator_participants(key, period, &cli.purpose)?),
+                None => out.indicators(period, &s.goal_status(period)?),
+            }
+        }
         Command::Demo { participants, seed } => {
             let dir = data_dir(&cli)?;
             let mut s = if indsats_api::is_initialised(&dir) {

@@ -482,6 +482,89 @@ impl Out {
         println!("{t}");
     }
 
+    fn status_label(&self, s: Status) -> &'static str {
+        match (s, self.lang) {
+            (Status::OnTrack, Lang::Da) => "På sporet",
+            (Status::AtRisk, Lang::Da) => "I risiko",
+            (Status::OffTrack, Lang::Da) => "Bagud",
+            (Status::Unknown, Lang::Da) => "Ukendt",
+            (Status::OnTrack, Lang::En) => "On track",
+            (Status::AtRisk, Lang::En) => "At risk",
+            (Status::OffTrack, Lang::En) => "Off track",
+            (Status::Unknown, Lang::En) => "Unknown",
+        }
+    }
+
+    fn value(&self, v: Option<f64>, unit: Unit) -> String {
+        match (v, unit) {
+            (None, _) => "–".into(),
+            (Some(v), Unit::Percent) => format!("{} %", num(v, self.lang)),
+            (Some(v), Unit::PercentagePoints) => format!("{} pp", num(v, self.lang)),
+            (Some(v), Unit::Days) => format!("{} {}", num(v, self.lang), self.t("dage", "days")),
+            (Some(v), Unit::Count) => num(v, self.lang),
+        }
+    }
+
+    pub fn indicators(&self, period: Period, goals: &[(Goal, Status, Vec<IndicatorResult>)]) {
+        if self.json {
+            let v: Vec<Value> = goals
+                .iter()
+                .map(|(g, st, rs)| {
+                    json!({
+                        "goal": g.key, "title": g.title, "status": st.code(),
+                        "indicators": rs.iter().map(|r| json!({
+                            "key": r.indicator.key, "name": r.indicator.name, "measure": r.indicator.measure.code(),
+                            "unit": r.indicator.unit.code(), "direction": r.indicator.direction.code(),
+                            "value": r.computed.value, "numerator": r.computed.numerator, "denominator": r.computed.denominator,
+                            "previous": r.previous.value, "target": r.target, "target_illustrative": r.target_illustrative,
+                            "status": r.status.code(),
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            self.print(json!({"period": period.to_string(), "goals": v}));
+            return;
+        }
+        println!("{} {period}", self.t("Mål og indikatorer,", "Goals and indicators,"));
+        for (g, st, rs) in goals {
+            let title = if self.lang == Lang::Da { &g.title } else { &g.title_en };
+            println!("\n{}. {title}: {}", g.position, self.status_label(*st));
+            let mut t = table(&[
+                self.t("Indikator", "Indicator"),
+                self.t("Værdi", "Value"),
+                self.t("Tæller / nævner", "Numerator / denominator"),
+                self.t("Forrige periode", "Previous period"),
+                self.t("Mål", "Target"),
+                self.t("Status", "Status"),
+            ]);
+            for r in rs {
+                let i = &r.indicator;
+                t.add_row(vec![
+                    if self.lang == Lang::Da { i.name.clone() } else { i.name_en.clone() },
+                    self.value(r.computed.value, i.unit),
+                    if i.measure == Measure::Manual {
+                        self.t("indtastes", "entered").to_string()
+                    } else {
+                        format!("{} / {}", num(r.computed.numerator, self.lang), r.computed.denominator)
+                    },
+                    self.value(r.previous.value, i.unit),
+                    r.target
+                        .map(|v| format!("{}{}", self.value(Some(v), i.unit), if r.target_illustrative { "*" } else { "" }))
+                        .unwrap_or_default(),
+                    self.status_label(r.status).to_string(),
+                ]);
+            }
+            println!("{t}");
+        }
+        println!(
+            "{}",
+            self.t(
+                "* illustrativt mål. Status: på sporet når målet er nået; i risiko inden for 10 % af målet; ellers bagud.",
+                "* illustrative target. Status: on track when the target is reached; at risk within 10 % of it; else off track."
+            )
+        );
+    }
+
     pub fn demo(&self, s: &DemoSummary, took: std::time::Duration) {
         let rate = s.events as f64 / took.as_secs_f64().max(1e-9);
         if self.json {

@@ -204,6 +204,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "",
         "init",
         "goals",
+        "indicators",
         "target",
         "initiative",
         "initiative add",
@@ -872,4 +873,26 @@ fn a_usage_error_is_one_error_line() {
     assert!(!e.code.is_empty());
     let out = t.cmd(&["initiative", "add", "--title", "X"]).plain().run().exit(2);
     assert!(out.stderr_line().starts_with("fejl: "));
+}
+
+#[test]
+fn indicators_show_aggregates_and_only_team_leads_see_who_is_behind_them() {
+    let (t, pseudonym, _) = store_with_participant();
+    t.cmd(&["log", &pseudonym, "employment_started", "--kind", "ordinary", "--hours", "30", "--date", "05-01-2026"]).run().ok();
+    let out = t.cmd(&["indicators", "--period", "2026-Q1"]).run().ok().json();
+    assert_eq!(out["period"], "2026-Q1");
+    let goal = &out["goals"][0];
+    assert_eq!(goal["goal"], "selvforsoergelse");
+    let mm13 = goal["indicators"].as_array().unwrap().iter().find(|i| i["measure"] == "ordinary_employment").unwrap();
+    // One open case (no programme start: active from its first event, 5 January) for three
+    // months, employed in all three.
+    assert_eq!((mm13["numerator"].as_f64(), mm13["denominator"].as_u64()), (Some(3.0), Some(3)));
+    assert_eq!(mm13["value"].as_f64(), Some(100.0));
+    assert!(!out.to_string().contains(&pseudonym), "aggregates only");
+    let key = mm13["key"].as_str().unwrap().to_string();
+
+    t.cmd(&["indicators", "--period", "2026-13"]).run().fails(2, "invalid_period", &["Perioden", "2026-Q3"]);
+    t.cmd(&["indicators", "--participants", &key, "--period", "2026-Q1"]).run().fails(2, "forbidden", &["Teamleder"]);
+    let who = t.cmd(&["indicators", "--participants", &key, "--period", "2026-Q1"]).role("team_lead").run().ok().json();
+    assert_eq!(who[0]["pseudonym"], pseudonym.as_str());
 }

@@ -13,6 +13,7 @@
 pub mod measure;
 pub mod period;
 
+use chrono::NaiveDate;
 use indsats_core::model::{Direction, Indicator, Measure};
 use indsats_store::{ParticipantFilter, Reader};
 
@@ -95,16 +96,16 @@ pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
     Ok(cases)
 }
 
-/// Every indicator of the strategy for `period`.
-pub fn indicators(r: &Reader<'_>, period: Period) -> indsats_store::Result<Vec<IndicatorResult>> {
+/// Every indicator of the strategy for `period`, as known on `as_of`.
+pub fn indicators(r: &Reader<'_>, period: Period, as_of: NaiveDate) -> indsats_store::Result<Vec<IndicatorResult>> {
     let cases = load_cases(r)?;
-    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases)).collect())
+    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases, as_of)).collect())
 }
 
 /// One indicator over already loaded cases.
-pub fn evaluate(indicator: Indicator, period: Period, cases: &[Case]) -> IndicatorResult {
-    let computed = compute(indicator.measure, period, cases);
-    let previous = compute(indicator.measure, period.previous(), cases);
+pub fn evaluate(indicator: Indicator, period: Period, cases: &[Case], as_of: NaiveDate) -> IndicatorResult {
+    let computed = compute(indicator.measure, period, cases, as_of);
+    let previous = compute(indicator.measure, period.previous(), cases, as_of);
     let target = indicator.targets.iter().find(|t| t.year == period.year());
     let status = status(indicator.direction, computed.value, target.map(|t| t.value));
     IndicatorResult {

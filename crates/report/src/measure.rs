@@ -91,11 +91,11 @@ fn overlap_days(a_from: NaiveDate, a_to: NaiveDate, b_from: NaiveDate, b_to: Opt
     if to < from { 0 } else { (to - from).num_days() + 1 }
 }
 
-/// A monthly share, summed over the period's months as person-months.
-fn monthly(period: Period, cases: &[Case], counts: impl Fn(&Case, NaiveDate, NaiveDate) -> bool) -> Computed {
+/// A monthly share, summed over the period's months (those begun by `as_of`) as person-months.
+fn monthly(period: Period, as_of: NaiveDate, cases: &[Case], counts: impl Fn(&Case, NaiveDate, NaiveDate) -> bool) -> Computed {
     let (mut num, mut den) = (0u32, 0u32);
     let mut who = Vec::new();
-    for m in period.months() {
+    for m in period.months().into_iter().filter(|m| m.first_day() <= as_of) {
         let (from, to) = (m.first_day(), m.last_day());
         for c in cases.iter().filter(|c| c.active(from, to)) {
             den += 1;
@@ -110,17 +110,22 @@ fn monthly(period: Period, cases: &[Case], counts: impl Fn(&Case, NaiveDate, Nai
     Computed::share(num, den, who)
 }
 
-/// Computes `measure` for `period`. `Manual` gives no value: it is entered by a person.
-pub fn compute(measure: Measure, period: Period, cases: &[Case]) -> Computed {
-    let (from, to) = (period.first_day(), period.last_day());
+/// Computes `measure` for `period` as known on `as_of` (today): the part of the period after it
+/// has not happened and is left out. `Manual` gives no value: it is entered by a person.
+pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDate) -> Computed {
+    let from = period.first_day();
+    let to = period.last_day().min(as_of);
+    if to < from {
+        return Computed { value: None, numerator: 0.0, denominator: 0, participants: Vec::new() };
+    }
     match measure {
         Measure::Manual => Computed { value: None, numerator: 0.0, denominator: 0, participants: Vec::new() },
         // MM13: in ordinary (unsupported) employment at some point of the month.
-        Measure::OrdinaryEmployment => monthly(period, cases, |c, f, t| {
+        Measure::OrdinaryEmployment => monthly(period, as_of, cases, |c, f, t| {
             c.jobs().iter().any(|j| j.kind == EmploymentKind::Ordinary && overlap_days(f, t, j.from, j.to) > 0)
         }),
         // At least 190 hours of ordinary employment in the 3 months ending with the month.
-        Measure::Hours190 => monthly(period, cases, |c, _, t| {
+        Measure::Hours190 => monthly(period, as_of, cases, |c, _, t| {
             let window_from = t.checked_sub_months(Months::new(3)).and_then(|d| d.succ_opt()).unwrap_or(t);
             let hours: f64 = c
                 .jobs()

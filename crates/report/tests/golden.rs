@@ -81,6 +81,11 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 24) {
+    Some(d) => d,
+    None => panic!(),
+};
+
 fn q1() -> Period {
     "2026-Q1".parse().unwrap()
 }
@@ -94,7 +99,7 @@ fn mm13_counts_person_months_in_ordinary_employment() {
     // Active person-months: A 3, B 3, C 2 (moved away 10 Feb), D 1 (from March), E 3, F 3 = 15.
     // In ordinary employment: A Feb+Mar (2; mid-month start counts), C Jan+Feb (2), E 3, F 3 = 10.
     // B's wage subsidy does not count. G and H are closed before the period.
-    let r = compute(Measure::OrdinaryEmployment, q1(), &cases());
+    let r = compute(Measure::OrdinaryEmployment, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (10.0, 15));
     assert!(close(r.value, 1000.0 / 15.0), "{:?}", r.value);
     assert_eq!(r.participants, vec![id(C), id(E), id(F), id(A)]);
@@ -107,7 +112,7 @@ fn hours_190_over_the_three_months_ending_each_month() {
     // F: 14 h/week → 92 × 2 = 184 h, 90 × 2 = 180 h: never.
     // C: 37 h/week → Jan 486 h ✓; Feb window ends at the move on 10 Feb: 72 days = 380.6 h ✓.
     // A: from 15 Feb, 20 h → Mar window 45 days = 128.6 h ✗.
-    let r = compute(Measure::Hours190, q1(), &cases());
+    let r = compute(Measure::Hours190, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (5.0, 15));
     assert!(close(r.value, 100.0 / 3.0));
     assert_eq!(r.participants, vec![id(C), id(E)]);
@@ -116,13 +121,13 @@ fn hours_190_over_the_three_months_ending_each_month() {
 #[test]
 fn education_and_community_in_the_period() {
     // Active in Q1: A, B, C, D, E, F = 6. Education started in Q1: B (C's was in December).
-    let r = compute(Measure::EducationStarted, q1(), &cases());
+    let r = compute(Measure::EducationStarted, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator, r.participants.clone()), (1.0, 6, vec![id(B)]));
     assert!(close(r.value, 100.0 / 6.0));
-    let r = compute(Measure::EducationCompleted, q1(), &cases());
+    let r = compute(Measure::EducationCompleted, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (0.0, 6));
     // Community in Q1: D (A's was on 31 December).
-    let r = compute(Measure::CommunityParticipation, q1(), &cases());
+    let r = compute(Measure::CommunityParticipation, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.participants.clone()), (1.0, vec![id(D)]));
 }
 
@@ -130,7 +135,7 @@ fn education_and_community_in_the_period() {
 fn danish_test_within_five_years_of_programme_start() {
     // Cohort: programme start in Q1 2021 → G (deadline 1 Feb 2026) and H (15 Mar 2026).
     // G passed in November 2025 ✓; H one day late ✗. Being closed does not leave the cohort.
-    let r = compute(Measure::DanishTestWithin5y, q1(), &cases());
+    let r = compute(Measure::DanishTestWithin5y, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator, r.participants.clone()), (1.0, 2, vec![id(G)]));
     assert!(close(r.value, 50.0));
 }
@@ -140,7 +145,7 @@ fn progression_up_over_six_months() {
     // Open on 31 Mar 2026 and started by 30 Sep 2025: A, B, E, F (C moved away, D started in March).
     // A: 0 → 5 (20 h × 13 = 260 h ≥ 190). B: 3 → 3 (wage subsidy; FGU is preparatory).
     // E: 0 → 5 (195 h). F: 0 → 4 (182 h). Up: A, E, F.
-    let r = compute(Measure::ProgressionUp, q1(), &cases());
+    let r = compute(Measure::ProgressionUp, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (3.0, 4));
     assert!(close(r.value, 75.0));
 }
@@ -148,7 +153,7 @@ fn progression_up_over_six_months() {
 #[test]
 fn days_to_first_job_oriented_offer() {
     // Programme started in Q1: D, on 5 March; work placement on 25 March: 20 days.
-    let r = compute(Measure::DaysToFirstOffer, q1(), &cases());
+    let r = compute(Measure::DaysToFirstOffer, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (20.0, 1));
     assert!(close(r.value, 20.0));
 }
@@ -156,9 +161,9 @@ fn days_to_first_job_oriented_offer() {
 #[test]
 fn a_month_on_its_own_and_manual_measures() {
     // March alone: active A, B, D, E, F (C moved away) = 5; ordinary: A, E, F = 3.
-    let r = compute(Measure::OrdinaryEmployment, "2026-03".parse().unwrap(), &cases());
+    let r = compute(Measure::OrdinaryEmployment, "2026-03".parse().unwrap(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (3.0, 5));
-    let r = compute(Measure::Manual, q1(), &cases());
+    let r = compute(Measure::Manual, q1(), &cases(), TODAY);
     assert_eq!((r.value, r.denominator), (None, 0));
 }
 
@@ -169,7 +174,7 @@ fn the_same_data_gives_the_same_numbers_in_any_order() {
     for m in
         [Measure::OrdinaryEmployment, Measure::Hours190, Measure::ProgressionUp, Measure::DaysToFirstOffer, Measure::DanishTestWithin5y]
     {
-        let (a, b) = (compute(m, q1(), &cases()), compute(m, q1(), &reversed));
+        let (a, b) = (compute(m, q1(), &cases(), TODAY), compute(m, q1(), &reversed, TODAY));
         assert_eq!((a.value, a.numerator, a.denominator), (b.value, b.numerator, b.denominator), "{m:?}");
         let (mut pa, mut pb) = (a.participants, b.participants);
         pa.sort();
@@ -190,8 +195,19 @@ fn a_benefit_resumed_within_a_month_breaks_self_support() {
     ];
     let c = vec![case(9, d(2024, 6, 1), None, events)];
     // Progression for July 2025 (window 31 Jan → 31 Jul): 1 → 6 by then? Not yet: step 6 from 1 Aug.
-    let july = compute(Measure::ProgressionUp, "2025-07".parse().unwrap(), &c);
+    let july = compute(Measure::ProgressionUp, "2025-07".parse().unwrap(), &c, TODAY);
     assert_eq!((july.numerator, july.denominator), (0.0, 1));
-    let august = compute(Measure::ProgressionUp, "2025-08".parse().unwrap(), &c);
+    let august = compute(Measure::ProgressionUp, "2025-08".parse().unwrap(), &c, TODAY);
     assert_eq!((august.numerator, august.denominator), (1.0, 1));
+}
+
+#[test]
+fn months_after_today_are_left_out() {
+    // As known on 15 February: January and February only. Active person-months: A 2, B 2, C 2,
+    // E 2, F 2 = 10 (D starts in March); ordinary: A Feb, C 2, E 2, F 2 = 7.
+    let r = compute(Measure::OrdinaryEmployment, q1(), &cases(), d(2026, 2, 15));
+    assert_eq!((r.numerator, r.denominator), (7.0, 10));
+    // A period wholly in the future has no value.
+    let r = compute(Measure::OrdinaryEmployment, "2027".parse().unwrap(), &cases(), TODAY);
+    assert_eq!((r.value, r.denominator), (None, 0));
 }
