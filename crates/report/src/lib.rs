@@ -10,6 +10,7 @@
 //! randomness, no order dependence). Values carry the participants behind them; only indsats-api
 //! hands those out, in an audited drill-down.
 
+pub mod disclosure;
 pub mod measure;
 pub mod period;
 
