@@ -77,11 +77,9 @@ pub fn protect(cells: &[Vec<u64>], threshold: u64) -> Result<Protected, Disclosu
         let path = cheapest_cycle_path(&ext, &hidden, br, bc);
         if path.is_empty() {
             // Nothing left to hide but the whole line: hide it (never reached for tables ≥ 2×2).
-            for x in 0..=cols {
-                if !hidden[br][x] {
-                    hidden[br][x] = true;
-                    complementary += 1;
-                }
+            for h in hidden[br].iter_mut().filter(|h| !**h) {
+                *h = true;
+                complementary += 1;
             }
             continue;
         }
