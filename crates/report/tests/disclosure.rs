@@ -2,6 +2,9 @@
 //! published cells and totals. Checked independently of the algorithm, by Gaussian elimination:
 //! an unknown is determined iff its unit vector lies in the row space of the published equations.
 
+// Matrix code: index loops read more clearly here than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 use indsats_report::disclosure::{Protected, protect};
 use proptest::prelude::*;
 
