@@ -560,32 +560,13 @@ impl Session {
         let strategy = r.strategy()?;
         let counts = r.counts(today)?;
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
-        let open: std::collections::HashSet<ParticipantId> =
-            r.participants(&ParticipantFilter::default())?.into_iter().map(|p| p.id).collect();
-        let mut ladder_counts = [0u32; 7];
+        // The ladder step today of every open case (a case without events is step 0).
         let rules = LadderRules::default();
-        let mut current: Option<ParticipantId> = None;
-        let mut evs: Vec<(NaiveDate, EventDetails)> = Vec::new();
-        let mut with_events = 0u32;
-        let mut flush = |p: Option<ParticipantId>, evs: &mut Vec<(NaiveDate, EventDetails)>, counts: &mut [u32; 7]| {
-            if let Some(p) = p
-                && open.contains(&p)
-            {
-                let pairs: Vec<_> = evs.iter().map(|(d, e)| (*d, e)).collect();
-                counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
-                with_events += 1;
-            }
-            evs.clear();
-        };
-        r.for_each_event(|p, d, e| {
-            if current != Some(p) {
-                flush(current, &mut evs, &mut ladder_counts);
-                current = Some(p);
-            }
-            evs.push((d, e));
-        })?;
-        flush(current, &mut evs, &mut ladder_counts);
-        ladder_counts[0] += (open.len() as u32).saturating_sub(with_events);
+        let mut ladder_counts = [0u32; 7];
+        for case in indsats_report::load_cases(&r)?.iter().filter(|c| c.closed.is_none()) {
+            let pairs: Vec<_> = case.events.iter().map(|(d, e)| (*d, e)).collect();
+            ladder_counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
+        }
         let initiatives = r.initiatives(&InitiativeFilter::default(), today)?;
         let indicators = r.indicators()?;
         let goals = r
