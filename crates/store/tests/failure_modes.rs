@@ -18,6 +18,9 @@ impl Mount {
         let ok = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(dir).status().ok()?.success();
         ok.then(|| Mount(dir.to_path_buf()))
     }
+    fn remount(&self, options: &str) -> bool {
+        Command::new("mount").args(["-o", &format!("remount,{options}")]).arg(&self.0).status().is_ok_and(|s| s.success())
+    }
     fn remount_ro(&self) -> bool {
         Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).status().is_ok_and(|s| s.success())
     }
@@ -49,7 +52,7 @@ fn initiative(n: u32, big: usize) -> Initiative {
 #[test]
 fn a_full_disk_gives_a_clear_error_and_no_corruption() {
     let base = tempfile::tempdir().unwrap();
-    let Some(_m) = Mount::tmpfs(base.path(), "3m") else {
+    let Some(m) = Mount::tmpfs(base.path(), "3m") else {
         eprintln!("not run: mounting a small tmpfs needs root (CI runs as root)");
         return;
     };
@@ -71,6 +74,8 @@ fn a_full_disk_gives_a_clear_error_and_no_corruption() {
     assert_eq!(err.code(), "disk_full", "{err:?}");
     assert!(err.message(indsats_core::Lang::Da).contains("Disken"));
     drop(s);
+    // Space is freed (the tmpfs grows; nothing is deleted), as a user would before reopening.
+    assert!(m.remount("size=16m"));
     // Everything committed before the disk filled is intact, and nothing after.
     let s = Store::open(&dir, PASS).unwrap();
     assert_eq!(s.read().counts(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap().initiatives_active, written);
