@@ -483,16 +483,7 @@ impl Out {
     }
 
     fn status_label(&self, s: Status) -> &'static str {
-        match (s, self.lang) {
-            (Status::OnTrack, Lang::Da) => "På sporet",
-            (Status::AtRisk, Lang::Da) => "I risiko",
-            (Status::OffTrack, Lang::Da) => "Bagud",
-            (Status::Unknown, Lang::Da) => "Ukendt",
-            (Status::OnTrack, Lang::En) => "On track",
-            (Status::AtRisk, Lang::En) => "At risk",
-            (Status::OffTrack, Lang::En) => "Off track",
-            (Status::Unknown, Lang::En) => "Unknown",
-        }
+        s.label(self.lang)
     }
 
     fn value(&self, v: Option<f64>, unit: Unit) -> String {

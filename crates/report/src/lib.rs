@@ -13,9 +13,11 @@
 pub mod disclosure;
 pub mod measure;
 pub mod period;
+pub mod summary;
 
 use chrono::NaiveDate;
 use indsats_core::model::{Direction, Indicator, Measure};
+use indsats_core::validate::Lang;
 use indsats_store::{ParticipantFilter, Reader};
 
 pub use measure::{Case, Computed, compute};
@@ -38,6 +40,19 @@ impl Status {
             Status::AtRisk => "at_risk",
             Status::OffTrack => "off_track",
             Status::Unknown => "unknown",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Status::OnTrack, Lang::Da) => "På sporet",
+            (Status::OnTrack, Lang::En) => "On track",
+            (Status::AtRisk, Lang::Da) => "I risiko",
+            (Status::AtRisk, Lang::En) => "At risk",
+            (Status::OffTrack, Lang::Da) => "Bagud",
+            (Status::OffTrack, Lang::En) => "Off track",
+            (Status::Unknown, Lang::Da) => "Ukendt",
+            (Status::Unknown, Lang::En) => "Unknown",
         }
     }
 }
