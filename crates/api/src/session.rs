@@ -561,11 +561,9 @@ impl Session {
         let counts = r.counts(today)?;
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
         // The ladder step today of every open case (a case without events is step 0).
-        let rules = LadderRules::default();
         let mut ladder_counts = [0u32; 7];
         for case in indsats_report::load_cases(&r)?.iter().filter(|c| c.closed.is_none()) {
-            let pairs: Vec<_> = case.events.iter().map(|(d, e)| (*d, e)).collect();
-            ladder_counts[usize::from(ladder::step_on(&pairs, today, &rules))] += 1;
+            ladder_counts[usize::from(case.facts.step_on(today)).min(6)] += 1;
         }
         let initiatives = r.initiatives(&InitiativeFilter::default(), today)?;
         let indicators = r.indicators()?;

@@ -17,6 +17,7 @@
 
 pub mod cpr;
 pub mod event;
+pub mod facts;
 pub mod hlc;
 pub mod ids;
 pub mod ladder;

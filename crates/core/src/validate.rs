@@ -64,6 +64,10 @@ pub enum ValidationError {
     CaseClosed,
     #[error("the participant is already enrolled in this initiative from {start}")]
     AlreadyEnrolled { start: NaiveDate },
+    #[error("{field} {value:?} is not a number")]
+    NotANumber { field: &'static str, value: String },
+    #[error("indicator {indicator} is computed from events; only manual indicators take entered values")]
+    NotManual { indicator: String },
 }
 
 /// A field's name as a person reads it.
@@ -131,6 +135,8 @@ impl ValidationError {
             Self::InitiativeClosed => "initiative_closed",
             Self::CaseClosed => "case_closed",
             Self::AlreadyEnrolled { .. } => "already_enrolled",
+            Self::NotANumber { .. } => "not_a_number",
+            Self::NotManual { .. } => "not_manual",
         }
     }
 
@@ -142,12 +148,14 @@ impl ValidationError {
             | Self::OutOfRange { field, .. }
             | Self::UnknownCode { field, .. }
             | Self::InvalidDate { field, .. }
-            | Self::InFuture { field, .. } => Some(field),
+            | Self::InFuture { field, .. }
+            | Self::NotANumber { field, .. } => Some(field),
             Self::CprFormat | Self::CprDate { .. } | Self::CprInFuture { .. } | Self::DuplicateCpr => Some("cpr"),
             Self::EndBeforeStart { end_field, .. } => Some(end_field),
             Self::ScoreOutOfScale { .. } => Some("score"),
             Self::EnrolmentOutsideInitiative { .. } | Self::AlreadyEnrolled { .. } => Some("start"),
             Self::ProgrammeTooLong { .. } => Some("programme_end"),
+            Self::NotManual { .. } => Some("indicator"),
             Self::InitiativeClosed | Self::CaseClosed => None,
         }
     }
@@ -265,6 +273,14 @@ impl ValidationError {
             }
             (Self::AlreadyEnrolled { start }, Lang::En) => {
                 format!("The participant is already enrolled in this initiative from {}. End that enrolment first.", d(*start))
+            }
+            (Self::NotANumber { field, value }, Lang::Da) => format!("{} «{value}» er ikke et tal. Skriv et tal, fx 42,5.", l(field)),
+            (Self::NotANumber { field, value }, Lang::En) => format!("{} «{value}» is not a number. Write a number, e.g. 42.5.", l(field)),
+            (Self::NotManual { indicator }, Lang::Da) => {
+                format!("Indikatoren {indicator} beregnes ud fra hændelserne og kan ikke indtastes. Vælg en manuel indikator.")
+            }
+            (Self::NotManual { indicator }, Lang::En) => {
+                format!("Indicator {indicator} is computed from events and cannot be entered. Choose a manual indicator.")
             }
         }
     }

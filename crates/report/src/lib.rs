@@ -18,7 +18,7 @@ pub mod summary;
 use chrono::NaiveDate;
 use indsats_core::model::{Direction, Indicator, Measure};
 use indsats_core::validate::Lang;
-use indsats_store::{ParticipantFilter, Reader};
+use indsats_store::Reader;
 
 pub use measure::{Case, Computed, compute};
 pub use period::{Period, PeriodError};
@@ -87,28 +87,18 @@ pub struct IndicatorResult {
     pub status: Status,
 }
 
-/// Every participant's case, from the store.
+/// Every participant's case, from the facts the store keeps beside the events.
 pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
-    let people = r.participants(&ParticipantFilter { include_closed: true, ..Default::default() })?;
-    let mut cases: Vec<Case> = people
-        .into_iter()
-        .map(|p| Case {
-            id: p.id,
-            start: p.programme_start.or(p.arrival_date),
-            programme_start: p.programme_start,
-            closed: p.case_closed,
-            events: Vec::new(),
+    let mut cases = Vec::new();
+    r.for_each_case(|c| {
+        cases.push(Case {
+            id: c.id,
+            start: c.programme_start.or(c.arrival_date),
+            programme_start: c.programme_start,
+            closed: c.case_closed,
+            facts: c.facts,
         })
-        .collect();
-    cases.sort_by_key(|c| c.id);
-    r.for_each_event(|pid, date, details| {
-        if let Ok(i) = cases.binary_search_by_key(&pid, |c| c.id) {
-            cases[i].events.push((date, details));
-        }
     })?;
-    for c in &mut cases {
-        c.events.sort_by_key(|(d, _)| *d);
-    }
     Ok(cases)
 }
 

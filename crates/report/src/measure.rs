@@ -4,13 +4,14 @@
 
 use chrono::{Months, NaiveDate};
 use indsats_core::event::{EmploymentKind, EventDetails};
+use indsats_core::facts::{Facts, Job, Mark};
 use indsats_core::ids::ParticipantId;
-use indsats_core::ladder::{self, LadderRules};
-use indsats_core::model::{InitiativeType, Measure};
+use indsats_core::model::Measure;
 
 use crate::period::Period;
 
-/// What the engine needs to know of one participant. No names, no CPR numbers.
+/// What the engine needs to know of one participant: the dates of their case and the facts
+/// derived from their events. No names, no CPR numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub id: ParticipantId,
@@ -18,52 +19,31 @@ pub struct Case {
     pub start: Option<NaiveDate>,
     pub programme_start: Option<NaiveDate>,
     pub closed: Option<NaiveDate>,
-    /// The timeline, in date order.
-    pub events: Vec<(NaiveDate, EventDetails)>,
-}
-
-/// An employment, from its start event to its end event (open when still running).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Job {
-    kind: EmploymentKind,
-    hours_per_week: f32,
-    from: NaiveDate,
-    to: Option<NaiveDate>,
+    pub facts: Facts,
 }
 
 impl Case {
+    /// A case from its events (the store keeps the facts; tests and imports derive them here).
+    pub fn from_events(
+        id: ParticipantId,
+        start: Option<NaiveDate>,
+        programme_start: Option<NaiveDate>,
+        closed: Option<NaiveDate>,
+        events: &[(NaiveDate, EventDetails)],
+    ) -> Case {
+        let refs: Vec<_> = events.iter().map(|(d, e)| (*d, e)).collect();
+        Case { id, start, programme_start, closed, facts: Facts::derive(&refs) }
+    }
+
     /// Whether the case is open at some point of [from, to]: started by `to`, not closed before `from`.
-    fn active(&self, from: NaiveDate, to: NaiveDate) -> bool {
-        let started = self.start.or_else(|| self.events.first().map(|(d, _)| *d));
+    pub fn active(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let started = self.start.or(self.facts.first);
         started.is_some_and(|s| s <= to) && self.closed.is_none_or(|c| c >= from)
     }
 
-    fn jobs(&self) -> Vec<Job> {
-        let mut jobs: Vec<Job> = Vec::new();
-        for (d, e) in &self.events {
-            match e {
-                EventDetails::EmploymentStarted { kind, hours_per_week } => {
-                    jobs.push(Job { kind: *kind, hours_per_week: *hours_per_week, from: *d, to: None })
-                }
-                EventDetails::EmploymentEnded { kind } => {
-                    if let Some(j) = jobs.iter_mut().find(|j| j.kind == *kind && j.to.is_none()) {
-                        j.to = Some(*d);
-                    }
-                }
-                _ => {}
-            }
-        }
-        // A closed case ends whatever was still registered as running.
-        if let Some(c) = self.closed {
-            for j in jobs.iter_mut().filter(|j| j.to.is_none()) {
-                j.to = Some(c.max(j.from));
-            }
-        }
-        jobs
-    }
-
-    fn has_event_in(&self, from: NaiveDate, to: NaiveDate, f: impl Fn(&EventDetails) -> bool) -> bool {
-        self.events.iter().any(|(d, e)| *d >= from && *d <= to && f(e))
+    /// The jobs, with a closed case ending whatever was still registered as running.
+    pub fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
+        self.facts.jobs.iter().map(|j| Job { to: j.to.or(self.closed.map(|c| c.max(j.from))), ..*j })
     }
 }
 
@@ -122,22 +102,21 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
         Measure::Manual => Computed { value: None, numerator: 0.0, denominator: 0, participants: Vec::new() },
         // MM13: in ordinary (unsupported) employment at some point of the month.
         Measure::OrdinaryEmployment => monthly(period, as_of, cases, |c, f, t| {
-            c.jobs().iter().any(|j| j.kind == EmploymentKind::Ordinary && overlap_days(f, t, j.from, j.to) > 0)
+            c.jobs().any(|j| j.kind == EmploymentKind::Ordinary && overlap_days(f, t, j.from, j.to) > 0)
         }),
         // At least 190 hours of ordinary employment in the 3 months ending with the month.
         Measure::Hours190 => monthly(period, as_of, cases, |c, _, t| {
             let window_from = t.checked_sub_months(Months::new(3)).and_then(|d| d.succ_opt()).unwrap_or(t);
             let hours: f64 = c
                 .jobs()
-                .iter()
                 .filter(|j| j.kind == EmploymentKind::Ordinary)
                 .map(|j| overlap_days(window_from, t, j.from, j.to) as f64 * f64::from(j.hours_per_week) / 7.0)
                 .sum();
             hours >= 190.0
         }),
-        Measure::EducationStarted => event_share(cases, from, to, |e| matches!(e, EventDetails::EducationStarted { .. })),
-        Measure::EducationCompleted => event_share(cases, from, to, |e| matches!(e, EventDetails::EducationCompleted { .. })),
-        Measure::CommunityParticipation => event_share(cases, from, to, |e| matches!(e, EventDetails::Community { .. })),
+        Measure::EducationStarted => mark_share(cases, from, to, Mark::EducationStarted),
+        Measure::EducationCompleted => mark_share(cases, from, to, Mark::EducationCompleted),
+        Measure::CommunityParticipation => mark_share(cases, from, to, Mark::Community),
         // The cohort whose fifth programme year ends in the period; passed a test within it.
         Measure::DanishTestWithin5y => {
             let mut who = Vec::new();
@@ -148,7 +127,7 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
                     continue;
                 }
                 den += 1;
-                if c.events.iter().any(|(d, e)| *d <= deadline && matches!(e, EventDetails::ExamPassed { .. })) {
+                if c.facts.first_mark(Mark::ExamPassed, NaiveDate::MIN).is_some_and(|d| d <= deadline) {
                     who.push(c.id);
                 }
             }
@@ -157,7 +136,6 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
         // Open at the period's end and started at least 6 months before it: a higher step on
         // the ladder at the end than 6 months earlier.
         Measure::ProgressionUp => {
-            let rules = LadderRules::default();
             let Some(before) = to.checked_sub_months(Months::new(6)) else {
                 return Computed::share(0, 0, Vec::new());
             };
@@ -165,8 +143,7 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
             let mut den = 0;
             for c in cases.iter().filter(|c| c.active(to, to) && c.start.is_some_and(|s| s <= before)) {
                 den += 1;
-                let pairs: Vec<_> = c.events.iter().map(|(d, e)| (*d, e)).collect();
-                if ladder::step_on(&pairs, to, &rules) > ladder::step_on(&pairs, before, &rules) {
+                if c.facts.step_on(to) > c.facts.step_on(before) {
                     who.push(c.id);
                 }
             }
@@ -179,11 +156,8 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
             let mut who = Vec::new();
             for c in cases {
                 let Some(s) = c.programme_start.filter(|s| *s >= from && *s <= to) else { continue };
-                let first = c.events.iter().find(|(d, e)| {
-                    *d >= s && matches!(e, EventDetails::OfferStarted { offer, .. } if InitiativeType::is_job_oriented(*offer))
-                });
-                if let Some((d, _)) = first {
-                    total += (*d - s).num_days();
+                if let Some(d) = c.facts.first_mark(Mark::JobOffer, s) {
+                    total += (d - s).num_days();
                     who.push(c.id);
                 }
             }
@@ -193,12 +167,12 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
     }
 }
 
-fn event_share(cases: &[Case], from: NaiveDate, to: NaiveDate, f: impl Fn(&EventDetails) -> bool) -> Computed {
+fn mark_share(cases: &[Case], from: NaiveDate, to: NaiveDate, mark: Mark) -> Computed {
     let mut den = 0;
     let mut who = Vec::new();
     for c in cases.iter().filter(|c| c.active(from, to)) {
         den += 1;
-        if c.has_event_in(from, to, &f) {
+        if c.facts.has_mark(mark, from, to) {
             who.push(c.id);
         }
     }

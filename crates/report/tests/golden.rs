@@ -17,7 +17,7 @@ fn ordinary(hours: f32) -> EventDetails {
     EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: hours }
 }
 fn case(n: u8, start: NaiveDate, closed: Option<NaiveDate>, events: Vec<(NaiveDate, EventDetails)>) -> Case {
-    Case { id: id(n), start: Some(start), programme_start: Some(start), closed, events }
+    Case::from_events(id(n), Some(start), Some(start), closed, &events)
 }
 
 const A: u8 = 1;

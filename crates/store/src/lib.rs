@@ -13,6 +13,7 @@
 
 mod audit;
 mod error;
+mod facts;
 pub mod keys;
 mod migrate;
 mod read;
@@ -28,7 +29,7 @@ pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
-pub use read::{CaseloadRow, InitiativeFilter, InitiativeSummary, ParticipantFilter, Reader, SearchHit, StoreCounts};
+pub use read::{CaseRow, CaseloadRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, Reader, SearchHit, StoreCounts};
 pub use tx::Tx;
 
 /// The database file inside a data dir.
@@ -70,6 +71,7 @@ impl Store {
         let made = (|| {
             let mut conn = open_connection(dir, &key, true)?;
             migrate::run(&mut conn, dir)?;
+            facts::rebuild_if_stale(&mut conn, dir)?;
             let tx = conn.transaction().map_err(|e| StoreError::from_sqlite(dir, e))?;
             tx.execute(
                 "INSERT INTO meta(key, value) VALUES ('device', ?1), ('created_at', ?2), ('clock', '0 0')",
@@ -106,6 +108,7 @@ impl Store {
         }
         let mut conn = open_connection(dir, key, false)?;
         migrate::run(&mut conn, dir)?;
+        facts::rebuild_if_stale(&mut conn, dir)?;
         let (device, device_num): (String, i64) = conn
             .query_row("SELECT d.id, d.num FROM meta m JOIN device d ON d.id = m.value WHERE m.key = 'device'", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

@@ -5,6 +5,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use indsats_core::cpr::Cpr;
 use indsats_core::event::{EventDetails, ProgressEvent};
+use indsats_core::facts::Facts;
 use indsats_core::ids::*;
 use indsats_core::model::*;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -52,6 +53,28 @@ pub struct SearchHit {
     pub birth_year: i32,
     pub caseworker: String,
     pub case_closed: Option<NaiveDate>,
+}
+
+/// What the indicators need of one participant: no name, no CPR number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    pub id: ParticipantId,
+    pub arrival_date: Option<NaiveDate>,
+    pub programme_start: Option<NaiveDate>,
+    pub case_closed: Option<NaiveDate>,
+    pub facts: Facts,
+}
+
+/// A value of a manual indicator, entered by a person for a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualValue {
+    pub indicator: IndicatorId,
+    /// `2026`, `2026-Q3` or `2026-05`.
+    pub period: String,
+    pub value: f64,
+    pub note: String,
+    pub entered_by: String,
+    pub entered_at: DateTime<Utc>,
 }
 
 /// Open cases and last contact per caseworker.
@@ -488,6 +511,56 @@ impl<'a> Reader<'a> {
         self.all("SELECT type, count(*) FROM progress_event GROUP BY type ORDER BY count(*) DESC", [], |r| {
             Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
         })
+    }
+
+    /// Every participant's case facts (derived at write time), in id order.
+    pub fn for_each_case(&self, mut f: impl FnMut(CaseRow)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT p.id, p.arrival_date, p.programme_start, p.case_closed, c.facts
+                 FROM participant p LEFT JOIN case_fact c ON c.num = p.num ORDER BY p.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
+            let row = (|| -> rusqlite::Result<_> {
+                let blob: Option<Vec<u8>> = r.get(4)?;
+                let facts = match blob {
+                    Some(b) => Facts::decode(&b)
+                        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Blob, Box::new(e)))?,
+                    None => Facts::default(),
+                };
+                Ok(CaseRow {
+                    id: id(&r.get::<_, String>(0)?)?,
+                    arrival_date: odate(r.get(1)?)?,
+                    programme_start: odate(r.get(2)?)?,
+                    case_closed: odate(r.get(3)?)?,
+                    facts,
+                })
+            })()
+            .map_err(|e| self.sql(e))?;
+            f(row);
+        }
+        Ok(())
+    }
+
+    /// Every entered value of the manual indicators.
+    pub fn manual_values(&self) -> Result<Vec<ManualValue>> {
+        self.all(
+            "SELECT indicator_id, period, value, note, entered_by, entered_at FROM manual_value ORDER BY indicator_id, period",
+            [],
+            |r| {
+                Ok(ManualValue {
+                    indicator: id(&r.get::<_, String>(0)?)?,
+                    period: r.get(1)?,
+                    value: r.get(2)?,
+                    note: r.get(3)?,
+                    entered_by: r.get(4)?,
+                    entered_at: DateTime::parse_from_rfc3339(&r.get::<_, String>(5)?).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
+                })
+            },
+        )
     }
 
     /// Every event's (participant, date, details), ordered by participant and date: what derived

@@ -2,9 +2,11 @@
 //! log, and [`Store::write`](crate::Store::write) adds the audit row before committing. There is no
 //! other way to write case data.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use indsats_core::event::{EventDetails, ProgressEvent};
 use indsats_core::hlc::{Hlc, HlcTimestamp};
 use rusqlite::Transaction;
 use rusqlite::types::Value;
@@ -24,6 +26,11 @@ pub struct Tx<'a> {
     hlc: Hlc,
     now: DateTime<Utc>,
     now_ms: u64,
+    /// Participants added in this transaction, with every event they got in it: their facts are
+    /// derived from memory at commit.
+    facts_new: BTreeMap<String, Vec<(NaiveDate, EventDetails)>>,
+    /// Participants that existed before and got events: their facts are re-read at commit.
+    facts_dirty: BTreeSet<String>,
 }
 
 impl<'a> Tx<'a> {
@@ -42,6 +49,8 @@ impl<'a> Tx<'a> {
             hlc: Hlc::new(hlc, MAX_CLOCK_DRIFT_MS),
             now,
             now_ms: u64::try_from(now.timestamp_millis()).unwrap_or(0),
+            facts_new: BTreeMap::new(),
+            facts_dirty: BTreeSet::new(),
         })
     }
 
@@ -175,8 +184,32 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// Writes the audit row and the clock, then commits.
+    /// A participant was inserted: their facts start empty and follow their events.
+    pub(crate) fn participant_added(&mut self, id: String) {
+        self.facts_new.insert(id, Vec::new());
+    }
+
+    /// Events were written: their participants' facts are derived again at commit.
+    pub(crate) fn events_added(&mut self, events: &[ProgressEvent]) {
+        for e in events {
+            let id = e.participant.to_string();
+            match self.facts_new.get_mut(&id) {
+                Some(list) => list.push((e.date, e.details.clone())),
+                None => {
+                    self.facts_dirty.insert(id);
+                }
+            }
+        }
+    }
+
+    /// Writes the derived facts, the audit row and the clock, then commits.
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
+        for (id, events) in &self.facts_new {
+            crate::facts::store(&self.tx, self.dir, id, events)?;
+        }
+        for id in &self.facts_dirty {
+            crate::facts::refresh(&self.tx, self.dir, id)?;
+        }
         audit::append(&self.tx, self.dir, self.now, entry)?;
         self.tx
             .execute("UPDATE meta SET value = ?1 WHERE key = 'clock'", [format!("{} {}", self.seq, self.hlc.last().0)])

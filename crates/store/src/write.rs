@@ -164,7 +164,9 @@ impl Tx<'_> {
                 ("caseworker", t(&p.caseworker)),
                 ("case_closed", od(p.case_closed)),
             ],
-        )
+        )?;
+        self.participant_added(p.id.to_string());
+        Ok(())
     }
 
     /// Closes (or with `None` reopens) a participant's case.
@@ -214,6 +216,27 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Enters (or corrects) the value of a manual indicator for a period (`2026`, `2026-Q3`,
+    /// `2026-05`; the caller checks the form).
+    pub fn set_manual_value(&mut self, v: &crate::ManualValue) -> Result<()> {
+        let indicator = self.read().indicator(&v.indicator.to_string())?;
+        if indicator.measure != Measure::Manual {
+            return Err(ValidationError::NotManual { indicator: indicator.key }.into());
+        }
+        if !v.value.is_finite() {
+            return Err(ValidationError::NotANumber { field: "value", value: v.value.to_string() }.into());
+        }
+        let id = format!("{}:{}", v.indicator, v.period);
+        let at = v.entered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let cols = [("value", Value::Real(v.value)), ("note", t(&v.note)), ("entered_by", t(&v.entered_by)), ("entered_at", t(&at))];
+        if !self.update("manual_value", &id, &cols)? {
+            let mut all = vec![("indicator_id", t(&v.indicator.to_string())), ("period", t(&v.period))];
+            all.extend(cols);
+            self.insert("manual_value", &id, &all)?;
+        }
+        Ok(())
+    }
+
     /// Records many progress events at once (bulk loads), logged exactly as one by one.
     pub fn insert_events(&mut self, events: &[ProgressEvent]) -> Result<()> {
         let mut rows = Vec::with_capacity(events.len());
@@ -221,13 +244,17 @@ impl Tx<'_> {
             let (id, cols) = event_row(e)?;
             rows.push((id, cols.into_iter().map(|(_, v)| v).collect()));
         }
-        self.insert_many("progress_event", &EVENT_COLS, &rows)
+        self.insert_many("progress_event", &EVENT_COLS, &rows)?;
+        self.events_added(events);
+        Ok(())
     }
 
     /// Records one progress event (its rules are checked by the caller with the day's date).
     pub fn insert_event(&mut self, e: &ProgressEvent) -> Result<()> {
         let (id, cols) = event_row(e)?;
-        self.insert("progress_event", &id, &cols)
+        self.insert("progress_event", &id, &cols)?;
+        self.events_added(std::slice::from_ref(e));
+        Ok(())
     }
 }
 

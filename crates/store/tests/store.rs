@@ -303,3 +303,137 @@ fn events_round_trip_typed() {
     .unwrap();
     assert_eq!(s.read().events_of_participant(p.id).unwrap(), vec![ev]);
 }
+
+fn event(n: u8, p: &Participant, date: NaiveDate, details: EventDetails) -> ProgressEvent {
+    ProgressEvent {
+        id: EventId::new(1_700_000_100_000 + u64::from(n), [n; 10]),
+        participant: p.id,
+        date,
+        details,
+        recorded_by: "kbh".into(),
+        recorded_at: now(),
+    }
+}
+
+fn facts_of(s: &Store) -> Vec<(ParticipantId, indsats_core::facts::Facts)> {
+    let mut out = Vec::new();
+    s.read().for_each_case(|c| out.push((c.id, c.facts))).unwrap();
+    out
+}
+
+fn derived(events: &[(NaiveDate, EventDetails)]) -> indsats_core::facts::Facts {
+    let refs: Vec<_> = events.iter().map(|(d, e)| (*d, e)).collect();
+    indsats_core::facts::Facts::derive(&refs)
+}
+
+#[test]
+fn facts_follow_every_event_write_and_are_rebuilt_after_a_version_change() {
+    use indsats_core::event::EmploymentKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = create(dir.path());
+    let (a, b) = (participant(1, "Aske Test", None), participant(2, "Bo Test", None));
+    let job = (day(2026, 2, 1), EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: 37.0 });
+    let ended = (day(2026, 6, 1), EventDetails::EmploymentEnded { kind: EmploymentKind::Ordinary });
+    // A new participant and their events in one transaction (the bulk path).
+    s.write(now(), &audit("t"), |tx| {
+        tx.insert_participant(&a)?;
+        tx.insert_events(&[event(1, &a, job.0, job.1.clone())])
+    })
+    .unwrap();
+    // An existing participant gets an event, and so does one added later with none yet.
+    s.write(now(), &audit("t"), |tx| tx.insert_participant(&b)).unwrap();
+    s.write(now(), &audit("t"), |tx| tx.insert_event(&event(2, &a, ended.0, ended.1.clone()))).unwrap();
+    let want = vec![(a.id, derived(&[job.clone(), ended.clone()])), (b.id, derived(&[]))];
+    let mut got = facts_of(&s);
+    got.sort_by_key(|(id, _)| *id);
+    assert_eq!(got, want);
+    assert!(got[0].1.employed_on(day(2026, 3, 1)) && !got[0].1.employed_on(day(2026, 7, 1)));
+
+    // A failed write leaves the facts as they were.
+    let err = s.write(now(), &audit("t"), |tx| {
+        tx.insert_event(&event(3, &a, day(2026, 7, 1), job.1.clone()))?;
+        Err::<(), _>(StoreError::Encoding("abandon".into()))
+    });
+    assert!(err.is_err());
+    assert_eq!(facts_of(&s).len(), 2);
+    let mut again = facts_of(&s);
+    again.sort_by_key(|(id, _)| *id);
+    assert_eq!(again, want);
+
+    // Damage the facts and mark them as written by another version: opening rebuilds them.
+    drop(s);
+    {
+        let key = indsats_store::keys::read_wrapped(dir.path(), PASS).unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join("indsats.db")).unwrap();
+        conn.execute_batch(&key.sqlcipher_pragma()).unwrap();
+        conn.execute_batch("DELETE FROM case_fact; UPDATE meta SET value = '0' WHERE key = 'facts_version';").unwrap();
+    }
+    let s = Store::open(dir.path(), PASS).unwrap();
+    let mut rebuilt = facts_of(&s);
+    rebuilt.sort_by_key(|(id, _)| *id);
+    assert_eq!(rebuilt, want);
+}
+
+#[test]
+fn manual_values_are_entered_corrected_and_refused_for_computed_indicators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = create(dir.path());
+    let strategy = Strategy {
+        id: StrategyId::new(1_700_000_000_000, [1; 10]),
+        key: "s".into(),
+        municipality: "Testrup".into(),
+        title: "Test".into(),
+        vision: String::new(),
+        period_start: 2026,
+        period_end: 2029,
+    };
+    let goal = Goal {
+        id: GoalId::new(1_700_000_000_000, [2; 10]),
+        strategy: strategy.id,
+        key: "G1".into(),
+        position: 1,
+        title: "Mål".into(),
+        title_en: "Goal".into(),
+        description: String::new(),
+    };
+    let indicator = |n: u8, measure: Measure| Indicator {
+        id: IndicatorId::new(1_700_000_000_000, [n; 10]),
+        goal: goal.id,
+        key: format!("I{n}"),
+        name: format!("Indikator {n}"),
+        name_en: format!("Indicator {n}"),
+        definition: String::new(),
+        unit: Unit::Percent,
+        direction: Direction::Up,
+        measure,
+        baseline: None,
+        baseline_year: None,
+        source: String::new(),
+        targets: Vec::new(),
+    };
+    let (manual, computed) = (&indicator(3, Measure::Manual), &indicator(4, Measure::OrdinaryEmployment));
+    s.write(now(), &audit("t"), |tx| {
+        tx.insert_strategy(&strategy)?;
+        tx.insert_goal(&goal)?;
+        tx.insert_indicator(manual)?;
+        tx.insert_indicator(computed)
+    })
+    .unwrap();
+    let value = |ind: &Indicator, v: f64| ManualValue {
+        indicator: ind.id,
+        period: "2026".into(),
+        value: v,
+        note: "fra trivselsmålingen".into(),
+        entered_by: "kbh".into(),
+        entered_at: now(),
+    };
+    s.write(now(), &audit("t"), |tx| tx.set_manual_value(&value(manual, 41.0))).unwrap();
+    s.write(now(), &audit("t"), |tx| tx.set_manual_value(&value(manual, 42.5))).unwrap();
+    let got = s.read().manual_values().unwrap();
+    assert_eq!(got, vec![value(manual, 42.5)]);
+    for (ind, v, code) in [(computed, 3.0, "not_manual"), (manual, f64::NAN, "not_a_number")] {
+        let e = s.write(now(), &audit("t"), |tx| tx.set_manual_value(&value(ind, v))).unwrap_err();
+        assert_eq!(e.code(), code, "{e}");
+    }
+    assert_eq!(s.read().manual_values().unwrap(), vec![value(manual, 42.5)]);
+}

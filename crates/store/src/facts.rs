@@ -1,0 +1,85 @@
+//! Keeping the derived facts (`case_fact`) in step with the events: refreshed in the transaction
+//! that writes events, and rebuilt whole when the derivation's version changes.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use indsats_core::event::EventDetails;
+use indsats_core::facts::{self, Facts};
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{Result, StoreError};
+
+const VERSION_KEY: &str = "facts_version";
+
+fn derive_and_store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)]) -> Result<()> {
+    let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
+    let blob = Facts::derive(&refs).encode();
+    conn.prepare_cached("INSERT OR REPLACE INTO case_fact (num, facts) SELECT num, ?2 FROM participant WHERE id = ?1")
+        .and_then(|mut s| s.execute((participant, blob)))
+        .map_err(|e| StoreError::from_sqlite(dir, e))?;
+    Ok(())
+}
+
+fn parse_event(date: &str, details: &str) -> Result<(NaiveDate, EventDetails)> {
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|e| StoreError::Encoding(format!("event date {date:?}: {e}")))?;
+    let e = serde_json::from_str(details).map_err(|e| StoreError::Encoding(format!("event details: {e}")))?;
+    Ok((d, e))
+}
+
+/// Derives one participant's facts from the events given (all of them).
+pub(crate) fn store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)]) -> Result<()> {
+    derive_and_store(conn, dir, participant, events)
+}
+
+/// Derives one participant's facts from their events in the database.
+pub(crate) fn refresh(conn: &Connection, dir: &Path, participant: &str) -> Result<()> {
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let mut stmt = conn.prepare_cached("SELECT date, details FROM progress_event WHERE participant_id = ?1").map_err(sql)?;
+    let mut rows = stmt.query([participant]).map_err(sql)?;
+    let mut events = Vec::new();
+    while let Some(r) = rows.next().map_err(sql)? {
+        let (d, details): (String, String) = (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?);
+        events.push(parse_event(&d, &details)?);
+    }
+    derive_and_store(conn, dir, participant, &events)
+}
+
+/// Rebuilds every participant's facts when they were written by another version of the
+/// derivation (or never). One transaction; derived data only, so no change log and no audit.
+pub(crate) fn rebuild_if_stale(conn: &mut Connection, dir: &Path) -> Result<bool> {
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let current = facts::VERSION.to_string();
+    let found: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [VERSION_KEY], |r| r.get(0)).optional().map_err(sql)?;
+    if found.as_deref() == Some(current.as_str()) {
+        return Ok(false);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+    tx.execute("DELETE FROM case_fact", []).map_err(sql)?;
+    {
+        let mut people = tx.prepare("SELECT id FROM participant ORDER BY id").map_err(sql)?;
+        let ids: Vec<String> = people.query_map([], |r| r.get(0)).map_err(sql)?.collect::<rusqlite::Result<_>>().map_err(sql)?;
+        let mut stmt = tx.prepare("SELECT participant_id, date, details FROM progress_event ORDER BY participant_id").map_err(sql)?;
+        let mut rows = stmt.query([]).map_err(sql)?;
+        let mut next = rows.next().map_err(sql)?;
+        for id in ids {
+            let mut events = Vec::new();
+            while let Some(r) = next {
+                let pid: String = r.get(0).map_err(sql)?;
+                if pid > id {
+                    break;
+                }
+                if pid == id {
+                    let (d, details): (String, String) = (r.get(1).map_err(sql)?, r.get(2).map_err(sql)?);
+                    events.push(parse_event(&d, &details)?);
+                }
+                next = rows.next().map_err(sql)?;
+            }
+            derive_and_store(&tx, dir, &id, &events)?;
+        }
+    }
+    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [VERSION_KEY, current.as_str()]).map_err(sql)?;
+    tx.commit().map_err(sql)?;
+    Ok(true)
+}
