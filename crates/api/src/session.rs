@@ -271,6 +271,27 @@ impl Session {
         })
     }
 
+    /// Enters (or corrects) a manual indicator's value for a period: team leads and administrators.
+    pub fn set_manual_value(&mut self, indicator: &str, period: Period, value: f64, note: &str) -> Result<()> {
+        self.require(&[Role::TeamLead, Role::Admin], "enter indicator values")?;
+        validate::optional_text("note", note, 500)?;
+        if !value.is_finite() {
+            return Err(indsats_core::ValidationError::NotANumber { field: "value", value: value.to_string() }.into());
+        }
+        let ind = self.store.read().indicator(indicator)?;
+        let entry = indsats_store::ManualValue {
+            indicator: ind.id,
+            period: period.to_string(),
+            value,
+            note: note.trim().to_string(),
+            entered_by: self.user.name.clone(),
+            entered_at: self.clock.now(),
+        };
+        self.audited("indicator.set_value", Some(ind.id.to_string()), "målstyring", format!("{period}={value}"), |tx| {
+            tx.set_manual_value(&entry)
+        })
+    }
+
     // ---- Initiatives ---------------------------------------------------------------------------
 
     pub fn add_initiative(&mut self, new: NewInitiative) -> Result<InitiativeId> {

@@ -50,6 +50,17 @@ pub enum Command {
         year: i32,
         value: f64,
     },
+    /// Enter the value of a manual indicator for a period (team lead, admin).
+    Value {
+        /// The indicator's key or id.
+        indicator: String,
+        /// A year (2026), a quarter (2026-Q3) or a month (2026-05).
+        period: String,
+        value: f64,
+        /// Where the value comes from (a survey, a register).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Initiatives (indsatser).
     #[command(subcommand)]
     Initiative(InitiativeCmd),

@@ -200,6 +200,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             s.set_target(indicator, *year, *value)?;
             out.ok("Målet er gemt.", "The target is saved.");
         }
+        Command::Value { indicator, period, value, note } => {
+            let period: Period = period.parse().map_err(ApiError::Period)?;
+            let mut s = open(&cli, lang)?;
+            s.set_manual_value(indicator, period, *value, note)?;
+            out.ok("Værdien er gemt.", "The value is saved.");
+        }
         Command::Initiative(cmd) => {
             let mut s = open(&cli, lang)?;
             match cmd {

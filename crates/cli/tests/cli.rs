@@ -206,6 +206,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "goals",
         "indicators",
         "target",
+        "value",
         "initiative",
         "initiative add",
         "initiative list",
@@ -895,4 +896,27 @@ fn indicators_show_aggregates_and_only_team_leads_see_who_is_behind_them() {
     t.cmd(&["indicators", "--participants", &key, "--period", "2026-Q1"]).run().fails(2, "forbidden", &["Teamleder"]);
     let who = t.cmd(&["indicators", "--participants", &key, "--period", "2026-Q1"]).role("team_lead").run().ok().json();
     assert_eq!(who[0]["pseudonym"], pseudonym.as_str());
+}
+
+#[test]
+fn a_manual_indicator_takes_an_entered_value_and_a_computed_one_refuses() {
+    let t = Indsats::new();
+    t.init();
+    let key = "beskaeftigelse-ikke-vestlige-25-64";
+    t.cmd(&["value", key, "2026", "58.5", "--note", "Jobindsats, udtræk november"]).run().fails(2, "forbidden", &["Teamleder"]);
+    t.cmd(&["value", key, "2026", "58.5", "--note", "Jobindsats, udtræk november"]).role("team_lead").run().ok();
+    t.cmd(&["value", key, "2025", "55"]).role("team_lead").run().ok();
+    t.cmd(&["value", "mm13-ustoettet-beskaeftigelse", "2026", "40"]).role("team_lead").run().fails(2, "not_manual", &["beregnes"]);
+    t.cmd(&["value", key, "2026-13", "40"]).role("team_lead").run().fails(2, "invalid_period", &["2026-Q3"]);
+    let out = t.cmd(&["indicators", "--period", "2026"]).run().ok().json();
+    let found: Vec<&Value> = out["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().unwrap().iter())
+        .filter(|i| i["key"] == key)
+        .collect();
+    assert_eq!(found.len(), 1, "{out}");
+    assert_eq!(found[0]["value"], 58.5, "{}", found[0]);
+    assert_eq!(found[0]["previous"], 55.0, "{}", found[0]);
 }

@@ -18,7 +18,7 @@ pub mod summary;
 use chrono::NaiveDate;
 use indsats_core::model::{Direction, Indicator, Measure};
 use indsats_core::validate::Lang;
-use indsats_store::Reader;
+use indsats_store::{ManualValue, Reader};
 
 pub use measure::{Case, Computed, compute};
 pub use period::{Period, PeriodError};
@@ -105,13 +105,24 @@ pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
 /// Every indicator of the strategy for `period`, as known on `as_of`.
 pub fn indicators(r: &Reader<'_>, period: Period, as_of: NaiveDate) -> indsats_store::Result<Vec<IndicatorResult>> {
     let cases = load_cases(r)?;
-    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases, as_of)).collect())
+    let manual = r.manual_values()?;
+    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases, &manual, as_of)).collect())
 }
 
-/// One indicator over already loaded cases.
-pub fn evaluate(indicator: Indicator, period: Period, cases: &[Case], as_of: NaiveDate) -> IndicatorResult {
-    let computed = compute(indicator.measure, period, cases, as_of);
-    let previous = compute(indicator.measure, period.previous(), cases, as_of);
+/// A manual indicator's value for `period`: the one entered for exactly that period.
+fn entered(manual: &[ManualValue], indicator: &Indicator, period: Period) -> Computed {
+    let label = period.to_string();
+    let value = manual.iter().find(|m| m.indicator == indicator.id && m.period == label).map(|m| m.value);
+    Computed { value, numerator: 0.0, denominator: 0, participants: Vec::new() }
+}
+
+/// One indicator over already loaded cases and entered values.
+pub fn evaluate(indicator: Indicator, period: Period, cases: &[Case], manual: &[ManualValue], as_of: NaiveDate) -> IndicatorResult {
+    let (computed, previous) = if indicator.measure == Measure::Manual {
+        (entered(manual, &indicator, period), entered(manual, &indicator, period.previous()))
+    } else {
+        (compute(indicator.measure, period, cases, as_of), compute(indicator.measure, period.previous(), cases, as_of))
+    };
     let target = indicator.targets.iter().find(|t| t.year == period.year());
     let status = status(indicator.direction, computed.value, target.map(|t| t.value));
     IndicatorResult {
