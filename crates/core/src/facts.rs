@@ -97,11 +97,7 @@ impl Facts {
                         f.education.push((from, Some(d)));
                     }
                 }
-                EventDetails::BenefitEnded {} => {
-                    if f.off_benefit.last().is_none_or(|s| s.1.is_some()) {
-                        f.off_benefit.push((d, None));
-                    }
-                }
+                EventDetails::BenefitEnded {} if f.off_benefit.last().is_none_or(|s| s.1.is_some()) => f.off_benefit.push((d, None)),
                 EventDetails::BenefitResumed {} => {
                     if let Some(s) = f.off_benefit.last_mut().filter(|s| s.1.is_none()) {
                         // Back on benefit from `d`: the gap ended the day before (or is empty).
