@@ -13,12 +13,21 @@ use crate::ladder::{self, LadderRules, Step};
 use crate::model::{Code, InitiativeType};
 
 /// Bump when [`Facts::derive`] or the encoding changes: stores rebuild their facts.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// An employment, from its start event to its end event (open when still registered as running).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Job {
     pub kind: EmploymentKind,
+    pub hours_per_week: f32,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+/// An offer (work placement, mentor, Danish, …), from its start event to its end event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Offer {
+    pub kind: InitiativeType,
     pub hours_per_week: f32,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
@@ -45,6 +54,7 @@ pub struct Facts {
     /// The day of the first event.
     pub first: Option<NaiveDate>,
     pub jobs: Vec<Job>,
+    pub offers: Vec<Offer>,
     /// In ordinary education (not FGU or other preparatory education).
     pub education: Vec<Spell>,
     /// Registered off benefit: from a "benefit ended" event to the day before "benefit resumed".
@@ -109,7 +119,17 @@ impl Facts {
                 }
                 EventDetails::Community { .. } => f.marks.push((d, Mark::Community)),
                 EventDetails::ExamPassed { .. } => f.marks.push((d, Mark::ExamPassed)),
-                EventDetails::OfferStarted { offer, .. } if InitiativeType::is_job_oriented(*offer) => f.marks.push((d, Mark::JobOffer)),
+                EventDetails::OfferStarted { offer, hours_per_week } => {
+                    f.offers.push(Offer { kind: *offer, hours_per_week: *hours_per_week, from: d, to: None });
+                    if InitiativeType::is_job_oriented(*offer) {
+                        f.marks.push((d, Mark::JobOffer));
+                    }
+                }
+                EventDetails::OfferEnded { offer, .. } => {
+                    if let Some(o) = f.offers.iter_mut().find(|o| o.kind == *offer && o.to.is_none()) {
+                        o.to = Some(d);
+                    }
+                }
                 _ => {}
             }
         }
@@ -182,6 +202,13 @@ impl Facts {
             date(&mut out, j.from);
             opt(&mut out, j.to);
         }
+        len(&mut out, self.offers.len());
+        for o in self.offers.iter().take(u16::MAX as usize) {
+            out.push(InitiativeType::ALL.iter().position(|k| *k == o.kind).unwrap_or(0) as u8);
+            out.extend_from_slice(&o.hours_per_week.to_le_bytes());
+            date(&mut out, o.from);
+            opt(&mut out, o.to);
+        }
         for spells in [&self.education, &self.off_benefit] {
             len(&mut out, spells.len());
             for s in spells.iter().take(u16::MAX as usize) {
@@ -212,6 +239,11 @@ impl Facts {
             let kind = *EmploymentKind::ALL.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown employment kind"))?;
             let hours_per_week = f32::from_le_bytes(r.take()?);
             f.jobs.push(Job { kind, hours_per_week, from: r.date()?, to: r.opt()? });
+        }
+        for _ in 0..r.u16()? {
+            let kind = *InitiativeType::ALL.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown offer"))?;
+            let hours_per_week = f32::from_le_bytes(r.take()?);
+            f.offers.push(Offer { kind, hours_per_week, from: r.date()?, to: r.opt()? });
         }
         for spells in [&mut f.education, &mut f.off_benefit] {
             for _ in 0..r.u16()? {
@@ -320,6 +352,7 @@ mod tests {
         let f = facts(&[
             (d(2026, 1, 10), EventDetails::EmploymentStarted { kind: EmploymentKind::WageSubsidy, hours_per_week: 12.5 }),
             (d(2026, 3, 15), EventDetails::BenefitEnded {}),
+            (d(2026, 4, 1), EventDetails::OfferStarted { offer: InitiativeType::Mentor, hours_per_week: 3.0 }),
             (d(2026, 6, 1), EventDetails::EducationStarted { level: EducationLevel::Vocational }),
             (d(2026, 7, 1), EventDetails::ExamPassed { exam: crate::event::DanishExam::Pd2 }),
         ]);

@@ -13,6 +13,7 @@
 pub mod disclosure;
 pub mod measure;
 pub mod period;
+pub mod results;
 pub mod summary;
 
 use chrono::NaiveDate;

@@ -443,6 +443,11 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// Every enrolment, by initiative and start (for initiative results).
+    pub fn all_enrolments(&self) -> Result<Vec<Enrolment>> {
+        self.all(&format!("SELECT {ENROLMENT_COLS} FROM enrolment ORDER BY initiative_id, start_date, id"), [], enrolment_row)
+    }
+
     pub fn enrolments_of_initiative(&self, i: InitiativeId) -> Result<Vec<Enrolment>> {
         self.all(
             &format!("SELECT {ENROLMENT_COLS} FROM enrolment WHERE initiative_id = ?1 ORDER BY start_date"),
