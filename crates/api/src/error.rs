@@ -22,6 +22,23 @@ pub enum ApiError {
     Cancelled,
 }
 
+impl From<indsats_report::ReportError> for ApiError {
+    fn from(e: indsats_report::ReportError) -> Self {
+        match e {
+            indsats_report::ReportError::Store(s) => ApiError::Store(s),
+            indsats_report::ReportError::Disclosure(d) => ApiError::Invalid(ValidationError::OutOfRange {
+                field: "threshold",
+                min: indsats_report::disclosure::MIN_THRESHOLD as f64,
+                max: 1000.0,
+                value: match d {
+                    indsats_report::disclosure::DisclosureError::ThresholdTooLow(t) => t as f64,
+                    indsats_report::disclosure::DisclosureError::Shape => 0.0,
+                },
+            }),
+        }
+    }
+}
+
 /// What kind of failure it is, for exit statuses and for where a front end shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {

@@ -21,6 +21,7 @@ mod views;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, ErrorClass, Result};
 pub use indsats_core as core;
+pub use indsats_report::summary::{self, Cell, Summary};
 pub use indsats_report::{IndicatorResult, Period, Status};
 pub use indsats_store::{
     AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, StoreCounts, StoreError, is_initialised,

@@ -9,7 +9,8 @@ use indsats_core::ids::*;
 use indsats_core::ladder::{self, LadderRules};
 use indsats_core::model::*;
 use indsats_core::strategy_file::{self, StrategySpec};
-use indsats_core::validate;
+use indsats_core::validate::{self, Lang};
+use indsats_report::summary::{Data as SummaryData, Params as SummaryParams, Provenance, Summary};
 use indsats_report::{IndicatorResult, Period, Status};
 use indsats_store::{AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, Store};
 use rand::{Rng, RngCore, SeedableRng};
@@ -665,6 +666,39 @@ impl Session {
             }
             Ok(hits)
         })
+    }
+
+    // ---- Reports -------------------------------------------------------------------------------
+
+    /// The management summary for `period`: aggregates only, through disclosure control with
+    /// cells under `threshold` persons hidden (never below 3). Team leads and administrators;
+    /// logged with the snapshot hash it was made from.
+    pub fn summary(&mut self, period: Period, lang: Lang, threshold: u64) -> Result<Summary> {
+        self.require(&[Role::TeamLead, Role::Admin], "make management summaries")?;
+        let min = indsats_report::disclosure::MIN_THRESHOLD;
+        validate::in_range("threshold", threshold as f64, min as f64, 1000.0)?;
+        let params = SummaryParams { period, as_of: self.today(), lang, threshold };
+        let data = SummaryData::load(&self.store.read(), params.as_of)?;
+        let snapshot = data.snapshot();
+        let provenance = Provenance {
+            generated_at: self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            generated_by: format!("{} ({})", self.user.name, self.user.role.label(lang)),
+            snapshot: snapshot.clone(),
+            as_of: params.as_of,
+            threshold,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let summary = indsats_report::summary::build(&data, &params, provenance)?;
+        self.audited("report.summary", None, "ledelsesrapportering", indsats_report::summary::marker(&params, &snapshot), |_| Ok(()))?;
+        Ok(summary)
+    }
+
+    /// Whether the data behind a report made with `params` and `snapshot` is unchanged: the
+    /// snapshot hash made again from the data as it is now.
+    pub fn verify_summary(&self, snapshot: &str) -> Result<(bool, String)> {
+        let data = SummaryData::load(&self.store.read(), self.today())?;
+        let now = data.snapshot();
+        Ok((now == snapshot, now))
     }
 
     // ---- Audit ---------------------------------------------------------------------------------

@@ -238,3 +238,49 @@ mod tests {
         assert_eq!(protect(&[], 5), Err(DisclosureError::Shape));
     }
 }
+
+/// One column of counts published with its total (a table's column, rows being initiatives or
+/// types): every count with 0 < count < threshold is hidden, and when that hides exactly one, the
+/// smallest other non-zero count is hidden too, so that the total minus the published counts
+/// never gives a hidden one away. (The general [`protect`] does the same for a one-column table,
+/// at a cost that grows with the square of the rows; this is linear.)
+/// A published column: its cells, its total, and how many entries were hidden (primary, complementary).
+pub type ProtectedColumn = (Vec<Option<u64>>, Option<u64>, usize, usize);
+
+pub fn protect_column(values: &[u64], threshold: u64) -> Result<ProtectedColumn, DisclosureError> {
+    if threshold < MIN_THRESHOLD {
+        return Err(DisclosureError::ThresholdTooLow(threshold));
+    }
+    let total: u64 = values.iter().sum();
+    let sensitive = |v: u64| v > 0 && v < threshold;
+    let mut hidden: Vec<bool> = values.iter().map(|v| sensitive(*v)).collect();
+    let primary = hidden.iter().filter(|h| **h).count();
+    let mut complementary = 0;
+    let total_hidden = sensitive(total);
+    if primary == 1 && !total_hidden {
+        let pick = values.iter().enumerate().filter(|(i, v)| !hidden[*i] && **v > 0).min_by_key(|(i, v)| (**v, *i)).map(|(i, _)| i);
+        if let Some(i) = pick {
+            hidden[i] = true;
+            complementary = 1;
+        }
+    }
+    let cells = values.iter().zip(&hidden).map(|(v, h)| (!h).then_some(*v)).collect();
+    Ok((cells, (!total_hidden).then_some(total), primary + usize::from(total_hidden), complementary))
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn a_single_hidden_count_takes_a_second_one_with_it() {
+        let (cells, total, p, c) = protect_column(&[2, 10, 7, 0, 30], 5).unwrap();
+        assert_eq!(cells, vec![None, Some(10), None, Some(0), Some(30)]);
+        assert_eq!((total, p, c), (Some(49), 1, 1));
+        let (cells, _, p, c) = protect_column(&[2, 3, 40], 5).unwrap();
+        assert_eq!((cells, p, c), (vec![None, None, Some(40)], 2, 0));
+        let (cells, total, ..) = protect_column(&[1, 2], 5).unwrap();
+        assert_eq!((cells, total), (vec![None, None], None));
+        assert!(protect_column(&[1], 2).is_err());
+    }
+}

@@ -24,6 +24,15 @@ use indsats_store::{ManualValue, Reader};
 pub use measure::{Case, Computed, compute};
 pub use period::{Period, PeriodError};
 
+/// What can go wrong making a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] indsats_store::StoreError),
+    #[error(transparent)]
+    Disclosure(#[from] disclosure::DisclosureError),
+}
+
 /// Where an indicator stands against its target for the period's year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
@@ -111,7 +120,7 @@ pub fn indicators(r: &Reader<'_>, period: Period, as_of: NaiveDate) -> indsats_s
 }
 
 /// A manual indicator's value for `period`: the one entered for exactly that period.
-fn entered(manual: &[ManualValue], indicator: &Indicator, period: Period) -> Computed {
+pub(crate) fn entered(manual: &[ManualValue], indicator: &Indicator, period: Period) -> Computed {
     let label = period.to_string();
     let value = manual.iter().find(|m| m.indicator == indicator.id && m.period == label).map(|m| m.value);
     Computed { value, numerator: 0.0, denominator: 0, participants: Vec::new() }
