@@ -20,6 +20,12 @@ pub enum ApiError {
     Period(#[from] indsats_report::PeriodError),
     #[error("cancelled")]
     Cancelled,
+    /// A caseworker tried to export a participant of another caseworker's caseload.
+    #[error("not your case: it belongs to {caseworker}")]
+    NotYourCase { caseworker: String },
+    /// An encrypted case file that could not be made or opened.
+    #[error("the encrypted file could not be {0}")]
+    CaseFile(&'static str),
 }
 
 impl From<indsats_report::ReportError> for ApiError {
@@ -59,6 +65,8 @@ impl ApiError {
             Self::Forbidden { .. } => "forbidden",
             Self::Period(_) => "invalid_period",
             Self::Cancelled => "cancelled",
+            Self::NotYourCase { .. } => "not_your_case",
+            Self::CaseFile(_) => "case_file",
         }
     }
 
@@ -73,7 +81,11 @@ impl ApiError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } | Self::Period(_) => ErrorClass::BadInput,
+            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } | Self::Period(_) | Self::NotYourCase { .. } => {
+                ErrorClass::BadInput
+            }
+            Self::CaseFile("opened") => ErrorClass::BadInput,
+            Self::CaseFile(_) => ErrorClass::Other,
             Self::Cancelled => ErrorClass::Other,
             Self::Store(e) => match e {
                 StoreError::WrongPassphrase | StoreError::Busy => ErrorClass::Locked,
@@ -107,6 +119,22 @@ impl ApiError {
                 Lang::Da => "Afbrudt. Intet fra den afbrudte del er gemt.".into(),
                 Lang::En => "Cancelled. Nothing from the cancelled part was saved.".into(),
             },
+            Self::NotYourCase { caseworker } => match lang {
+                Lang::Da => format!("Sagen hører til {caseworker}. Kun sagens egen sagsbehandler eller en teamleder kan eksportere den."),
+                Lang::En => format!("The case belongs to {caseworker}. Only its own caseworker or a team lead can export it."),
+            },
+            Self::CaseFile("opened") => match lang {
+                Lang::Da => {
+                    "Filen kunne ikke åbnes: forkert adgangskode, eller filen er beskadiget. Prøv igen med den rigtige adgangskode.".into()
+                }
+                Lang::En => {
+                    "The file could not be opened: wrong passphrase, or the file is damaged. Try again with the right passphrase.".into()
+                }
+            },
+            Self::CaseFile(_) => match lang {
+                Lang::Da => "Filen kunne ikke krypteres. Intet er gemt; prøv igen.".into(),
+                Lang::En => "The file could not be encrypted. Nothing was saved; try again.".into(),
+            },
         }
     }
 }
@@ -118,6 +146,9 @@ fn action_da(action: &str) -> &str {
         "generate demo data" => "danne demodata",
         "close initiatives" => "lukke indsatser",
         "see the participants behind an indicator" => "se deltagerne bag en indikator",
+        "enter indicator values" => "indtaste indikatorværdier",
+        "make management summaries" => "danne ledelsesrapporter",
+        "export a participant's case" => "eksportere en deltagers sag",
         other => other,
     }
 }

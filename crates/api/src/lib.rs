@@ -12,6 +12,7 @@
 //! user, the time, the subject (or search term) and the purpose. No front end reaches the store
 //! except through this crate.
 
+pub mod case_file;
 pub mod clock;
 pub mod demo;
 mod error;

@@ -489,30 +489,7 @@ impl Session {
     pub fn participant(&mut self, id: ParticipantId, purpose: &str) -> Result<ParticipantView> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let today = self.today();
-        self.audited("participant.read", Some(id.to_string()), &purpose, String::new(), |tx| {
-            let r = tx.read();
-            let participant = r.participant(id)?;
-            let events = r.events_of_participant(id)?;
-            let mut enrolments = Vec::new();
-            for e in r.enrolments_of_participant(id)? {
-                let title = r.initiative(e.initiative).map(|i| i.title).unwrap_or_default();
-                enrolments.push((e, title));
-            }
-            let pairs: Vec<_> = events.iter().map(|e| (e.date, &e.details)).collect();
-            let rules = LadderRules::default();
-            let target_group = events.iter().rev().find_map(|e| match e.details {
-                EventDetails::Visitation { target_group } => Some((target_group, e.date)),
-                _ => None,
-            });
-            Ok(ParticipantView {
-                ladder_step: ladder::step_on(&pairs, today, &rules),
-                ladder_history: ladder::history(&pairs, today, &rules),
-                participant,
-                target_group,
-                enrolments,
-                events,
-            })
-        })
+        self.audited("participant.read", Some(id.to_string()), &purpose, String::new(), |tx| view_of(&tx.read(), id, today))
     }
 
     /// Closes a participant's case on `date` (today when none): ends nothing else.
@@ -668,6 +645,27 @@ impl Session {
         })
     }
 
+    /// A participant's whole case as an encrypted file (age, passphrase) for handing the case
+    /// over: the case's own caseworker or a team lead; an audited read with its purpose.
+    /// `work_factor` is for tests (scrypt log2 N); `None` is about a second's work.
+    pub fn export_case(&mut self, id: ParticipantId, passphrase: &str, purpose: &str, work_factor: Option<u8>) -> Result<Vec<u8>> {
+        self.require(&[Role::Caseworker, Role::TeamLead], "export a participant's case")?;
+        let purpose = validate::required_text("purpose", purpose, 200)?;
+        indsats_store::keys::check_passphrase(passphrase)?;
+        let owner = self.store.read().participant(id)?.caseworker;
+        if self.user.role == Role::Caseworker && owner != self.user.name {
+            return Err(ApiError::NotYourCase { caseworker: owner });
+        }
+        let view = view_of(&self.store.read(), id, self.today())?;
+        let at = self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let doc = crate::case_file::to_json(&view, &at, &self.user.name);
+        let plain = serde_json::to_vec_pretty(&doc).map_err(|_| ApiError::CaseFile("encrypted"))?;
+        let sealed = crate::case_file::seal(&plain, passphrase, work_factor)?;
+        let detail = format!("{} bytes, {} events", sealed.len(), view.events.len());
+        self.audited("participant.export", Some(id.to_string()), &purpose, detail, |_| Ok(()))?;
+        Ok(sealed)
+    }
+
     // ---- Reports -------------------------------------------------------------------------------
 
     /// The management summary for `period`: aggregates only, through disclosure control with
@@ -738,4 +736,29 @@ impl DeviceTag {
         rng.fill_bytes(&mut r);
         DeviceTag(indsats_core::ids::uuid_v7(u64::try_from(millis).unwrap_or(0), r).to_string())
     }
+}
+
+/// A participant's case as the profile shows it.
+fn view_of(r: &indsats_store::Reader<'_>, id: ParticipantId, today: NaiveDate) -> indsats_store::Result<ParticipantView> {
+    let participant = r.participant(id)?;
+    let events = r.events_of_participant(id)?;
+    let mut enrolments = Vec::new();
+    for e in r.enrolments_of_participant(id)? {
+        let title = r.initiative(e.initiative).map(|i| i.title).unwrap_or_default();
+        enrolments.push((e, title));
+    }
+    let pairs: Vec<_> = events.iter().map(|e| (e.date, &e.details)).collect();
+    let rules = LadderRules::default();
+    let target_group = events.iter().rev().find_map(|e| match e.details {
+        EventDetails::Visitation { target_group } => Some((target_group, e.date)),
+        _ => None,
+    });
+    Ok(ParticipantView {
+        ladder_step: ladder::step_on(&pairs, today, &rules),
+        ladder_history: ladder::history(&pairs, today, &rules),
+        participant,
+        target_group,
+        enrolments,
+        events,
+    })
 }
