@@ -237,6 +237,18 @@ pub enum ParticipantCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Export a participant's whole case as an encrypted file (age, passphrase) to hand it over:
+    /// the case's own caseworker or a team lead; audited.
+    Export {
+        /// Pseudonym or id.
+        participant: String,
+        /// The file to write (it must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Why (logged).
+        #[arg(long, default_value = "overdragelse af sag")]
+        purpose: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

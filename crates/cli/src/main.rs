@@ -4,6 +4,7 @@
 //! Exit codes: 0 ok, 2 bad input, 3 wrong passphrase or locked store, 1 anything else.
 
 mod args;
+mod files;
 mod output;
 
 use std::io::IsTerminal;
@@ -38,9 +39,10 @@ fn main() -> ExitCode {
     match run(cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let (code, class, message, field) = match err.downcast_ref::<ApiError>() {
-                Some(e) => (e.code().to_string(), e.class(), e.message(lang), e.field()),
-                None => ("error".to_string(), ErrorClass::Other, format!("{err:#}"), None),
+            let (code, class, message, field) = match (err.downcast_ref::<ApiError>(), err.downcast_ref::<files::CliError>()) {
+                (Some(e), _) => (e.code().to_string(), e.class(), e.message(lang), e.field()),
+                (None, Some(e)) => (e.code().to_string(), e.class(), e.message(lang), None),
+                (None, None) => ("error".to_string(), ErrorClass::Other, format!("{err:#}"), None),
             };
             if json {
                 eprintln!("{}", serde_json::json!({"error": {"code": code, "message": message, "field": field}}));
@@ -277,6 +279,25 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     let pid = s.participant_id(participant)?;
                     s.close_case(pid, odate("closed", d)?)?;
                     out.ok("Sagen er lukket.", "The case is closed.");
+                }
+                ParticipantCmd::Export { participant, out: path, purpose } => {
+                    let pid = s.participant_id(participant)?;
+                    if path.exists() {
+                        return Err(files::CliError::Exists(path.clone()).into());
+                    }
+                    let pass = passphrase(
+                        lang,
+                        "INDSATS_EXPORT_PASSPHRASE",
+                        "Adgangskode til filen (giv den til modtageren ad en anden vej)",
+                        "Passphrase for the file (give it to the recipient another way)",
+                        true,
+                    )?;
+                    let sealed = s.export_case(pid, &pass, purpose, None)?;
+                    files::write_new(path, &sealed)?;
+                    out.ok(
+                        &format!("Sagen er eksporteret krypteret til {}. Den åbnes med age og adgangskoden.", path.display()),
+                        &format!("The case is exported, encrypted, to {}. It opens with age and the passphrase.", path.display()),
+                    );
                 }
             }
         }

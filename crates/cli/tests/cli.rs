@@ -219,6 +219,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "participant find",
         "participant show",
         "participant close",
+        "participant export",
         "enrol",
         "enrolment",
         "enrolment end",
@@ -919,4 +920,41 @@ fn a_manual_indicator_takes_an_entered_value_and_a_computed_one_refuses() {
     assert_eq!(found.len(), 1, "{out}");
     assert_eq!(found[0]["value"], 58.5, "{}", found[0]);
     assert_eq!(found[0]["previous"], 55.0, "{}", found[0]);
+}
+
+#[test]
+fn a_case_is_exported_encrypted_once_and_never_over_a_file() {
+    let (t, pseudonym, _) = store_with_participant();
+    let out = t.tmp().join("sag.age");
+    let path = out.to_str().unwrap();
+    let pass = "en lang nok adgangskode";
+    t.cmd(&["participant", "export", &pseudonym, "--out", path]).env("INDSATS_EXPORT_PASSPHRASE", "kort").run().fails(
+        2,
+        "passphrase_too_short",
+        &[],
+    );
+    assert!(!out.exists(), "a refused export writes nothing");
+    t.cmd(&["participant", "export", &pseudonym, "--out", path]).env("INDSATS_EXPORT_PASSPHRASE", pass).run().ok();
+    let sealed = std::fs::read(&out).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1"));
+    let name = "Amina Hassan";
+    assert!(!sealed.windows(name.len()).any(|w| w == name.as_bytes()));
+    t.cmd(&["participant", "export", &pseudonym, "--out", path]).env("INDSATS_EXPORT_PASSPHRASE", pass).run().fails(
+        2,
+        "file_exists",
+        &["findes allerede"],
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), sealed, "the first file is untouched");
+    t.cmd(&["participant", "export", &pseudonym, "--out", path]).role("admin").env("INDSATS_EXPORT_PASSPHRASE", pass).run().fails(
+        2,
+        "file_exists",
+        &[],
+    );
+    let other = t.tmp().join("sag2.age");
+    t.cmd(&["participant", "export", &pseudonym, "--out", other.to_str().unwrap()])
+        .role("admin")
+        .env("INDSATS_EXPORT_PASSPHRASE", pass)
+        .run()
+        .fails(2, "forbidden", &["Sagsbehandler"]);
+    assert!(!other.exists());
 }

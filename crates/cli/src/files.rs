@@ -1,0 +1,97 @@
+//! Files the CLI writes and reads (reports, case files): written whole or not at all, never over
+//! an existing file, with errors in the user's language.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use indsats_api::ErrorClass;
+use indsats_api::core::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0} already exists")]
+    Exists(PathBuf),
+    #[error("cannot write {0}: {1}")]
+    Write(PathBuf, std::io::Error),
+    #[error("cannot read {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("{0} holds no Indsats report marker")]
+    NoMarker(PathBuf),
+}
+
+impl CliError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Exists(_) => "file_exists",
+            Self::Write(..) => "write_failed",
+            Self::Read(..) => "read_failed",
+            Self::NoMarker(_) => "not_a_report",
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Write(..) => ErrorClass::Other,
+            _ => ErrorClass::BadInput,
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Self::Exists(p), Lang::Da) => format!("{} findes allerede. Vælg et andet filnavn eller flyt den gamle fil.", p.display()),
+            (Self::Exists(p), Lang::En) => format!("{} already exists. Choose another file name or move the old file.", p.display()),
+            (Self::Write(p, e), Lang::Da) => {
+                format!("{} kunne ikke skrives ({e}). Intet er gemt; vælg en mappe, du kan skrive i.", p.display())
+            }
+            (Self::Write(p, e), Lang::En) => {
+                format!("{} could not be written ({e}). Nothing was saved; choose a folder you can write to.", p.display())
+            }
+            (Self::Read(p, e), Lang::Da) => format!("{} kunne ikke læses ({e}). Tjek stien.", p.display()),
+            (Self::Read(p, e), Lang::En) => format!("{} could not be read ({e}). Check the path.", p.display()),
+            (Self::NoMarker(p), Lang::Da) => {
+                format!(
+                    "{} er ikke en rapport fra Indsats (den har ingen datafingeraftryk). Vælg en PDF-, XLSX- eller CSV-rapport fra «indsats report».",
+                    p.display()
+                )
+            }
+            (Self::NoMarker(p), Lang::En) => {
+                format!(
+                    "{} is not an Indsats report (it has no data fingerprint). Choose a PDF, XLSX or CSV report made by “indsats report”.",
+                    p.display()
+                )
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to `path`, which must not exist: first to a temporary file beside it, synced,
+/// then renamed into place, so a crash leaves either nothing or the whole file.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    if path.exists() {
+        return Err(CliError::Exists(path.to_path_buf()));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.indsats-tmp"));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        // Never replace a file that appeared meanwhile.
+        std::fs::hard_link(&tmp, path)?;
+        std::fs::remove_file(&tmp)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(if path.exists() && e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::Exists(path.to_path_buf())
+        } else {
+            CliError::Write(path.to_path_buf(), e)
+        });
+    }
+    Ok(())
+}
+
+pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::Read(path.to_path_buf(), e))
+}
