@@ -3,6 +3,8 @@
 //! - log one progress event, durably: p95 < 5 ms
 //! - participant search as you type at 200,000 participants: p95 < 10 ms
 //! - demo generation: ≥ 100,000 events per second into the encrypted store
+//! - the dashboard (the overview: every indicator for the year with the year before, goal
+//!   statuses, caseload, ladder): < 50 ms municipal, < 250 ms national
 //!
 //! The municipal (5,000) and national (200,000 participants) stores are generated once with a
 //! fixed clock and seed and kept under `target/bench-data/`. Criterion reports means; the
@@ -192,5 +194,116 @@ fn demo_rate(c: &mut Criterion) {
     ));
 }
 
-criterion_group!(benches, demo_rate, log_event, search);
+fn dashboard(c: &mut Criterion) {
+    for (n, label, calls) in [(5_000u32, "municipal", 100), (200_000, "national", 20)] {
+        let dir = demo_store(n);
+        let s = Session::unlock(&dir, PASS, User::new("bench", Role::TeamLead).unwrap(), clock(), None).unwrap();
+        let period = Period::Year(2026);
+        let first = Instant::now();
+        let _ = s.overview(period, 60).unwrap();
+        report(&format!("dashboard, {label} ({n} participants): first call after unlock {:.1} ms", first.elapsed().as_secs_f64() * 1e3));
+        let mut samples = Vec::new();
+        for _ in 0..calls {
+            let t = Instant::now();
+            let o = s.overview(period, 60).unwrap();
+            samples.push(t.elapsed());
+            assert_eq!(o.goals.len(), 4);
+        }
+        percentiles(&format!("dashboard, {label} ({n} participants; every indicator for 2026 and 2025, goals, caseload, ladder)"), samples);
+        // The parts, to see where the time goes.
+        let r = indsats_store::Store::open(&dir, PASS).unwrap();
+        let t = Instant::now();
+        let cases = indsats_report::load_cases(&r.read()).unwrap();
+        let load = t.elapsed();
+        let t = Instant::now();
+        let _ = r.read().caseload(NaiveDate::from_ymd_opt(2026, 9, 25).unwrap()).unwrap();
+        let caseload = t.elapsed();
+        report(&format!(
+            "  of which: load {} cases' facts {:.1} ms; caseload query {:.1} ms",
+            cases.len(),
+            load.as_secs_f64() * 1e3,
+            caseload.as_secs_f64() * 1e3
+        ));
+        let mut g = c.benchmark_group("dashboard");
+        g.sample_size(10);
+        g.bench_function(BenchmarkId::new(label, n), |b| b.iter(|| s.overview(period, 60).unwrap()));
+        g.finish();
+    }
+}
+
+/// The dashboard's engine against the best hand-written SQL for the same numbers, in the sqlite3
+/// shell on a plain (decrypted) copy of the national store: five measures for 2026.
+fn dashboard_vs_sql(_: &mut Criterion) {
+    use indsats_api::core::model::Measure;
+    let dir = demo_store(200_000);
+    let plain = bench_dir().join("national-plain.db");
+    if !plain.exists() {
+        let key = indsats_store::keys::read_wrapped(&dir, PASS).unwrap();
+        let conn = rusqlite::Connection::open(dir.join("indsats.db")).unwrap();
+        conn.execute_batch(&key.sqlcipher_pragma()).unwrap();
+        let tmp = bench_dir().join("national-plain.db.tmp");
+        let _ = std::fs::remove_file(&tmp);
+        conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [tmp.to_str().unwrap()]).unwrap();
+        conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(())).unwrap();
+        conn.execute_batch("DETACH DATABASE plaintext").unwrap();
+        std::fs::rename(&tmp, &plain).unwrap();
+    }
+    let script = format!(".timer on\n{}", include_str!("hand.sql"));
+    let mut runs = Vec::new();
+    let mut sql_numbers = Vec::new();
+    for _ in 0..3 {
+        let mut child = std::process::Command::new("sqlite3")
+            .arg(&plain)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the sqlite3 shell (apt install sqlite3)");
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let real: f64 = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("Run Time: real "))
+            .filter_map(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+            .sum();
+        runs.push(real);
+        sql_numbers = text.lines().filter(|l| l.contains('|')).map(str::to_string).collect::<Vec<_>>();
+    }
+    runs.sort_by(f64::total_cmp);
+    let sql_best = runs[0];
+    // The engine, for the same five numbers: load the facts, compute.
+    let store = indsats_store::Store::open(&dir, PASS).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let measures = [
+        ("mm13", Measure::OrdinaryEmployment),
+        ("education_started", Measure::EducationStarted),
+        ("community", Measure::CommunityParticipation),
+        ("days_to_first_offer", Measure::DaysToFirstOffer),
+        ("danish_test_5y", Measure::DanishTestWithin5y),
+    ];
+    let mut best = f64::MAX;
+    let mut engine_numbers = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let cases = indsats_report::load_cases(&store.read()).unwrap();
+        engine_numbers = measures
+            .iter()
+            .map(|(name, m)| {
+                let c = indsats_report::compute(*m, Period::Year(2026), &cases, today);
+                format!("{name}|{}|{}", c.numerator, c.denominator)
+            })
+            .collect::<Vec<_>>();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    report(&format!(
+        "dashboard numbers vs hand-written SQL (5 measures, 2026, national, best of runs): engine {:.1} ms (facts, encrypted) vs sqlite3 shell {:.1} ms (raw tables, plain copy): ratio {:.2} (target ≤ 1.5)",
+        best * 1e3,
+        sql_best * 1e3,
+        best / sql_best
+    ));
+    report(&format!("  engine: {}", engine_numbers.join("  ")));
+    report(&format!("  sql:    {}", sql_numbers.join("  ")));
+}
+
+criterion_group!(benches, demo_rate, log_event, search, dashboard, dashboard_vs_sql);
 criterion_main!(benches);

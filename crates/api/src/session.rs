@@ -606,6 +606,39 @@ impl Session {
         Ok(results)
     }
 
+    /// The team lead's landing page, in one read: every goal with its indicators (value, target,
+    /// previous period, status) for `period`, the caseload per caseworker with how many cases
+    /// have had no contact for `no_contact_days`, and open cases per ladder step today.
+    /// Aggregates only: not an audited read of anyone.
+    pub fn overview(&self, period: Period, no_contact_days: u32) -> Result<OverviewView> {
+        let today = self.today();
+        let r = self.store.read();
+        let cases = indsats_report::load_cases(&r)?;
+        let manual = r.manual_values()?;
+        let indicators = r.indicators()?;
+        let mut goals = Vec::new();
+        for g in r.goals()? {
+            let mine: Vec<IndicatorResult> = indicators
+                .iter()
+                .filter(|i| i.goal == g.id)
+                .map(|i| {
+                    let mut x = indsats_report::evaluate(i.clone(), period, &cases, &manual, today);
+                    x.computed.participants.clear();
+                    x.previous.participants.clear();
+                    x
+                })
+                .collect();
+            let status = indsats_report::goal_status(&mine.iter().collect::<Vec<_>>());
+            goals.push((g, status, mine));
+        }
+        let mut ladder = [0u32; 7];
+        for case in cases.iter().filter(|c| c.closed.is_none()) {
+            ladder[usize::from(case.facts.step_on(today)).min(6)] += 1;
+        }
+        let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
+        Ok(OverviewView { period, today, goals, caseload, no_contact_days, ladder })
+    }
+
     /// Each goal with its status for `period`: the worst of its indicators' known statuses.
     pub fn goal_status(&self, period: Period) -> Result<Vec<(Goal, Status, Vec<IndicatorResult>)>> {
         let results = self.indicators(period)?;

@@ -131,3 +131,15 @@ pub struct GoalStatusRow {
 
 /// Re-exported for lists.
 pub type InitiativeRow = InitiativeSummary;
+
+/// The overview (team lead's landing page): see [`crate::Session::overview`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverviewView {
+    pub period: indsats_report::Period,
+    pub today: NaiveDate,
+    pub goals: Vec<(Goal, indsats_report::Status, Vec<indsats_report::IndicatorResult>)>,
+    pub caseload: Vec<CaseloadRow>,
+    pub no_contact_days: u32,
+    /// Open cases per ladder step 0–6, today.
+    pub ladder: [u32; 7],
+}

@@ -103,6 +103,26 @@ pub enum Command {
         #[arg(long)]
         participants: Option<String>,
     },
+    /// The management summary, anonymised (team lead, admin): PDF, XLSX, or a folder of CSV
+    /// files. Or, with --verify FILE, whether the data behind a report has changed since
+    /// (exit status 4 when it has).
+    Report {
+        /// A year (2026), a quarter (2026-Q3) or a month (2026-05). Default: this year.
+        #[arg(long)]
+        period: Option<String>,
+        /// pdf, xlsx or csv (a folder of CSV files). Default: from --out's extension.
+        #[arg(long)]
+        format: Option<String>,
+        /// The file (or for csv, the folder) to write; it must not exist.
+        #[arg(long, required_unless_present = "verify")]
+        out: Option<std::path::PathBuf>,
+        /// Cells under this many persons are hidden (at least 3).
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        /// Check a report made earlier instead: a PDF, an XLSX, or a CSV folder or its about file.
+        #[arg(long, conflicts_with_all = ["out", "format"])]
+        verify: Option<std::path::PathBuf>,
+    },
     /// Generate realistic synthetic data (creates the store if the data folder is empty).
     Demo {
         #[arg(long, default_value_t = 5000)]
@@ -292,7 +312,7 @@ pub struct LogArgs {
     pub offer: Option<String>,
     #[arg(long)]
     pub hours: Option<f32>,
-    /// ordinary, wage_subsidy, igu, flex, sheltered
+    /// ordinary, wage_subsidy, igu, flex, sheltered (employment); forening, frivillig, demokrati (community)
     #[arg(long)]
     pub kind: Option<String>,
     /// fgu, eud, gymnasial, videregaaende
@@ -314,7 +334,7 @@ pub struct LogArgs {
     pub target_group: Option<String>,
     #[arg(long)]
     pub new_end: Option<String>,
-    /// forening, frivillig, demokrati (community); fraflyttet, repatrieret, doed (closure)
+    /// fraflyttet, repatrieret, doed (closure); for community, --kind (or this) names the kind
     #[arg(long)]
     pub reason: Option<String>,
 }

@@ -17,6 +17,9 @@ pub enum CliError {
     Read(PathBuf, std::io::Error),
     #[error("{0} holds no Indsats report marker")]
     NoMarker(PathBuf),
+    /// `report --verify`: the data behind the report has changed (already said on stdout).
+    #[error("the data has changed")]
+    Changed,
 }
 
 impl CliError {
@@ -26,6 +29,7 @@ impl CliError {
             Self::Write(..) => "write_failed",
             Self::Read(..) => "read_failed",
             Self::NoMarker(_) => "not_a_report",
+            Self::Changed => "data_changed",
         }
     }
 
@@ -34,6 +38,11 @@ impl CliError {
             Self::Write(..) => ErrorClass::Other,
             _ => ErrorClass::BadInput,
         }
+    }
+
+    /// The exit status: as for every error, but 4 for "the data has changed".
+    pub fn exit_status(&self) -> Option<u8> {
+        matches!(self, Self::Changed).then_some(4)
     }
 
     pub fn message(&self, lang: Lang) -> String {
@@ -54,6 +63,8 @@ impl CliError {
                     p.display()
                 )
             }
+            (Self::Changed, Lang::Da) => "Data bag rapporten er ændret siden den blev dannet. Dan en ny rapport.".into(),
+            (Self::Changed, Lang::En) => "The data behind the report has changed since it was made. Make a new report.".into(),
             (Self::NoMarker(p), Lang::En) => {
                 format!(
                     "{} is not an Indsats report (it has no data fingerprint). Choose a PDF, XLSX or CSV report made by “indsats report”.",
@@ -88,6 +99,31 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         } else {
             CliError::Write(path.to_path_buf(), e)
         });
+    }
+    Ok(())
+}
+
+/// Writes `files` into a new folder `path`: first into a temporary folder beside it, then
+/// renamed into place, so a crash leaves either nothing or every file.
+pub fn write_new_dir(path: &Path, files: &[(String, String)]) -> Result<(), CliError> {
+    if path.exists() {
+        return Err(CliError::Exists(path.to_path_buf()));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.indsats-tmp"));
+    let written = (|| {
+        std::fs::create_dir(&tmp)?;
+        for (file, text) in files {
+            let mut f = std::fs::File::create(tmp.join(file))?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(CliError::Write(path.to_path_buf(), e));
     }
     Ok(())
 }

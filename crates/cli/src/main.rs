@@ -50,6 +50,9 @@ fn main() -> ExitCode {
                 let prefix = if lang == Lang::Da { "fejl" } else { "error" };
                 eprintln!("{prefix}: {}", message.replace('\n', " "));
             }
+            if let Some(status) = err.downcast_ref::<files::CliError>().and_then(files::CliError::exit_status) {
+                return ExitCode::from(status);
+            }
             ExitCode::from(match class {
                 ErrorClass::BadInput => 2,
                 ErrorClass::Locked => 3,
@@ -81,6 +84,21 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 }
 
 /// Wraps any error that a person's input caused so that it exits 2 with its message.
+/// `indsats report --verify FILE`: the report's snapshot against the data as it is now.
+fn verify_report(s: &Session, file: &std::path::Path, out: &Out) -> anyhow::Result<()> {
+    // A CSV report is a folder: its about file holds the marker.
+    let bytes = if file.is_dir() {
+        let about = ["om.csv", "about.csv"].iter().map(|n| file.join(n)).find(|p| p.exists());
+        files::read(&about.unwrap_or_else(|| file.join("om.csv")))?
+    } else {
+        files::read(file)?
+    };
+    let (params, snapshot) = indsats_export::find_marker(&bytes).ok_or_else(|| files::CliError::NoMarker(file.to_path_buf()))?;
+    let (unchanged, now) = s.verify_summary(&snapshot)?;
+    out.verified(file, &params, &snapshot, unchanged, &now);
+    if unchanged { Ok(()) } else { Err(files::CliError::Changed.into()) }
+}
+
 fn bad(e: ValidationError) -> anyhow::Error {
     ApiError::Invalid(e).into()
 }
@@ -340,6 +358,39 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 None => out.indicators(period, &s.goal_status(period)?),
             }
         }
+        Command::Report { period, format, out: path, threshold, verify } => {
+            let mut s = open(&cli, lang)?;
+            if let Some(file) = verify {
+                return verify_report(&s, file, &out);
+            }
+            let path = required("out", path.clone())?;
+            let format = match format.as_deref().map(str::to_ascii_lowercase) {
+                Some(f) => f,
+                None => match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                    Some("pdf") => "pdf".into(),
+                    Some("xlsx") => "xlsx".into(),
+                    _ => "csv".into(),
+                },
+            };
+            if !["pdf", "xlsx", "csv"].contains(&format.as_str()) {
+                return Err(bad(ValidationError::UnknownCode { field: "format", value: format, expected: "pdf, xlsx, csv".into() }));
+            }
+            if path.exists() {
+                return Err(files::CliError::Exists(path).into());
+            }
+            let period: Period = match period {
+                Some(p) => p.parse().map_err(ApiError::Period)?,
+                None => Period::Year(chrono::Datelike::year(&s.today())),
+            };
+            let summary = s.summary(period, lang, *threshold)?;
+            let export = |e: indsats_export::ExportError| anyhow::anyhow!(e.message(lang));
+            match format.as_str() {
+                "pdf" => files::write_new(&path, &indsats_export::pdf(&summary).map_err(export)?)?,
+                "xlsx" => files::write_new(&path, &indsats_export::xlsx(&summary).map_err(export)?)?,
+                _ => files::write_new_dir(&path, &indsats_export::csv(&summary))?,
+            }
+            out.report_written(&path, &summary);
+        }
         Command::Demo { participants, seed } => {
             let dir = data_dir(&cli)?;
             let mut s = if indsats_api::is_initialised(&dir) {
@@ -442,7 +493,7 @@ fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
             scale: code(&a.scale)?,
             score: required("score", a.score)?,
         },
-        "community" => EventDetails::Community { kind: code(&required("reason", a.reason.clone())?)? },
+        "community" => EventDetails::Community { kind: code(&required("kind", a.kind.clone().or_else(|| a.reason.clone()))?)? },
         "closure" => EventDetails::Closure { reason: code(&required("reason", a.reason.clone())?)? },
         other => {
             return Err(bad(ValidationError::UnknownCode {

@@ -47,6 +47,70 @@ impl Out {
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     }
 
+    pub fn report_written(&self, path: &std::path::Path, s: &indsats_api::Summary) {
+        if self.json {
+            self.print(json!({
+                "ok": true,
+                "file": path.display().to_string(),
+                "period": s.period.to_string(),
+                "snapshot": s.provenance.snapshot,
+                "suppressed": {"primary": s.suppressed.0, "complementary": s.suppressed.1},
+            }));
+        } else {
+            println!(
+                "{}",
+                self.t(
+                    &format!(
+                        "Rapporten for {} er gemt i {}.\nDatafingeraftryk: {}\nSkjult af hensyn til diskretion: {} celler (+ {} for at de ikke kan regnes ud).",
+                        s.period,
+                        path.display(),
+                        s.provenance.snapshot,
+                        s.suppressed.0,
+                        s.suppressed.1
+                    ),
+                    &format!(
+                        "The report for {} is saved in {}.\nData snapshot: {}\nHidden for confidentiality: {} cells (+ {} so that they cannot be worked out).",
+                        s.period,
+                        path.display(),
+                        s.provenance.snapshot,
+                        s.suppressed.0,
+                        s.suppressed.1
+                    ),
+                )
+            );
+        }
+    }
+
+    pub fn verified(&self, file: &std::path::Path, p: &indsats_api::summary::Params, snapshot: &str, unchanged: bool, now: &str) {
+        if self.json {
+            self.print(json!({
+                "file": file.display().to_string(),
+                "period": p.period.to_string(),
+                "as_of": p.as_of.to_string(),
+                "threshold": p.threshold,
+                "snapshot": snapshot,
+                "current_snapshot": now,
+                "unchanged": unchanged,
+            }));
+        } else if unchanged {
+            println!(
+                "{}",
+                self.t(
+                    &format!("Uændret: data bag rapporten for {} (opgjort {}) er de samme som nu ({snapshot}).", p.period, p.as_of),
+                    &format!("Unchanged: the data behind the report for {} (as of {}) is the same as now ({snapshot}).", p.period, p.as_of),
+                )
+            );
+        } else {
+            println!(
+                "{}",
+                self.t(
+                    &format!("Ændret: rapporten for {} blev dannet af data {snapshot}; data er nu {now}.", p.period),
+                    &format!("Changed: the report for {} was made from data {snapshot}; the data is now {now}.", p.period),
+                )
+            );
+        }
+    }
+
     pub fn ok(&self, da: &str, en: &str) {
         if self.json {
             self.print(json!({"ok": true}));

@@ -227,6 +227,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "timeline",
         "status",
         "demo",
+        "report",
         "passphrase",
         "passphrase change",
         "audit",
@@ -957,4 +958,65 @@ fn a_case_is_exported_encrypted_once_and_never_over_a_file() {
         .run()
         .fails(2, "forbidden", &["Sagsbehandler"]);
     assert!(!other.exists());
+}
+
+#[test]
+fn reports_are_written_in_three_formats_and_verified_against_the_data() {
+    let t = Indsats::new();
+    t.cmd(&["demo", "--participants", "300", "--seed", "5"]).role("admin").run().ok();
+    let at = |name: &str| t.tmp().join(name).to_str().unwrap().to_string();
+    let (pdf, xlsx, csv) = (at("rapport.pdf"), at("rapport.xlsx"), at("rapport-csv"));
+    t.cmd(&["report", "--period", "2026", "--out", &pdf]).run().fails(2, "forbidden", &["Teamleder"]);
+    assert!(!std::path::Path::new(&pdf).exists());
+    t.cmd(&["report", "--period", "2026", "--out", &pdf, "--threshold", "2"]).role("team_lead").run().fails(2, "out_of_range", &[]);
+    t.cmd(&["report", "--period", "2026", "--out", &pdf, "--format", "docx"]).role("team_lead").run().fails(
+        2,
+        "unknown_code",
+        &["pdf, xlsx, csv"],
+    );
+    let made = t.cmd(&["report", "--period", "2026", "--out", &pdf]).role("team_lead").run().ok().json();
+    let snapshot = made["snapshot"].as_str().unwrap().to_string();
+    assert_eq!(snapshot.len(), 64);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    t.cmd(&["report", "--period", "2026", "--out", &xlsx, "--lang", "en"]).role("team_lead").run().ok();
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    t.cmd(&["report", "--period", "2026", "--format", "csv", "--out", &csv]).role("team_lead").run().ok();
+    let files: Vec<String> = std::fs::read_dir(&csv).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(files.len(), 5, "{files:?}");
+    t.cmd(&["report", "--period", "2026", "--out", &pdf]).role("team_lead").run().fails(2, "file_exists", &[]);
+    // Nobody's name is in any of them.
+    let names: Vec<String> = t
+        .cmd(&["participant", "list", "--all"])
+        .run()
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.len() >= 250);
+    let csv_text: String = files.iter().map(|f| std::fs::read_to_string(std::path::Path::new(&csv).join(f)).unwrap()).collect();
+    for n in &names {
+        assert!(!csv_text.contains(n.as_str()), "{n} is in the CSV");
+    }
+
+    for file in [&pdf, &xlsx, &csv] {
+        let v = t.cmd(&["report", "--verify", file]).run().ok().json();
+        assert_eq!(v["unchanged"], true, "{file}: {v}");
+        assert_eq!(v["snapshot"], snapshot.as_str());
+    }
+    t.cmd(&["report", "--verify", &at("rapport-csv/om.csv")]).plain().run().ok();
+    let not_a_report = at("notes.txt");
+    std::fs::write(&not_a_report, "hello").unwrap();
+    t.cmd(&["report", "--verify", &not_a_report]).run().fails(2, "not_a_report", &["ikke en rapport"]);
+
+    // A registration that changes a number changes the data behind the reports.
+    let someone = t.cmd(&["participant", "list"]).run().ok().json()[0]["pseudonym"].as_str().unwrap().to_string();
+    t.cmd(&["log", &someone, "community", "--kind", "frivillig", "--date", "20-11-2026"]).run().ok();
+    for file in [&pdf, &xlsx, &csv] {
+        let out = t.cmd(&["report", "--verify", file]).run();
+        assert_eq!(out.json()["unchanged"], false, "{file}");
+        out.fails(4, "data_changed", &["ændret"]);
+    }
 }

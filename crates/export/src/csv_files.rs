@@ -202,6 +202,7 @@ pub(crate) fn about_rows(s: &Summary) -> Vec<(&'static str, &'static str, String
         ("suppressed_primary", t.suppressed_primary, s.suppressed.0.to_string()),
         ("suppressed_complementary", t.suppressed_complementary, s.suppressed.1.to_string()),
         ("language", t.language, text::language_tag(s.lang).to_string()),
+        ("marker", "indsats report --verify", crate::marker(s)),
     ]
 }
 

@@ -20,7 +20,28 @@ mod workbook;
 
 use chrono::{DateTime, Utc};
 use indsats_core::validate::Lang;
-use indsats_report::summary::{Provenance, Summary};
+use indsats_report::summary::{Params, Provenance, Summary};
+
+/// The line every export carries so that `indsats report --verify` can make the report again:
+/// its parameters and data snapshot (see [`indsats_report::summary::marker`]).
+pub fn marker(s: &Summary) -> String {
+    let p = &s.provenance;
+    let params = Params { period: s.period, as_of: p.as_of, lang: s.lang, threshold: p.threshold };
+    indsats_report::summary::marker(&params, &p.snapshot)
+}
+
+/// Finds the marker in an exported file: a PDF (document metadata), an XLSX (document
+/// keywords) or the about CSV. `None` when the bytes are none of these.
+pub fn find_marker(bytes: &[u8]) -> Option<(Params, String)> {
+    if bytes.starts_with(b"PK") {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+        let mut core = zip.by_name("docProps/core.xml").ok()?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut core, &mut text).ok()?;
+        return indsats_report::summary::parse_marker(&text);
+    }
+    indsats_report::summary::parse_marker(&String::from_utf8_lossy(bytes))
+}
 
 /// The summary as CSV files, one per table: `(file name, contents)`, in a fixed order. Danish
 /// files are separated by `;` with a decimal comma, English by `,` with a decimal point; both are

@@ -47,6 +47,7 @@ pub(crate) fn document(s: &Summary) -> Result<Vec<u8>, ExportError> {
         .title(format!("{} – {} – {}", t.title, s.strategy, text::period(s.period, s.lang)))
         .description(format!("{}: {}", t.snapshot, s.provenance.snapshot))
         .authors(vec![s.provenance.generated_by.clone()])
+        .keywords(vec![crate::marker(s)])
         .creator(format!("Indsats {}", s.provenance.version))
         .language(text::language_tag(s.lang).to_string())
         .creation_date(pdf_time(created))

@@ -80,6 +80,7 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ExportError> {
             .set_subject(t.title)
             .set_author(&s.provenance.generated_by)
             .set_comment(format!("{}: {}", t.snapshot, s.provenance.snapshot))
+            .set_keywords(crate::marker(s))
             .set_creation_datetime(&excel_time(created)?),
     );
     goals_sheet(wb.add_worksheet(), s, &f)?;

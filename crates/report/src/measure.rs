@@ -74,19 +74,18 @@ fn overlap_days(a_from: NaiveDate, a_to: NaiveDate, b_from: NaiveDate, b_to: Opt
 /// A monthly share, summed over the period's months (those begun by `as_of`) as person-months.
 fn monthly(period: Period, as_of: NaiveDate, cases: &[Case], counts: impl Fn(&Case, NaiveDate, NaiveDate) -> bool) -> Computed {
     let (mut num, mut den) = (0u32, 0u32);
-    let mut who = Vec::new();
+    let mut counted = vec![false; cases.len()];
     for m in period.months().into_iter().filter(|m| m.first_day() <= as_of) {
         let (from, to) = (m.first_day(), m.last_day());
-        for c in cases.iter().filter(|c| c.active(from, to)) {
+        for (i, c) in cases.iter().enumerate().filter(|(_, c)| c.active(from, to)) {
             den += 1;
             if counts(c, from, to) {
                 num += 1;
-                if who.last() != Some(&c.id) && !who.contains(&c.id) {
-                    who.push(c.id);
-                }
+                counted[i] = true;
             }
         }
     }
+    let who = cases.iter().zip(counted).filter(|(_, hit)| *hit).map(|(c, _)| c.id).collect();
     Computed::share(num, den, who)
 }
 

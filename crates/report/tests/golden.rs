@@ -102,7 +102,7 @@ fn mm13_counts_person_months_in_ordinary_employment() {
     let r = compute(Measure::OrdinaryEmployment, q1(), &cases(), TODAY);
     assert_eq!((r.numerator, r.denominator), (10.0, 15));
     assert!(close(r.value, 1000.0 / 15.0), "{:?}", r.value);
-    assert_eq!(r.participants, vec![id(C), id(E), id(F), id(A)]);
+    assert_eq!(r.participants, vec![id(A), id(C), id(E), id(F)]);
 }
 
 #[test]
