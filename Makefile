@@ -5,8 +5,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages the build needs: a C compiler for the bundled SQLCipher, and libcrypto for it.
-APT_PACKAGES := build-essential pkg-config libssl-dev
+# Debian packages the build needs: a C compiler for the bundled SQLCipher, and libcrypto for it;
+# poppler-utils (pdftoppm, pdftotext, pdfinfo) for the PDF tests; sqlite3 for the benchmark that
+# compares the dashboard with hand-written SQL.
+APT_PACKAGES := build-essential pkg-config libssl-dev poppler-utils sqlite3
 
 # `make run` keeps its demo store here (git ignores it). The passphrase protects demo data only.
 DEMO_DIR ?= $(CURDIR)/.demo-data
@@ -46,7 +48,7 @@ lint:
 
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md)
 bench: deps
-	$(CARGO) bench -p indsats-api -p indsats-store --benches
+	$(CARGO) bench -p indsats-api -p indsats-store -p indsats-export --benches
 	@echo; echo "Summary (also in target/bench-data/summary.txt):"; tail -n 20 target/bench-data/summary.txt 2>/dev/null || true
 
 clean-demo:

@@ -615,19 +615,14 @@ impl Session {
         let r = self.store.read();
         let cases = indsats_report::load_cases(&r)?;
         let manual = r.manual_values()?;
-        let indicators = r.indicators()?;
+        let mut results = indsats_report::evaluate_all(r.indicators()?, period, &cases, &manual, today);
+        for x in &mut results {
+            x.computed.participants.clear();
+            x.previous.participants.clear();
+        }
         let mut goals = Vec::new();
         for g in r.goals()? {
-            let mine: Vec<IndicatorResult> = indicators
-                .iter()
-                .filter(|i| i.goal == g.id)
-                .map(|i| {
-                    let mut x = indsats_report::evaluate(i.clone(), period, &cases, &manual, today);
-                    x.computed.participants.clear();
-                    x.previous.participants.clear();
-                    x
-                })
-                .collect();
+            let mine: Vec<IndicatorResult> = results.iter().filter(|x| x.indicator.goal == g.id).cloned().collect();
             let status = indsats_report::goal_status(&mine.iter().collect::<Vec<_>>());
             goals.push((g, status, mine));
         }

@@ -13,7 +13,7 @@ use crate::ladder::{self, LadderRules, Step};
 use crate::model::{Code, InitiativeType};
 
 /// Bump when [`Facts::derive`] or the encoding changes: stores rebuild their facts.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// An employment, from its start event to its end event (open when still registered as running).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,8 +51,9 @@ pub type Spell = (NaiveDate, Option<NaiveDate>);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Facts {
-    /// The day of the first event.
+    /// The days of the first and the latest event.
     pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
     pub jobs: Vec<Job>,
     pub offers: Vec<Offer>,
     /// In ordinary education (not FGU or other preparatory education).
@@ -79,7 +80,7 @@ impl Facts {
     pub fn derive(events: &[(NaiveDate, &EventDetails)]) -> Facts {
         let mut sorted: Vec<(NaiveDate, &EventDetails)> = events.to_vec();
         sorted.sort_by_key(|(d, _)| *d);
-        let mut f = Facts { first: sorted.first().map(|(d, _)| *d), ..Facts::default() };
+        let mut f = Facts { first: sorted.first().map(|(d, _)| *d), last: sorted.last().map(|(d, _)| *d), ..Facts::default() };
         let mut open_education: Vec<(crate::event::EducationLevel, NaiveDate)> = Vec::new();
         for (d, e) in &sorted {
             let d = *d;
@@ -195,6 +196,7 @@ impl Facts {
         let len = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n.min(u16::MAX as usize) as u16).to_le_bytes());
         out.push(VERSION as u8);
         opt(&mut out, self.first);
+        opt(&mut out, self.last);
         len(&mut out, self.jobs.len());
         for j in self.jobs.iter().take(u16::MAX as usize) {
             out.push(EmploymentKind::ALL.iter().position(|k| *k == j.kind).unwrap_or(0) as u8);
@@ -234,7 +236,7 @@ impl Facts {
         if r.u8()? != VERSION as u8 {
             return Err(DecodeError("an older version"));
         }
-        let mut f = Facts { first: r.opt()?, ..Facts::default() };
+        let mut f = Facts { first: r.opt()?, last: r.opt()?, ..Facts::default() };
         for _ in 0..r.u16()? {
             let kind = *EmploymentKind::ALL.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown employment kind"))?;
             let hours_per_week = f32::from_le_bytes(r.take()?);

@@ -101,14 +101,9 @@ pub struct IndicatorResult {
 pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
     let mut cases = Vec::new();
     r.for_each_case(|c| {
-        cases.push(Case {
-            id: c.id,
-            start: c.programme_start.or(c.arrival_date),
-            programme_start: c.programme_start,
-            closed: c.case_closed,
-            facts: c.facts,
-        })
+        cases.push(Case { id: c.id, start: c.start, programme_start: c.programme_start, closed: c.case_closed, facts: c.facts })
     })?;
+    cases.sort_unstable_by_key(|c| c.id);
     Ok(cases)
 }
 
@@ -116,7 +111,36 @@ pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
 pub fn indicators(r: &Reader<'_>, period: Period, as_of: NaiveDate) -> indsats_store::Result<Vec<IndicatorResult>> {
     let cases = load_cases(r)?;
     let manual = r.manual_values()?;
-    Ok(r.indicators()?.into_iter().map(|i| evaluate(i, period, &cases, &manual, as_of)).collect())
+    Ok(evaluate_all(r.indicators()?, period, &cases, &manual, as_of))
+}
+
+/// Every indicator over already loaded cases, in their order, using the machine's cores for a
+/// large store (each indicator is computed whole by one thread, so the numbers do not depend on
+/// how many there are).
+pub fn evaluate_all(
+    indicators: Vec<Indicator>,
+    period: Period,
+    cases: &[Case],
+    manual: &[ManualValue],
+    as_of: NaiveDate,
+) -> Vec<IndicatorResult> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(indicators.len());
+    if threads <= 1 || cases.len() < 20_000 {
+        return indicators.into_iter().map(|i| evaluate(i, period, cases, manual, as_of)).collect();
+    }
+    let mut groups: Vec<Vec<(usize, Indicator)>> = vec![Vec::new(); threads];
+    for (n, i) in indicators.into_iter().enumerate() {
+        groups[n % threads].push((n, i));
+    }
+    let mut out: Vec<(usize, IndicatorResult)> = std::thread::scope(|s| {
+        let handles: Vec<_> = groups
+            .into_iter()
+            .map(|g| s.spawn(move || g.into_iter().map(|(n, i)| (n, evaluate(i, period, cases, manual, as_of))).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    out.sort_by_key(|(n, _)| *n);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A manual indicator's value for `period`: the one entered for exactly that period.

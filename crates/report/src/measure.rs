@@ -71,22 +71,48 @@ fn overlap_days(a_from: NaiveDate, a_to: NaiveDate, b_from: NaiveDate, b_to: Opt
     if to < from { 0 } else { (to - from).num_days() + 1 }
 }
 
+/// A month of a monthly measure: its days, and the 3-month window ending with it.
+struct Month {
+    from: NaiveDate,
+    to: NaiveDate,
+    window_from: NaiveDate,
+}
+
 /// A monthly share, summed over the period's months (those begun by `as_of`) as person-months.
-fn monthly(period: Period, as_of: NaiveDate, cases: &[Case], counts: impl Fn(&Case, NaiveDate, NaiveDate) -> bool) -> Computed {
+/// Cases outer, months inner: each case's facts are read once for all months.
+fn monthly(period: Period, as_of: NaiveDate, cases: &[Case], counts: impl Fn(&Case, &Month) -> bool) -> Computed {
+    let months: Vec<Month> = period
+        .months()
+        .into_iter()
+        .filter(|m| m.first_day() <= as_of)
+        .map(|m| {
+            let (from, to) = (m.first_day(), m.last_day());
+            let window_from = to.checked_sub_months(Months::new(3)).and_then(|d| d.succ_opt()).unwrap_or(to);
+            Month { from, to, window_from }
+        })
+        .collect();
     let (mut num, mut den) = (0u32, 0u32);
-    let mut counted = vec![false; cases.len()];
-    for m in period.months().into_iter().filter(|m| m.first_day() <= as_of) {
-        let (from, to) = (m.first_day(), m.last_day());
-        for (i, c) in cases.iter().enumerate().filter(|(_, c)| c.active(from, to)) {
+    let mut who = Vec::new();
+    for c in cases {
+        let Some(started) = c.start.or(c.facts.first) else { continue };
+        let mut counted = false;
+        for m in months.iter().filter(|m| started <= m.to && c.closed.is_none_or(|x| x >= m.from)) {
             den += 1;
-            if counts(c, from, to) {
+            if counts(c, m) {
                 num += 1;
-                counted[i] = true;
+                counted = true;
             }
         }
+        if counted {
+            who.push(c.id);
+        }
     }
-    let who = cases.iter().zip(counted).filter(|(_, hit)| *hit).map(|(c, _)| c.id).collect();
     Computed::share(num, den, who)
+}
+
+/// The end of a job: its end event, or the case's closing when it was still running.
+fn job_end(j: &Job, closed: Option<NaiveDate>) -> Option<NaiveDate> {
+    j.to.or(closed.map(|c| c.max(j.from)))
 }
 
 /// Computes `measure` for `period` as known on `as_of` (today): the part of the period after it
@@ -100,16 +126,20 @@ pub fn compute(measure: Measure, period: Period, cases: &[Case], as_of: NaiveDat
     match measure {
         Measure::Manual => Computed { value: None, numerator: 0.0, denominator: 0, participants: Vec::new() },
         // MM13: in ordinary (unsupported) employment at some point of the month.
-        Measure::OrdinaryEmployment => monthly(period, as_of, cases, |c, f, t| {
-            c.jobs().any(|j| j.kind == EmploymentKind::Ordinary && overlap_days(f, t, j.from, j.to) > 0)
+        Measure::OrdinaryEmployment => monthly(period, as_of, cases, |c, m| {
+            c.facts
+                .jobs
+                .iter()
+                .any(|j| j.kind == EmploymentKind::Ordinary && j.from <= m.to && job_end(j, c.closed).is_none_or(|end| end >= m.from))
         }),
         // At least 190 hours of ordinary employment in the 3 months ending with the month.
-        Measure::Hours190 => monthly(period, as_of, cases, |c, _, t| {
-            let window_from = t.checked_sub_months(Months::new(3)).and_then(|d| d.succ_opt()).unwrap_or(t);
+        Measure::Hours190 => monthly(period, as_of, cases, |c, m| {
             let hours: f64 = c
-                .jobs()
+                .facts
+                .jobs
+                .iter()
                 .filter(|j| j.kind == EmploymentKind::Ordinary)
-                .map(|j| overlap_days(window_from, t, j.from, j.to) as f64 * f64::from(j.hours_per_week) / 7.0)
+                .map(|j| overlap_days(m.window_from, m.to, j.from, job_end(j, c.closed)) as f64 * f64::from(j.hours_per_week) / 7.0)
                 .sum();
             hours >= 190.0
         }),

@@ -158,6 +158,7 @@ use crate::disclosure::{DisclosureError, protect_column};
 use crate::measure::{Case, Computed, compute};
 use crate::results::{Count, InitiativeResults, initiative_results};
 use crate::{ReportError, evaluate, load_cases};
+use indsats_core::facts::Facts;
 
 /// What a summary is made with, besides the data: everything `--verify` needs to make it again.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,7 +234,8 @@ impl Data {
         }
         for c in &self.cases {
             field(&mut h, format!("case {} {:?} {:?} {:?}", c.id, c.start, c.programme_start, c.closed).as_bytes());
-            field(&mut h, &c.facts.encode());
+            // The latest contact counts for the caseload, not for any number of the summary.
+            field(&mut h, &Facts { last: None, ..c.facts.clone() }.encode());
         }
         for m in &self.manual {
             field(&mut h, format!("manual {} {} {}", m.indicator, m.period, m.value).as_bytes());

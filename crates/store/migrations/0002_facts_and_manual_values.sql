@@ -1,10 +1,20 @@
--- Derived facts per participant (indsats_core::facts::Facts, binary): rebuilt from the events,
--- never synced, refreshed in the same transaction as every event write. `meta.facts_version`
--- says which derivation wrote them; a store that finds another version rebuilds them all.
+-- What the indicators and the overview need of each participant, derived: the case's dates (as
+-- days from the common era) and caseworker from `participant`, and the facts derived from the
+-- events (indsats_core::facts::Facts, binary). Never synced; refreshed in the same transaction
+-- as every write of the participant or their events. `meta.facts_version` says which derivation
+-- wrote them; a store that finds another version rebuilds them all.
 CREATE TABLE case_fact (
-    num   INTEGER PRIMARY KEY REFERENCES participant(num),
-    facts BLOB NOT NULL
+    num             INTEGER PRIMARY KEY REFERENCES participant(num),
+    id              BLOB NOT NULL,  -- the participant's UUID (16 bytes)
+    start           INTEGER,        -- programme start, else arrival
+    programme_start INTEGER,
+    closed          INTEGER,
+    caseworker      TEXT NOT NULL,
+    last_event      INTEGER,        -- the day of the latest event
+    facts           BLOB NOT NULL
 );
+-- The caseload: open cases per caseworker and their latest contact, from the index alone.
+CREATE INDEX case_fact_open ON case_fact(caseworker, last_event) WHERE closed IS NULL;
 
 -- Values of manual indicators, entered by a person for a period (`2026`, `2026-Q3`, `2026-05`).
 -- The id is `indicator:period`, so two laptops entering the same value meet in one row.

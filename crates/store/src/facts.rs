@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use indsats_core::event::EventDetails;
 use indsats_core::facts::{self, Facts};
 use rusqlite::{Connection, OptionalExtension};
@@ -12,12 +12,25 @@ use crate::error::{Result, StoreError};
 
 const VERSION_KEY: &str = "facts_version";
 
+/// julianday() of 0000-12-31: `julianday(d) - JD_BEFORE_CE` is chrono's `num_days_from_ce`.
+const JD_BEFORE_CE: f64 = 1_721_424.5;
+
 fn derive_and_store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)]) -> Result<()> {
     let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
-    let blob = Facts::derive(&refs).encode();
-    conn.prepare_cached("INSERT OR REPLACE INTO case_fact (num, facts) SELECT num, ?2 FROM participant WHERE id = ?1")
-        .and_then(|mut s| s.execute((participant, blob)))
-        .map_err(|e| StoreError::from_sqlite(dir, e))?;
+    let facts = Facts::derive(&refs);
+    let id = uuid::Uuid::parse_str(participant).map_err(|e| StoreError::Encoding(format!("participant id {participant:?}: {e}")))?;
+    let last = facts.last.map(|d| d.num_days_from_ce());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts)
+         SELECT num, ?2,
+                CAST(julianday(coalesce(programme_start, arrival_date)) - ?5 AS INTEGER),
+                CAST(julianday(programme_start) - ?5 AS INTEGER),
+                CAST(julianday(case_closed) - ?5 AS INTEGER),
+                caseworker, ?3, ?4
+         FROM participant WHERE id = ?1",
+    )
+    .and_then(|mut s| s.execute((participant, id.as_bytes().as_slice(), last, facts.encode(), JD_BEFORE_CE)))
+    .map_err(|e| StoreError::from_sqlite(dir, e))?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use indsats_core::cpr::Cpr;
 use indsats_core::event::{EventDetails, ProgressEvent};
 use indsats_core::facts::Facts;
@@ -59,7 +59,8 @@ pub struct SearchHit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRow {
     pub id: ParticipantId,
-    pub arrival_date: Option<NaiveDate>,
+    /// The programme start, else the arrival.
+    pub start: Option<NaiveDate>,
     pub programme_start: Option<NaiveDate>,
     pub case_closed: Option<NaiveDate>,
     pub facts: Facts,
@@ -469,10 +470,9 @@ impl<'a> Reader<'a> {
     /// Open cases per caseworker, and how many of them have had no event since `contact_since`.
     pub fn caseload(&self, contact_since: NaiveDate) -> Result<Vec<CaseloadRow>> {
         self.all(
-            "SELECT caseworker, count(*),
-                    sum(CASE WHEN coalesce((SELECT max(date) FROM progress_event e WHERE e.participant_id = p.id), '') < ?1 THEN 1 ELSE 0 END)
-             FROM participant p WHERE case_closed IS NULL GROUP BY caseworker ORDER BY caseworker",
-            [contact_since.format("%Y-%m-%d").to_string()],
+            "SELECT caseworker, count(*), sum(CASE WHEN coalesce(last_event, 0) < ?1 THEN 1 ELSE 0 END)
+             FROM case_fact WHERE closed IS NULL GROUP BY caseworker ORDER BY caseworker",
+            [contact_since.num_days_from_ce()],
             |r| Ok(CaseloadRow { caseworker: r.get(0)?, open_cases: r.get(1)?, without_recent_contact: r.get(2)? }),
         )
     }
@@ -518,29 +518,24 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Every participant's case facts (derived at write time), in id order.
+    /// Every participant's case with its facts (derived at write time), in no particular order.
     pub fn for_each_case(&self, mut f: impl FnMut(CaseRow)) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT p.id, p.arrival_date, p.programme_start, p.case_closed, c.facts
-                 FROM participant p LEFT JOIN case_fact c ON c.num = p.num ORDER BY p.id",
-            )
-            .map_err(|e| self.sql(e))?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, start, programme_start, closed, facts FROM case_fact").map_err(|e| self.sql(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+        let day = |n: Option<i32>| n.and_then(NaiveDate::from_num_days_from_ce_opt);
         while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
             let row = (|| -> rusqlite::Result<_> {
-                let blob: Option<Vec<u8>> = r.get(4)?;
-                let facts = match blob {
-                    Some(b) => Facts::decode(&b)
-                        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Blob, Box::new(e)))?,
-                    None => Facts::default(),
+                let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
+                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, e)
                 };
+                let id: [u8; 16] = r.get_ref(0)?.as_blob()?.try_into().map_err(|e| bad(0, Box::new(e)))?;
+                let facts = Facts::decode(r.get_ref(4)?.as_blob()?).map_err(|e| bad(4, Box::new(e)))?;
                 Ok(CaseRow {
-                    id: id(&r.get::<_, String>(0)?)?,
-                    arrival_date: odate(r.get(1)?)?,
-                    programme_start: odate(r.get(2)?)?,
-                    case_closed: odate(r.get(3)?)?,
+                    id: ParticipantId(uuid::Uuid::from_bytes(id)),
+                    start: day(r.get(1)?),
+                    programme_start: day(r.get(2)?),
+                    case_closed: day(r.get(3)?),
                     facts,
                 })
             })()

@@ -154,6 +154,10 @@ impl<'a> Tx<'a> {
         let Some(before) = before else {
             return Ok(false);
         };
+        if table == "participant" && !self.facts_new.contains_key(id) {
+            // The case's dates and caseworker are part of its facts row.
+            self.facts_dirty.insert(id.to_string());
+        }
         {
             let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.sql(e))?;
             let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
