@@ -1,0 +1,15 @@
+//! indsats-sync: signed, encrypted change bundles through a shared target (a folder, WebDAV,
+//! S3), merged on every laptop. docs/sync.md has the formats and what each module holds.
+//!
+//! # Layout
+//! - [`keys`]: a device's signing key and age identity.
+//! - [`team`]: the signed roster, invites and join requests.
+//! - [`bundle`]: encoding, signing, encrypting and verifying bundles.
+//! - [`target`]: the shared target through OpenDAL.
+//!
+//! **Invariant:** nothing is written to a target that is not encrypted to the team, and nothing
+//! read from one is applied before its signature is checked against the roster.
+
+pub mod error;
+
+pub use error::SyncError;
