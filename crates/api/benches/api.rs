@@ -209,7 +209,22 @@ fn dashboard(c: &mut Criterion) {
             samples.push(t.elapsed());
             assert_eq!(o.goals.len(), 4);
         }
-        percentiles(&format!("dashboard, {label} ({n} participants; every indicator for 2026 and 2025, goals, caseload, ladder)"), samples);
+        percentiles(
+            &format!("dashboard, {label} ({n} participants; every indicator for 2026 and 2025, goals, caseload, ladder; data unchanged)"),
+            samples,
+        );
+        // After every refresh the data has changed (another laptop's sync, a colleague's
+        // registration): the facts are read again.
+        let mut writer = Session::unlock(&dir, PASS, User::new("bench", Role::Caseworker).unwrap(), clock(), None).unwrap();
+        let someone = writer.participants(&ParticipantFilter::default(), "benchmark").unwrap()[0].id;
+        let mut samples = Vec::new();
+        for _ in 0..calls.min(20) {
+            writer.record_progress(someone, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), EventDetails::MeetingHeld {}).unwrap();
+            let t = Instant::now();
+            let _ = s.overview(period, 60).unwrap();
+            samples.push(t.elapsed());
+        }
+        percentiles(&format!("dashboard, {label} ({n} participants; after a write elsewhere: facts read again)"), samples);
         // The parts, to see where the time goes.
         let r = indsats_store::Store::open(&dir, PASS).unwrap();
         let t = Instant::now();

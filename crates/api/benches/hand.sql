@@ -13,12 +13,17 @@ CREATE TEMP TABLE c AS
 WITH RECURSIVE months(f, t) AS (
     SELECT '2026-01-01', date('2026-01-01', '+1 month', '-1 day')
     UNION ALL SELECT date(f, '+1 month'), date(f, '+2 month', '-1 day') FROM months WHERE date(f, '+1 month') <= '2026-11-24'
+), starts AS (
+    SELECT participant_id AS pid, date AS f, lead(date) OVER (PARTITION BY participant_id ORDER BY date, id) AS nxt
+    FROM progress_event WHERE type = 'employment_started' AND json_extract(details, '$.kind') = 'ordinary'
+), ends AS (
+    SELECT participant_id AS pid, date AS t
+    FROM progress_event WHERE type = 'employment_ended' AND json_extract(details, '$.kind') = 'ordinary'
 ), jobs AS (
-    SELECT e.participant_id AS pid, e.date AS f,
-           (SELECT min(x.date) FROM progress_event x
-             WHERE x.participant_id = e.participant_id AND x.type = 'employment_ended'
-               AND json_extract(x.details, '$.kind') = 'ordinary' AND x.date >= e.date) AS t
-    FROM progress_event e WHERE e.type = 'employment_started' AND json_extract(e.details, '$.kind') = 'ordinary'
+    -- A job ends with the first end on or after its start and before the next start (an end
+    -- with no job running is ignored).
+    SELECT s.pid, s.f, (SELECT min(e.t) FROM ends e WHERE e.pid = s.pid AND e.t >= s.f AND (s.nxt IS NULL OR e.t <= s.nxt)) AS t
+    FROM starts s
 )
 SELECT 'mm13', sum(EXISTS (SELECT 1 FROM jobs j WHERE j.pid = c.id AND j.f <= m.t
                              AND coalesce(j.t, max(j.f, c.closed), '9999-12-31') >= m.f)),

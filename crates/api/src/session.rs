@@ -52,7 +52,13 @@ pub struct Session {
     user: User,
     clock: Box<dyn Clock>,
     rng: ChaCha20Rng,
+    /// The cases' facts as last loaded, with the store generation they were loaded at: the
+    /// overview and the indicators reuse them until the data changes.
+    cases: std::cell::RefCell<Option<(StoreGeneration, Cases)>>,
 }
+
+type StoreGeneration = (i64, u64);
+type Cases = std::sync::Arc<Vec<indsats_report::Case>>;
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -82,7 +88,7 @@ impl Session {
         let now = clock.now();
         let device = DeviceTag::new(&mut rng, now.timestamp_millis());
         let store = Store::create(dir, passphrase, kdf, &device.0, now)?;
-        let mut s = Session { store, user, clock, rng };
+        let mut s = Session { store, user, clock, rng, cases: Default::default() };
         let result = s.load_strategy(&spec);
         if let Err(e) = result {
             drop(s);
@@ -98,7 +104,7 @@ impl Session {
     /// audited (a failed one cannot be: the log is inside the locked store).
     pub fn unlock(dir: &Path, passphrase: &str, user: User, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
         let store = Store::open(dir, passphrase)?;
-        let mut s = Session { store, user, clock, rng: rng_from(seed) };
+        let mut s = Session { store, user, clock, rng: rng_from(seed), cases: Default::default() };
         s.audited("session.unlock", None, "adgang", String::new(), |_| Ok(()))?;
         Ok(s)
     }
@@ -561,7 +567,7 @@ impl Session {
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
         // The ladder step today of every open case (a case without events is step 0).
         let mut ladder_counts = [0u32; 7];
-        for case in indsats_report::load_cases(&r)?.iter().filter(|c| c.closed.is_none()) {
+        for case in self.cases()?.iter().filter(|c| c.closed.is_none()) {
             ladder_counts[usize::from(case.facts.step_on(today)).min(6)] += 1;
         }
         let initiatives = r.initiatives(&InitiativeFilter::default(), today)?;
@@ -598,12 +604,26 @@ impl Session {
     /// Every indicator for `period` with its value, target, status and trend; aggregates only (the
     /// participants behind a value are left out: see [`Session::indicator_participants`]).
     pub fn indicators(&self, period: Period) -> Result<Vec<IndicatorResult>> {
-        let mut results = indsats_report::indicators(&self.store.read(), period, self.today())?;
+        let r = self.store.read();
+        let mut results = indsats_report::evaluate_all(r.indicators()?, period, &self.cases()?, &r.manual_values()?, self.today());
         for r in &mut results {
             r.computed.participants.clear();
             r.previous.participants.clear();
         }
         Ok(results)
+    }
+
+    /// Every case's facts: loaded once and kept until the store's data changes.
+    fn cases(&self) -> Result<Cases> {
+        let generation = self.store.generation()?;
+        if let Some((g, cases)) = self.cases.borrow().as_ref()
+            && *g == generation
+        {
+            return Ok(cases.clone());
+        }
+        let cases = std::sync::Arc::new(indsats_report::load_cases(&self.store.read())?);
+        *self.cases.borrow_mut() = Some((generation, cases.clone()));
+        Ok(cases)
     }
 
     /// The team lead's landing page, in one read: every goal with its indicators (value, target,
@@ -613,7 +633,7 @@ impl Session {
     pub fn overview(&self, period: Period, no_contact_days: u32) -> Result<OverviewView> {
         let today = self.today();
         let r = self.store.read();
-        let cases = indsats_report::load_cases(&r)?;
+        let cases = self.cases()?;
         let manual = r.manual_values()?;
         let mut results = indsats_report::evaluate_all(r.indicators()?, period, &cases, &manual, today);
         for x in &mut results {
@@ -652,7 +672,7 @@ impl Session {
         self.require(&[Role::TeamLead, Role::Admin], "see the participants behind an indicator")?;
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let ind = self.store.read().indicator(indicator)?;
-        let cases = indsats_report::load_cases(&self.store.read())?;
+        let cases = self.cases()?;
         let ids = indsats_report::compute(ind.measure, period, &cases, self.today()).participants;
         let detail = format!("{} {period} ({} deltagere)", ind.key, ids.len());
         self.audited("indicator.participants", Some(ind.id.to_string()), &purpose, detail, |tx| {

@@ -113,3 +113,40 @@ fn only_team_leads_and_admins_make_summaries_and_each_is_logged() {
     assert!(made[0].detail.contains(&summary.provenance.snapshot));
     assert_eq!(made[0].user, "lead");
 }
+
+#[test]
+fn the_overview_follows_every_write_here_and_in_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_store(dir.path());
+    let s = lead(dir.path());
+    let community = |s: &Session| {
+        let o = s.overview(Period::Year(2026), 60).unwrap();
+        let all: Vec<_> = o.goals.into_iter().flat_map(|(_, _, i)| i).collect();
+        all.into_iter().find(|i| i.indicator.measure == Measure::CommunityParticipation).unwrap().computed.numerator
+    };
+    let before = community(&s);
+    assert_eq!(community(&s), before, "the same data, the same number");
+    // Another process (here: another session on the same folder) registers community participation.
+    let mut other = Session::unlock(dir.path(), PASS, user("kbh", Role::Caseworker), Box::new(clock()), Some(11)).unwrap();
+    let people = other.participants(&ParticipantFilter::default(), "test").unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let kind = indsats_api::core::event::CommunityKind::Volunteering;
+    let fresh = people
+        .iter()
+        .find(|p| other.timeline(p.id, "test").unwrap().iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
+        .unwrap()
+        .id;
+    other.record_progress(fresh, day, EventDetails::Community { kind }).unwrap();
+    assert_eq!(community(&s), before + 1.0, "a write by another connection shows at once");
+    drop(other);
+    // And one through this session.
+    let mut s = s;
+    let second = people
+        .iter()
+        .filter(|p| p.id != fresh)
+        .find(|p| s.timeline(p.id, "test").unwrap().iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
+        .unwrap()
+        .id;
+    s.record_progress(second, day, EventDetails::Community { kind }).unwrap();
+    assert_eq!(community(&s), before + 2.0);
+}

@@ -237,26 +237,37 @@ impl Facts {
             return Err(DecodeError("an older version"));
         }
         let mut f = Facts { first: r.opt()?, last: r.opt()?, ..Facts::default() };
-        for _ in 0..r.u16()? {
+        // Each list is allocated once, at its exact length (a dashboard decodes 200,000 of these).
+        let n = usize::from(r.u16()?);
+        f.jobs.reserve_exact(n);
+        for _ in 0..n {
             let kind = *EmploymentKind::ALL.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown employment kind"))?;
             let hours_per_week = f32::from_le_bytes(r.take()?);
             f.jobs.push(Job { kind, hours_per_week, from: r.date()?, to: r.opt()? });
         }
-        for _ in 0..r.u16()? {
+        let n = usize::from(r.u16()?);
+        f.offers.reserve_exact(n);
+        for _ in 0..n {
             let kind = *InitiativeType::ALL.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown offer"))?;
             let hours_per_week = f32::from_le_bytes(r.take()?);
             f.offers.push(Offer { kind, hours_per_week, from: r.date()?, to: r.opt()? });
         }
         for spells in [&mut f.education, &mut f.off_benefit] {
-            for _ in 0..r.u16()? {
+            let n = usize::from(r.u16()?);
+            spells.reserve_exact(n);
+            for _ in 0..n {
                 spells.push((r.date()?, r.opt()?));
             }
         }
-        for _ in 0..r.u16()? {
+        let n = usize::from(r.u16()?);
+        f.marks.reserve_exact(n);
+        for _ in 0..n {
             let d = r.date()?;
             f.marks.push((d, *MARKS.get(usize::from(r.u8()?)).ok_or(DecodeError("unknown mark"))?));
         }
-        for _ in 0..r.u16()? {
+        let n = usize::from(r.u16()?);
+        f.steps.reserve_exact(n);
+        for _ in 0..n {
             let d = r.date()?;
             f.steps.push((d, r.u8()?));
         }

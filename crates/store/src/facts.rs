@@ -40,9 +40,81 @@ fn parse_event(date: &str, details: &str) -> Result<(NaiveDate, EventDetails)> {
     Ok((d, e))
 }
 
-/// Derives one participant's facts from the events given (all of them).
-pub(crate) fn store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)]) -> Result<()> {
-    derive_and_store(conn, dir, participant, events)
+/// Participants added in a transaction: what their facts row takes from them, and their events.
+pub(crate) type NewCases = std::collections::BTreeMap<String, (NewCase, Vec<(NaiveDate, EventDetails)>)>;
+
+/// What a new participant's facts row takes from the participant (known in memory when the
+/// participant is inserted in the same transaction).
+#[derive(Debug, Clone)]
+pub(crate) struct NewCase {
+    id: [u8; 16],
+    start: Option<i32>,
+    programme_start: Option<i32>,
+    closed: Option<i32>,
+    caseworker: String,
+}
+
+impl NewCase {
+    pub(crate) fn of(p: &indsats_core::model::Participant) -> NewCase {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.num_days_from_ce());
+        NewCase {
+            id: *p.id.as_uuid().as_bytes(),
+            start: day(p.programme_start.or(p.arrival_date)),
+            programme_start: day(p.programme_start),
+            closed: day(p.case_closed),
+            caseworker: p.caseworker.clone(),
+        }
+    }
+}
+
+/// Writes the facts rows of participants inserted in this transaction, from their events in
+/// memory, several rows per statement (the bulk path: demo data, imports).
+pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases) -> Result<()> {
+    const PER_STATEMENT: usize = 32;
+    let rows: Vec<(&str, &NewCase, Option<i32>, Vec<u8>)> = new
+        .iter()
+        .map(|(id, (case, events))| {
+            let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
+            let facts = Facts::derive(&refs);
+            (id.as_str(), case, facts.last.map(|d| d.num_days_from_ce()), facts.encode())
+        })
+        .collect();
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 8;
+                format!(
+                    "((SELECT num FROM participant WHERE id = ?{}), ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts) VALUES {}",
+            marks.join(", ")
+        );
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
+        let ids: Vec<&[u8]> = chunk.iter().map(|(_, c, _, _)| c.id.as_slice()).collect();
+        for ((id, case, last, blob), raw) in chunk.iter().zip(&ids) {
+            params.push(id);
+            params.push(raw);
+            params.push(&case.start);
+            params.push(&case.programme_start);
+            params.push(&case.closed);
+            params.push(&case.caseworker);
+            params.push(last);
+            params.push(blob);
+        }
+        conn.prepare_cached(&sql).and_then(|mut s| s.execute(params.as_slice())).map_err(|e| StoreError::from_sqlite(dir, e))?;
+    }
+    Ok(())
 }
 
 /// Derives one participant's facts from their events in the database.

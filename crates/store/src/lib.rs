@@ -45,6 +45,8 @@ pub struct Store {
     device: String,
     /// This device's short number in the change log.
     device_num: i64,
+    /// Writes through this handle, for [`Store::generation`].
+    writes: u64,
 }
 
 impl std::fmt::Debug for Store {
@@ -84,7 +86,7 @@ impl Store {
             Ok(conn)
         })();
         match made {
-            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string(), device_num: 1 }),
+            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string(), device_num: 1, writes: 0 }),
             Err(e) => {
                 // Leave no half-made store behind: the next `create` must be able to start over.
                 for f in [DB_FILE, "indsats.db-wal", "indsats.db-shm", keys::KEY_FILE] {
@@ -114,7 +116,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(|e| StoreError::from_sqlite(dir, e))?;
-        Ok(Store { conn, dir: dir.to_path_buf(), device, device_num })
+        Ok(Store { conn, dir: dir.to_path_buf(), device, device_num, writes: 0 })
     }
 
     /// Re-wraps the database key under a new passphrase. The database itself is not touched.
@@ -145,10 +147,18 @@ impl Store {
         let dir = self.dir.clone();
         let sql = |e| StoreError::from_sqlite(&dir, e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        self.writes += 1;
         let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
         let out = f(&mut t)?;
         t.finish(audit)?;
         Ok(out)
+    }
+
+    /// Changes whenever the data may have changed: by a write through this handle, or by another
+    /// connection (another process, a sync). Caches of derived numbers key on it.
+    pub fn generation(&self) -> Result<(i64, u64)> {
+        let v: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(&self.dir, e))?;
+        Ok((v, self.writes))
     }
 
     /// The meta value for `key`, if set.

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use indsats_core::event::{EventDetails, ProgressEvent};
+use chrono::{DateTime, Utc};
+use indsats_core::event::ProgressEvent;
 use indsats_core::hlc::{Hlc, HlcTimestamp};
 use rusqlite::Transaction;
 use rusqlite::types::Value;
@@ -28,7 +28,7 @@ pub struct Tx<'a> {
     now_ms: u64,
     /// Participants added in this transaction, with every event they got in it: their facts are
     /// derived from memory at commit.
-    facts_new: BTreeMap<String, Vec<(NaiveDate, EventDetails)>>,
+    facts_new: crate::facts::NewCases,
     /// Participants that existed before and got events: their facts are re-read at commit.
     facts_dirty: BTreeSet<String>,
 }
@@ -189,8 +189,8 @@ impl<'a> Tx<'a> {
     }
 
     /// A participant was inserted: their facts start empty and follow their events.
-    pub(crate) fn participant_added(&mut self, id: String) {
-        self.facts_new.insert(id, Vec::new());
+    pub(crate) fn participant_added(&mut self, p: &indsats_core::model::Participant) {
+        self.facts_new.insert(p.id.to_string(), (crate::facts::NewCase::of(p), Vec::new()));
     }
 
     /// Events were written: their participants' facts are derived again at commit.
@@ -198,7 +198,7 @@ impl<'a> Tx<'a> {
         for e in events {
             let id = e.participant.to_string();
             match self.facts_new.get_mut(&id) {
-                Some(list) => list.push((e.date, e.details.clone())),
+                Some((_, list)) => list.push((e.date, e.details.clone())),
                 None => {
                     self.facts_dirty.insert(id);
                 }
@@ -208,9 +208,7 @@ impl<'a> Tx<'a> {
 
     /// Writes the derived facts, the audit row and the clock, then commits.
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
-        for (id, events) in &self.facts_new {
-            crate::facts::store(&self.tx, self.dir, id, events)?;
-        }
+        crate::facts::store_new(&self.tx, self.dir, &self.facts_new)?;
         for id in &self.facts_dirty {
             crate::facts::refresh(&self.tx, self.dir, id)?;
         }

@@ -165,7 +165,7 @@ impl Tx<'_> {
                 ("case_closed", od(p.case_closed)),
             ],
         )?;
-        self.participant_added(p.id.to_string());
+        self.participant_added(p);
         Ok(())
     }
 
