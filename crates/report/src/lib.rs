@@ -97,12 +97,43 @@ pub struct IndicatorResult {
     pub status: Status,
 }
 
-/// Every participant's case, from the facts the store keeps beside the events.
+/// Every participant's case, from the facts the store keeps beside the events, sorted by id.
+/// A large store's facts are decoded on all cores while SQLite reads on one.
 pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
-    let mut cases = Vec::new();
-    r.for_each_case(|c| {
-        cases.push(Case { id: c.id, start: c.start, programme_start: c.programme_start, closed: c.case_closed, facts: c.facts })
-    })?;
+    let mut raw = Vec::new();
+    r.for_each_raw_case(|c| raw.push(c))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let decode = |part: Vec<indsats_store::RawCase>| -> indsats_store::Result<Vec<Case>> {
+        part.into_iter()
+            .map(|raw| {
+                let c = raw.decode()?;
+                Ok(Case { id: c.id, start: c.start, programme_start: c.programme_start, closed: c.case_closed, facts: c.facts })
+            })
+            .collect()
+    };
+    let mut cases = if threads <= 1 || raw.len() < 20_000 {
+        decode(raw)?
+    } else {
+        let size = raw.len().div_ceil(threads);
+        let mut parts = Vec::with_capacity(threads);
+        while raw.len() > size {
+            let rest = raw.split_off(size);
+            parts.push(std::mem::replace(&mut raw, rest));
+        }
+        parts.push(raw);
+        let decoded: Vec<indsats_store::Result<Vec<Case>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts.into_iter().map(|p| s.spawn(move || decode(p))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(indsats_store::StoreError::Encoding("a decoding thread failed".into()))))
+                .collect()
+        });
+        let mut all = Vec::new();
+        for part in decoded {
+            all.extend(part?);
+        }
+        all
+    };
     cases.sort_unstable_by_key(|c| c.id);
     Ok(cases)
 }

@@ -29,7 +29,9 @@ pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
-pub use read::{CaseRow, CaseloadRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, Reader, SearchHit, StoreCounts};
+pub use read::{
+    CaseRow, CaseloadRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit, StoreCounts,
+};
 pub use tx::Tx;
 
 /// The database file inside a data dir.

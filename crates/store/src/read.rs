@@ -66,6 +66,23 @@ pub struct CaseRow {
     pub facts: Facts,
 }
 
+/// A [`CaseRow`] whose facts are still encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCase {
+    pub id: ParticipantId,
+    pub start: Option<NaiveDate>,
+    pub programme_start: Option<NaiveDate>,
+    pub case_closed: Option<NaiveDate>,
+    pub facts: Vec<u8>,
+}
+
+impl RawCase {
+    pub fn decode(self) -> Result<CaseRow> {
+        let facts = Facts::decode(&self.facts).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        Ok(CaseRow { id: self.id, start: self.start, programme_start: self.programme_start, case_closed: self.case_closed, facts })
+    }
+}
+
 /// A value of a manual indicator, entered by a person for a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManualValue {
@@ -520,23 +537,34 @@ impl<'a> Reader<'a> {
 
     /// Every participant's case with its facts (derived at write time), in no particular order.
     pub fn for_each_case(&self, mut f: impl FnMut(CaseRow)) -> Result<()> {
+        let mut err = None;
+        self.for_each_raw_case(|raw| match raw.decode() {
+            Ok(row) => f(row),
+            Err(e) => {
+                err.get_or_insert(e);
+            }
+        })?;
+        err.map_or(Ok(()), Err)
+    }
+
+    /// Every case with its facts still encoded, for callers that decode in parallel.
+    pub fn for_each_raw_case(&self, mut f: impl FnMut(RawCase)) -> Result<()> {
         let mut stmt =
             self.conn.prepare_cached("SELECT id, start, programme_start, closed, facts FROM case_fact").map_err(|e| self.sql(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
         let day = |n: Option<i32>| n.and_then(NaiveDate::from_num_days_from_ce_opt);
         while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
             let row = (|| -> rusqlite::Result<_> {
-                let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
-                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, e)
+                let bad = |i: usize, e: std::array::TryFromSliceError| {
+                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
                 };
-                let id: [u8; 16] = r.get_ref(0)?.as_blob()?.try_into().map_err(|e| bad(0, Box::new(e)))?;
-                let facts = Facts::decode(r.get_ref(4)?.as_blob()?).map_err(|e| bad(4, Box::new(e)))?;
-                Ok(CaseRow {
+                let id: [u8; 16] = r.get_ref(0)?.as_blob()?.try_into().map_err(|e| bad(0, e))?;
+                Ok(RawCase {
                     id: ParticipantId(uuid::Uuid::from_bytes(id)),
                     start: day(r.get(1)?),
                     programme_start: day(r.get(2)?),
                     case_closed: day(r.get(3)?),
-                    facts,
+                    facts: r.get_ref(4)?.as_blob()?.to_vec(),
                 })
             })()
             .map_err(|e| self.sql(e))?;
