@@ -430,7 +430,11 @@ fn simulate(rng: &mut ChaCha20Rng, ids: &mut IdSeq, today: NaiveDate, offers: &[
                 job = Some((EmploymentKind::Ordinary, day));
             }
         }
-        if let Some((kind, since)) = job {
+        // A job found through a placement starts when the placement ends: nothing happens to it
+        // before it has started.
+        if let Some((kind, since)) = job
+            && since < day
+        {
             let months = (day - since).num_days() / 30;
             match kind {
                 EmploymentKind::WageSubsidy | EmploymentKind::Igu if months >= if kind == EmploymentKind::Igu { 24 } else { 9 } => {
