@@ -7,6 +7,26 @@ use indsats_core::validate::Lang;
 pub enum SyncError {
     #[error(transparent)]
     Store(#[from] indsats_store::StoreError),
+
+    // keys, team, bundle
+    #[error("device {device} is not on the team's roster")]
+    UnknownDevice { device: String },
+    #[error("the bundle has been altered or damaged")]
+    Tampered,
+    #[error("the bundle is not encrypted to this device")]
+    NotForUs,
+    #[error("the bundle is malformed: {detail}")]
+    Malformed { detail: String },
+    #[error("the roster is invalid: {detail}")]
+    RosterInvalid { detail: String },
+    #[error("the roster is not signed by the team lead")]
+    RosterNotSigned,
+    #[error("the roster is older (version {got}) than the one in use (version {have})")]
+    RosterOlder { have: u64, got: u64 },
+    #[error("wrong team: expected {expected}, found {found}")]
+    WrongTeam { expected: String, found: String },
+    #[error("a key could not be read: {what}")]
+    BadKey { what: &'static str },
 }
 
 impl SyncError {
@@ -14,6 +34,15 @@ impl SyncError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Store(e) => e.code(),
+            Self::UnknownDevice { .. } => "unknown_device",
+            Self::Tampered => "tampered",
+            Self::NotForUs => "not_for_us",
+            Self::Malformed { .. } => "malformed",
+            Self::RosterInvalid { .. } => "roster_invalid",
+            Self::RosterNotSigned => "roster_not_signed",
+            Self::RosterOlder { .. } => "roster_older",
+            Self::WrongTeam { .. } => "wrong_team",
+            Self::BadKey { .. } => "bad_key",
         }
     }
 
@@ -21,6 +50,42 @@ impl SyncError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Self::Store(e) => e.message(lang),
+            Self::UnknownDevice { device } => match lang {
+                Lang::Da => format!("Enheden {device} er ikke på teamets liste. Spørg teamlederen, om den skal tilføjes; intet er ændret."),
+                Lang::En => format!("Device {device} is not on the team's roster. Ask the team lead whether it should be added; nothing was changed."),
+            },
+            Self::Tampered => match lang {
+                Lang::Da => "Pakken er ændret eller beskadiget og er ikke anvendt. Bed afsenderen synkronisere igen.".into(),
+                Lang::En => "The bundle has been altered or damaged: it was not applied. Ask the sender to sync again.".into(),
+            },
+            Self::NotForUs => match lang {
+                Lang::Da => "Pakken er ikke krypteret til denne computer, så den kan ikke åbnes. Bed teamlederen kontrollere, at computeren er på teamets liste, og bed afsenderen synkronisere igen.".into(),
+                Lang::En => "The bundle is not encrypted to this device, so it cannot be opened. Ask the team lead to check that this device is on the team's roster, and the sender to sync again.".into(),
+            },
+            Self::Malformed { detail } => match lang {
+                Lang::Da => format!("Pakken kan ikke læses ({detail}) og er ikke anvendt. Opdatér Indsats, hvis de andre computere har en nyere version; ellers kontakt IT."),
+                Lang::En => format!("The bundle cannot be read ({detail}): it was not applied. Update Indsats if the other devices run a newer version; otherwise contact IT."),
+            },
+            Self::RosterInvalid { detail } => match lang {
+                Lang::Da => format!("Teamets liste er ugyldig ({detail}). Intet er ændret; kontakt teamlederen."),
+                Lang::En => format!("The team roster is invalid ({detail}). Nothing was changed; contact the team lead."),
+            },
+            Self::RosterNotSigned => match lang {
+                Lang::Da => "Teamets liste er ikke underskrevet af teamlederen og er ikke taget i brug. Bed teamlederen offentliggøre listen igen.".into(),
+                Lang::En => "The team roster is not signed by the team lead and was not taken into use. Ask the team lead to publish the roster again.".into(),
+            },
+            Self::RosterOlder { have, got } => match lang {
+                Lang::Da => format!("Teamets liste (version {got}) er ældre end den, der bruges (version {have}), og er ikke taget i brug. Bed teamlederen offentliggøre den nyeste liste."),
+                Lang::En => format!("The team roster (version {got}) is older than the one in use (version {have}) and was not taken into use. Ask the team lead to publish the latest roster."),
+            },
+            Self::WrongTeam { expected, found } => match lang {
+                Lang::Da => format!("Filen hører til teamet {found}, ikke {expected}, og er ikke anvendt. Kontrollér synkroniseringsmappen i indstillingerne."),
+                Lang::En => format!("The file belongs to team {found}, not {expected}, and was not applied. Check the sync location in the settings."),
+            },
+            Self::BadKey { what } => match lang {
+                Lang::Da => format!("En nøgle kan ikke læses ({what}). Intet er ændret; kontakt IT."),
+                Lang::En => format!("A key cannot be read ({what}). Nothing was changed; contact IT."),
+            },
         }
     }
 }

@@ -10,6 +10,9 @@
 //! **Invariant:** nothing is written to a target that is not encrypted to the team, and nothing
 //! read from one is applied before its signature is checked against the roster.
 
+pub mod bundle;
 pub mod error;
+pub mod keys;
+pub mod team;
 
 pub use error::SyncError;
