@@ -27,6 +27,28 @@ pub enum SyncError {
     WrongTeam { expected: String, found: String },
     #[error("a key could not be read: {what}")]
     BadKey { what: &'static str },
+
+    // target
+    #[error("no connection to the sync target {target}: {detail}")]
+    TargetUnreachable { target: String, detail: String },
+    #[error("the sync target {target} refused the user name or password: {detail}")]
+    TargetAuth { target: String, detail: String },
+    #[error("the sync target {target} does not allow access to {path}: {detail}")]
+    TargetPermission { target: String, path: String, detail: String },
+    #[error("{path} is not on the sync target {target}")]
+    TargetNotFound { target: String, path: String },
+    #[error("a different file named {path} already exists on the sync target {target}")]
+    TargetConflict { target: String, path: String },
+    #[error("the sync target settings are not valid: {detail}")]
+    TargetConfig { detail: String },
+    #[error("the password for the sync target {target} is not saved on this computer")]
+    TargetSecretMissing { target: String },
+    #[error("the sync target {target} failed: {detail}")]
+    TargetFailed { target: String, detail: String },
+    #[error("{path:?} is not a valid file name on the sync target")]
+    TargetPath { path: String },
+    #[error("the operating system's key store failed: {detail}")]
+    SecretStore { detail: String },
 }
 
 impl SyncError {
@@ -43,6 +65,16 @@ impl SyncError {
             Self::RosterOlder { .. } => "roster_older",
             Self::WrongTeam { .. } => "wrong_team",
             Self::BadKey { .. } => "bad_key",
+            Self::TargetUnreachable { .. } => "target_unreachable",
+            Self::TargetAuth { .. } => "target_auth",
+            Self::TargetPermission { .. } => "target_permission",
+            Self::TargetNotFound { .. } => "target_not_found",
+            Self::TargetConflict { .. } => "target_conflict",
+            Self::TargetConfig { .. } => "target_config",
+            Self::TargetSecretMissing { .. } => "target_secret_missing",
+            Self::TargetFailed { .. } => "target_failed",
+            Self::TargetPath { .. } => "target_path",
+            Self::SecretStore { .. } => "secret_store",
         }
     }
 
@@ -85,6 +117,46 @@ impl SyncError {
             Self::BadKey { what } => match lang {
                 Lang::Da => format!("En nøgle kan ikke læses ({what}). Intet er ændret; kontakt IT."),
                 Lang::En => format!("A key cannot be read ({what}). Nothing was changed; contact IT."),
+            },
+            Self::TargetUnreachable { target, .. } => match lang {
+                Lang::Da => format!("Ingen forbindelse til synkroniseringsstedet ({target}). Arbejdet fortsætter offline, og synkroniseringen prøver igen af sig selv. Kontrollér netværket, eller at netværksdrevet er tilsluttet."),
+                Lang::En => format!("No connection to the sync target ({target}). Work continues offline and sync retries by itself. Check the network, or that the network drive is connected."),
+            },
+            Self::TargetAuth { target, .. } => match lang {
+                Lang::Da => format!("Brugernavnet eller adgangskoden til synkroniseringsstedet ({target}) er forkert (for S3: adgangsnøglen eller den hemmelige nøgle). Ret det under Indstillinger."),
+                Lang::En => format!("The user name or password for the sync target ({target}) is wrong (for S3: the access key or secret key). Correct it in Settings."),
+            },
+            Self::TargetPermission { target, path, .. } => match lang {
+                Lang::Da => format!("Synkroniseringsstedet ({target}) giver ikke adgang til {path}. Bed den, der administrerer det, om læse- og skriveadgang for din bruger."),
+                Lang::En => format!("The sync target ({target}) does not give access to {path}. Ask whoever administers it for read and write access for your user."),
+            },
+            Self::TargetNotFound { target, path } => match lang {
+                Lang::Da => format!("{path} findes ikke på synkroniseringsstedet ({target}). Kontrollér adressen, mappen eller bucket-navnet under Indstillinger."),
+                Lang::En => format!("{path} is not on the sync target ({target}). Check the address, folder or bucket name in Settings."),
+            },
+            Self::TargetConflict { target, path } => match lang {
+                Lang::Da => format!("Der ligger allerede en anden fil med navnet {path} på synkroniseringsstedet ({target}). Indsats overskriver den ikke, og intet er ændret. Kontakt IT."),
+                Lang::En => format!("A different file named {path} already exists on the sync target ({target}). Indsats does not overwrite it, and nothing was changed. Contact IT."),
+            },
+            Self::TargetConfig { detail } => match lang {
+                Lang::Da => format!("Indstillingerne for synkroniseringsstedet er ikke gyldige ({detail}). Ret dem under Indstillinger."),
+                Lang::En => format!("The sync target settings are not valid ({detail}). Correct them in Settings."),
+            },
+            Self::TargetSecretMissing { target } => match lang {
+                Lang::Da => format!("Adgangskoden til synkroniseringsstedet ({target}) er ikke gemt på denne computer. Indtast den under Indstillinger."),
+                Lang::En => format!("The password for the sync target ({target}) is not saved on this computer. Enter it in Settings."),
+            },
+            Self::TargetFailed { target, detail } => match lang {
+                Lang::Da => format!("Synkroniseringsstedet ({target}) svarede med en fejl ({detail}). Synkroniseringen prøver igen senere; sker det igen, så kontakt IT."),
+                Lang::En => format!("The sync target ({target}) answered with an error ({detail}). Sync retries later; if it keeps happening, contact IT."),
+            },
+            Self::TargetPath { path } => match lang {
+                Lang::Da => format!("{path:?} er ikke et gyldigt filnavn på synkroniseringsstedet. Intet er skrevet; kontakt IT."),
+                Lang::En => format!("{path:?} is not a valid file name on the sync target. Nothing was written; contact IT."),
+            },
+            Self::SecretStore { detail } => match lang {
+                Lang::Da => format!("Styresystemets nøglering kunne ikke bruges ({detail}). Log ud og ind igen; sker det igen, så kontakt IT."),
+                Lang::En => format!("The operating system's key store could not be used ({detail}). Sign out and in again; if it keeps happening, contact IT."),
             },
         }
     }

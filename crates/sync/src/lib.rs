@@ -5,7 +5,8 @@
 //! - [`keys`]: a device's signing key and age identity.
 //! - [`team`]: the signed roster, invites and join requests.
 //! - [`bundle`]: encoding, signing, encrypting and verifying bundles.
-//! - [`target`]: the shared target through OpenDAL.
+//! - [`target`]: the shared target through OpenDAL: folder, WebDAV or S3, files that are never
+//!   overwritten, and credentials in the OS keystore (docs/sync-targets.md).
 //!
 //! **Invariant:** nothing is written to a target that is not encrypted to the team, and nothing
 //! read from one is applied before its signature is checked against the roster.
@@ -13,6 +14,7 @@
 pub mod bundle;
 pub mod error;
 pub mod keys;
+pub mod target;
 pub mod team;
 
 pub use error::SyncError;
