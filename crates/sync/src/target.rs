@@ -25,7 +25,8 @@
 //! plain file.
 //!
 //! # Network
-//! A target talks only to its configured endpoint: S3 credentials are never looked up in the
+//! A target talks only to its configured endpoint (through the HTTP proxy that `HTTPS_PROXY` /
+//! `NO_PROXY` name, if the environment sets one): S3 credentials are never looked up in the
 //! environment, `~/.aws` or an instance-metadata service, and the region is never probed. Plain
 //! `http://` is refused except to this computer (127.0.0.1, ::1, localhost), so a password never
 //! crosses a network unencrypted. Every operation has a deadline (30 s plus 1 s per 64 KiB), so a
