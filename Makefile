@@ -7,15 +7,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build needs: a C compiler for the bundled SQLCipher, and libcrypto for it;
 # poppler-utils (pdftoppm, pdftotext, pdfinfo) for the PDF tests; sqlite3 for the benchmark that
-# compares the dashboard with hand-written SQL.
-APT_PACKAGES := build-essential pkg-config libssl-dev poppler-utils sqlite3
+# compares the dashboard with hand-written SQL; python3 with venv for the WebDAV test server.
+APT_PACKAGES := build-essential pkg-config libssl-dev poppler-utils sqlite3 python3 python3-venv
 
 # `make run` keeps its demo store here (git ignores it). The passphrase protects demo data only.
 DEMO_DIR ?= $(CURDIR)/.demo-data
 DEMO_PASSPHRASE ?= demo-passphrase-2029
 DEMO_PARTICIPANTS ?= 5000
 
-.PHONY: deps run test lint bench clean-demo
+.PHONY: deps run test lint bench clean-demo sync-servers sync-servers-stop
 
 ## deps: install what is missing (apt packages; checks the Rust toolchain)
 deps:
@@ -37,8 +37,16 @@ run: deps
 	fi
 	INDSATS_PASSPHRASE='$(DEMO_PASSPHRASE)' ./target/release/indsats --data-dir "$(DEMO_DIR)" --user demo --role team_lead status
 
-## test: every test (unit, integration, CLI), after the format and lint checks
-test: deps lint
+## sync-servers: the WebDAV (wsgidav) and S3 (s3s-fs) test servers on 127.0.0.1; the first run
+## makes a Python venv and compiles s3s-fs (a few minutes). Stop them with `make sync-servers-stop`.
+sync-servers: deps
+	scripts/sync-servers.sh start
+
+sync-servers-stop:
+	scripts/sync-servers.sh stop
+
+## test: every test (unit, integration, CLI, sync against real servers), after format and lint
+test: deps lint sync-servers
 	$(CARGO) test --workspace --lib --bins --tests --no-fail-fast
 	$(CARGO) test --workspace --doc
 

@@ -724,7 +724,7 @@ impl Session {
         let min = indsats_report::disclosure::MIN_THRESHOLD;
         validate::in_range("threshold", threshold as f64, min as f64, 1000.0)?;
         let params = SummaryParams { period, as_of: self.today(), lang, threshold };
-        let data = SummaryData::load(&self.store.read(), params.as_of)?;
+        let data = SummaryData::load(&self.store.read())?;
         let snapshot = data.snapshot();
         let provenance = Provenance {
             generated_at: self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -742,7 +742,7 @@ impl Session {
     /// Whether the data behind a report made with `params` and `snapshot` is unchanged: the
     /// snapshot hash made again from the data as it is now.
     pub fn verify_summary(&self, snapshot: &str) -> Result<(bool, String)> {
-        let data = SummaryData::load(&self.store.read(), self.today())?;
+        let data = SummaryData::load(&self.store.read())?;
         let now = data.snapshot();
         Ok((now == snapshot, now))
     }

@@ -13,7 +13,7 @@ use crate::ladder::{self, LadderRules, Step};
 use crate::model::{Code, InitiativeType};
 
 /// Bump when [`Facts::derive`] or the encoding changes: stores rebuild their facts.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// An employment, from its start event to its end event (open when still registered as running).
 #[derive(Debug, Clone, Copy, PartialEq)]

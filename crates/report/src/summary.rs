@@ -151,7 +151,7 @@ pub struct Summary {
 use std::collections::BTreeMap;
 
 use indsats_core::model::{Code, Enrolment, Indicator, Initiative, Measure};
-use indsats_store::{InitiativeFilter, ManualValue, Reader};
+use indsats_store::{ManualValue, Reader};
 use sha2::{Digest, Sha256};
 
 use crate::disclosure::{DisclosureError, protect_column};
@@ -201,14 +201,14 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn load(r: &Reader<'_>, as_of: NaiveDate) -> Result<Data, ReportError> {
+    pub fn load(r: &Reader<'_>) -> Result<Data, ReportError> {
         Ok(Data {
             strategy: r.strategy()?.map(|s| s.title).unwrap_or_default(),
             goals: r.goals()?,
             indicators: r.indicators()?,
             cases: load_cases(r)?,
             manual: r.manual_values()?,
-            initiatives: r.initiatives(&InitiativeFilter::default(), as_of)?.into_iter().map(|s| s.initiative).collect(),
+            initiatives: r.all_initiatives()?,
             enrolments: r.all_enrolments()?,
         })
     }
@@ -474,9 +474,40 @@ fn protect_results(
 pub fn build(data: &Data, p: &Params, provenance: Provenance) -> Result<Summary, ReportError> {
     let mut counts = (0usize, 0usize);
     let mut goals = Vec::new();
+    // Each indicator with its trend on its own thread (they are independent; each is computed
+    // whole by one thread, so the numbers do not depend on how many there are).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, data.indicators.len().max(1));
+    let mut rows: Vec<(usize, IndicatorRow, (usize, usize))> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    for (n, i) in data.indicators.iter().enumerate().filter(|(n, _)| n % threads == t) {
+                        let mut c = (0, 0);
+                        let row = indicator_row(i, data, p, &mut c);
+                        out.push((n, row, c));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    rows.sort_by_key(|(n, _, _)| *n);
+    let mut by_indicator: Vec<Option<IndicatorRow>> = Vec::with_capacity(rows.len());
+    for (_, row, c) in rows {
+        counts.0 += c.0;
+        counts.1 += c.1;
+        by_indicator.push(Some(row));
+    }
     for g in &data.goals {
-        let indicators: Vec<IndicatorRow> =
-            data.indicators.iter().filter(|i| i.goal == g.id).map(|i| indicator_row(i, data, p, &mut counts)).collect();
+        let indicators: Vec<IndicatorRow> = data
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.goal == g.id)
+            .filter_map(|(n, _)| by_indicator.get_mut(n).and_then(Option::take))
+            .collect();
         let status = indicators.iter().map(|i| i.status).filter(|s| *s != Status::Unknown).max().unwrap_or(Status::Unknown);
         goals.push(GoalRow {
             key: g.key.clone(),

@@ -461,9 +461,14 @@ impl<'a> Reader<'a> {
         )
     }
 
-    /// Every enrolment, by initiative and start (for initiative results).
+    /// Every enrolment, in no particular order (for initiative results).
     pub fn all_enrolments(&self) -> Result<Vec<Enrolment>> {
-        self.all(&format!("SELECT {ENROLMENT_COLS} FROM enrolment ORDER BY initiative_id, start_date, id"), [], enrolment_row)
+        self.all(&format!("SELECT {ENROLMENT_COLS} FROM enrolment"), [], enrolment_row)
+    }
+
+    /// Every initiative, by title (without the counts [`Reader::initiatives`] adds).
+    pub fn all_initiatives(&self) -> Result<Vec<Initiative>> {
+        self.all(&format!("SELECT {INITIATIVE_COLS} FROM initiative ORDER BY title, id"), [], initiative_row)
     }
 
     pub fn enrolments_of_initiative(&self, i: InitiativeId) -> Result<Vec<Enrolment>> {

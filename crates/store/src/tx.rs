@@ -154,8 +154,11 @@ impl<'a> Tx<'a> {
         let Some(before) = before else {
             return Ok(false);
         };
-        if table == "participant" && !self.facts_new.contains_key(id) {
-            // The case's dates and caseworker are part of its facts row.
+        if table == "participant" {
+            // The case's dates and caseworker are part of its facts row: read it again at commit
+            // (a participant added in this transaction too: its row and events are in the
+            // database by then).
+            self.facts_new.remove(id);
             self.facts_dirty.insert(id.to_string());
         }
         {

@@ -334,12 +334,27 @@ fn facts_follow_every_event_write_and_are_rebuilt_after_a_version_change() {
     let (a, b) = (participant(1, "Aske Test", None), participant(2, "Bo Test", None));
     let job = (day(2026, 2, 1), EventDetails::EmploymentStarted { kind: EmploymentKind::Ordinary, hours_per_week: 37.0 });
     let ended = (day(2026, 6, 1), EventDetails::EmploymentEnded { kind: EmploymentKind::Ordinary });
-    // A new participant and their events in one transaction (the bulk path).
+    // A new participant, their events and the case closed, in one transaction (the bulk path).
     s.write(now(), &audit("t"), |tx| {
         tx.insert_participant(&a)?;
-        tx.insert_events(&[event(1, &a, job.0, job.1.clone())])
+        tx.insert_events(&[event(1, &a, job.0, job.1.clone())])?;
+        tx.set_case_closed(a.id, Some(day(2026, 9, 30)))
     })
     .unwrap();
+    let closed_of = |s: &Store, id: ParticipantId| {
+        let mut found = None;
+        s.read()
+            .for_each_case(|c| {
+                if c.id == id {
+                    found = Some(c.case_closed);
+                }
+            })
+            .unwrap();
+        found.expect("a facts row for every participant")
+    };
+    assert_eq!(closed_of(&s, a.id), Some(day(2026, 9, 30)), "closing in the same transaction reaches the facts row");
+    s.write(now(), &audit("t"), |tx| tx.set_case_closed(a.id, None)).unwrap();
+    assert_eq!(closed_of(&s, a.id), None, "and so does reopening later");
     // An existing participant gets an event, and so does one added later with none yet.
     s.write(now(), &audit("t"), |tx| tx.insert_participant(&b)).unwrap();
     s.write(now(), &audit("t"), |tx| tx.insert_event(&event(2, &a, ended.0, ended.1.clone()))).unwrap();
