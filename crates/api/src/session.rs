@@ -54,11 +54,18 @@ pub struct Session {
     rng: ChaCha20Rng,
     /// The cases' facts as last loaded, with the store generation they were loaded at: the
     /// overview and the indicators reuse them until the data changes.
-    cases: std::cell::RefCell<Option<(StoreGeneration, Cases)>>,
+    cases: std::cell::RefCell<Option<CasesCache>>,
 }
 
-type StoreGeneration = (i64, u64);
 type Cases = std::sync::Arc<Vec<indsats_report::Case>>;
+
+/// The loaded cases, the store generation they were checked at and the newest facts stamp
+/// among them.
+struct CasesCache {
+    generation: (i64, u64),
+    stamp: i64,
+    cases: Cases,
+}
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -613,16 +620,33 @@ impl Session {
         Ok(results)
     }
 
-    /// Every case's facts: loaded once and kept until the store's data changes.
+    /// Every case's facts: loaded once, then only the cases whose facts changed since are read
+    /// again (by the facts' stamp), when the store's data has changed at all.
     fn cases(&self) -> Result<Cases> {
         let generation = self.store.generation()?;
-        if let Some((g, cases)) = self.cases.borrow().as_ref()
-            && *g == generation
-        {
-            return Ok(cases.clone());
+        let mut cache = self.cases.borrow_mut();
+        if let Some(c) = cache.as_mut() {
+            if c.generation == generation {
+                return Ok(c.cases.clone());
+            }
+            let r = self.store.read();
+            let stamp = r.facts_stamp()?;
+            if stamp < c.stamp {
+                // The facts were rebuilt from scratch meanwhile: load them all again below.
+            } else {
+                if stamp > c.stamp {
+                    let changed = indsats_report::load_cases_since(&r, c.stamp)?;
+                    indsats_report::merge_cases(std::sync::Arc::make_mut(&mut c.cases), changed);
+                }
+                c.generation = generation;
+                c.stamp = stamp;
+                return Ok(c.cases.clone());
+            }
         }
-        let cases = std::sync::Arc::new(indsats_report::load_cases(&self.store.read())?);
-        *self.cases.borrow_mut() = Some((generation, cases.clone()));
+        let r = self.store.read();
+        let stamp = r.facts_stamp()?;
+        let cases = std::sync::Arc::new(indsats_report::load_cases(&r)?);
+        *cache = Some(CasesCache { generation, stamp, cases: cases.clone() });
         Ok(cases)
     }
 

@@ -22,6 +22,16 @@ use indsats_core::validate::Lang;
 use indsats_store::{ManualValue, Reader};
 
 pub use measure::{Case, Computed, compute};
+
+/// Replaces or inserts `changed` cases in `cases` (both sorted by id), keeping it sorted.
+pub fn merge_cases(cases: &mut Vec<Case>, changed: Vec<Case>) {
+    for c in changed {
+        match cases.binary_search_by_key(&c.id, |x| x.id) {
+            Ok(i) => cases[i] = c,
+            Err(i) => cases.insert(i, c),
+        }
+    }
+}
 pub use period::{Period, PeriodError};
 
 /// What can go wrong making a report.
@@ -100,8 +110,14 @@ pub struct IndicatorResult {
 /// Every participant's case, from the facts the store keeps beside the events, sorted by id.
 /// A large store's facts are decoded on all cores while SQLite reads on one.
 pub fn load_cases(r: &Reader<'_>) -> indsats_store::Result<Vec<Case>> {
+    load_cases_since(r, 0)
+}
+
+/// The cases whose facts were written after `stamp` ([`Reader::facts_stamp`]), sorted by id;
+/// all of them for 0.
+pub fn load_cases_since(r: &Reader<'_>, stamp: i64) -> indsats_store::Result<Vec<Case>> {
     let mut raw = Vec::new();
-    r.for_each_raw_case(|c| raw.push(c))?;
+    r.for_each_raw_case_since(stamp, |c| raw.push(c))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let decode = |part: Vec<indsats_store::RawCase>| -> indsats_store::Result<Vec<Case>> {
         part.into_iter()

@@ -11,8 +11,10 @@ CREATE TABLE case_fact (
     closed          INTEGER,
     caseworker      TEXT NOT NULL,
     last_event      INTEGER,        -- the day of the latest event
-    facts           BLOB NOT NULL
+    facts           BLOB NOT NULL,
+    stamp           INTEGER NOT NULL -- raised by every transaction that writes facts: readers reload only newer rows
 );
+CREATE INDEX case_fact_stamp ON case_fact(stamp);
 -- The caseload: open cases per caseworker and their latest contact, from the index alone.
 CREATE INDEX case_fact_open ON case_fact(caseworker, last_event) WHERE closed IS NULL;
 

@@ -15,21 +15,26 @@ const VERSION_KEY: &str = "facts_version";
 /// julianday() of 0000-12-31: `julianday(d) - JD_BEFORE_CE` is chrono's `num_days_from_ce`.
 const JD_BEFORE_CE: f64 = 1_721_424.5;
 
-fn derive_and_store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)]) -> Result<()> {
+/// The stamp for facts written by the current transaction: one more than any before.
+pub(crate) fn next_stamp(conn: &Connection, dir: &Path) -> Result<i64> {
+    conn.query_row("SELECT coalesce(max(stamp), 0) + 1 FROM case_fact", [], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))
+}
+
+fn derive_and_store(conn: &Connection, dir: &Path, participant: &str, events: &[(NaiveDate, EventDetails)], stamp: i64) -> Result<()> {
     let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
     let facts = Facts::derive(&refs);
     let id = uuid::Uuid::parse_str(participant).map_err(|e| StoreError::Encoding(format!("participant id {participant:?}: {e}")))?;
     let last = facts.last.map(|d| d.num_days_from_ce());
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts)
+        "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts, stamp)
          SELECT num, ?2,
                 CAST(julianday(coalesce(programme_start, arrival_date)) - ?5 AS INTEGER),
                 CAST(julianday(programme_start) - ?5 AS INTEGER),
                 CAST(julianday(case_closed) - ?5 AS INTEGER),
-                caseworker, ?3, ?4
+                caseworker, ?3, ?4, ?6
          FROM participant WHERE id = ?1",
     )
-    .and_then(|mut s| s.execute((participant, id.as_bytes().as_slice(), last, facts.encode(), JD_BEFORE_CE)))
+    .and_then(|mut s| s.execute((participant, id.as_bytes().as_slice(), last, facts.encode(), JD_BEFORE_CE, stamp)))
     .map_err(|e| StoreError::from_sqlite(dir, e))?;
     Ok(())
 }
@@ -69,7 +74,7 @@ impl NewCase {
 
 /// Writes the facts rows of participants inserted in this transaction, from their events in
 /// memory, several rows per statement (the bulk path: demo data, imports).
-pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases) -> Result<()> {
+pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases, stamp: i64) -> Result<()> {
     const PER_STATEMENT: usize = 32;
     let rows: Vec<(&str, &NewCase, Option<i32>, Vec<u8>)> = new
         .iter()
@@ -82,9 +87,10 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases) -> Result
     for chunk in rows.chunks(PER_STATEMENT) {
         let marks: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let b = i * 8;
+                // ?1 is the stamp; each row's eight values follow.
+                let b = i * 8 + 1;
                 format!(
-                    "((SELECT num FROM participant WHERE id = ?{}), ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    "((SELECT num FROM participant WHERE id = ?{}), ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1)",
                     b + 1,
                     b + 2,
                     b + 3,
@@ -97,10 +103,11 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases) -> Result
             })
             .collect();
         let sql = format!(
-            "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts) VALUES {}",
+            "INSERT OR REPLACE INTO case_fact (num, id, start, programme_start, closed, caseworker, last_event, facts, stamp) VALUES {}",
             marks.join(", ")
         );
-        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8 + 1);
+        params.push(&stamp);
         let ids: Vec<&[u8]> = chunk.iter().map(|(_, c, _, _)| c.id.as_slice()).collect();
         for ((id, case, last, blob), raw) in chunk.iter().zip(&ids) {
             params.push(id);
@@ -118,7 +125,7 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases) -> Result
 }
 
 /// Derives one participant's facts from their events in the database.
-pub(crate) fn refresh(conn: &Connection, dir: &Path, participant: &str) -> Result<()> {
+pub(crate) fn refresh(conn: &Connection, dir: &Path, participant: &str, stamp: i64) -> Result<()> {
     let sql = |e| StoreError::from_sqlite(dir, e);
     let mut stmt = conn.prepare_cached("SELECT date, details FROM progress_event WHERE participant_id = ?1").map_err(sql)?;
     let mut rows = stmt.query([participant]).map_err(sql)?;
@@ -127,7 +134,7 @@ pub(crate) fn refresh(conn: &Connection, dir: &Path, participant: &str) -> Resul
         let (d, details): (String, String) = (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?);
         events.push(parse_event(&d, &details)?);
     }
-    derive_and_store(conn, dir, participant, &events)
+    derive_and_store(conn, dir, participant, &events, stamp)
 }
 
 /// Rebuilds every participant's facts when they were written by another version of the
@@ -141,6 +148,7 @@ pub(crate) fn rebuild_if_stale(conn: &mut Connection, dir: &Path) -> Result<bool
         return Ok(false);
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+    let stamp = next_stamp(&tx, dir)?;
     tx.execute("DELETE FROM case_fact", []).map_err(sql)?;
     {
         let mut people = tx.prepare("SELECT id FROM participant ORDER BY id").map_err(sql)?;
@@ -161,7 +169,7 @@ pub(crate) fn rebuild_if_stale(conn: &mut Connection, dir: &Path) -> Result<bool
                 }
                 next = rows.next().map_err(sql)?;
             }
-            derive_and_store(&tx, dir, &id, &events)?;
+            derive_and_store(&tx, dir, &id, &events, stamp)?;
         }
     }
     tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [VERSION_KEY, current.as_str()]).map_err(sql)?;

@@ -553,10 +553,26 @@ impl<'a> Reader<'a> {
     }
 
     /// Every case with its facts still encoded, for callers that decode in parallel.
-    pub fn for_each_raw_case(&self, mut f: impl FnMut(RawCase)) -> Result<()> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, start, programme_start, closed, facts FROM case_fact").map_err(|e| self.sql(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+    pub fn for_each_raw_case(&self, f: impl FnMut(RawCase)) -> Result<()> {
+        self.for_each_raw_case_since(0, f)
+    }
+
+    /// The stamp of the newest facts: cases whose facts changed after a load are those with a
+    /// larger one ([`Reader::for_each_raw_case_since`]).
+    pub fn facts_stamp(&self) -> Result<i64> {
+        self.conn.query_row("SELECT coalesce(max(stamp), 0) FROM case_fact", [], |r| r.get(0)).map_err(|e| self.sql(e))
+    }
+
+    /// The cases whose facts were written after `stamp`, still encoded.
+    pub fn for_each_raw_case_since(&self, stamp: i64, mut f: impl FnMut(RawCase)) -> Result<()> {
+        // All of them by a plain scan; a few recent ones through the stamp's index.
+        let sql = if stamp <= 0 {
+            "SELECT id, start, programme_start, closed, facts FROM case_fact WHERE ?1 <= 0"
+        } else {
+            "SELECT id, start, programme_start, closed, facts FROM case_fact WHERE stamp > ?1"
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
+        let mut rows = stmt.query([stamp]).map_err(|e| self.sql(e))?;
         let day = |n: Option<i32>| n.and_then(NaiveDate::from_num_days_from_ce_opt);
         while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
             let row = (|| -> rusqlite::Result<_> {

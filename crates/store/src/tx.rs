@@ -211,9 +211,12 @@ impl<'a> Tx<'a> {
 
     /// Writes the derived facts, the audit row and the clock, then commits.
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
-        crate::facts::store_new(&self.tx, self.dir, &self.facts_new)?;
-        for id in &self.facts_dirty {
-            crate::facts::refresh(&self.tx, self.dir, id)?;
+        if !self.facts_new.is_empty() || !self.facts_dirty.is_empty() {
+            let stamp = crate::facts::next_stamp(&self.tx, self.dir)?;
+            crate::facts::store_new(&self.tx, self.dir, &self.facts_new, stamp)?;
+            for id in &self.facts_dirty {
+                crate::facts::refresh(&self.tx, self.dir, id, stamp)?;
+            }
         }
         audit::append(&self.tx, self.dir, self.now, entry)?;
         self.tx

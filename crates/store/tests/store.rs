@@ -364,6 +364,19 @@ fn facts_follow_every_event_write_and_are_rebuilt_after_a_version_change() {
     assert_eq!(got, want);
     assert!(got[0].1.employed_on(day(2026, 3, 1)) && !got[0].1.employed_on(day(2026, 7, 1)));
 
+    // Readers that loaded the facts before reload only what changed after, by the stamp.
+    let stamp = s.read().facts_stamp().unwrap();
+    let changed_since = |s: &Store, stamp: i64| {
+        let mut ids = Vec::new();
+        s.read().for_each_raw_case_since(stamp, |c| ids.push(c.id)).unwrap();
+        ids
+    };
+    assert!(changed_since(&s, stamp).is_empty());
+    s.write(now(), &audit("t"), |tx| tx.insert_event(&event(9, &b, day(2026, 3, 3), EventDetails::MeetingHeld {}))).unwrap();
+    assert_eq!(changed_since(&s, stamp), vec![b.id], "only the participant who got an event");
+    assert!(s.read().facts_stamp().unwrap() > stamp);
+    let want = vec![(a.id, derived(&[job.clone(), ended.clone()])), (b.id, derived(&[(day(2026, 3, 3), EventDetails::MeetingHeld {})]))];
+
     // A failed write leaves the facts as they were.
     let err = s.write(now(), &audit("t"), |tx| {
         tx.insert_event(&event(3, &a, day(2026, 7, 1), job.1.clone()))?;
