@@ -78,12 +78,7 @@ impl CliError {
 /// Writes `bytes` to `path`, which must not exist: first to a temporary file beside it, synced,
 /// then renamed into place, so a crash leaves either nothing or the whole file.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Exists(path.to_path_buf()));
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.indsats-tmp"));
+    let tmp = staging(path)?;
     let written = (|| {
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
@@ -106,12 +101,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 /// Writes `files` into a new folder `path`: first into a temporary folder beside it, then
 /// renamed into place, so a crash leaves either nothing or every file.
 pub fn write_new_dir(path: &Path, files: &[(String, String)]) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Exists(path.to_path_buf()));
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.indsats-tmp"));
+    let tmp = staging(path)?;
     let written = (|| {
         std::fs::create_dir(&tmp)?;
         for (file, text) in files {
@@ -126,6 +116,17 @@ pub fn write_new_dir(path: &Path, files: &[(String, String)]) -> Result<(), CliE
         return Err(CliError::Write(path.to_path_buf(), e));
     }
     Ok(())
+}
+
+/// Where `path` is written before it is put in place: hidden, beside it (so the rename or
+/// link stays on one file system). Refuses a `path` that exists.
+fn staging(path: &Path) -> Result<PathBuf, CliError> {
+    if path.exists() {
+        return Err(CliError::Exists(path.to_path_buf()));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    Ok(dir.join(format!(".{name}.indsats-tmp")))
 }
 
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
