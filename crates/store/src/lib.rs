@@ -30,7 +30,8 @@ pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{
-    CaseRow, CaseloadRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit, StoreCounts,
+    CaseRow, CaseloadRow, ChangeRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit,
+    StoreCounts,
 };
 pub use tx::Tx;
 

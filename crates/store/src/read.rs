@@ -66,6 +66,20 @@ pub struct CaseRow {
     pub facts: Facts,
 }
 
+/// One row of the change log, as a bundle carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    pub seq: u64,
+    pub hlc: u64,
+    pub table: String,
+    pub row_id: String,
+    /// `insert`, `update` or `delete`.
+    pub op: String,
+    pub field: Option<String>,
+    /// The whole row (insert) or the field's new value (update), as JSON text.
+    pub value: Option<String>,
+}
+
 /// A [`CaseRow`] whose facts are still encoded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawCase {
@@ -592,6 +606,31 @@ impl<'a> Reader<'a> {
             f(row);
         }
         Ok(())
+    }
+
+    /// This device's changes with a seq after `after`, in order, at most `limit` of them (what
+    /// the next bundle carries).
+    pub fn own_changes(&self, after: u64, limit: u32) -> Result<Vec<ChangeRow>> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        self.all(
+            "SELECT c.seq, c.hlc, c.tbl, c.row_id, c.op, c.field, c.value FROM change_log c
+             WHERE c.device = (SELECT d.num FROM meta m JOIN device d ON d.id = m.value WHERE m.key = 'device')
+               AND c.key > c.device * 1099511627776 + ?1
+             ORDER BY c.key LIMIT ?2",
+            (after, limit),
+            |r| {
+                let (seq, hlc): (i64, i64) = (r.get(0)?, r.get(1)?);
+                Ok(ChangeRow {
+                    seq: u64::try_from(seq).unwrap_or(0),
+                    hlc: u64::try_from(hlc).unwrap_or(0),
+                    table: r.get(2)?,
+                    row_id: r.get(3)?,
+                    op: r.get(4)?,
+                    field: r.get(5)?,
+                    value: r.get(6)?,
+                })
+            },
+        )
     }
 
     /// Every entered value of the manual indicators.

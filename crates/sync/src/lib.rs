@@ -14,6 +14,7 @@
 pub mod bundle;
 pub mod error;
 pub mod keys;
+pub mod outbox;
 pub mod target;
 pub mod team;
 
