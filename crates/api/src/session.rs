@@ -572,11 +572,7 @@ impl Session {
         let strategy = r.strategy()?;
         let counts = r.counts(today)?;
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
-        // The ladder step today of every open case (a case without events is step 0).
-        let mut ladder_counts = [0u32; 7];
-        for case in self.cases()?.iter().filter(|c| c.closed.is_none()) {
-            ladder_counts[usize::from(case.facts.step_on(today)).min(6)] += 1;
-        }
+        let ladder_counts = ladder_today(&self.cases()?, today);
         let initiatives = r.initiatives(&InitiativeFilter::default(), today)?;
         let indicators = r.indicators()?;
         let goals = r
@@ -670,10 +666,7 @@ impl Session {
             let status = indsats_report::goal_status(&mine.iter().collect::<Vec<_>>());
             goals.push((g, status, mine));
         }
-        let mut ladder = [0u32; 7];
-        for case in cases.iter().filter(|c| c.closed.is_none()) {
-            ladder[usize::from(case.facts.step_on(today)).min(6)] += 1;
-        }
+        let ladder = ladder_today(&cases, today);
         let caseload = r.caseload(today - Duration::days(i64::from(no_contact_days)))?;
         Ok(OverviewView { period, today, goals, caseload, no_contact_days, ladder })
     }
@@ -833,4 +826,13 @@ fn view_of(r: &indsats_store::Reader<'_>, id: ParticipantId, today: NaiveDate) -
         enrolments,
         events,
     })
+}
+
+/// Open cases per ladder step 0–6 on `today` (a case without events is step 0).
+fn ladder_today(cases: &[indsats_report::Case], today: NaiveDate) -> [u32; 7] {
+    let mut ladder = [0u32; 7];
+    for case in cases.iter().filter(|c| c.closed.is_none()) {
+        ladder[usize::from(case.facts.step_on(today)).min(6)] += 1;
+    }
+    ladder
 }

@@ -97,10 +97,10 @@ pub(crate) fn files(s: &Summary) -> Vec<(String, String)> {
     ]
 }
 
-fn goals(s: &Summary) -> String {
-    let (lang, t) = (s.lang, texts(s.lang));
-    let mut c = Csv::new(lang);
-    c.row(&[
+/// The goals table's columns, in the CSV file and the workbook alike.
+pub(crate) fn goal_columns(lang: Lang) -> [&'static str; 13] {
+    let t = texts(lang);
+    [
         t.goal_key,
         t.goal,
         t.goal_status,
@@ -114,7 +114,13 @@ fn goals(s: &Summary) -> String {
         t.illustrative,
         t.status,
         t.manual,
-    ]);
+    ]
+}
+
+fn goals(s: &Summary) -> String {
+    let lang = s.lang;
+    let mut c = Csv::new(lang);
+    c.row(&goal_columns(lang));
     for g in &s.goals {
         if g.indicators.is_empty() {
             c.text(&g.key).text(&g.title).text(g.status.label(lang));

@@ -127,26 +127,7 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: Cell, decimals: usiz
 fn goals_sheet(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
     let (lang, t) = (s.lang, texts(s.lang));
     ws.set_name(t.sheet_goals)?;
-    header(
-        ws,
-        &[
-            t.goal_key,
-            t.goal,
-            t.goal_status,
-            t.indicator_key,
-            t.indicator,
-            t.unit,
-            t.value,
-            t.previous,
-            t.persons,
-            t.target,
-            t.illustrative,
-            t.status,
-            t.manual,
-        ],
-        &[18.0, 36.0, 12.0, 28.0, 60.0, 14.0, 10.0, 10.0, 10.0, 10.0, 11.0, 12.0, 11.0],
-        f,
-    )?;
+    header(ws, &csv_files::goal_columns(lang), &[18.0, 36.0, 12.0, 28.0, 60.0, 14.0, 10.0, 10.0, 10.0, 10.0, 11.0, 12.0, 11.0], f)?;
     ws.set_row_height(0, 30)?;
     let mut r = 1u32;
     for g in &s.goals {

@@ -154,13 +154,6 @@ pub fn load_cases_since(r: &Reader<'_>, stamp: i64) -> indsats_store::Result<Vec
     Ok(cases)
 }
 
-/// Every indicator of the strategy for `period`, as known on `as_of`.
-pub fn indicators(r: &Reader<'_>, period: Period, as_of: NaiveDate) -> indsats_store::Result<Vec<IndicatorResult>> {
-    let cases = load_cases(r)?;
-    let manual = r.manual_values()?;
-    Ok(evaluate_all(r.indicators()?, period, &cases, &manual, as_of))
-}
-
 /// Every indicator over already loaded cases, in their order, using the machine's cores for a
 /// large store (each indicator is computed whole by one thread, so the numbers do not depend on
 /// how many there are).

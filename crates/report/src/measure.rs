@@ -40,11 +40,6 @@ impl Case {
         let started = self.start.or(self.facts.first);
         started.is_some_and(|s| s <= to) && self.closed.is_none_or(|c| c >= from)
     }
-
-    /// The jobs, with a closed case ending whatever was still registered as running.
-    pub fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
-        self.facts.jobs.iter().map(|j| Job { to: j.to.or(self.closed.map(|c| c.max(j.from))), ..*j })
-    }
 }
 
 /// A computed value: `value` is `numerator / denominator` (× 100 for shares), or the mean for

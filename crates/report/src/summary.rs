@@ -86,7 +86,7 @@ pub struct GoalRow {
 /// The columns of the initiative results table, in order (results-based accountability: how
 /// much, how well, is anyone better off). Counts are persons (enrolments); `*Share` columns
 /// are percentages of the enrolments ended long enough ago; `DaysToStart` is a mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResultColumn {
     /// How much: enrolments active in the period.
     Participants,
@@ -382,29 +382,6 @@ impl Raw {
             ResultColumn::DroppedShare => self.dropped,
             c => self.better.get(&c).copied().unwrap_or_default(),
         }
-    }
-}
-
-impl Ord for ResultColumn {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let key = |c: &ResultColumn| match c {
-            ResultColumn::Participants => (0, 0),
-            ResultColumn::Starts => (1, 0),
-            ResultColumn::Hours => (2, 0),
-            ResultColumn::CompletedShare => (3, 0),
-            ResultColumn::DroppedShare => (4, 0),
-            ResultColumn::DaysToStart => (5, 0),
-            ResultColumn::Employed(m) => (6, *m),
-            ResultColumn::InEducation(m) => (7, *m),
-            ResultColumn::SelfSupporting(m) => (8, *m),
-        };
-        key(self).cmp(&key(other))
-    }
-}
-
-impl PartialOrd for ResultColumn {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
     }
 }
 
