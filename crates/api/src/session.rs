@@ -309,27 +309,16 @@ impl Session {
     // ---- Initiatives ---------------------------------------------------------------------------
 
     pub fn add_initiative(&mut self, new: NewInitiative) -> Result<InitiativeId> {
-        let title = validate::required_text("title", &new.title, 200)?;
-        let owner = validate::required_text("owner", &new.owner, 120)?;
-        validate::optional_text("description", &new.description, 4000)?;
-        validate::period(new.start, new.end)?;
-        if let Some(c) = new.capacity {
-            validate::in_range("capacity", f64::from(c), 1.0, 100_000.0)?;
-        }
         let id = self.new_id(InitiativeId::new);
-        let initiative = Initiative {
-            id,
-            title,
-            kind: new.kind,
-            owner,
-            start: new.start,
-            end: new.end,
-            capacity: new.capacity,
-            status: new.status,
-            description: new.description.trim().to_string(),
-        };
+        let initiative = checked_initiative(id, new)?;
         self.audited("initiative.create", Some(id.to_string()), "registrering", String::new(), |tx| tx.insert_initiative(&initiative))?;
         Ok(id)
+    }
+
+    /// Edits an initiative's details with the same rules as a new one. Audited.
+    pub fn update_initiative(&mut self, id: InitiativeId, edit: NewInitiative) -> Result<()> {
+        let initiative = checked_initiative(id, edit)?;
+        self.audited("initiative.update", Some(id.to_string()), "registrering", String::new(), |tx| tx.update_initiative(&initiative))
     }
 
     pub fn initiatives(&self, filter: &InitiativeFilter) -> Result<Vec<InitiativeRow>> {
@@ -671,6 +660,12 @@ impl Session {
         Ok(OverviewView { period, today, goals, caseload, no_contact_days, ladder })
     }
 
+    /// Every indicator over `periods` (in the order given): the points of the trend charts.
+    /// The facts are loaded once for all periods. Aggregates only: not an audited read.
+    pub fn trend(&self, periods: &[Period]) -> Result<Vec<(Period, Vec<IndicatorResult>)>> {
+        periods.iter().map(|p| Ok((*p, self.indicators(*p)?))).collect()
+    }
+
     /// Each goal with its status for `period`: the worst of its indicators' known statuses.
     pub fn goal_status(&self, period: Period) -> Result<Vec<(Goal, Status, Vec<IndicatorResult>)>> {
         let results = self.indicators(period)?;
@@ -764,6 +759,34 @@ impl Session {
         Ok((now == snapshot, now))
     }
 
+    // ---- Drafts --------------------------------------------------------------------------------
+
+    /// Keeps the acting user's unsaved form `form` (its fields as JSON) in the encrypted store, so
+    /// that a crash or the idle lock loses nothing. Not audited: it is the user's own typing.
+    pub fn save_draft(&self, form: &str, body: &str) -> Result<()> {
+        let key = self.draft_key(form)?;
+        validate::optional_text("draft", body, 64 * 1024)?;
+        Ok(self.store.save_draft(&key, body, self.clock.now())?)
+    }
+
+    /// The acting user's drafts: (form, body, saved at RFC 3339), oldest first.
+    pub fn drafts(&self) -> Result<Vec<(String, String, String)>> {
+        let prefix = format!("{}/", self.user.name);
+        let rows = self.store.drafts(&prefix)?;
+        Ok(rows.into_iter().map(|(k, b, at)| (k[prefix.len()..].to_string(), b, at)).collect())
+    }
+
+    /// Drops the acting user's draft of `form` (saved or discarded).
+    pub fn discard_draft(&self, form: &str) -> Result<()> {
+        let key = self.draft_key(form)?;
+        Ok(self.store.discard_draft(&key)?)
+    }
+
+    fn draft_key(&self, form: &str) -> Result<String> {
+        let form = validate::required_text("form", form, 64)?;
+        Ok(format!("{}/{form}", self.user.name))
+    }
+
     // ---- Audit ---------------------------------------------------------------------------------
 
     /// The audit log (team leads and administrators). Reading it is itself audited.
@@ -835,4 +858,26 @@ fn ladder_today(cases: &[indsats_report::Case], today: NaiveDate) -> [u32; 7] {
         ladder[usize::from(case.facts.step_on(today)).min(6)] += 1;
     }
     ladder
+}
+
+/// A new or edited initiative, checked: required texts, dates in order, a sane capacity.
+fn checked_initiative(id: InitiativeId, new: NewInitiative) -> Result<Initiative> {
+    let title = validate::required_text("title", &new.title, 200)?;
+    let owner = validate::required_text("owner", &new.owner, 120)?;
+    validate::optional_text("description", &new.description, 4000)?;
+    validate::period(new.start, new.end)?;
+    if let Some(c) = new.capacity {
+        validate::in_range("capacity", f64::from(c), 1.0, 100_000.0)?;
+    }
+    Ok(Initiative {
+        id,
+        title,
+        kind: new.kind,
+        owner,
+        start: new.start,
+        end: new.end,
+        capacity: new.capacity,
+        status: new.status,
+        description: new.description.trim().to_string(),
+    })
 }

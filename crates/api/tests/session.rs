@@ -315,3 +315,49 @@ fn indicators_are_aggregates_and_the_drill_down_is_audited_for_team_leads_only()
     assert_eq!((rows[0].purpose.as_str(), rows[0].user.as_str()), ("årsstatus", "lead"));
     assert_eq!(lead.indicator_participants("no-such", period, "x").unwrap_err().code(), "not_found");
 }
+
+#[test]
+fn an_initiative_is_edited_under_the_rules_of_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Caseworker);
+    let new = NewInitiative {
+        title: "Sprogcafé".into(),
+        kind: InitiativeType::DanishCourse,
+        owner: "Team Nord".into(),
+        start: day(2026, 1, 5),
+        end: None,
+        capacity: Some(12),
+        status: InitiativeStatus::Active,
+        description: String::new(),
+    };
+    let id = s.add_initiative(new.clone()).unwrap();
+    let edit = NewInitiative { title: "Sprogcafé med praktik".into(), capacity: Some(20), ..new.clone() };
+    s.update_initiative(id, edit).unwrap();
+    let view = s.initiative(id).unwrap();
+    assert_eq!((view.initiative.title.as_str(), view.initiative.capacity), ("Sprogcafé med praktik", Some(20)));
+    // An end before the start is refused and changes nothing.
+    let bad = NewInitiative { end: Some(day(2025, 12, 1)), ..new };
+    assert!(s.update_initiative(id, bad).is_err());
+    assert_eq!(s.initiative(id).unwrap().initiative.title, "Sprogcafé med praktik");
+    assert!(
+        audit_actions(dir.path()).iter().any(|(a, subject, _)| a == "initiative.update" && subject.as_deref() == Some(&id.to_string()))
+    );
+}
+
+#[test]
+fn drafts_are_each_users_own_and_survive_a_new_session() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = init(dir.path(), Role::Caseworker);
+        s.save_draft("progress", r#"{"type":"module_test_passed"}"#).unwrap();
+        assert!(s.save_draft("", "{}").is_err(), "a draft needs a form name");
+    }
+    let other = Session::unlock(dir.path(), PASS, user("alex", Role::Caseworker), Box::new(clock()), Some(2)).unwrap();
+    assert!(other.drafts().unwrap().is_empty(), "another user's drafts are not shown");
+    let s = Session::unlock(dir.path(), PASS, user("mette", Role::Caseworker), Box::new(clock()), Some(3)).unwrap();
+    let drafts = s.drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!((drafts[0].0.as_str(), drafts[0].1.as_str()), ("progress", r#"{"type":"module_test_passed"}"#));
+    s.discard_draft("progress").unwrap();
+    assert!(s.drafts().unwrap().is_empty());
+}

@@ -118,6 +118,7 @@ code_enum!(
 
 /// The typed details of a progress event. The variant is the event type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventDetails {
     // Case

@@ -31,6 +31,7 @@ macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $code:literal, $da:literal, $en:literal;)+ }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
             $(#[serde(rename = $code)] $variant,)+
         }

@@ -180,6 +180,34 @@ impl Store {
             .map_err(|e| StoreError::from_sqlite(&self.dir, e))
     }
 
+    /// Keeps what someone has typed and not yet saved under `key` (replacing the previous
+    /// version). Drafts live in the encrypted store, outside the change log: they are never
+    /// synced, and saving one is not an audited access to anyone's case.
+    pub fn save_draft(&self, key: &str, body: &str, at: DateTime<Utc>) -> Result<()> {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.conn
+            .execute("INSERT OR REPLACE INTO draft (key, body, saved_at) VALUES (?1, ?2, ?3)", rusqlite::params![key, body, at])
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))?;
+        Ok(())
+    }
+
+    /// The drafts whose key starts with `prefix`: (key, body, saved at), oldest first.
+    pub fn drafts(&self, prefix: &str) -> Result<Vec<(String, String, String)>> {
+        let sql = |e| StoreError::from_sqlite(&self.dir, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, body, saved_at FROM draft WHERE substr(key, 1, length(?1)) = ?1 ORDER BY saved_at, key")
+            .map_err(sql)?;
+        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+    }
+
+    /// Removes a draft (after its entry is saved, or when the person discards it).
+    pub fn discard_draft(&self, key: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM draft WHERE key = ?1", [key]).map_err(|e| StoreError::from_sqlite(&self.dir, e))?;
+        Ok(())
+    }
+
     /// Flushes the write-ahead log into the database file (on close, before a backup).
     pub fn checkpoint(&self) -> Result<()> {
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| StoreError::from_sqlite(&self.dir, e))

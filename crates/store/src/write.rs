@@ -115,6 +115,27 @@ impl Tx<'_> {
         )
     }
 
+    /// Rewrites an initiative's details; only the fields that differ reach the change log.
+    pub fn update_initiative(&mut self, x: &Initiative) -> Result<()> {
+        validate::period(x.start, x.end)?;
+        self.read().initiative(x.id)?;
+        self.update(
+            "initiative",
+            &x.id.to_string(),
+            &[
+                ("title", t(&x.title)),
+                ("kind", t(x.kind.code())),
+                ("owner", t(&x.owner)),
+                ("start_date", d(x.start)),
+                ("end_date", od(x.end)),
+                ("capacity", x.capacity.map_or(Value::Null, |c| i(c.into()))),
+                ("status", t(x.status.code())),
+                ("description", t(&x.description)),
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Changes an initiative's status, and its end date when it closes.
     pub fn set_initiative_status(&mut self, id: InitiativeId, status: InitiativeStatus, end: Option<NaiveDate>) -> Result<()> {
         let current = self.read().initiative(id)?;

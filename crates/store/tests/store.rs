@@ -465,3 +465,29 @@ fn manual_values_are_entered_corrected_and_refused_for_computed_indicators() {
     }
     assert_eq!(s.read().manual_values().unwrap(), vec![value(manual, 42.5)]);
 }
+
+#[test]
+fn a_draft_survives_reopening_stays_encrypted_and_leaves_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = "Qwertzuiop Draftbody";
+    {
+        let s = create(dir.path());
+        let changes = s.read().counts(day(2026, 11, 24)).unwrap().changes;
+        s.save_draft("kim/progress", &format!(r#"{{"note":"{note} 1"}}"#), now()).unwrap();
+        s.save_draft("kim/progress", &format!(r#"{{"note":"{note} 2"}}"#), now()).unwrap();
+        s.save_draft("alex/progress", "{}", now()).unwrap();
+        assert_eq!(s.read().counts(day(2026, 11, 24)).unwrap().changes, changes, "a draft is not a change to sync");
+        s.checkpoint().unwrap();
+        for (n, bytes) in files_of(dir.path()) {
+            assert!(!bytes.windows(10).any(|w| w == b"Qwertzuiop"), "draft text in {n}");
+        }
+    }
+    let s = Store::open(dir.path(), PASS).unwrap();
+    let mine = s.drafts("kim/").unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].0, "kim/progress");
+    assert!(mine[0].1.contains(&format!("{note} 2")));
+    s.discard_draft("kim/progress").unwrap();
+    assert!(s.drafts("kim/").unwrap().is_empty());
+    assert_eq!(s.drafts("alex/").unwrap().len(), 1);
+}

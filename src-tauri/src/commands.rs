@@ -1,0 +1,798 @@
+//! The `#[tauri::command]`s: each translates DTOs, calls indsats-api and translates back. No SQL
+//! and no rules live here; the rules are indsats-api's, and so are its audit rows.
+//!
+//! Every command runs off the window's thread (`spawn_blocking`), so that a long read never
+//! freezes the window, and reports failure as a [`UiError`] in the user's language.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use indsats_api::core::ids::{EnrolmentId, InitiativeId, ParticipantId};
+use indsats_api::core::model::Role;
+use indsats_api::core::validate::{self, Lang};
+use indsats_api::demo::DemoOptions;
+use indsats_api::{FixedClock, KdfParams, Period, Session, StrategySource, SystemClock, User};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+
+use crate::dto::*;
+use crate::error::{DesktopError, Result};
+use crate::state::{App, DEMO_PASSPHRASE, Open};
+
+type UiResult<T> = std::result::Result<T, UiError>;
+
+/// Runs `f` on a blocking thread with the app's state, and turns its error into a [`UiError`].
+async fn run<T: Send + 'static>(h: AppHandle, f: impl FnOnce(&App) -> Result<T> + Send + 'static) -> UiResult<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let app = h.state::<App>();
+        f(&app).map_err(|e| {
+            log::warn!("{}: {e}", e.code());
+            e.to_ui(app.lang())
+        })
+    })
+    .await
+    .map_err(|e| DesktopError::Internal(e.to_string()).to_ui(Lang::Da))?
+}
+
+/// Runs `f` with the unlocked session; refused with "locked" when there is none.
+async fn with_session<T: Send + 'static>(h: AppHandle, f: impl FnOnce(&mut Session, Lang) -> Result<T> + Send + 'static) -> UiResult<T> {
+    run(h, move |app| {
+        let lang = app.lang();
+        let mut open = app.session();
+        let open = open.as_mut().ok_or(DesktopError::Locked)?;
+        f(&mut open.session, lang)
+    })
+    .await
+}
+
+fn clock() -> Box<dyn indsats_api::Clock> {
+    // INDSATS_TODAY pins the date (end-to-end tests and screenshots); production uses the
+    // system clock.
+    match std::env::var("INDSATS_TODAY").ok().and_then(|d| NaiveDate::from_str(&d).ok()).and_then(|d| d.and_hms_opt(9, 0, 0)) {
+        Some(at) => Box::new(FixedClock::new(at.and_utc())),
+        None => Box::new(SystemClock),
+    }
+}
+
+fn kdf() -> KdfParams {
+    // INDSATS_FAST_KDF is for the end-to-end tests only: a weak key derivation that keeps them fast.
+    if std::env::var_os("INDSATS_FAST_KDF").is_some() { KdfParams::FAST_INSECURE } else { KdfParams::INTERACTIVE }
+}
+
+fn user_of(s: &Settings) -> Result<User> {
+    Ok(User::new(&s.user, s.role)?)
+}
+
+fn date(d: NaiveDate) -> String {
+    d.to_string()
+}
+
+fn odate(d: Option<NaiveDate>) -> Option<String> {
+    d.map(date)
+}
+
+/// A date as typed; empty is none.
+fn parse_opt_date(field: &'static str, v: &str) -> Result<Option<NaiveDate>> {
+    if v.trim().is_empty() { Ok(None) } else { Ok(Some(validate::parse_date(field, v)?)) }
+}
+
+fn parse_date(field: &'static str, v: &str) -> Result<NaiveDate> {
+    Ok(validate::parse_date(field, v)?)
+}
+
+/// A number as typed, with a Danish or English decimal mark.
+fn parse_number(field: &'static str, v: &str) -> Result<f64> {
+    let t = v.trim().replace(' ', "").replace(',', ".");
+    t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(DesktopError::Invalid { field, value: v.trim().to_string() })
+}
+
+fn parse_opt_u32(field: &'static str, v: &str) -> Result<Option<u32>> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    v.trim().parse::<u32>().map(Some).map_err(|_| DesktopError::Invalid { field, value: v.trim().to_string() })
+}
+
+fn parse_id<T: FromStr>(field: &'static str, v: &str) -> Result<T> {
+    v.trim().parse::<T>().map_err(|_| DesktopError::Invalid { field, value: v.trim().to_string() })
+}
+
+fn period(v: &str) -> Result<Period> {
+    Period::from_str(v).map_err(|e| DesktopError::Api(e.into()))
+}
+
+/// The period before (for "previous" beside a value).
+fn previous(p: Period) -> Period {
+    match p {
+        Period::Year(y) => Period::Year(y - 1),
+        Period::Quarter { year, quarter: 1 } => Period::Quarter { year: year - 1, quarter: 4 },
+        Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
+        Period::Month { year, month: 1 } => Period::Month { year: year - 1, month: 12 },
+        Period::Month { year, month } => Period::Month { year, month: month - 1 },
+    }
+}
+
+// ---- App, first run, unlock --------------------------------------------------------------------
+
+fn info(app: &App) -> AppInfo {
+    let dir = app.store_dir();
+    let open = app.session();
+    let (mode, municipality, strategy) = match open.as_ref() {
+        Some(o) => {
+            let st = o.session.strategy().ok().flatten();
+            (o.mode, st.as_ref().map(|s| s.municipality.clone()).unwrap_or_default(), st.map(|s| s.title).unwrap_or_default())
+        }
+        None => (Mode::None, String::new(), String::new()),
+    };
+    let today = clock().today();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        initialised: indsats_api::is_initialised(&dir),
+        demo_exists: indsats_api::is_initialised(&app.paths.demo),
+        mode,
+        last_mode: app.last_mode(),
+        settings: app.settings(),
+        data_dir: dir.display().to_string(),
+        today: date(today),
+        municipality,
+        strategy,
+    }
+}
+
+#[tauri::command]
+pub async fn app_info(h: AppHandle) -> UiResult<AppInfo> {
+    run(h, |app| Ok(info(app))).await
+}
+
+/// Saves the settings. A change of user or role locks the app: the audit log must name who acts.
+#[tauri::command]
+pub async fn save_settings(h: AppHandle, settings: Settings) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        let mut s = settings;
+        s.user = validate::required_text("user", &s.user, 64)?;
+        validate::in_range("idle_minutes", f64::from(s.idle_minutes), 1.0, 240.0)?;
+        validate::in_range("no_contact_days", f64::from(s.no_contact_days), 1.0, 3650.0)?;
+        let before = app.settings();
+        let relock = before.user != s.user || before.role != s.role || before.data_dir.trim() != s.data_dir.trim();
+        app.set_settings(s)?;
+        if relock {
+            app.set_open(None);
+        }
+        Ok(info(app))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn first_run(h: AppHandle, input: FirstRun) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        let dir = app.store_dir();
+        if indsats_api::is_initialised(&dir) {
+            return Err(DesktopError::AlreadyInitialised(dir.display().to_string()));
+        }
+        if input.passphrase != input.repeat {
+            return Err(DesktopError::PassphrasesDiffer);
+        }
+        let user = User::new(&input.user, input.role)?;
+        let strategy = match input.strategy_file.filter(|t| !t.trim().is_empty()) {
+            Some(text) => StrategySource::File(text),
+            None => StrategySource::Default,
+        };
+        std::fs::create_dir_all(&dir).map_err(|source| DesktopError::Write { path: dir.display().to_string(), source })?;
+        let session = Session::init(&dir, &input.passphrase, strategy, user.clone(), clock(), None, kdf())?;
+        app.set_settings(Settings { user: user.name, role: user.role, ..app.settings() })?;
+        app.set_open(Some(Open { session, mode: Mode::Store }));
+        Ok(info(app))
+    })
+    .await
+}
+
+/// Unlocks the last open store (the municipality's, or the demo).
+#[tauri::command]
+pub async fn unlock(h: AppHandle, passphrase: String) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        let settings = app.settings();
+        let (dir, mode) = match app.last_mode() {
+            Mode::Demo => (app.paths.demo.clone(), Mode::Demo),
+            _ => (app.store_dir(), Mode::Store),
+        };
+        if !indsats_api::is_initialised(&dir) {
+            return Err(DesktopError::NoStore(dir.display().to_string()));
+        }
+        let session = Session::unlock(&dir, &passphrase, user_of(&settings)?, clock(), None)?;
+        app.set_open(Some(Open { session, mode }));
+        Ok(info(app))
+    })
+    .await
+}
+
+/// Locks: the session and its key are dropped. What the window holds unsaved stays in the
+/// window, and in the store's drafts since the last keystroke.
+#[tauri::command]
+pub async fn lock(h: AppHandle) -> UiResult<AppInfo> {
+    run(h, |app| {
+        app.set_open(None);
+        Ok(info(app))
+    })
+    .await
+}
+
+/// Opens the demo store, making it first (with progress) when there is none.
+#[tauri::command]
+pub async fn open_demo(h: AppHandle, participants: u32, progress: Channel<Progress>) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        let job = app.start_job()?;
+        let dir = app.paths.demo.clone();
+        let settings = app.settings();
+        if !indsats_api::is_initialised(&dir) {
+            std::fs::create_dir_all(&dir).map_err(|source| DesktopError::Write { path: dir.display().to_string(), source })?;
+            let admin = User::new(&settings.user, Role::Admin)?;
+            let made = (|| -> Result<()> {
+                let mut s =
+                    Session::init(&dir, DEMO_PASSPHRASE, StrategySource::Default, admin, clock(), Some(1), KdfParams::FAST_INSECURE)?;
+                let opts = DemoOptions { participants, seed: 1 };
+                let _ = progress.send(Progress { stage: "demo".into(), done: 0, total: u64::from(participants) });
+                let mut report = |done: u64, total: u64| {
+                    let _ = progress.send(Progress { stage: "demo".into(), done, total });
+                    !job.cancelled()
+                };
+                s.generate_demo(&opts, &mut report)?;
+                if job.cancelled() {
+                    return Err(DesktopError::Cancelled);
+                }
+                Ok(())
+            })();
+            if let Err(e) = made {
+                // A half-made demo is no demo: remove it whole.
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        }
+        let session = Session::unlock(&dir, DEMO_PASSPHRASE, user_of(&settings)?, clock(), None)?;
+        app.set_open(Some(Open { session, mode: Mode::Demo }));
+        Ok(info(app))
+    })
+    .await
+}
+
+/// Leaves the demo: closes it; "unlock" opens the municipality's store again.
+#[tauri::command]
+pub async fn leave_demo(h: AppHandle) -> UiResult<AppInfo> {
+    run(h, |app| {
+        app.set_open(None);
+        app.set_last_mode(Mode::Store);
+        Ok(info(app))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn cancel_job(h: AppHandle) -> UiResult<()> {
+    run(h, |app| {
+        app.cancel_job();
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn catalogue(h: AppHandle) -> UiResult<Catalogue> {
+    run(h, |app| Ok(Catalogue::new(app.lang(), clock().today()))).await
+}
+
+// ---- Overview and goals ------------------------------------------------------------------------
+
+fn indicator_value(r: &indsats_api::IndicatorResult, lang: Lang) -> IndicatorValue {
+    let i = &r.indicator;
+    IndicatorValue {
+        key: i.key.clone(),
+        name: if lang == Lang::En && !i.name_en.is_empty() { i.name_en.clone() } else { i.name.clone() },
+        unit: i.unit,
+        direction: i.direction,
+        measure: i.measure,
+        value: r.computed.value,
+        numerator: r.computed.numerator,
+        denominator: r.computed.denominator,
+        previous: r.previous.value,
+        target: r.target,
+        target_illustrative: r.target_illustrative,
+        status: r.status.code().into(),
+    }
+}
+
+fn goal_title(g: &indsats_api::core::model::Goal, lang: Lang) -> String {
+    if lang == Lang::En && !g.title_en.is_empty() { g.title_en.clone() } else { g.title.clone() }
+}
+
+fn initiative_refs(v: &indsats_api::GoalView) -> Vec<InitiativeRef> {
+    v.initiatives
+        .iter()
+        .map(|(id, title, contribution)| InitiativeRef { id: id.to_string(), title: title.clone(), contribution: contribution.clone() })
+        .collect()
+}
+
+/// The overview for a period (`2026`, `2026-Q3`, `2026-05`).
+#[tauri::command]
+pub async fn overview(h: AppHandle, period_text: String) -> UiResult<Overview> {
+    let no_contact = h.state::<App>().settings().no_contact_days;
+    with_session(h, move |s, lang| {
+        let p = period(&period_text)?;
+        let v = s.overview(p, no_contact)?;
+        let goal_views = s.goals()?;
+        let goals = v
+            .goals
+            .iter()
+            .map(|(g, status, results)| GoalOverview {
+                id: g.id.to_string(),
+                key: g.key.clone(),
+                title: goal_title(g, lang),
+                status: status.code().into(),
+                indicators: results.iter().map(|r| indicator_value(r, lang)).collect(),
+                initiatives: goal_views.iter().find(|x| x.goal.id == g.id).map(initiative_refs).unwrap_or_default(),
+            })
+            .collect();
+        Ok(Overview {
+            period: p.to_string(),
+            previous_period: previous(p).to_string(),
+            today: date(v.today),
+            goals,
+            caseload: v
+                .caseload
+                .iter()
+                .map(|c| CaseloadRow {
+                    caseworker: c.caseworker.clone(),
+                    open_cases: c.open_cases,
+                    without_recent_contact: c.without_recent_contact,
+                })
+                .collect(),
+            no_contact_days: v.no_contact_days,
+            ladder: v.ladder.to_vec(),
+        })
+    })
+    .await
+}
+
+/// Every indicator over the quarters from the strategy's first year to the quarter of `today`:
+/// the trend charts, with each year's target as the target line.
+#[tauri::command]
+pub async fn trends(h: AppHandle) -> UiResult<Vec<Trend>> {
+    with_session(h, move |s, _| {
+        use chrono::Datelike;
+        let today = s.today();
+        let first = s.strategy()?.map_or(today.year() - 1, |st| st.period_start).min(today.year());
+        let mut periods = Vec::new();
+        for year in first..=today.year() {
+            for quarter in 1..=4u32 {
+                let p = Period::Quarter { year, quarter };
+                if p.first_day() <= today {
+                    periods.push(p);
+                }
+            }
+        }
+        let defs: Vec<_> = s.goals()?.into_iter().flat_map(|g| g.indicators).collect();
+        let mut out: Vec<Trend> = defs.iter().map(|i| Trend { key: i.key.clone(), points: Vec::new() }).collect();
+        for (p, results) in s.trend(&periods)? {
+            let year = p.first_day().year();
+            for (t, def) in out.iter_mut().zip(&defs) {
+                let value = results.iter().find(|r| r.indicator.key == def.key).and_then(|r| r.computed.value);
+                let target = def.targets.iter().find(|x| x.year == year).map(|x| x.value);
+                t.points.push(TrendPoint { period: p.to_string(), value, target });
+            }
+        }
+        Ok(out)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn goals(h: AppHandle) -> UiResult<Vec<GoalDetail>> {
+    with_session(h, |s, lang| {
+        Ok(s.goals()?
+            .iter()
+            .map(|v| GoalDetail {
+                id: v.goal.id.to_string(),
+                key: v.goal.key.clone(),
+                title: goal_title(&v.goal, lang),
+                description: v.goal.description.clone(),
+                indicators: v
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorDef {
+                        key: i.key.clone(),
+                        name: if lang == Lang::En && !i.name_en.is_empty() { i.name_en.clone() } else { i.name.clone() },
+                        definition: i.definition.clone(),
+                        unit: i.unit,
+                        direction: i.direction,
+                        measure: i.measure,
+                        baseline: i.baseline,
+                        baseline_year: i.baseline_year,
+                        source: i.source.clone(),
+                        targets: i
+                            .targets
+                            .iter()
+                            .map(|t| YearTarget { year: t.year, value: t.value, illustrative: t.illustrative })
+                            .collect(),
+                    })
+                    .collect(),
+                initiatives: initiative_refs(v),
+            })
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_target(h: AppHandle, input: TargetInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let value = parse_number("value", &input.value)?;
+        Ok(s.set_target(&input.indicator, input.year, value)?)
+    })
+    .await
+}
+
+/// The participants behind an indicator's value (team leads; an audited read).
+#[tauri::command]
+pub async fn indicator_participants(h: AppHandle, indicator: String, period_text: String) -> UiResult<Vec<ParticipantHit>> {
+    with_session(h, move |s, _| {
+        let p = period(&period_text)?;
+        Ok(s.indicator_participants(&indicator, p, "opfølgning på mål")?.into_iter().map(hit).collect())
+    })
+    .await
+}
+
+// ---- Initiatives -------------------------------------------------------------------------------
+
+fn initiative_row(x: &indsats_api::InitiativeRow) -> InitiativeRow {
+    let i = &x.initiative;
+    InitiativeRow {
+        id: i.id.to_string(),
+        title: i.title.clone(),
+        kind: i.kind,
+        owner: i.owner.clone(),
+        start: date(i.start),
+        end: odate(i.end),
+        status: i.status,
+        capacity: i.capacity,
+        goals: x.goals.iter().map(|g| g.to_string()).collect(),
+        enrolled_now: x.enrolled_now,
+        enrolled_total: x.enrolled_total,
+    }
+}
+
+#[tauri::command]
+pub async fn initiatives(h: AppHandle, filter: InitiativeFilter) -> UiResult<Vec<InitiativeRow>> {
+    with_session(h, move |s, _| {
+        let goal = match filter.goal.as_deref().filter(|g| !g.trim().is_empty()) {
+            Some(g) => Some(s.goal_id(g)?),
+            None => None,
+        };
+        let f = indsats_api::InitiativeFilter {
+            kind: filter.kind,
+            status: filter.status,
+            goal,
+            owner: filter.owner.filter(|o| !o.trim().is_empty()),
+        };
+        Ok(s.initiatives(&f)?.iter().map(initiative_row).collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn initiative(h: AppHandle, id: String) -> UiResult<InitiativeDetail> {
+    with_session(h, move |s, _| {
+        let id: InitiativeId = parse_id("initiative", &id)?;
+        let v = s.initiative(id)?;
+        let rows = s.initiatives(&indsats_api::InitiativeFilter::default())?;
+        let row = rows.iter().find(|r| r.initiative.id == id).map(initiative_row).ok_or(DesktopError::Internal("initiative".into()))?;
+        Ok(InitiativeDetail {
+            row,
+            description: v.initiative.description.clone(),
+            goals: v
+                .goals
+                .iter()
+                .map(|(l, title)| GoalLinkRow {
+                    goal_id: l.goal.to_string(),
+                    goal_title: title.clone(),
+                    contribution: l.contribution.clone(),
+                })
+                .collect(),
+            enrolments: v.enrolments.iter().map(|(e, pseudonym)| enrolment_row(e, pseudonym)).collect(),
+            participants: v.participants,
+            ended: v.ended,
+            completed_or_better: v.completed_or_better,
+            dropped_out: v.dropped_out,
+            to_job_or_education: v.to_job_or_education,
+        })
+    })
+    .await
+}
+
+/// Creates an initiative, or saves an edited one; returns its id.
+#[tauri::command]
+pub async fn save_initiative(h: AppHandle, input: InitiativeInput) -> UiResult<String> {
+    with_session(h, move |s, _| {
+        let new = indsats_api::NewInitiative {
+            title: input.title,
+            kind: input.kind,
+            owner: input.owner,
+            start: parse_date("start", &input.start)?,
+            end: parse_opt_date("end", &input.end)?,
+            capacity: parse_opt_u32("capacity", &input.capacity)?,
+            status: input.status,
+            description: input.description,
+        };
+        match input.id.as_deref().filter(|i| !i.trim().is_empty()) {
+            Some(id) => {
+                let id: InitiativeId = parse_id("initiative", id)?;
+                s.update_initiative(id, new)?;
+                Ok(id.to_string())
+            }
+            None => Ok(s.add_initiative(new)?.to_string()),
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn link_initiative(h: AppHandle, initiative: String, goal: String, contribution: String) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: InitiativeId = parse_id("initiative", &initiative)?;
+        Ok(s.link_initiative(id, &goal, &contribution)?)
+    })
+    .await
+}
+
+// ---- Participants ------------------------------------------------------------------------------
+
+fn hit(x: indsats_api::SearchHit) -> ParticipantHit {
+    ParticipantHit {
+        id: x.id.to_string(),
+        pseudonym: x.pseudonym,
+        name: x.name,
+        birth_year: x.birth_year,
+        caseworker: x.caseworker,
+        case_closed: odate(x.case_closed),
+    }
+}
+
+fn enrolment_row(e: &indsats_api::core::model::Enrolment, label: &str) -> EnrolmentRow {
+    EnrolmentRow {
+        id: e.id.to_string(),
+        participant: e.participant.to_string(),
+        label: label.to_string(),
+        initiative: e.initiative.to_string(),
+        start: date(e.start),
+        end: odate(e.end),
+        outcome: e.outcome,
+    }
+}
+
+/// Search as you type (an audited search, with the term).
+#[tauri::command]
+pub async fn find_participants(h: AppHandle, query: String) -> UiResult<Vec<ParticipantHit>> {
+    with_session(h, move |s, _| {
+        if query.trim().is_empty() {
+            let mine = indsats_api::ParticipantFilter { caseworker: Some(s.user().name.clone()), include_closed: false, limit: Some(50) };
+            return Ok(s
+                .participants(&mine, "sagsbehandling")?
+                .into_iter()
+                .map(|p| ParticipantHit {
+                    id: p.id.to_string(),
+                    pseudonym: p.pseudonym,
+                    name: p.name,
+                    birth_year: p.birth_year,
+                    caseworker: p.caseworker,
+                    case_closed: odate(p.case_closed),
+                })
+                .collect());
+        }
+        Ok(s.find_participants(&query, 25, "sagsbehandling")?.into_iter().map(hit).collect())
+    })
+    .await
+}
+
+/// A participant's profile (an audited read).
+#[tauri::command]
+pub async fn participant(h: AppHandle, id: String) -> UiResult<Profile> {
+    with_session(h, move |s, lang| {
+        let id: ParticipantId = parse_id("participant", &id)?;
+        let v = s.participant(id, "sagsbehandling")?;
+        let rules = indsats_api::core::ladder::LadderRules::default();
+        let pairs: Vec<_> = v.events.iter().map(|e| (e.date, &e.details)).collect();
+        let mut events: Vec<TimelineEvent> = v
+            .events
+            .iter()
+            .map(|e| TimelineEvent {
+                id: e.id.to_string(),
+                date: date(e.date),
+                type_code: e.details.type_code().into(),
+                type_label: e.details.type_label(lang).into(),
+                summary: e.details.summary(lang),
+                recorded_by: e.recorded_by.clone(),
+                recorded_at: e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                step: indsats_api::core::ladder::step_on(&pairs, e.date, &rules),
+            })
+            .collect();
+        events.reverse();
+        let p = &v.participant;
+        Ok(Profile {
+            id: p.id.to_string(),
+            pseudonym: p.pseudonym.clone(),
+            name: p.name.clone(),
+            cpr: p.cpr.as_ref().map(|c| c.formatted()),
+            birth_year: p.birth_year,
+            origin: p.origin,
+            arrival_date: odate(p.arrival_date),
+            programme: p.programme,
+            programme_start: odate(p.programme_start),
+            programme_end: odate(p.programme_end),
+            caseworker: p.caseworker.clone(),
+            case_closed: odate(p.case_closed),
+            target_group: v.target_group.map(|t| t.0),
+            target_group_since: v.target_group.map(|t| date(t.1)),
+            ladder_step: v.ladder_step,
+            ladder_history: v.ladder_history.iter().map(|(d, step)| LadderPoint { date: date(*d), step: *step }).collect(),
+            enrolments: v.enrolments.iter().map(|(e, title)| enrolment_row(e, title)).collect(),
+            events,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_participant(h: AppHandle, input: ParticipantInput) -> UiResult<Added> {
+    with_session(h, move |s, lang| {
+        let birth_year = parse_opt_u32("birth_year", &input.birth_year)?.map(|y| y as i32);
+        let new = indsats_api::NewParticipant {
+            name: input.name,
+            cpr: Some(input.cpr).filter(|c| !c.trim().is_empty()),
+            birth_year,
+            origin: input.origin,
+            arrival_date: parse_opt_date("arrival_date", &input.arrival_date)?,
+            programme: input.programme,
+            programme_start: parse_opt_date("programme_start", &input.programme_start)?,
+            programme_end: parse_opt_date("programme_end", &input.programme_end)?,
+            caseworker: Some(input.caseworker).filter(|c| !c.trim().is_empty()),
+        };
+        let added = s.add_participant(new)?;
+        Ok(Added {
+            id: added.id.to_string(),
+            pseudonym: added.pseudonym,
+            warnings: added.warnings.iter().map(|w| w.message(lang).to_string()).collect(),
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn enrol(h: AppHandle, input: EnrolInput) -> UiResult<String> {
+    with_session(h, move |s, _| {
+        let p: ParticipantId = parse_id("participant", &input.participant)?;
+        let i: InitiativeId = parse_id("initiative", &input.initiative)?;
+        let id = s.enrol(p, i, parse_date("start", &input.start)?, parse_opt_date("end", &input.end)?)?;
+        Ok(id.to_string())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn end_enrolment(h: AppHandle, input: EndEnrolmentInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: EnrolmentId = parse_id("enrolment", &input.enrolment)?;
+        Ok(s.end_enrolment(id, parse_date("end", &input.end)?, input.outcome)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn close_case(h: AppHandle, participant: String, date_text: String) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: ParticipantId = parse_id("participant", &participant)?;
+        Ok(s.close_case(id, parse_opt_date("closed", &date_text)?)?)
+    })
+    .await
+}
+
+/// Records a progress event durably; the form's draft goes with it.
+#[tauri::command]
+pub async fn record_progress(h: AppHandle, input: ProgressInput, draft: Option<String>) -> UiResult<String> {
+    with_session(h, move |s, _| {
+        let p: ParticipantId = parse_id("participant", &input.participant)?;
+        let id = s.record_progress(p, parse_date("date", &input.date)?, input.details)?;
+        if let Some(form) = draft {
+            s.discard_draft(&form)?;
+        }
+        Ok(id.to_string())
+    })
+    .await
+}
+
+// ---- Drafts ------------------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn drafts(h: AppHandle) -> UiResult<Vec<Draft>> {
+    with_session(h, |s, _| Ok(s.drafts()?.into_iter().map(|(form, body, saved_at)| Draft { form, body, saved_at }).collect())).await
+}
+
+#[tauri::command]
+pub async fn save_draft(h: AppHandle, form: String, body: String) -> UiResult<()> {
+    with_session(h, move |s, _| Ok(s.save_draft(&form, &body)?)).await
+}
+
+#[tauri::command]
+pub async fn discard_draft(h: AppHandle, form: String) -> UiResult<()> {
+    with_session(h, move |s, _| Ok(s.discard_draft(&form)?)).await
+}
+
+// ---- Audit and export --------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn audit_log(h: AppHandle, query: AuditQuery) -> UiResult<Vec<AuditEntry>> {
+    with_session(h, move |s, _| {
+        let some = |x: String| Some(x.trim().to_string()).filter(|x| !x.is_empty());
+        let f = indsats_api::AuditFilter {
+            user: some(query.user),
+            subject: some(query.subject),
+            action_prefix: some(query.action),
+            since: None,
+            limit: Some(query.limit.unwrap_or(500).clamp(1, 5000)),
+        };
+        Ok(s.audit_log(&f)?
+            .into_iter()
+            .map(|r| AuditEntry {
+                seq: r.seq,
+                at: r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                user: r.user,
+                role: r.role,
+                action: r.action,
+                subject: r.subject,
+                purpose: r.purpose,
+                detail: r.detail,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Makes the management summary and writes it where the save dialog said, with progress; can
+/// be cancelled between its steps. Nothing is written unless everything succeeded.
+#[tauri::command]
+pub async fn export_summary(h: AppHandle, request: ExportRequest, progress: Channel<Progress>) -> UiResult<Exported> {
+    run(h, move |app| {
+        let job = app.start_job()?;
+        let step = |stage: &str, done: u64| {
+            let _ = progress.send(Progress { stage: stage.into(), done, total: 3 });
+        };
+        step("summary", 0);
+        let summary = {
+            let mut open = app.session();
+            let open = open.as_mut().ok_or(DesktopError::Locked)?;
+            let p = period(&request.period)?;
+            open.session.summary(p, request.lang.into(), u64::from(request.threshold))?
+        };
+        if job.cancelled() {
+            return Err(DesktopError::Cancelled);
+        }
+        step("render", 1);
+        let files: Vec<(PathBuf, Vec<u8>)> = match request.format {
+            ExportFormat::Pdf => vec![(PathBuf::from(&request.path), indsats_export::pdf(&summary)?)],
+            ExportFormat::Xlsx => vec![(PathBuf::from(&request.path), indsats_export::xlsx(&summary)?)],
+            ExportFormat::Csv => indsats_export::csv(&summary)
+                .into_iter()
+                .map(|(name, text)| (PathBuf::from(&request.path).join(name), text.into_bytes()))
+                .collect(),
+        };
+        if job.cancelled() {
+            return Err(DesktopError::Cancelled);
+        }
+        step("write", 2);
+        for (path, bytes) in &files {
+            crate::state::write_atomically(path, bytes)
+                .map_err(|source| DesktopError::Write { path: path.display().to_string(), source })?;
+        }
+        step("write", 3);
+        Ok(Exported { files: files.iter().map(|(p, _)| p.display().to_string()).collect(), snapshot: summary.provenance.snapshot.clone() })
+    })
+    .await
+}

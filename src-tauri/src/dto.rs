@@ -1,0 +1,599 @@
+//! What crosses the bridge between the web view and Rust: plain, serialisable shapes whose
+//! TypeScript declarations are generated from these definitions (ts-rs, `ui/src/lib/bindings/`)
+//! and never written by hand. Dates are ISO 8601 text (`2026-11-25`); ids are UUID text; closed
+//! sets are their stable codes, with labels from [`Catalogue`] in the user's language.
+
+use indsats_api::core::event::{self, EventDetails};
+use indsats_api::core::model::{self, Code, Direction, InitiativeStatus, InitiativeType, Measure, Role, Unit};
+use indsats_api::core::validate::Lang;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The user interface's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum UiLang {
+    #[default]
+    Da,
+    En,
+}
+
+impl From<UiLang> for Lang {
+    fn from(l: UiLang) -> Lang {
+        match l {
+            UiLang::Da => Lang::Da,
+            UiLang::En => Lang::En,
+        }
+    }
+}
+
+/// The app's settings (a plain JSON file beside the store: nothing about any citizen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    pub lang: UiLang,
+    /// Who works on this laptop, as the audit log names them.
+    pub user: String,
+    pub role: Role,
+    /// Minutes without input before the app locks itself (1–240).
+    pub idle_minutes: u32,
+    /// "No contact" in the overview: no event for more than this many days.
+    pub no_contact_days: u32,
+    /// The folder of the encrypted store; the standard place when empty.
+    pub data_dir: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lang: UiLang::Da,
+            user: String::new(),
+            role: Role::Caseworker,
+            idle_minutes: 10,
+            no_contact_days: 30,
+            data_dir: String::new(),
+        }
+    }
+}
+
+/// Which store is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Nothing is open (first run, or locked).
+    None,
+    /// The municipality's own encrypted store.
+    Store,
+    /// The separate store of synthetic demo data.
+    Demo,
+}
+
+/// What the window needs to know at start and after every lock or unlock.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    /// Whether this laptop has a store yet (else: first run).
+    pub initialised: bool,
+    pub demo_exists: bool,
+    pub mode: Mode,
+    /// What the last open store was (what "unlock" opens).
+    pub last_mode: Mode,
+    pub settings: Settings,
+    pub data_dir: String,
+    pub today: String,
+    /// The strategy's municipality and title, once unlocked.
+    pub municipality: String,
+    pub strategy: String,
+}
+
+/// The first run: the passphrase (typed twice), who works here, and the strategy to start from.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FirstRun {
+    pub passphrase: String,
+    pub repeat: String,
+    pub user: String,
+    pub role: Role,
+    /// The text of a strategy file; Ballerup Kommune's Vision 2029 when empty.
+    pub strategy_file: Option<String>,
+}
+
+/// Progress of long work (demo generation, exports).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Progress {
+    /// `demo`, `summary`, `render`, `write`.
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// A code and its label in the user's language.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+fn choices<T: Code>(lang: Lang) -> Vec<Choice> {
+    T::ALL.iter().map(|x| Choice { code: x.code().to_string(), label: x.label(lang).to_string() }).collect()
+}
+
+/// Every closed set the forms offer, labelled in the user's language. The labels live with the
+/// domain (indsats-core) so that the app, the CLI and the exports say the same.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Catalogue {
+    pub initiative_types: Vec<Choice>,
+    pub initiative_statuses: Vec<Choice>,
+    pub origins: Vec<Choice>,
+    pub programmes: Vec<Choice>,
+    /// The target groups the law in force today knows.
+    pub target_groups: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    /// The event types, the most common first.
+    pub event_types: Vec<Choice>,
+    pub courses: Vec<Choice>,
+    pub exams: Vec<Choice>,
+    pub employment_kinds: Vec<Choice>,
+    pub education_levels: Vec<Choice>,
+    pub offer_results: Vec<Choice>,
+    pub dimensions: Vec<Choice>,
+    pub scales: Vec<Choice>,
+    pub community_kinds: Vec<Choice>,
+    pub closure_reasons: Vec<Choice>,
+    pub statuses: Vec<Choice>,
+    pub units: Vec<Choice>,
+    pub measures: Vec<Choice>,
+    pub directions: Vec<Choice>,
+}
+
+impl Catalogue {
+    pub fn new(lang: Lang, today: chrono::NaiveDate) -> Catalogue {
+        let statuses =
+            [indsats_api::Status::OnTrack, indsats_api::Status::AtRisk, indsats_api::Status::OffTrack, indsats_api::Status::Unknown];
+        Catalogue {
+            initiative_types: choices::<InitiativeType>(lang),
+            initiative_statuses: choices::<InitiativeStatus>(lang),
+            origins: choices::<model::Origin>(lang),
+            programmes: choices::<model::ProgrammeKind>(lang),
+            target_groups: model::TargetGroup::ALL
+                .iter()
+                .filter(|g| g.valid_on(today))
+                .map(|g| Choice { code: g.code().into(), label: g.label(lang).into() })
+                .collect(),
+            outcomes: choices::<model::EnrolmentOutcome>(lang),
+            roles: choices::<Role>(lang),
+            event_types: event::EVENT_TYPES
+                .iter()
+                .map(|(code, da, en)| Choice { code: (*code).into(), label: if lang == Lang::Da { *da } else { *en }.into() })
+                .collect(),
+            courses: choices::<event::DanishCourse>(lang),
+            exams: choices::<event::DanishExam>(lang),
+            employment_kinds: choices::<event::EmploymentKind>(lang),
+            education_levels: choices::<event::EducationLevel>(lang),
+            offer_results: choices::<event::OfferResult>(lang),
+            dimensions: choices::<event::Dimension>(lang),
+            scales: choices::<event::Scale>(lang),
+            community_kinds: choices::<event::CommunityKind>(lang),
+            closure_reasons: choices::<event::ClosureReason>(lang),
+            statuses: statuses.iter().map(|s| Choice { code: s.code().into(), label: s.label(lang).into() }).collect(),
+            units: choices::<Unit>(lang),
+            measures: choices::<Measure>(lang),
+            directions: choices::<Direction>(lang),
+        }
+    }
+}
+
+// ---- Overview and goals ------------------------------------------------------------------------
+
+/// One indicator's value for a period, with what it is made of.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IndicatorValue {
+    pub key: String,
+    pub name: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub measure: Measure,
+    pub value: Option<f64>,
+    pub numerator: f64,
+    pub denominator: u32,
+    /// The same for the period before (the trend arrow).
+    pub previous: Option<f64>,
+    pub target: Option<f64>,
+    /// The municipality has not set this target: it is an example to replace.
+    pub target_illustrative: bool,
+    /// `on_track`, `at_risk`, `off_track`, `unknown`.
+    pub status: String,
+}
+
+/// A goal with its status, indicators and the initiatives behind it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GoalOverview {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    pub status: String,
+    pub indicators: Vec<IndicatorValue>,
+    pub initiatives: Vec<InitiativeRef>,
+}
+
+/// An initiative named beside a goal, with how it contributes.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InitiativeRef {
+    pub id: String,
+    pub title: String,
+    pub contribution: String,
+}
+
+/// A caseworker's open cases and how many have had no contact for too long.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaseloadRow {
+    pub caseworker: String,
+    pub open_cases: u32,
+    pub without_recent_contact: u32,
+}
+
+/// The overview: the team lead's landing page.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    pub period: String,
+    pub previous_period: String,
+    pub today: String,
+    pub goals: Vec<GoalOverview>,
+    pub caseload: Vec<CaseloadRow>,
+    pub no_contact_days: u32,
+    /// Open cases per ladder step 0–6, today.
+    pub ladder: Vec<u32>,
+}
+
+/// One indicator over several periods: the points of a trend chart and its target line.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Trend {
+    pub key: String,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TrendPoint {
+    pub period: String,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// A yearly target of an indicator.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct YearTarget {
+    pub year: i32,
+    pub value: f64,
+    pub illustrative: bool,
+}
+
+/// An indicator as the strategy defines it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IndicatorDef {
+    pub key: String,
+    pub name: String,
+    pub definition: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub measure: Measure,
+    pub baseline: Option<f64>,
+    pub baseline_year: Option<i32>,
+    pub source: String,
+    pub targets: Vec<YearTarget>,
+}
+
+/// A goal with its indicators and linked initiatives (the Goals screen).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GoalDetail {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub indicators: Vec<IndicatorDef>,
+    pub initiatives: Vec<InitiativeRef>,
+}
+
+/// A new yearly target.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct TargetInput {
+    pub indicator: String,
+    pub year: i32,
+    /// As typed (Danish or English decimal mark).
+    pub value: String,
+}
+
+// ---- Initiatives -------------------------------------------------------------------------------
+
+/// Which initiatives to list.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct InitiativeFilter {
+    pub kind: Option<InitiativeType>,
+    pub status: Option<InitiativeStatus>,
+    /// A goal's key or id.
+    pub goal: Option<String>,
+    pub owner: Option<String>,
+}
+
+/// A row of the initiatives list.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InitiativeRow {
+    pub id: String,
+    pub title: String,
+    pub kind: InitiativeType,
+    pub owner: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub status: InitiativeStatus,
+    pub capacity: Option<u32>,
+    pub goals: Vec<String>,
+    pub enrolled_now: u32,
+    pub enrolled_total: u32,
+}
+
+/// An initiative as a form holds it (new or edited). Dates as typed.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct InitiativeInput {
+    /// Empty for a new initiative.
+    pub id: Option<String>,
+    pub title: String,
+    pub kind: InitiativeType,
+    pub owner: String,
+    pub start: String,
+    pub end: String,
+    /// As typed; empty for none.
+    pub capacity: String,
+    pub status: InitiativeStatus,
+    pub description: String,
+}
+
+/// A goal an initiative works towards.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GoalLinkRow {
+    pub goal_id: String,
+    pub goal_title: String,
+    pub contribution: String,
+}
+
+/// A participant's enrolment as an initiative shows it (pseudonym only).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EnrolmentRow {
+    pub id: String,
+    pub participant: String,
+    /// The participant's pseudonym on the initiative, the initiative's title on a profile.
+    pub label: String,
+    pub initiative: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub outcome: Option<model::EnrolmentOutcome>,
+}
+
+/// An initiative with its links, enrolments and results (how much, how well, better off).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InitiativeDetail {
+    pub row: InitiativeRow,
+    pub description: String,
+    pub goals: Vec<GoalLinkRow>,
+    pub enrolments: Vec<EnrolmentRow>,
+    pub participants: u32,
+    pub ended: u32,
+    pub completed_or_better: u32,
+    pub dropped_out: u32,
+    pub to_job_or_education: u32,
+}
+
+// ---- Participants ------------------------------------------------------------------------------
+
+/// A search result: enough to pick the right person.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ParticipantHit {
+    pub id: String,
+    pub pseudonym: String,
+    pub name: String,
+    pub birth_year: i32,
+    pub caseworker: String,
+    pub case_closed: Option<String>,
+}
+
+/// A new participant as the form holds it. Dates and numbers as typed.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ParticipantInput {
+    pub name: String,
+    pub cpr: String,
+    pub birth_year: String,
+    pub origin: model::Origin,
+    pub arrival_date: String,
+    pub programme: model::ProgrammeKind,
+    pub programme_start: String,
+    pub programme_end: String,
+    /// Empty: the acting user.
+    pub caseworker: String,
+}
+
+/// A participant added, and anything worth a second look.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Added {
+    pub id: String,
+    pub pseudonym: String,
+    pub warnings: Vec<String>,
+}
+
+/// One event on a timeline, with the ladder step after it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TimelineEvent {
+    pub id: String,
+    pub date: String,
+    pub type_code: String,
+    pub type_label: String,
+    pub summary: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub step: u8,
+}
+
+/// A dated ladder step.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LadderPoint {
+    pub date: String,
+    pub step: u8,
+}
+
+/// A participant's profile (an audited read).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Profile {
+    pub id: String,
+    pub pseudonym: String,
+    pub name: String,
+    /// Formatted DDMMYY-XXXX, if known.
+    pub cpr: Option<String>,
+    pub birth_year: i32,
+    pub origin: model::Origin,
+    pub arrival_date: Option<String>,
+    pub programme: model::ProgrammeKind,
+    pub programme_start: Option<String>,
+    pub programme_end: Option<String>,
+    pub caseworker: String,
+    pub case_closed: Option<String>,
+    pub target_group: Option<model::TargetGroup>,
+    pub target_group_since: Option<String>,
+    pub ladder_step: u8,
+    pub ladder_history: Vec<LadderPoint>,
+    pub enrolments: Vec<EnrolmentRow>,
+    /// Newest first.
+    pub events: Vec<TimelineEvent>,
+}
+
+/// An enrolment to make.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EnrolInput {
+    pub participant: String,
+    pub initiative: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// An enrolment to end.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EndEnrolmentInput {
+    pub enrolment: String,
+    pub end: String,
+    pub outcome: model::EnrolmentOutcome,
+}
+
+/// A progress event to record.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ProgressInput {
+    pub participant: String,
+    pub date: String,
+    pub details: EventDetails,
+}
+
+/// A form's unsaved state.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Draft {
+    pub form: String,
+    /// The form's fields as JSON.
+    pub body: String,
+    pub saved_at: String,
+}
+
+// ---- Audit and export --------------------------------------------------------------------------
+
+/// Which audit rows to show.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub user: String,
+    pub subject: String,
+    pub action: String,
+    pub limit: Option<u32>,
+}
+
+/// One audit row.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub user: String,
+    pub role: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub purpose: String,
+    pub detail: String,
+}
+
+/// The formats a management summary is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Pdf,
+    Xlsx,
+    /// One CSV file per table, in a folder.
+    Csv,
+}
+
+/// A management summary to export.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    pub period: String,
+    pub format: ExportFormat,
+    pub lang: UiLang,
+    /// Cells under this many persons are hidden (at least 3).
+    pub threshold: u32,
+    /// The file (PDF, XLSX) or folder (CSV) chosen in the save dialog.
+    pub path: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Exported {
+    pub files: Vec<String>,
+    pub snapshot: String,
+}
+
+/// An error as the window shows it: a message in the user's language beside the field that
+/// caused it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UiError {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// Every type above, for the binding generator and its check.
+pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    // 64-bit counts travel as JSON numbers (none comes near 2^53).
+    let cfg = ts_rs::Config::new().with_out_dir(dir).with_large_int("number");
+    macro_rules! all {
+        ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg)?; )* };
+    }
+    all!(
+        Settings,
+        AppInfo,
+        FirstRun,
+        Progress,
+        Catalogue,
+        Overview,
+        Trend,
+        GoalDetail,
+        TargetInput,
+        InitiativeFilter,
+        InitiativeRow,
+        InitiativeInput,
+        InitiativeDetail,
+        ParticipantHit,
+        ParticipantInput,
+        Added,
+        Profile,
+        EnrolInput,
+        EndEnrolmentInput,
+        ProgressInput,
+        Draft,
+        AuditQuery,
+        AuditEntry,
+        ExportRequest,
+        Exported,
+        UiError,
+    );
+    Ok(())
+}

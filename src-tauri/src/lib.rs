@@ -1,0 +1,121 @@
+//! indsats-desktop: the Tauri shell of the Indsats app.
+//!
+//! # Layout
+//! - [`commands`]: the `#[tauri::command]`s the window calls. They translate [`dto`]s and call
+//!   indsats-api; no SQL and no rules live here.
+//! - [`dto`]: what crosses to the web view; its TypeScript declarations are generated
+//!   (`ui/src/lib/bindings/`, checked by a test).
+//! - [`state`]: the settings, the open session and the running job.
+//! - [`error`]: this crate's failures, and how any failure is shown (a message in the user's
+//!   language, the field it concerns).
+//!
+//! **Architecture invariant:** the window reaches the data only through these commands, and the
+//! commands only through indsats-api, which audits every read of a person.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+use tauri::Manager;
+
+/// Builds and runs the app. Returns when the last window closes.
+pub fn run() -> anyhow::Result<()> {
+    let paths = state::Paths::discover()?;
+    tauri::Builder::default()
+        // One writer per store: a second start brings the running window forward instead.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .level(log::LevelFilter::Info)
+                .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir { file_name: None }))
+                .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stderr))
+                .build(),
+        )
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::App::new(paths))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::save_settings,
+            commands::first_run,
+            commands::unlock,
+            commands::lock,
+            commands::open_demo,
+            commands::leave_demo,
+            commands::cancel_job,
+            commands::catalogue,
+            commands::overview,
+            commands::trends,
+            commands::goals,
+            commands::set_target,
+            commands::indicator_participants,
+            commands::initiatives,
+            commands::initiative,
+            commands::save_initiative,
+            commands::link_initiative,
+            commands::find_participants,
+            commands::participant,
+            commands::add_participant,
+            commands::enrol,
+            commands::end_enrolment,
+            commands::close_case,
+            commands::record_progress,
+            commands::drafts,
+            commands::save_draft,
+            commands::discard_draft,
+            commands::audit_log,
+            commands::export_summary,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod bindings {
+    use std::path::{Path, PathBuf};
+
+    fn files(dir: &Path) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "ts"))
+                    .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// The TypeScript declarations in ui/src/lib/bindings are exactly what the Rust types give.
+    /// `UPDATE_BINDINGS=1 cargo test -p indsats-desktop bindings` writes them anew.
+    #[test]
+    fn typescript_bindings_match_the_rust_types() {
+        let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
+        let fresh = tempfile::tempdir().unwrap();
+        crate::dto::export_all(fresh.path()).unwrap();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            let _ = std::fs::remove_dir_all(&committed);
+            std::fs::create_dir_all(&committed).unwrap();
+            for (name, text) in files(fresh.path()) {
+                std::fs::write(committed.join(name), text).unwrap();
+            }
+        }
+        let (want, have) = (files(fresh.path()), files(&committed));
+        assert!(!want.is_empty());
+        assert_eq!(
+            want.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            have.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            "run UPDATE_BINDINGS=1 cargo test -p indsats-desktop bindings"
+        );
+        for (w, h) in want.iter().zip(&have) {
+            assert_eq!(w.1, h.1, "{} is stale: run UPDATE_BINDINGS=1 cargo test -p indsats-desktop bindings", w.0);
+        }
+    }
+}

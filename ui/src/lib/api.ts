@@ -1,0 +1,87 @@
+// The window's one way to the Rust core: a typed function per Tauri command. The types are
+// generated from the Rust definitions (src-tauri/src/dto.rs → ./bindings); never write them here.
+// Every failure arrives as a UiError: a message in the user's language and the field it concerns.
+
+import { invoke, Channel } from '@tauri-apps/api/core';
+import type { AppInfo } from './bindings/AppInfo';
+import type { Settings } from './bindings/Settings';
+import type { FirstRun } from './bindings/FirstRun';
+import type { Progress } from './bindings/Progress';
+import type { Catalogue } from './bindings/Catalogue';
+import type { Overview } from './bindings/Overview';
+import type { Trend } from './bindings/Trend';
+import type { GoalDetail } from './bindings/GoalDetail';
+import type { TargetInput } from './bindings/TargetInput';
+import type { InitiativeFilter } from './bindings/InitiativeFilter';
+import type { InitiativeRow } from './bindings/InitiativeRow';
+import type { InitiativeInput } from './bindings/InitiativeInput';
+import type { InitiativeDetail } from './bindings/InitiativeDetail';
+import type { ParticipantHit } from './bindings/ParticipantHit';
+import type { ParticipantInput } from './bindings/ParticipantInput';
+import type { Added } from './bindings/Added';
+import type { Profile } from './bindings/Profile';
+import type { EnrolInput } from './bindings/EnrolInput';
+import type { EndEnrolmentInput } from './bindings/EndEnrolmentInput';
+import type { ProgressInput } from './bindings/ProgressInput';
+import type { Draft } from './bindings/Draft';
+import type { AuditQuery } from './bindings/AuditQuery';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { ExportRequest } from './bindings/ExportRequest';
+import type { Exported } from './bindings/Exported';
+import type { UiError } from './bindings/UiError';
+
+export type * from './bindings/AppInfo';
+
+/** Whether a thrown value is a UiError from the core. */
+export function isUiError(e: unknown): e is UiError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+/** A UiError for anything thrown (a dropped bridge, a bug): never lose the message. */
+export function asUiError(e: unknown): UiError {
+  if (isUiError(e)) return e;
+  return { code: 'internal', message: String(e), field: null };
+}
+
+function channel(onProgress: (p: Progress) => void): Channel<Progress> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>('app_info'),
+  saveSettings: (settings: Settings) => invoke<AppInfo>('save_settings', { settings }),
+  firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
+  unlock: (passphrase: string) => invoke<AppInfo>('unlock', { passphrase }),
+  lock: () => invoke<AppInfo>('lock'),
+  openDemo: (participants: number, onProgress: (p: Progress) => void) =>
+    invoke<AppInfo>('open_demo', { participants, progress: channel(onProgress) }),
+  leaveDemo: () => invoke<AppInfo>('leave_demo'),
+  cancelJob: () => invoke<void>('cancel_job'),
+  catalogue: () => invoke<Catalogue>('catalogue'),
+  overview: (periodText: string) => invoke<Overview>('overview', { periodText }),
+  trends: () => invoke<Trend[]>('trends'),
+  goals: () => invoke<GoalDetail[]>('goals'),
+  setTarget: (input: TargetInput) => invoke<void>('set_target', { input }),
+  indicatorParticipants: (indicator: string, periodText: string) =>
+    invoke<ParticipantHit[]>('indicator_participants', { indicator, periodText }),
+  initiatives: (filter: InitiativeFilter) => invoke<InitiativeRow[]>('initiatives', { filter }),
+  initiative: (id: string) => invoke<InitiativeDetail>('initiative', { id }),
+  saveInitiative: (input: InitiativeInput) => invoke<string>('save_initiative', { input }),
+  linkInitiative: (initiative: string, goal: string, contribution: string) =>
+    invoke<void>('link_initiative', { initiative, goal, contribution }),
+  findParticipants: (query: string) => invoke<ParticipantHit[]>('find_participants', { query }),
+  participant: (id: string) => invoke<Profile>('participant', { id }),
+  addParticipant: (input: ParticipantInput) => invoke<Added>('add_participant', { input }),
+  enrol: (input: EnrolInput) => invoke<string>('enrol', { input }),
+  endEnrolment: (input: EndEnrolmentInput) => invoke<void>('end_enrolment', { input }),
+  closeCase: (participant: string, dateText: string) => invoke<void>('close_case', { participant, dateText }),
+  recordProgress: (input: ProgressInput, draft: string | null) => invoke<string>('record_progress', { input, draft }),
+  drafts: () => invoke<Draft[]>('drafts'),
+  saveDraft: (form: string, body: string) => invoke<void>('save_draft', { form, body }),
+  discardDraft: (form: string) => invoke<void>('discard_draft', { form }),
+  auditLog: (query: AuditQuery) => invoke<AuditEntry[]>('audit_log', { query }),
+  exportSummary: (request: ExportRequest, onProgress: (p: Progress) => void) =>
+    invoke<Exported>('export_summary', { request, progress: channel(onProgress) }),
+};

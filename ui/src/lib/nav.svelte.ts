@@ -1,0 +1,42 @@
+// Where the window is: one screen at a time, with its parameters (a participant's id…).
+// Screens call `go`; the header's navigation and the browser-less back button use `back`.
+
+export type Screen =
+  | 'overview'
+  | 'goals'
+  | 'initiatives'
+  | 'initiative'
+  | 'participants'
+  | 'profile'
+  | 'audit'
+  | 'settings';
+
+export const nav = $state({
+  screen: 'overview' as Screen,
+  params: {} as Record<string, string>,
+  history: [] as { screen: Screen; params: Record<string, string> }[],
+  /** The log-progress dialog: open, and for whom (a participant id, or empty to pick one). */
+  logProgress: { open: false, participant: '' },
+});
+
+export function go(screen: Screen, params: Record<string, string> = {}) {
+  nav.history.push({ screen: nav.screen, params: nav.params });
+  if (nav.history.length > 50) nav.history.shift();
+  nav.screen = screen;
+  nav.params = params;
+}
+
+export function back() {
+  const prev = nav.history.pop();
+  if (prev) {
+    nav.screen = prev.screen;
+    nav.params = prev.params;
+  } else {
+    nav.screen = 'overview';
+    nav.params = {};
+  }
+}
+
+export function openLogProgress(participant = '') {
+  nav.logProgress = { open: true, participant };
+}
