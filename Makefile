@@ -6,16 +6,25 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build needs: a C compiler for the bundled SQLCipher, and libcrypto for it;
-# poppler-utils (pdftoppm, pdftotext, pdfinfo) for the PDF tests; sqlite3 for the benchmark that
-# compares the dashboard with hand-written SQL; python3 with venv for the WebDAV test server.
-APT_PACKAGES := build-essential pkg-config libssl-dev poppler-utils sqlite3 python3 python3-venv
+# WebKitGTK and friends for the Tauri window; poppler-utils (pdftoppm, pdftotext, pdfinfo) for the
+# PDF tests; sqlite3 for the benchmark that compares the dashboard with hand-written SQL; python3
+# with venv for the WebDAV test server; Xvfb and WebKitWebDriver for the end-to-end tests.
+APT_PACKAGES := build-essential pkg-config libssl-dev file \
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
+  poppler-utils sqlite3 python3 python3-venv xvfb xauth webkit2gtk-driver
+
+# Node.js builds the window's front end (Vite 8 needs 20.19 or newer).
+NODE_MIN := 20.19
+TOOLS := $(CURDIR)/target/tools
+TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
+XVFB := xvfb-run -a -s "-screen 0 1400x900x24"
 
 # `make run` keeps its demo store here (git ignores it). The passphrase protects demo data only.
 DEMO_DIR ?= $(CURDIR)/.demo-data
 DEMO_PASSPHRASE ?= demo-passphrase-2029
 DEMO_PARTICIPANTS ?= 5000
 
-.PHONY: deps run test lint bench clean-demo sync-servers sync-servers-stop
+.PHONY: deps node ui-deps ui ui-test run test lint bench bench-app clean-demo sync-servers sync-servers-stop e2e e2e-deps package
 
 ## deps: install what is missing (apt packages; checks the Rust toolchain)
 deps:
@@ -27,8 +36,38 @@ deps:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install Rust 1.90 or newer (https://rustup.rs), then run make again."; exit 1; }
 	@$(CARGO) --version
 
-## run: until the desktop app lands, a demo store (made once) and `indsats status` on it
-run: deps
+## node: Node.js and npm (Debian's when missing; the version is checked)
+node:
+	@command -v npm >/dev/null || { echo "Installing Node.js"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); const [x,y]="$(NODE_MIN)".split(".").map(Number); if (a<x||(a===x&&b<y)) { console.error("Node.js "+process.versions.node+" is too old: install $(NODE_MIN) or newer (https://nodejs.org), then run make again."); process.exit(1) }'
+
+## ui-deps: the front end's packages, exactly as package-lock.json pins them
+ui-deps: node ui/node_modules/.stamp
+ui/node_modules/.stamp: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+## ui: the built front end (ui/dist), which the app binary embeds
+ui: ui-deps
+	cd ui && npm run build
+
+## ui-test: type checks (svelte-check, a11y warnings included) and the front end's unit tests
+ui-test: ui-deps
+	cd ui && npm run check
+	cd ui && npm test
+
+## run: builds the app (release, front end embedded) and opens it
+run: deps ui
+	$(CARGO) build --release -p indsats-desktop
+	./target/release/indsats-desktop
+
+## package: the .deb (Tauri bundler) in target/release/bundle/deb/
+package: deps ui-deps
+	ui/node_modules/.bin/tauri build --bundles deb
+	@ls -l target/release/bundle/deb/*.deb
+
+## demo-cli: a demo store (made once) and `indsats status` on it, through the command line
+demo-cli: deps
 	$(CARGO) build --release -p indsats-cli
 	@if [ ! -f "$(DEMO_DIR)/key.json" ]; then \
 	  echo "Making a demo store with $(DEMO_PARTICIPANTS) synthetic participants in $(DEMO_DIR)"; \
@@ -45,19 +84,40 @@ sync-servers: deps
 sync-servers-stop:
 	scripts/sync-servers.sh stop
 
-## test: every test (unit, integration, CLI, sync against real servers), after format and lint
-test: deps lint sync-servers
-	$(CARGO) test --workspace --lib --bins --tests --no-fail-fast
-	$(CARGO) test --workspace --doc
+## test: every test (unit, integration, CLI, front end, sync against real servers, the app
+## end to end under Xvfb with accessibility checks), after format and lint
+test: deps ui lint ui-test sync-servers
+	$(CARGO) test --workspace --exclude indsats-e2e --lib --bins --tests --no-fail-fast
+	$(CARGO) test --workspace --exclude indsats-e2e --doc
+	$(MAKE) e2e
 
-lint:
+lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md)
+## e2e-deps: tauri-driver (the WebDriver bridge to the app), in target/tools
+e2e-deps: $(TAURI_DRIVER)
+$(TAURI_DRIVER):
+	$(CARGO) install --locked tauri-driver --version 2.1.0 --root $(TOOLS)
+
+## e2e: the real app binary in a real WebKit window under Xvfb, one scenario at a time;
+## screenshots in target/e2e-screenshots
+e2e: deps ui e2e-deps
+	$(CARGO) build -p indsats-desktop
+	$(XVFB) $(CARGO) test -p indsats-e2e --tests -- --test-threads=1
+
+## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md), then the app's cold start
+## and memory with the municipal demo data
 bench: deps
 	$(CARGO) bench -p indsats-api -p indsats-store -p indsats-export --benches
+	$(MAKE) bench-app
 	@echo; echo "Summary (also in target/bench-data/summary.txt):"; tail -n 20 target/bench-data/summary.txt 2>/dev/null || true
+
+## bench-app: the release app under Xvfb: cold start to an interactive overview and PSS of the
+## app with its WebKit processes, 5,000 demo participants
+bench-app: deps ui e2e-deps
+	$(CARGO) build --release -p indsats-desktop
+	INDSATS_E2E_APP=$(CURDIR)/target/release/indsats-desktop $(XVFB) $(CARGO) test --release -p indsats-e2e --test measure -- --ignored --nocapture --test-threads=1
 
 clean-demo:
 	rm -rf "$(DEMO_DIR)"

@@ -1,0 +1,225 @@
+//! The scenarios of the desktop app, end to end: the real binary with its embedded front end, in
+//! a WebKit window under Xvfb, driven through tauri-driver. One session at a time
+//! (`--test-threads=1`); each scenario has its own data folder; a screenshot of each is saved in
+//! target/e2e-screenshots.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use indsats_e2e::*;
+
+/// Picks the option of a `<select>` whose text contains `needle`.
+async fn select_text(app: &App, id: &str, needle: &str) -> Result<()> {
+    let picked = app
+        .js(
+            r#"const s = document.querySelector(`[data-testid="${arguments[0]}"]`);
+               const o = s && [...s.options].find(o => o.text.includes(arguments[1]));
+               if (!o) return false;
+               s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true })); return true;"#,
+            vec![id.into(), needle.into()],
+        )
+        .await?;
+    ensure!(picked == serde_json::Value::Bool(true), "no option with {needle:?} in {id}");
+    Ok(())
+}
+
+/// Creates an initiative linked to a goal, a participant, and an enrolment; returns when the
+/// profile shows the enrolment.
+async fn initiative_participant_enrolment(app: &App) -> Result<()> {
+    app.click("nav-initiatives").await?;
+    app.click("initiative-new").await?;
+    app.fill("initiative-title", "Sprogcafé Nord").await?;
+    app.select("initiative-kind", "danskuddannelse").await?;
+    app.fill("initiative-owner", "Team Nord").await?;
+    app.fill("initiative-start", "01-01-2026").await?;
+    app.click("initiative-save").await?;
+    app.select("initiative-link-goal", "demokrati-dansk").await?;
+    app.fill("initiative-link-contribution", "Dansk på modulniveau, tæt på hverdagen").await?;
+    app.click("initiative-link-save").await?;
+    app.wait_text("initiative-goals", "Dansk på modulniveau").await?;
+
+    app.click("nav-participants").await?;
+    app.click("participant-new").await?;
+    app.fill("participant-name", "Zainab Testdatter").await?;
+    app.fill("participant-birth-year", "1990").await?;
+    app.fill("participant-programme-start", "01-03-2025").await?;
+    app.click("participant-save").await?;
+    app.wait_text("profile", "Zainab Testdatter").await?;
+
+    select_text(app, "enrol-initiative", "Sprogcafé Nord").await?;
+    app.fill("enrol-start", "01-10-2026").await?;
+    app.click("enrol-save").await?;
+    app.wait_text("profile", "Sprogcafé Nord").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_to_a_logged_module_test_changes_the_overview() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.el("firstrun-passphrase").await?;
+    app.screenshot("01-first-run").await?;
+    app.first_run("Mette Testesen").await?;
+
+    initiative_participant_enrolment(&app).await?;
+    app.click("nav-overview").await?;
+    let before = app.text("ladder").await?;
+
+    app.click("nav-participants").await?;
+    app.fill("participant-search", "Zainab").await?;
+    app.click("participant-hit").await?;
+    app.click("profile-log").await?;
+    app.el("progress-dialog").await?;
+    app.click("progress-type-module_test_passed").await?;
+    app.fill("progress-module", "2").await?;
+    app.click("progress-save").await?;
+    app.wait_text("timeline", "Modultest bestået").await?;
+    app.screenshot("02-profile-after-module-test").await?;
+
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let after = loop {
+        let now = app.text("ladder").await?;
+        if now != before || std::time::Instant::now() > deadline {
+            break now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ensure!(after != before, "the overview's ladder did not change after the module test:\n{before}");
+    app.screenshot("03-overview-after").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wrong_passphrase_is_refused() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    app.click("lock").await?;
+    app.unlock("forkert adgangsfrase").await?;
+    let msg = app.wait_text("unlock-error", "").await?;
+    ensure!(msg.to_lowercase().contains("adgangsfrase"), "the refusal should name the passphrase: {msg}");
+    app.screenshot("04-wrong-passphrase").await?;
+    ensure!(!app.has("overview").await || app.has("unlock-passphrase").await, "the overview must stay locked");
+    app.unlock(PASSPHRASE).await?;
+    app.el("overview").await?;
+    ensure!(!app.has("unlock-error").await, "the error must go once unlocked");
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_to_english() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    app.wait_text("nav-participants", "Deltagere").await?;
+    app.click("nav-settings").await?;
+    app.select("settings-lang", "en").await?;
+    app.click("settings-save").await?;
+    app.wait_text("nav-participants", "Participants").await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    let lang = app.js("return document.documentElement.lang;", vec![]).await?;
+    ensure!(lang == "en", "the document language should be en, is {lang}");
+    app.screenshot("05-english-overview").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logging_an_event_by_keyboard_alone() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    initiative_participant_enrolment(&app).await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+
+    // From here on: keys only. Ctrl+L opens the dialog; the participant is found by typing.
+    app.js("document.activeElement && document.activeElement.blur(); document.body.focus();", vec![]).await?;
+    app.keys("\u{E009}l\u{E000}").await?; // Ctrl down, l, release all
+    app.el("progress-dialog").await?;
+    app.keys("Zainab").await?;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    app.keys("\u{E007}").await?; // Enter picks the first hit
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.keys("\u{E007}").await?; // Enter picks the first (most common) type: module test passed
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.keys("\u{E009}\u{E007}\u{E000}").await?; // Ctrl+Enter saves
+    app.wait_text("toast", "").await?;
+    app.screenshot("06-keyboard-logged").await?;
+
+    app.click("nav-participants").await?;
+    app.fill("participant-search", "Zainab").await?;
+    app.click("participant-hit").await?;
+    app.wait_text("timeline", "Modultest bestået").await.context("the event logged by keyboard is on the timeline")?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_survives_the_app_being_killed() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    {
+        let app = App::launch(home.path()).await?;
+        app.first_run("Mette Testesen").await?;
+        initiative_participant_enrolment(&app).await?;
+        app.click("profile-log").await?;
+        app.click("progress-type-offer_started").await?;
+        app.fill("progress-hours", "17,5").await?;
+        // The draft is saved shortly after typing stops.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        app.screenshot("07-before-kill").await?;
+        app.kill_app()?;
+        let _ = app.close().await;
+    }
+    let app = App::launch(home.path()).await?;
+    app.unlock(PASSPHRASE).await?;
+    app.el("overview").await?;
+    app.keys("\u{E009}l\u{E000}").await?;
+    app.el("progress-dialog").await?;
+    app.wait_text("progress-dialog", "17").await.context("the restored draft holds the hours typed before the kill")?;
+    app.el("progress-draft-restored").await?;
+    app.screenshot("08-draft-restored").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    let mut problems = Vec::new();
+    let mut check = async |screen: &str| -> Result<()> {
+        for v in app.axe().await? {
+            problems.push(format!("{screen}: {v}"));
+        }
+        Ok(())
+    };
+    app.el("firstrun-passphrase").await?;
+    check("first run").await?;
+    app.first_run("Mette Testesen").await?;
+    initiative_participant_enrolment(&app).await?;
+    check("profile").await?;
+    app.click("profile-log").await?;
+    app.el("progress-dialog").await?;
+    check("log progress").await?;
+    app.keys("\u{E00C}").await?; // Escape
+    for (nav, root) in [
+        ("nav-overview", "overview"),
+        ("nav-goals", "goals"),
+        ("nav-initiatives", "initiatives"),
+        ("nav-participants", "participants"),
+        ("nav-audit", "audit"),
+        ("nav-settings", "settings"),
+    ] {
+        app.click(nav).await?;
+        app.el(root).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        check(root).await?;
+    }
+    app.click("lock").await?;
+    app.el("unlock-passphrase").await?;
+    check("unlock").await?;
+    drop(check);
+    ensure!(problems.is_empty(), "axe found serious or critical violations:\n{}", problems.join("\n"));
+    app.close().await
+}
