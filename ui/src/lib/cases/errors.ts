@@ -3,9 +3,9 @@
 
 import type { UiError } from '../bindings/UiError';
 
-/** The message for `field`, when the error names it. */
-export function fieldError(err: UiError | null, field: string): string | null {
-  return err && err.field === field ? err.message : null;
+/** The message when the error names `field` (or one of its other names). */
+export function fieldError(err: UiError | null, ...fields: string[]): string | null {
+  return err && err.field && fields.includes(err.field) ? err.message : null;
 }
 
 /** The error to show at the action: one that names none of the form's `fields`. */
