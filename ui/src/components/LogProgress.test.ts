@@ -1,0 +1,282 @@
+import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest';
+import { render, fireEvent, screen, waitFor, cleanup } from '@testing-library/svelte';
+import type { Catalogue } from '../lib/bindings/Catalogue';
+import type { AppInfo } from '../lib/bindings/AppInfo';
+import type { Profile } from '../lib/bindings/Profile';
+import type { Draft } from '../lib/bindings/Draft';
+import type { ParticipantHit } from '../lib/bindings/ParticipantHit';
+import type { Choice } from '../lib/bindings/Choice';
+
+const calls: { cmd: string; args: Record<string, unknown> | undefined }[] = [];
+let drafts: Draft[] = [];
+let recordError: unknown = null;
+
+const P = '7b0e0a54-0000-4000-8000-000000000001';
+
+const profile: Profile = {
+  id: P,
+  pseudonym: 'D-4821',
+  name: 'Zainab Testdatter',
+  cpr: null,
+  birth_year: 1990,
+  origin: 'non_western',
+  arrival_date: null,
+  programme: 'selvforsoergelse',
+  programme_start: '2025-03-01',
+  programme_end: null,
+  caseworker: 'Mette',
+  case_closed: null,
+  target_group: null,
+  target_group_since: null,
+  ladder_step: 1,
+  ladder_history: [],
+  enrolments: [],
+  events: [],
+};
+
+const hits: ParticipantHit[] = [
+  { id: P, pseudonym: 'D-4821', name: 'Zainab Testdatter', birth_year: 1990, caseworker: 'Mette', case_closed: null },
+  { id: 'other', pseudonym: 'D-1111', name: 'Zaid Andersen', birth_year: 1985, caseworker: 'Mette', case_closed: null },
+];
+
+let currentProfile: Profile = profile;
+
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: vi.fn(async (cmd: string, args?: Record<string, unknown>) => {
+    calls.push({ cmd, args });
+    switch (cmd) {
+      case 'drafts':
+        return drafts;
+      case 'participant':
+        return currentProfile;
+      case 'find_participants':
+        return hits;
+      case 'record_progress':
+        if (recordError) throw recordError;
+        return 'event-1';
+      case 'save_draft':
+      case 'discard_draft':
+        return null;
+      default:
+        throw { code: 'unknown', message: cmd, field: null };
+    }
+  }),
+  Channel: class {},
+}));
+
+const { app } = await import('../lib/session.svelte');
+const { nav } = await import('../lib/nav.svelte');
+const { setLang } = await import('../lib/i18n/index.svelte');
+const LogProgress = (await import('./LogProgress.svelte')).default;
+
+const ch = (...pairs: [string, string][]): Choice[] => pairs.map(([code, label]) => ({ code, label }));
+
+const catalogue: Catalogue = {
+  initiative_types: ch(['danskuddannelse', 'Danskuddannelse'], ['virksomhedspraktik', 'Virksomhedspraktik'], ['loentilskud', 'Løntilskud']),
+  initiative_statuses: ch(['planned', 'Planlagt'], ['active', 'Aktiv'], ['closed', 'Afsluttet']),
+  origins: ch(['danish', 'Dansk'], ['western', 'Vestlig'], ['non_western', 'Ikke-vestlig']),
+  programmes: ch(['selvforsoergelse', 'Selvforsørgelses- og hjemrejseprogram'], ['introduktion', 'Introduktionsprogram'], ['ingen', 'Intet']),
+  target_groups: ch(['jobparat', 'Jobparat'], ['aktivitetsparat', 'Aktivitetsparat']),
+  outcomes: ch(['completed', 'Gennemført'], ['dropped_out', 'Afbrudt'], ['job', 'Job'], ['education', 'Uddannelse']),
+  roles: ch(['caseworker', 'Sagsbehandler']),
+  event_types: ch(
+    ['module_test_passed', 'Modultest bestået'],
+    ['offer_started', 'Tilbud startet'],
+    ['employment_started', 'Ansættelse startet'],
+    ['meeting_held', 'Samtale afholdt'],
+    ['progression_measured', 'Progressionsmåling'],
+    ['visitation', 'Visitation (målgruppe)'],
+    ['contract_signed', 'Kontrakt indgået'],
+    ['programme_extended', 'Program forlænget'],
+    ['closure', 'Sag afsluttet (fraflytning m.m.)'],
+  ),
+  courses: ch(['du1', 'DU1'], ['du2', 'DU2'], ['du3', 'DU3']),
+  exams: ch(['pd1', 'Prøve i Dansk 1']),
+  employment_kinds: ch(['ordinary', 'Ordinær'], ['wage_subsidy', 'Løntilskud']),
+  education_levels: ch(['fgu', 'FGU']),
+  offer_results: ch(['completed', 'Gennemført']),
+  dimensions: ch(['language', 'Sprog']),
+  scales: ch(['1-5', '1–5'], ['1-10', '1–10']),
+  community_kinds: ch(['forening', 'Forening']),
+  closure_reasons: ch(['fraflyttet', 'Fraflyttet']),
+  statuses: [],
+  units: [],
+  measures: [],
+  directions: [],
+};
+
+const info: AppInfo = {
+  version: '0.1.0',
+  initialised: true,
+  demo_exists: false,
+  mode: 'store',
+  last_mode: 'store',
+  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '' },
+  data_dir: '/tmp',
+  today: '2026-11-25',
+  municipality: 'Ballerup',
+  strategy: 'Vision 2029',
+};
+
+function recorded() {
+  return calls.filter((c) => c.cmd === 'record_progress').map((c) => c.args);
+}
+
+beforeEach(() => {
+  calls.length = 0;
+  drafts = [];
+  recordError = null;
+  currentProfile = profile;
+  setLang('da');
+  app.info = info;
+  app.catalogue = catalogue;
+  nav.logProgress = { open: true, participant: P };
+});
+
+afterEach(() => cleanup());
+
+describe('LogProgress', () => {
+  it('module test passed with a preset participant: two clicks (type, save)', async () => {
+    render(LogProgress);
+    const dialog = screen.getByTestId('progress-dialog');
+    expect(dialog).toHaveAttribute('role', 'dialog');
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    await screen.findByText('Zainab Testdatter (D-4821)');
+
+    let interactions = 0;
+    await fireEvent.click(screen.getByTestId('progress-type-module_test_passed'));
+    interactions++;
+    await fireEvent.click(screen.getByTestId('progress-save'));
+    interactions++;
+
+    await waitFor(() => expect(recorded()).toHaveLength(1));
+    expect(interactions).toBeLessThanOrEqual(3);
+    expect(recorded()[0]).toEqual({
+      input: { participant: P, date: '2026-11-25', details: { type: 'module_test_passed', course: 'du1', module: 1 } },
+      draft: 'progress',
+    });
+    expect(nav.logProgress.open).toBe(false);
+  });
+
+  it('by keyboard alone: Enter on the focused type list, then Ctrl+Enter', async () => {
+    currentProfile = {
+      ...profile,
+      events: [
+        {
+          id: 'e1',
+          date: '2026-10-01',
+          type_code: 'module_test_passed',
+          type_label: 'Modultest bestået',
+          summary: 'DU2 modul 3',
+          recorded_by: 'Mette',
+          recorded_at: '2026-10-01T09:00:00Z',
+          step: 1,
+        },
+      ],
+    };
+    render(LogProgress);
+    const list = screen.getByTestId('progress-type');
+    await waitFor(() => expect(document.activeElement).toBe(list));
+    await screen.findByText('Zainab Testdatter (D-4821)');
+    let keys = 0;
+    await fireEvent.keyDown(list, { key: 'Enter' });
+    keys++;
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('progress-save')));
+    // The suggestion from the timeline: the module after the last one passed.
+    expect(screen.getByTestId('progress-course')).toHaveValue('du2');
+    expect(screen.getByTestId('progress-module')).toHaveValue('4');
+    await fireEvent.keyDown(document.activeElement!, { key: 'Enter', ctrlKey: true });
+    keys++;
+    await waitFor(() => expect(recorded()).toHaveLength(1));
+    expect(keys).toBeLessThanOrEqual(3);
+    expect(recorded()[0]).toMatchObject({ input: { details: { type: 'module_test_passed', course: 'du2', module: 4 } } });
+  });
+
+  it('offer started and employment started: type, hours typed, save', async () => {
+    for (const [type, testid, expected] of [
+      ['offer_started', 'progress-type-offer_started', { type: 'offer_started', offer: 'virksomhedspraktik', hours_per_week: 17.5 }],
+      ['employment_started', 'progress-type-employment_started', { type: 'employment_started', kind: 'ordinary', hours_per_week: 17.5 }],
+    ] as const) {
+      calls.length = 0;
+      nav.logProgress = { open: true, participant: P };
+      render(LogProgress);
+      await fireEvent.click(screen.getByTestId(testid));
+      const hours = screen.getByTestId('progress-hours');
+      await waitFor(() => expect(document.activeElement).toBe(hours));
+      await fireEvent.input(hours, { target: { value: '17,5' } });
+      await fireEvent.click(screen.getByTestId('progress-save'));
+      await waitFor(() => expect(recorded()).toHaveLength(1));
+      expect(recorded()[0]).toMatchObject({ input: { details: expected } });
+      expect(type).toBeTruthy();
+      cleanup();
+    }
+  });
+
+  it('type chosen by its first letters', async () => {
+    render(LogProgress);
+    const list = screen.getByTestId('progress-type');
+    await fireEvent.keyDown(list, { key: 'a' });
+    await fireEvent.keyDown(list, { key: 'Enter' });
+    expect(screen.getByTestId('progress-type-employment_started')).toHaveAttribute('aria-selected', 'true');
+    await fireEvent.keyDown(list, { key: 'ArrowDown' });
+    await fireEvent.keyDown(list, { key: 'Enter' });
+    expect(screen.getByTestId('progress-type-meeting_held')).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('a missing value is shown beside its field and nothing typed is cleared', async () => {
+    render(LogProgress);
+    await fireEvent.click(screen.getByTestId('progress-type-offer_started'));
+    const date = screen.getByTestId('progress-date');
+    await fireEvent.input(date, { target: { value: '20-11-2026' } });
+    await fireEvent.click(screen.getByTestId('progress-save'));
+    expect(await screen.findByText('Skal udfyldes.')).toBeInTheDocument();
+    expect(recorded()).toHaveLength(0);
+    expect(date).toHaveValue('20-11-2026');
+    // An error from the core goes beside its field too.
+    recordError = { code: 'out_of_range', message: 'Timer pr. uge skal være 0–60.', field: 'hours_per_week' };
+    await fireEvent.input(screen.getByTestId('progress-hours'), { target: { value: '12' } });
+    await fireEvent.click(screen.getByTestId('progress-save'));
+    expect(await screen.findByText('Timer pr. uge skal være 0–60.')).toBeInTheDocument();
+    expect(screen.getByTestId('progress-hours')).toHaveValue('12');
+    expect(nav.logProgress.open).toBe(true);
+  });
+
+  it('saves a draft as you type, restores it on opening, and Escape keeps it', async () => {
+    render(LogProgress);
+    await fireEvent.click(screen.getByTestId('progress-type-offer_started'));
+    await fireEvent.input(screen.getByTestId('progress-hours'), { target: { value: '17,5' } });
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'save_draft')).toBe(true), { timeout: 1500 });
+    const saved = calls.filter((c) => c.cmd === 'save_draft').pop()!.args as { form: string; body: string };
+    expect(saved.form).toBe('progress');
+    await fireEvent.keyDown(screen.getByTestId('progress-hours'), { key: 'Escape' });
+    expect(nav.logProgress.open).toBe(false);
+    cleanup();
+
+    drafts = [{ form: 'progress', body: saved.body, saved_at: '2026-11-25T08:14:00.000Z' }];
+    nav.logProgress = { open: true, participant: '' };
+    render(LogProgress);
+    const note = await screen.findByTestId('progress-draft-restored');
+    expect(note.textContent).toContain('17,5');
+    expect(screen.getByTestId('progress-hours')).toHaveValue('17,5');
+    expect(screen.getByTestId('progress-type-offer_started')).toHaveAttribute('aria-selected', 'true');
+
+    await fireEvent.click(screen.getByTestId('progress-discard'));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'discard_draft')).toBe(true));
+    expect(screen.queryByTestId('progress-draft-restored')).toBeNull();
+    expect(screen.queryByTestId('progress-hours')).toBeNull();
+  });
+
+  it('finds the participant by typing, arrows and Enter', async () => {
+    nav.logProgress = { open: true, participant: '' };
+    render(LogProgress);
+    const search = screen.getByTestId('progress-participant');
+    await waitFor(() => expect(document.activeElement).toBe(search));
+    await fireEvent.input(search, { target: { value: 'Za' } });
+    await waitFor(() => expect(screen.getAllByTestId('progress-hit')).toHaveLength(2));
+    await fireEvent.keyDown(search, { key: 'ArrowDown' });
+    await fireEvent.keyDown(search, { key: 'ArrowUp' });
+    await fireEvent.keyDown(search, { key: 'Enter' });
+    expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent('Zainab Testdatter');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('progress-type')));
+  });
+});
