@@ -153,6 +153,15 @@ describe('App', () => {
     expect(screen.getByTestId('nav-participants')).toHaveTextContent('Deltagere');
   });
 
+  it('loads the overview again for another period', async () => {
+    render(App);
+    await screen.findByTestId('goal-job');
+    const select = screen.getByTestId('overview-period') as HTMLSelectElement;
+    expect(select.value).toBe('2026');
+    await fireEvent.change(select, { target: { value: '2025-Q4' } });
+    await waitFor(() => expect(calls.filter((c) => c.cmd === 'overview').map((c) => c.args.periodText)).toEqual(['2026', '2025-Q4']));
+  });
+
   it('locks over the mounted screens and unlocks back to them', async () => {
     render(App);
     await screen.findByTestId('overview');
