@@ -162,6 +162,44 @@ describe('App', () => {
     await waitFor(() => expect(calls.filter((c) => c.cmd === 'overview').map((c) => c.args.periodText)).toEqual(['2026', '2025-Q4']));
   });
 
+  it('saves a yearly target as typed, with a Danish decimal comma', async () => {
+    handlers.goals = () => [
+      {
+        id: 'g1',
+        key: 'job',
+        title: 'Selvforsørgelse',
+        description: '',
+        indicators: [
+          {
+            key: 'mm13',
+            name: 'Ustøttet beskæftigelse',
+            definition: 'Andel i ustøttet job',
+            unit: 'percent',
+            direction: 'up',
+            measure: 'ordinary_employment',
+            baseline: 32,
+            baseline_year: 2021,
+            source: 'Jobindsats',
+            targets: [{ year: 2027, value: 1234.5, illustrative: true }],
+          },
+        ],
+        initiatives: [],
+      },
+    ];
+    handlers.set_target = () => null;
+    render(App);
+    await screen.findByTestId('overview');
+    await fireEvent.click(screen.getByTestId('nav-goals'));
+    const input = (await screen.findByTestId('target-mm13-2027')) as HTMLInputElement;
+    expect(input.value).toBe('1234,5');
+    await fireEvent.input(input, { target: { value: '37,5' } });
+    await fireEvent.click(screen.getByTestId('target-mm13-2027-save'));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === 'set_target')?.args).toEqual({ input: { indicator: 'mm13', year: 2027, value: '37,5' } }),
+    );
+    expect(await screen.findByTestId('toast')).toHaveTextContent('gemt');
+  });
+
   it('locks over the mounted screens and unlocks back to them', async () => {
     render(App);
     await screen.findByTestId('overview');
