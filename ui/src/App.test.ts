@@ -203,6 +203,7 @@ describe('App', () => {
   it('locks over the mounted screens and unlocks back to them', async () => {
     render(App);
     await screen.findByTestId('overview');
+    screen.getByTestId('nav-goals').focus();
     await fireEvent.click(screen.getByTestId('lock'));
     const field = await screen.findByTestId('unlock-passphrase');
     // The screens are still there, but inert.
@@ -219,6 +220,7 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('unlock-submit'));
     await waitFor(() => expect(screen.queryByTestId('unlock-passphrase')).toBeNull());
     expect(layout().inert).toBe(false);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('nav-goals')));
   });
 
   it('opens log progress on Ctrl+L', async () => {
