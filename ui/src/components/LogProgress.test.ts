@@ -1,11 +1,8 @@
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest';
 import { render, fireEvent, screen, waitFor, cleanup } from '@testing-library/svelte';
-import type { Catalogue } from '../lib/bindings/Catalogue';
-import type { AppInfo } from '../lib/bindings/AppInfo';
 import type { Profile } from '../lib/bindings/Profile';
 import type { Draft } from '../lib/bindings/Draft';
 import type { ParticipantHit } from '../lib/bindings/ParticipantHit';
-import type { Choice } from '../lib/bindings/Choice';
 
 const calls: { cmd: string; args: Record<string, unknown> | undefined }[] = [];
 let drafts: Draft[] = [];
@@ -68,55 +65,7 @@ const { app } = await import('../lib/session.svelte');
 const { nav } = await import('../lib/nav.svelte');
 const { setLang } = await import('../lib/i18n/index.svelte');
 const LogProgress = (await import('./LogProgress.svelte')).default;
-
-const ch = (...pairs: [string, string][]): Choice[] => pairs.map(([code, label]) => ({ code, label }));
-
-const catalogue: Catalogue = {
-  initiative_types: ch(['danskuddannelse', 'Danskuddannelse'], ['virksomhedspraktik', 'Virksomhedspraktik'], ['loentilskud', 'Løntilskud']),
-  initiative_statuses: ch(['planned', 'Planlagt'], ['active', 'Aktiv'], ['closed', 'Afsluttet']),
-  origins: ch(['danish', 'Dansk'], ['western', 'Vestlig'], ['non_western', 'Ikke-vestlig']),
-  programmes: ch(['selvforsoergelse', 'Selvforsørgelses- og hjemrejseprogram'], ['introduktion', 'Introduktionsprogram'], ['ingen', 'Intet']),
-  target_groups: ch(['jobparat', 'Jobparat'], ['aktivitetsparat', 'Aktivitetsparat']),
-  outcomes: ch(['completed', 'Gennemført'], ['dropped_out', 'Afbrudt'], ['job', 'Job'], ['education', 'Uddannelse']),
-  roles: ch(['caseworker', 'Sagsbehandler']),
-  event_types: ch(
-    ['module_test_passed', 'Modultest bestået'],
-    ['offer_started', 'Tilbud startet'],
-    ['employment_started', 'Ansættelse startet'],
-    ['meeting_held', 'Samtale afholdt'],
-    ['progression_measured', 'Progressionsmåling'],
-    ['visitation', 'Visitation (målgruppe)'],
-    ['contract_signed', 'Kontrakt indgået'],
-    ['programme_extended', 'Program forlænget'],
-    ['closure', 'Sag afsluttet (fraflytning m.m.)'],
-  ),
-  courses: ch(['du1', 'DU1'], ['du2', 'DU2'], ['du3', 'DU3']),
-  exams: ch(['pd1', 'Prøve i Dansk 1']),
-  employment_kinds: ch(['ordinary', 'Ordinær'], ['wage_subsidy', 'Løntilskud']),
-  education_levels: ch(['fgu', 'FGU']),
-  offer_results: ch(['completed', 'Gennemført']),
-  dimensions: ch(['language', 'Sprog']),
-  scales: ch(['1-5', '1–5'], ['1-10', '1–10']),
-  community_kinds: ch(['forening', 'Forening']),
-  closure_reasons: ch(['fraflyttet', 'Fraflyttet']),
-  statuses: [],
-  units: [],
-  measures: [],
-  directions: [],
-};
-
-const info: AppInfo = {
-  version: '0.1.0',
-  initialised: true,
-  demo_exists: false,
-  mode: 'store',
-  last_mode: 'store',
-  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '' },
-  data_dir: '/tmp',
-  today: '2026-11-25',
-  municipality: 'Ballerup',
-  strategy: 'Vision 2029',
-};
+const { catalogue, info } = await import('../lib/cases/fixtures');
 
 function recorded() {
   return calls.filter((c) => c.cmd === 'record_progress').map((c) => c.args);
@@ -136,6 +85,16 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 describe('LogProgress', () => {
+  it('has no serious or critical axe violations, with fields shown', async () => {
+    const axe = (await import('axe-core')).default;
+    render(LogProgress);
+    await fireEvent.click(screen.getByTestId('progress-type-progression_measured'));
+    await screen.findByText('Zainab Testdatter (D-4821)');
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`)).toEqual([]);
+  });
+
   it('module test passed with a preset participant: two clicks (type, save)', async () => {
     render(LogProgress);
     const dialog = screen.getByTestId('progress-dialog');
