@@ -163,9 +163,30 @@ impl App {
         Ok(self.client.find_all(Locator::Css(css)).await?)
     }
 
+    /// Clicks an element; found again and retried a few times when the window re-rendered it
+    /// between finding and clicking (a stale element).
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.el(id).await?.click().await.with_context(|| format!("clicking {id}"))?;
-        Ok(())
+        let mut last = None;
+        for _ in 0..5 {
+            match self.el(id).await?.click().await {
+                Ok(_) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // Say what is in the way.
+        let over = self
+            .js(
+                r#"const e = document.querySelector(`[data-testid="${arguments[0]}"]`);
+                   if (!e) return 'gone';
+                   const r = e.getBoundingClientRect();
+                   const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                   return top ? top.outerHTML.slice(0, 300) : 'nothing at its centre';"#,
+                vec![id.into()],
+            )
+            .await
+            .unwrap_or_default();
+        Err(anyhow!("clicking {id}: {last:?}; at its centre: {over}"))
     }
 
     /// Clears a field and types into it.
@@ -328,10 +349,8 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
             let Some(p) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
             let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
             // The parent is the 2nd field after the command name in parentheses.
-            if let Some(after) = stat.rsplit_once(')').map(|x| x.1) {
-                if let Some(ppid) = after.split_whitespace().nth(1).and_then(|x| x.parse::<u32>().ok()) {
-                    parents.push((p, ppid));
-                }
+            if let Some(ppid) = stat.rsplit_once(')').and_then(|x| x.1.split_whitespace().nth(1)).and_then(|x| x.parse::<u32>().ok()) {
+                parents.push((p, ppid));
             }
         }
     }

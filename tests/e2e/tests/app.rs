@@ -211,7 +211,10 @@ async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Res
         ("nav-audit", "audit"),
         ("nav-settings", "settings"),
     ] {
-        app.click(nav).await?;
+        if let Err(e) = app.click(nav).await {
+            app.screenshot(&format!("failed-{nav}")).await?;
+            return Err(e);
+        }
         app.el(root).await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         check(root).await?;
