@@ -218,12 +218,15 @@ pub async fn lock(h: AppHandle) -> UiResult<AppInfo> {
     .await
 }
 
-/// Opens the demo store, making it first (with progress) when there is none.
+/// Opens the demo store as `user` in `role`, making it first (with progress) when there is none.
 #[tauri::command]
-pub async fn open_demo(h: AppHandle, participants: u32, progress: Channel<Progress>) -> UiResult<AppInfo> {
+pub async fn open_demo(h: AppHandle, participants: u32, user: String, role: Role, progress: Channel<Progress>) -> UiResult<AppInfo> {
     run(h, move |app| {
         let job = app.start_job()?;
         let dir = app.paths.demo.clone();
+        // Who explores the demo is who the audit log names, as in the municipality's store.
+        let who = User::new(&user, role)?;
+        app.set_settings(Settings { user: who.name, role: who.role, ..app.settings() })?;
         let settings = app.settings();
         if !indsats_api::is_initialised(&dir) {
             std::fs::create_dir_all(&dir).map_err(|source| DesktopError::Write { path: dir.display().to_string(), source })?;

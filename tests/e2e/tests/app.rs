@@ -226,3 +226,68 @@ async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Res
     ensure!(problems.is_empty(), "axe found serious or critical violations:\n{}", problems.join("\n"));
     app.close().await
 }
+
+/// The demo (made with progress), the drill-down from a goal's indicator to the participants
+/// behind it and on to a profile, and the management summary exported from the overview.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_drill_down_and_export_of_the_summary() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.fill("firstrun-user", "Mette Testesen").await?;
+    app.select("firstrun-role", "team_lead").await?;
+    app.click("firstrun-demo").await?;
+    app.el("job-progress").await?;
+    app.screenshot("09-demo-progress").await?;
+    // Making 5,000 participants takes a while in a debug build.
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    while !app.has("overview").await {
+        if std::time::Instant::now() > deadline {
+            app.screenshot("failed-demo").await?;
+            anyhow::bail!("the demo did not open within 4 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    app.el("demo-badge").await?;
+    app.wait_text("caseload", "").await?;
+    app.screenshot("10-demo-overview").await?;
+
+    // Drill down: the first computed indicator with people behind it.
+    let drills = app.all("[data-testid$=\"-drill\"]").await?;
+    ensure!(!drills.is_empty(), "a team lead sees drill-down links on the overview");
+    let mut opened = false;
+    for d in drills {
+        d.click().await?;
+        app.el("drill").await?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !app.has("drill-hit").await && std::time::Instant::now() < deadline {
+            if app.text("drill").await?.contains(" 0 ") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        if app.has("drill-hit").await {
+            app.screenshot("11-drill-down").await?;
+            app.click("drill-hit").await?;
+            app.el("profile").await?;
+            opened = true;
+            break;
+        }
+        app.keys("\u{E00C}").await?;
+    }
+    ensure!(opened, "no indicator led to a participant's profile");
+
+    // Export the summary as a PDF to a typed path, with progress, and check the file.
+    app.click("nav-overview").await?;
+    app.click("export-open").await?;
+    app.el("export-dialog").await?;
+    let out = home.path().join("status.pdf");
+    app.click("export-format-pdf").await?;
+    app.fill("export-path", &out.display().to_string()).await?;
+    app.click("export-run").await?;
+    app.wait_text("export-result", "status.pdf").await?;
+    app.screenshot("12-export-done").await?;
+    let pdf = std::fs::read(&out).context("the exported PDF")?;
+    ensure!(pdf.starts_with(b"%PDF"), "not a PDF");
+    ensure!(pdf.windows(18).any(|w| w == b"indsats-report/1 p"), "the PDF carries its reproducibility marker");
+    app.close().await
+}

@@ -14,6 +14,8 @@ async fn cold_start_and_memory_with_the_municipal_demo() -> anyhow::Result<()> {
     // Make the demo once (not measured), then close the app.
     {
         let app = App::launch(home.path()).await?;
+        app.fill("firstrun-user", "Mette Testesen").await?;
+        app.select("firstrun-role", "team_lead").await?;
         app.click("firstrun-demo").await?;
         app.el("overview").await?;
         app.wait_text("caseload", "").await?;

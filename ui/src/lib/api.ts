@@ -5,6 +5,7 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Settings } from './bindings/Settings';
+import type { Role } from './bindings/Role';
 import type { FirstRun } from './bindings/FirstRun';
 import type { Progress } from './bindings/Progress';
 import type { Catalogue } from './bindings/Catalogue';
@@ -55,8 +56,8 @@ export const api = {
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   unlock: (passphrase: string) => invoke<AppInfo>('unlock', { passphrase }),
   lock: () => invoke<AppInfo>('lock'),
-  openDemo: (participants: number, onProgress: (p: Progress) => void) =>
-    invoke<AppInfo>('open_demo', { participants, progress: channel(onProgress) }),
+  openDemo: (participants: number, user: string, role: Role, onProgress: (p: Progress) => void) =>
+    invoke<AppInfo>('open_demo', { participants, user, role, progress: channel(onProgress) }),
   leaveDemo: () => invoke<AppInfo>('leave_demo'),
   cancelJob: () => invoke<void>('cancel_job'),
   catalogue: () => invoke<Catalogue>('catalogue'),
