@@ -222,7 +222,6 @@ async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Res
     app.click("lock").await?;
     app.el("unlock-passphrase").await?;
     check("unlock").await?;
-    drop(check);
     ensure!(problems.is_empty(), "axe found serious or critical violations:\n{}", problems.join("\n"));
     app.close().await
 }
