@@ -117,7 +117,7 @@ bench: deps
 ## app with its WebKit processes, 5,000 demo participants
 bench-app: deps ui e2e-deps
 	$(CARGO) build --release -p indsats-desktop
-	INDSATS_E2E_APP=$(CURDIR)/target/release/indsats-desktop $(XVFB) $(CARGO) test --release -p indsats-e2e --test measure -- --ignored --nocapture --test-threads=1
+	INDSATS_E2E_APP=$(CURDIR)/target/release/indsats-desktop $(XVFB) $(CARGO) test -p indsats-e2e --test measure -- --ignored --nocapture --test-threads=1
 
 clean-demo:
 	rm -rf "$(DEMO_DIR)"

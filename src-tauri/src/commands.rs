@@ -188,6 +188,22 @@ pub async fn first_run(h: AppHandle, input: FirstRun) -> UiResult<AppInfo> {
     .await
 }
 
+/// The text of a strategy file the person chose in the open dialog (read here: the window has
+/// no file access). At most 1 MiB; it is parsed and checked when the store is created.
+#[tauri::command]
+pub async fn read_strategy_file(h: AppHandle, path: String) -> UiResult<String> {
+    run(h, move |_| {
+        let invalid = || DesktopError::Invalid { field: "strategy_file", value: path.clone() };
+        let meta = std::fs::metadata(&path).map_err(|_| invalid())?;
+        if !meta.is_file() || meta.len() > 1024 * 1024 {
+            return Err(invalid());
+        }
+        let bytes = std::fs::read(&path).map_err(|_| invalid())?;
+        String::from_utf8(bytes).map_err(|_| invalid())
+    })
+    .await
+}
+
 /// Unlocks the last open store (the municipality's, or the demo).
 #[tauri::command]
 pub async fn unlock(h: AppHandle, passphrase: String) -> UiResult<AppInfo> {

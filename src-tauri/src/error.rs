@@ -121,7 +121,11 @@ impl DesktopError {
                 }
             }
             Self::Invalid { field, value } => {
-                let label = indsats_api::core::validate::field_label(field, lang);
+                let label = match (*field, da) {
+                    ("strategy_file", true) => "Strategifil",
+                    ("strategy_file", false) => "Strategy file",
+                    _ => indsats_api::core::validate::field_label(field, lang),
+                };
                 if da {
                     format!("{label}: «{value}» kan ikke læses. Ret feltet og prøv igen.")
                 } else {
@@ -152,3 +156,23 @@ impl From<indsats_api::core::ValidationError> for DesktopError {
 }
 
 pub type Result<T, E = DesktopError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_say_what_to_do_in_both_languages_and_name_the_field() {
+        let e = DesktopError::Invalid { field: "capacity", value: "tolv".into() };
+        let ui = e.to_ui(Lang::Da);
+        assert_eq!((ui.code.as_str(), ui.field.as_deref()), ("invalid", Some("capacity")));
+        assert!(ui.message.starts_with("Kapacitet: «tolv»"), "{}", ui.message);
+        assert!(e.message(Lang::En).contains("Correct the field"));
+        let e = DesktopError::Invalid { field: "strategy_file", value: "/tmp/x.toml".into() };
+        assert!(e.message(Lang::En).starts_with("Strategy file:"));
+        assert_eq!(DesktopError::PassphrasesDiffer.field().as_deref(), Some("repeat"));
+        for e in [DesktopError::Locked, DesktopError::Busy, DesktopError::Cancelled] {
+            assert_ne!(e.message(Lang::Da), e.message(Lang::En));
+        }
+    }
+}

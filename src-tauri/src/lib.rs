@@ -44,6 +44,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::app_info,
             commands::save_settings,
             commands::first_run,
+            commands::read_strategy_file,
             commands::unlock,
             commands::lock,
             commands::open_demo,

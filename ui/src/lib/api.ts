@@ -54,6 +54,7 @@ export const api = {
   appInfo: () => invoke<AppInfo>('app_info'),
   saveSettings: (settings: Settings) => invoke<AppInfo>('save_settings', { settings }),
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
+  readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),
   unlock: (passphrase: string) => invoke<AppInfo>('unlock', { passphrase }),
   lock: () => invoke<AppInfo>('lock'),
   openDemo: (participants: number, user: string, role: Role, onProgress: (p: Progress) => void) =>
