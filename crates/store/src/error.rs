@@ -41,6 +41,12 @@ pub enum StoreError {
     Io { dir: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    #[error("changes {from}… of device {device} do not follow the last applied ({applied})")]
+    OutOfOrder { device: String, applied: u64, from: u64 },
+    #[error("a change from device {device} cannot be applied: {detail}")]
+    BadChange { device: String, detail: String },
+    #[error("conflict {id} is not open")]
+    ConflictClosed { id: i64 },
 }
 
 impl StoreError {
@@ -90,6 +96,9 @@ impl StoreError {
             Self::Encoding(_) => "encoding",
             Self::Io { .. } => "io",
             Self::Sqlite(_) => "database",
+            Self::OutOfOrder { .. } => "out_of_order",
+            Self::BadChange { .. } => "bad_change",
+            Self::ConflictClosed { .. } => "conflict_closed",
         }
     }
 
@@ -236,6 +245,35 @@ impl StoreError {
                     format!("Databasefejl: {e}. Intet er gemt. Prøv igen; fortsætter fejlen, så kontakt IT.")
                 } else {
                     format!("Database error: {e}. Nothing was saved. Try again; if it persists, contact IT.")
+                }
+            }
+            Self::OutOfOrder { device, applied, from } => {
+                if da {
+                    format!(
+                        "Ændringerne fra enhed {device} begynder ved nr. {from}, men nr. {applied} var de sidste, der blev indlæst. De venter, til de manglende er hentet; intet er ændret."
+                    )
+                } else {
+                    format!(
+                        "The changes from device {device} start at no. {from}, but no. {applied} was the last applied. They wait until the missing ones have been fetched; nothing was changed."
+                    )
+                }
+            }
+            Self::BadChange { device, detail } => {
+                if da {
+                    format!(
+                        "En ændring fra enhed {device} kan ikke indlæses ({detail}). Intet er ændret. Enheden kører måske en anden version af Indsats: opdatér begge, og kontakt IT, hvis det fortsætter."
+                    )
+                } else {
+                    format!(
+                        "A change from device {device} cannot be applied ({detail}). Nothing was changed. The device may run another version of Indsats: update both, and contact IT if it persists."
+                    )
+                }
+            }
+            Self::ConflictClosed { id } => {
+                if da {
+                    format!("Konflikt {id} er allerede afgjort eller findes ikke. Opdatér listen.")
+                } else {
+                    format!("Conflict {id} has already been settled or does not exist. Refresh the list.")
                 }
             }
         }

@@ -15,6 +15,7 @@ mod audit;
 mod error;
 mod facts;
 pub mod keys;
+mod merge;
 mod migrate;
 mod read;
 mod tx;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
+pub use merge::{ConflictKind, ConflictRow, MergeReport, RemoteChange, Resolution};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{
     CaseRow, CaseloadRow, ChangeRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit,
@@ -155,6 +157,85 @@ impl Store {
         let out = f(&mut t)?;
         t.finish(audit)?;
         Ok(out)
+    }
+
+    /// Records and applies a run of another device's changes (one bundle, `bundle` its id) in one
+    /// transaction with one audit row: last writer wins per field, losing local edits go to the
+    /// conflicts inbox, and the run must follow the last one applied from that device
+    /// ([`StoreError::OutOfOrder`] otherwise). On any error nothing is changed.
+    ///
+    /// Foreign keys are not enforced while merging: another device's change may refer to a row
+    /// whose own device's bundle has not arrived yet.
+    pub fn merge(
+        &mut self,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+        device: &str,
+        bundle: &str,
+        changes: &[RemoteChange],
+    ) -> Result<MergeReport> {
+        let dir = self.dir.clone();
+        let sql = |e| StoreError::from_sqlite(&dir, e);
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF;").map_err(sql)?;
+        let out = (|| -> Result<MergeReport> {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+            let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
+            let report = t.merge(device, bundle, changes)?;
+            t.finish(audit)?;
+            Ok(report)
+        })();
+        let on = self.conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(sql);
+        self.writes += 1;
+        let report = out?;
+        on?;
+        Ok(report)
+    }
+
+    /// Every row that sync carries, as (table, id, the row as JSON), in a fixed order: two
+    /// replicas that have merged the same changes give the same list.
+    pub fn synced_rows(&self) -> Result<Vec<(String, String, String)>> {
+        merge::synced_rows(&self.conn, &self.dir)
+    }
+
+    /// The last bundle applied from another device: (its last seq, its id).
+    pub fn peer(&self, device: &str) -> Result<Option<(u64, String)>> {
+        self.conn
+            .query_row("SELECT applied_to, bundle FROM sync_peer WHERE device = ?1", [device], |r| {
+                Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+
+    /// The conflicts inbox, oldest first: only the open ones, or all.
+    pub fn conflicts(&self, open_only: bool) -> Result<Vec<ConflictRow>> {
+        merge::conflicts(&self.conn, &self.dir, open_only)
+    }
+
+    /// A value sync keeps between runs (how far this device has pushed, the last error…).
+    pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+
+    /// Sets values of [`Store::sync_state`] together (`None` removes one).
+    pub fn set_sync_state(&mut self, values: &[(&str, Option<&str>)]) -> Result<()> {
+        let dir = self.dir.clone();
+        let sql = |e| StoreError::from_sqlite(&dir, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        for (key, value) in values {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, v],
+                ),
+                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key]),
+            }
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)
     }
 
     /// Changes whenever the data may have changed: by a write through this handle, or by another

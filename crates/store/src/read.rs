@@ -78,6 +78,8 @@ pub struct ChangeRow {
     pub field: Option<String>,
     /// The whole row (insert) or the field's new value (update), as JSON text.
     pub value: Option<String>,
+    /// The write this change replaced: (HLC, device id).
+    pub base: Option<(u64, String)>,
 }
 
 /// A [`CaseRow`] whose facts are still encoded.
@@ -493,6 +495,16 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// One progress event.
+    pub fn event(&self, id: EventId) -> Result<ProgressEvent> {
+        self.one(
+            "progress event",
+            &id.to_string(),
+            "SELECT id, participant_id, date, details, recorded_by, recorded_at FROM progress_event WHERE id = ?1",
+            event_row,
+        )
+    }
+
     /// The participant's timeline, oldest first.
     pub fn events_of_participant(&self, p: ParticipantId) -> Result<Vec<ProgressEvent>> {
         self.all(
@@ -613,7 +625,8 @@ impl<'a> Reader<'a> {
     pub fn own_changes(&self, after: u64, limit: u32) -> Result<Vec<ChangeRow>> {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         self.all(
-            "SELECT c.seq, c.hlc, c.tbl, c.row_id, c.op, c.field, c.value FROM change_log c
+            "SELECT c.seq, c.hlc, c.tbl, c.row_id, c.op, c.field, c.value, c.base_hlc, b.id FROM change_log c
+             LEFT JOIN device b ON b.num = c.base_device
              WHERE c.device = (SELECT d.num FROM meta m JOIN device d ON d.id = m.value WHERE m.key = 'device')
                AND c.key > c.device * 1099511627776 + ?1
              ORDER BY c.key LIMIT ?2",
@@ -628,6 +641,10 @@ impl<'a> Reader<'a> {
                     op: r.get(4)?,
                     field: r.get(5)?,
                     value: r.get(6)?,
+                    base: match (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<String>>(8)?) {
+                        (Some(h), Some(d)) => Some((u64::try_from(h).unwrap_or(0), d)),
+                        _ => None,
+                    },
                 })
             },
         )

@@ -83,7 +83,7 @@ impl<'a> Tx<'a> {
             stmt.execute(params.as_slice()).map_err(|e| self.sql(e))?;
         }
         let row = row_json(cols.iter().map(|(n, v)| (*n, v)));
-        self.log(table, id, "insert", None, Some(row))
+        self.log(table, id, "insert", None, Some(row), None)
     }
 
     /// Inserts many rows of one table, several per statement, each logged as an `insert` change
@@ -169,26 +169,70 @@ impl<'a> Tx<'a> {
             }
             stmt.execute(params.as_slice()).map_err(|e| self.sql(e))?;
         }
+        let mut history = None;
         for ((name, value), old) in cols.iter().zip(before) {
             if *value != old {
-                self.log(table, id, "update", Some(name), Some(to_json(value).to_string()))?;
+                // The base: the write this edit replaces, so that a receiver can tell a sequential
+                // edit from a concurrent one (docs/sync.md, "Merge").
+                let h = match &history {
+                    Some(h) => h,
+                    None => history.insert(crate::merge::history(&self.tx, self.dir, table, id)?),
+                };
+                let base = crate::merge::field_latest(h, name).map(|(e, _)| (e.hlc, e.num));
+                self.log(table, id, "update", Some(name), Some(to_json(value).to_string()), base)?;
             }
         }
         Ok(true)
     }
 
-    fn log(&mut self, table: &str, id: &str, op: &str, field: Option<&str>, value: Option<String>) -> Result<()> {
+    /// Deletes a row and logs a tombstone whose base is the row's latest write. Returns false
+    /// when there is no such row.
+    pub(crate) fn delete(&mut self, table: &'static str, id: &str) -> Result<bool> {
+        let n = self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]).map_err(|e| self.sql(e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let h = crate::merge::history(&self.tx, self.dir, table, id)?;
+        let base = crate::merge::row_latest(&h).map(|e| (e.hlc, e.num));
+        self.log(table, id, "delete", None, None, base)?;
+        Ok(true)
+    }
+
+    fn log(&mut self, table: &str, id: &str, op: &str, field: Option<&str>, value: Option<String>, base: Option<(u64, i64)>) -> Result<()> {
         self.seq += 1;
         let hlc = self.hlc.tick(self.now_ms);
         let mut stmt = self
             .tx
             .prepare_cached(
-                "INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value) VALUES ((?1 << 40) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value, base_hlc, base_device)
+                 VALUES ((?1 << 40) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
-        stmt.execute((self.device, self.seq, hlc.0 as i64, table, id, op, field, value))
+        let (base_hlc, base_device) = base.map_or((None, None), |(h, d)| (Some(h as i64), Some(d)));
+        stmt.execute(rusqlite::params![self.device, self.seq, hlc.0 as i64, table, id, op, field, value, base_hlc, base_device])
             .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
         Ok(())
+    }
+
+    /// The transaction, for the merge of other devices' changes.
+    pub(crate) fn conn(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        self.dir
+    }
+
+    /// Takes in another device's clock: later local changes are ordered after it. Returns how
+    /// far it is ahead of our wall clock when that is beyond [`MAX_CLOCK_DRIFT_MS`].
+    pub(crate) fn observe(&mut self, remote: HlcTimestamp) -> Option<u64> {
+        self.hlc.observe(remote, self.now_ms).map(|s| s.ahead_by_millis)
+    }
+
+    /// A participant whose case or events changed: their facts are derived again at commit.
+    pub(crate) fn case_changed(&mut self, participant: String) {
+        self.facts_new.remove(&participant);
+        self.facts_dirty.insert(participant);
     }
 
     /// A participant was inserted: their facts start empty and follow their events.

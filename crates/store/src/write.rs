@@ -237,6 +237,13 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Deletes an enrolment registered in error (a tombstone, as [`Tx::delete_event`]).
+    pub fn delete_enrolment(&mut self, id: EnrolmentId) -> Result<Enrolment> {
+        let e = self.read().enrolment(id)?;
+        self.delete("enrolment", &id.to_string())?;
+        Ok(e)
+    }
+
     /// Enters (or corrects) the value of a manual indicator for a period (`2026`, `2026-Q3`,
     /// `2026-05`; the caller checks the form).
     pub fn set_manual_value(&mut self, v: &crate::ManualValue) -> Result<()> {
@@ -268,6 +275,16 @@ impl Tx<'_> {
         self.insert_many("progress_event", &EVENT_COLS, &rows)?;
         self.events_added(events);
         Ok(())
+    }
+
+    /// Deletes a progress event registered in error. The change log keeps a tombstone: the
+    /// deletion reaches every laptop, and an edit of the event made elsewhere meanwhile goes to
+    /// that laptop's conflicts inbox.
+    pub fn delete_event(&mut self, id: EventId) -> Result<ProgressEvent> {
+        let event = self.read().event(id)?;
+        self.delete("progress_event", &id.to_string())?;
+        self.case_changed(event.participant.to_string());
+        Ok(event)
     }
 
     /// Records one progress event (its rules are checked by the caller with the day's date).

@@ -64,6 +64,7 @@ fn realistic(n: usize, seed: u64) -> Vec<Change> {
                 o: Op::Insert,
                 f: None,
                 v: Some(row),
+                b: None,
             }
         })
         .collect()

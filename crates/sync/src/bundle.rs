@@ -101,6 +101,10 @@ pub struct Change {
     pub f: Option<String>,
     /// The row (insert) or the field's new value (update) as JSON text; `null` for a delete.
     pub v: Option<String>,
+    /// The write this change replaced where it was made, `[hlc, "device"]`: a receiver tells a
+    /// sequential edit from a concurrent one by it. Absent for inserts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub b: Option<(u64, String)>,
 }
 
 /// A bundle's first line.
@@ -503,7 +507,7 @@ mod tests {
 
     #[test]
     fn header_checks() {
-        let c = |s| Change { s, h: 1, t: "x".into(), r: "r".into(), o: Op::Delete, f: None, v: None };
+        let c = |s| Change { s, h: 1, t: "x".into(), r: "r".into(), o: Op::Delete, f: None, v: None, b: None };
         assert!(Header::new("t", "d", "", &[]).is_err());
         assert!(Header::new("t", "d", "", &[c(1), c(3)]).is_err());
         assert!(Header::new("t", "d", "nope", &[c(1)]).is_err());
@@ -515,8 +519,16 @@ mod tests {
 
     #[test]
     fn change_json_uses_the_short_keys() {
-        let c =
-            Change { s: 101, h: 7383920034816, t: "progress_event".into(), r: "r1".into(), o: Op::Insert, f: None, v: Some("{}".into()) };
+        let c = Change {
+            s: 101,
+            h: 7383920034816,
+            t: "progress_event".into(),
+            r: "r1".into(),
+            o: Op::Insert,
+            f: None,
+            v: Some("{}".into()),
+            b: None,
+        };
         assert_eq!(
             serde_json::to_string(&c).unwrap(),
             r#"{"s":101,"h":7383920034816,"t":"progress_event","r":"r1","o":"insert","f":null,"v":"{}"}"#

@@ -13,7 +13,7 @@ use crate::team::Roster;
 pub fn to_change(row: ChangeRow) -> Result<Change, SyncError> {
     let o =
         Op::parse(&row.op).ok_or_else(|| SyncError::Malformed { detail: format!("change {} has the unknown op {:?}", row.seq, row.op) })?;
-    Ok(Change { s: row.seq, h: row.hlc, t: row.table, r: row.row_id, o, f: row.field, v: row.value })
+    Ok(Change { s: row.seq, h: row.hlc, t: row.table, r: row.row_id, o, f: row.field, v: row.value, b: row.base })
 }
 
 /// The next bundle of this device: its changes after seq `after` (at most `limit`), chained

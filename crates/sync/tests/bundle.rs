@@ -76,6 +76,7 @@ fn realistic(n: usize, from: u64, seed: u64) -> Vec<Change> {
                 o: Op::Insert,
                 f: None,
                 v: Some(row(p, 1 + (i % 28) as u32, kind, by, i as u32 % 540)),
+                b: None,
             }
         })
         .collect()
@@ -423,7 +424,7 @@ proptest! {
         let changes: Vec<Change> = rows
             .into_iter()
             .enumerate()
-            .map(|(i, (h, tbl, r, o, f, v))| Change { s: from + i as u64, h, t: tbl, r, o, f, v })
+            .map(|(i, (h, tbl, r, o, f, v))| Change { s: from + i as u64, h, t: tbl, r, o, f, v, b: None })
             .collect();
         let prev = prev.unwrap_or_default();
         let sealed = seal_for(&t, &t.bo, "dev-bo", &prev, &changes);

@@ -140,7 +140,7 @@ fn joining_offline_through_an_invite_and_a_join_request() {
     assert_eq!(taken.device("dev-bo").unwrap().sign_key, bo.sign_key_base64());
 
     // Now bundles between anna and bo open both ways, and the escrow reads them.
-    let changes = vec![Change { s: 1, h: 1 << 16, t: "participant".into(), r: "p1".into(), o: Op::Delete, f: None, v: None }];
+    let changes = vec![Change { s: 1, h: 1 << 16, t: "participant".into(), r: "p1".into(), o: Op::Delete, f: None, v: None, b: None }];
     let header = Header::new(TEAM, "dev-bo", "", &changes).unwrap();
     let sealed = seal(&header, &changes, &bo, &taken.recipients().unwrap()).unwrap();
     for reader in [&anna, &lead, &escrow, &bo] {
@@ -195,6 +195,7 @@ fn removing_a_device() {
         o: Op::Update,
         f: Some("phone".into()),
         v: Some("\"12345678\"".into()),
+        b: None,
     }];
     let from_anna = seal(&Header::new(TEAM, "dev-anna", "", &changes).unwrap(), &changes, &anna, &current.recipients().unwrap()).unwrap();
     assert!(matches!(open(&from_anna.bytes, lead.identity(), &next), Err(SyncError::UnknownDevice { .. })));

@@ -1,0 +1,775 @@
+//! Merging other devices' changes into this store (docs/sync.md, "Merge").
+//!
+//! Every applied change goes into `change_log` under its own device and seq, so the log holds
+//! every device's history and a field's current clock is the largest (HLC, device id) among the
+//! log rows that wrote it (an `insert` writes every field of its row). A change is recorded in
+//! the log whether or not it wins, so every replica that has seen the same changes holds the
+//! same values, whatever order they came in:
+//!
+//! - **update** (one field): applied when its clock is later than the field's; otherwise only
+//!   recorded.
+//! - **insert**: a new row; when the row is already there (two laptops writing the same
+//!   deterministic id, e.g. an indicator's target for a year), field by field as updates. Later
+//!   writes that arrived before the insert (from a device that saw it earlier) are laid over it.
+//! - **delete**: a tombstone. The row goes, and later inserts or edits of it are only recorded:
+//!   a delete always wins.
+//!
+//! A **conflict** is a local edit that lost to a concurrent one: the remote change's `base` (the
+//! write it replaced where it was made) is not the local write it overwrites. Sequential edits
+//! (the other person saw ours and changed it) are not conflicts. An edit that a concurrent
+//! delete removes is always one. Two laptops registering the same CPR: the earlier registration
+//! keeps the CPR on every replica, and the local one goes to the inbox. The inbox is local.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use indsats_core::hlc::HlcTimestamp;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+
+/// The tables and columns sync carries (besides `id`). A change naming anything else is
+/// refused; a test checks this against the schema.
+pub(crate) const SYNCED: &[(&str, &[&str])] = &[
+    ("strategy", &["key", "municipality", "title", "vision", "period_start", "period_end"]),
+    ("goal", &["strategy_id", "key", "position", "title", "title_en", "description"]),
+    (
+        "indicator",
+        &["goal_id", "key", "name", "name_en", "definition", "unit", "direction", "measure", "baseline", "baseline_year", "source"],
+    ),
+    ("indicator_target", &["indicator_id", "year", "value", "illustrative"]),
+    ("initiative", &["title", "kind", "owner", "start_date", "end_date", "capacity", "status", "description"]),
+    ("initiative_goal", &["initiative_id", "goal_id", "contribution"]),
+    (
+        "participant",
+        &[
+            "pseudonym",
+            "name",
+            "cpr",
+            "birth_year",
+            "origin",
+            "arrival_date",
+            "programme",
+            "programme_start",
+            "programme_end",
+            "caseworker",
+            "case_closed",
+        ],
+    ),
+    ("enrolment", &["participant_id", "initiative_id", "start_date", "end_date", "outcome"]),
+    ("progress_event", &["participant_id", "date", "type", "details", "recorded_by", "recorded_at"]),
+    ("manual_value", &["indicator_id", "period", "value", "note", "entered_by", "entered_at"]),
+];
+
+/// A synced table's static name and columns.
+pub(crate) fn synced(table: &str) -> Option<(&'static str, &'static [&'static str])> {
+    SYNCED.iter().find(|(t, _)| *t == table).copied()
+}
+
+/// One change of another device, as its bundle carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteChange {
+    pub seq: u64,
+    pub hlc: u64,
+    pub table: String,
+    pub row_id: String,
+    /// `insert`, `update` or `delete`.
+    pub op: String,
+    pub field: Option<String>,
+    /// The row (insert) or the field's value (update) as JSON text.
+    pub value: Option<String>,
+    /// The write this change replaced where it was made: (HLC, device id).
+    pub base: Option<(u64, String)>,
+}
+
+/// What one merge did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Changes recorded.
+    pub changes: u64,
+    /// Changes that won and changed a row.
+    pub applied: u64,
+    /// New entries in the conflicts inbox.
+    pub conflicts: u64,
+    /// How far the device's clock was ahead of ours, when beyond the allowed drift.
+    pub skew_ms: Option<u64>,
+}
+
+/// What a conflict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// Two concurrent values of one field; ours lost.
+    Field,
+    /// Our edit of a row that another laptop deleted at the same time.
+    Deleted,
+    /// Our participant and another laptop's have the same CPR number; the earlier registration
+    /// keeps it.
+    DuplicateCpr,
+}
+
+impl ConflictKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Field => "field",
+            Self::Deleted => "deleted",
+            Self::DuplicateCpr => "duplicate_cpr",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "deleted" => Self::Deleted,
+            "duplicate_cpr" => Self::DuplicateCpr,
+            _ => Self::Field,
+        }
+    }
+}
+
+/// An entry of the conflicts inbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictRow {
+    pub id: i64,
+    pub kind: ConflictKind,
+    pub table: String,
+    pub row_id: String,
+    pub field: Option<String>,
+    /// Our value (JSON text); for a deleted row, the row as it was.
+    pub mine: Option<String>,
+    pub mine_at: DateTime<Utc>,
+    /// The value that won (JSON text); `None` when the row was deleted.
+    pub theirs: Option<String>,
+    pub theirs_at: DateTime<Utc>,
+    pub theirs_device: String,
+    pub found_at: String,
+    pub resolved_at: Option<String>,
+    pub resolution: Option<String>,
+}
+
+/// How a person settles a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// Write our value again (a new edit, after theirs: it wins everywhere).
+    Mine,
+    /// Keep what won.
+    Theirs,
+    /// Write a new value (JSON text).
+    Edited(String),
+}
+
+/// One write in a row's history.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub hlc: u64,
+    pub device: String,
+    pub num: i64,
+    pub op: String,
+    pub field: Option<String>,
+    pub value: Option<String>,
+}
+
+impl Entry {
+    fn clock(&self) -> (u64, &str) {
+        (self.hlc, &self.device)
+    }
+}
+
+/// Every logged write of a row, from any device.
+pub(crate) fn history(conn: &Connection, dir: &std::path::Path, table: &str, row: &str) -> Result<Vec<Entry>> {
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT c.hlc, d.id, c.device, c.op, c.field, c.value FROM change_log c JOIN device d ON d.num = c.device
+             WHERE c.tbl = ?1 AND c.row_id = ?2",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map([table, row], |r| {
+            Ok(Entry {
+                hlc: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                device: r.get(1)?,
+                num: r.get(2)?,
+                op: r.get(3)?,
+                field: r.get(4)?,
+                value: r.get(5)?,
+            })
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+}
+
+/// The latest write of `field` in a history, with the value it wrote.
+pub(crate) fn field_latest<'h>(history: &'h [Entry], field: &str) -> Option<(&'h Entry, serde_json::Value)> {
+    let mut best: Option<(&Entry, serde_json::Value)> = None;
+    for e in history {
+        if best.as_ref().is_some_and(|(b, _)| b.clock() >= e.clock()) {
+            continue;
+        }
+        let value = match (e.op.as_str(), e.field.as_deref()) {
+            ("update", Some(f)) if f == field => e.value.as_deref().and_then(|v| serde_json::from_str(v).ok()),
+            ("insert", _) => e
+                .value
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+                .and_then(|mut m| m.remove(field)),
+            _ => None,
+        };
+        if let Some(v) = value {
+            best = Some((e, v));
+        }
+    }
+    best
+}
+
+/// The latest write of a row, whatever it wrote.
+pub(crate) fn row_latest(history: &[Entry]) -> Option<&Entry> {
+    history.iter().max_by(|a, b| a.clock().cmp(&b.clock()))
+}
+
+fn is_deleted(history: &[Entry]) -> bool {
+    history.iter().any(|e| e.op == "delete")
+}
+
+fn sql_value(v: &serde_json::Value) -> Option<Value> {
+    Some(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64()?),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        _ => return None,
+    })
+}
+
+fn millis_to_time(hlc: u64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(i64::try_from(HlcTimestamp(hlc).millis()).unwrap_or(0)).unwrap_or_default()
+}
+
+/// The state of one merge: the device it is from and the local numbers of the devices named.
+struct Merge<'m> {
+    device: &'m str,
+    own: String,
+    nums: HashMap<String, i64>,
+    report: MergeReport,
+}
+
+impl Tx<'_> {
+    /// Records and applies a contiguous run of another device's changes (one bundle), checked to
+    /// follow the last one applied from it. All or nothing: on any error nothing is changed.
+    pub(crate) fn merge(&mut self, device: &str, bundle: &str, changes: &[RemoteChange]) -> Result<MergeReport> {
+        let own: String =
+            self.conn().query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        let bad = |detail: String| StoreError::BadChange { device: device.to_string(), detail };
+        if device == own {
+            return Err(bad("the changes are this laptop's own".into()));
+        }
+        let applied: u64 = self
+            .conn()
+            .query_row("SELECT applied_to FROM sync_peer WHERE device = ?1", [device], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+        let Some(first) = changes.first() else {
+            return Ok(MergeReport::default());
+        };
+        if first.seq != applied + 1 {
+            return Err(StoreError::OutOfOrder { device: device.to_string(), applied, from: first.seq });
+        }
+        let mut m = Merge { device, own, nums: HashMap::new(), report: MergeReport::default() };
+        let num = self.device_number(&mut m, device)?;
+        for (i, c) in changes.iter().enumerate() {
+            if c.seq != applied + 1 + i as u64 {
+                return Err(bad(format!("change {} follows change {}", c.seq, applied + i as u64)));
+            }
+            self.merge_one(&mut m, num, c)?;
+        }
+        let last = changes.last().map_or(applied, |c| c.seq);
+        let now = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.conn()
+            .execute(
+                "INSERT INTO sync_peer (device, applied_to, bundle, applied_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(device) DO UPDATE SET applied_to = excluded.applied_to, bundle = excluded.bundle, applied_at = excluded.applied_at",
+                rusqlite::params![device, last as i64, bundle, now],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(m.report)
+    }
+
+    fn device_number(&self, m: &mut Merge<'_>, id: &str) -> Result<i64> {
+        if let Some(n) = m.nums.get(id) {
+            return Ok(*n);
+        }
+        let sql = |e| StoreError::from_sqlite(self.dir(), e);
+        self.conn().execute("INSERT INTO device (id) VALUES (?1) ON CONFLICT(id) DO NOTHING", [id]).map_err(sql)?;
+        let n: i64 = self.conn().query_row("SELECT num FROM device WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)?;
+        m.nums.insert(id.to_string(), n);
+        Ok(n)
+    }
+
+    fn merge_one(&mut self, m: &mut Merge<'_>, num: i64, c: &RemoteChange) -> Result<()> {
+        let bad = |detail: String| StoreError::BadChange { device: m.device.to_string(), detail };
+        let Some((table, cols)) = synced(&c.table) else {
+            return Err(bad(format!("change {} names the unknown table {:?}", c.seq, c.table)));
+        };
+        if !matches!(c.op.as_str(), "insert" | "update" | "delete") {
+            return Err(bad(format!("change {} has the unknown op {:?}", c.seq, c.op)));
+        }
+        if let Some(skew) = self.observe(HlcTimestamp(c.hlc)) {
+            m.report.skew_ms = Some(m.report.skew_ms.map_or(skew, |s| s.max(skew)));
+        }
+        let history = history(self.conn(), self.dir(), table, &c.row_id)?;
+        let base_num = match &c.base {
+            Some((_, d)) => Some(self.device_number(m, d)?),
+            None => None,
+        };
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO change_log (key, device, seq, hlc, tbl, row_id, op, field, value, base_hlc, base_device)
+                 VALUES ((?1 << 40) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![
+                    num,
+                    c.seq as i64,
+                    c.hlc as i64,
+                    table,
+                    c.row_id,
+                    c.op,
+                    c.field,
+                    c.value,
+                    c.base.as_ref().map(|(h, _)| *h as i64),
+                    base_num
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        m.report.changes += 1;
+        let clock = (c.hlc, m.device);
+        match c.op.as_str() {
+            "insert" => {
+                let Some(row) = c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+                else {
+                    return Err(bad(format!("change {} inserts no row", c.seq)));
+                };
+                if let Some(k) = row.keys().find(|k| !cols.contains(&k.as_str())) {
+                    return Err(bad(format!("change {} names the unknown field {table}.{k}", c.seq)));
+                }
+                if is_deleted(&history) {
+                    return Ok(());
+                }
+                if self.row_exists(table, &c.row_id)? {
+                    for (field, value) in &row {
+                        let field = cols.iter().copied().find(|f| f == field).unwrap_or_default();
+                        self.merge_field(m, table, &c.row_id, field, value, clock, None, &history)?;
+                    }
+                } else {
+                    self.insert_remote(m, table, cols, &c.row_id, row, clock, &history)?;
+                }
+            }
+            "update" => {
+                let field = c.field.as_deref().and_then(|f| cols.iter().copied().find(|x| *x == f));
+                let Some(field) = field else {
+                    return Err(bad(format!("change {} updates the unknown field {table}.{}", c.seq, c.field.as_deref().unwrap_or("?"))));
+                };
+                let Some(value) = c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok()) else {
+                    return Err(bad(format!("change {} has no value", c.seq)));
+                };
+                if is_deleted(&history) || !self.row_exists(table, &c.row_id)? {
+                    // Recorded: a delete wins, and a row not here yet gets this on its insert.
+                    return Ok(());
+                }
+                let base = c.base.as_ref().map(|(h, d)| (*h, d.as_str()));
+                self.merge_field(m, table, &c.row_id, field, &value, clock, base, &history)?;
+            }
+            "delete" => {
+                if !self.row_exists(table, &c.row_id)? {
+                    return Ok(());
+                }
+                if let Some(latest) = row_latest(&history)
+                    && latest.device == m.own
+                    && c.base.as_ref().map(|(h, d)| (*h, d.as_str())) != Some(latest.clock())
+                {
+                    let mine = self.row_as_json(table, cols, &c.row_id)?;
+                    self.add_conflict(ConflictKind::Deleted, table, &c.row_id, None, Some(&mine), latest.hlc, None, c.hlc, m.device)?;
+                    m.report.conflicts += 1;
+                }
+                self.case_of(table, &c.row_id, None)?;
+                self.conn().execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&c.row_id]).map_err(|e| self.sql(e))?;
+                m.report.applied += 1;
+            }
+            other => return Err(bad(format!("change {} has the unknown op {other:?}", c.seq))),
+        }
+        Ok(())
+    }
+
+    fn row_exists(&self, table: &str, id: &str) -> Result<bool> {
+        self.conn()
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))
+            .and_then(|mut s| s.exists([id]))
+            .map_err(|e| self.sql(e))
+    }
+
+    fn row_as_json(&self, table: &str, cols: &[&str], id: &str) -> Result<String> {
+        let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', {c}")).collect();
+        self.conn()
+            .query_row(&format!("SELECT json_object({}) FROM {table} WHERE id = ?1", pairs.join(", ")), [id], |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Marks the participant a row belongs to for a facts refresh (their case or events changed).
+    fn case_of(&mut self, table: &str, id: &str, inserted: Option<&serde_json::Map<String, serde_json::Value>>) -> Result<()> {
+        let participant = match table {
+            "participant" => Some(id.to_string()),
+            "progress_event" => match inserted {
+                Some(row) => row.get("participant_id").and_then(|v| v.as_str()).map(str::to_string),
+                None => self
+                    .conn()
+                    .query_row("SELECT participant_id FROM progress_event WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.sql(e))?,
+            },
+            _ => None,
+        };
+        if let Some(p) = participant {
+            self.case_changed(p);
+        }
+        Ok(())
+    }
+
+    /// One field of an existing row: last writer wins; a local value that loses to a concurrent
+    /// write goes to the inbox.
+    #[allow(clippy::too_many_arguments)]
+    fn merge_field(
+        &mut self,
+        m: &mut Merge<'_>,
+        table: &'static str,
+        id: &str,
+        field: &'static str,
+        value: &serde_json::Value,
+        clock: (u64, &str),
+        base: Option<(u64, &str)>,
+        history: &[Entry],
+    ) -> Result<()> {
+        let current = field_latest(history, field);
+        if let Some((e, _)) = &current
+            && e.clock() >= clock
+        {
+            return Ok(());
+        }
+        let Some(v) = sql_value(value) else {
+            return Err(StoreError::BadChange {
+                device: m.device.to_string(),
+                detail: format!("{table}.{field} has a value of no column type"),
+            });
+        };
+        if let Some((e, mine)) = &current
+            && e.device == m.own
+            && base != Some(e.clock())
+            && mine != value
+        {
+            self.add_conflict(
+                ConflictKind::Field,
+                table,
+                id,
+                Some(field),
+                Some(&mine.to_string()),
+                e.hlc,
+                Some(&value.to_string()),
+                clock.0,
+                m.device,
+            )?;
+            m.report.conflicts += 1;
+        }
+        self.conn()
+            .prepare_cached(&format!("UPDATE {table} SET {field} = ?2 WHERE id = ?1"))
+            .and_then(|mut s| s.execute(rusqlite::params![id, v]))
+            .map_err(|e| self.sql(e))?;
+        self.case_of(table, id, None)?;
+        m.report.applied += 1;
+        Ok(())
+    }
+
+    /// A row that is not here yet, with any later writes of its fields laid over it.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_remote(
+        &mut self,
+        m: &mut Merge<'_>,
+        table: &'static str,
+        cols: &[&'static str],
+        id: &str,
+        mut row: serde_json::Map<String, serde_json::Value>,
+        clock: (u64, &str),
+        history: &[Entry],
+    ) -> Result<()> {
+        for field in cols {
+            if let Some((e, v)) = field_latest(history, field)
+                && e.clock() > clock
+            {
+                row.insert((*field).to_string(), v);
+            }
+        }
+        if table == "participant"
+            && let Some(cpr) = row.get("cpr").and_then(|v| v.as_str()).map(str::to_string)
+            && !self.cpr_free(m, id, &cpr, clock, &row)?
+        {
+            row.insert("cpr".into(), serde_json::Value::Null);
+        }
+        let mut names = Vec::with_capacity(cols.len());
+        let mut values = Vec::with_capacity(cols.len() + 1);
+        values.push(Value::Text(id.to_string()));
+        for field in cols {
+            if let Some(v) = row.get(*field) {
+                let Some(v) = sql_value(v) else {
+                    return Err(StoreError::BadChange {
+                        device: m.device.to_string(),
+                        detail: format!("{table}.{field} has a value of no column type"),
+                    });
+                };
+                names.push(*field);
+                values.push(v);
+            }
+        }
+        let marks: Vec<String> = (2..=values.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO {table} (id, {}) VALUES (?1, {})", names.join(", "), marks.join(", "));
+        self.conn().prepare_cached(&sql).and_then(|mut s| s.execute(rusqlite::params_from_iter(values.iter()))).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, ref msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => StoreError::BadChange {
+                device: m.device.to_string(),
+                detail: format!("{table} {id}: {}", msg.as_deref().unwrap_or("a uniqueness rule")),
+            },
+            e => self.sql(e),
+        })?;
+        self.case_of(table, id, Some(&row))?;
+        m.report.applied += 1;
+        Ok(())
+    }
+
+    /// Whether an incoming participant may keep its CPR number: yes unless another participant
+    /// here has it and was registered earlier. When ours was later, ours gives it up. Either way
+    /// a local participant involved goes to the inbox.
+    fn cpr_free(
+        &mut self,
+        m: &mut Merge<'_>,
+        id: &str,
+        cpr: &str,
+        clock: (u64, &str),
+        row: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<bool> {
+        let other: Option<(String, String)> = self
+            .conn()
+            .query_row("SELECT id, pseudonym FROM participant WHERE cpr = ?1 AND id <> ?2", [cpr, id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some((other, pseudonym)) = other else {
+            return Ok(true);
+        };
+        let other_history = history(self.conn(), self.dir(), "participant", &other)?;
+        let Some(registered) = other_history.iter().filter(|e| e.op == "insert").max_by(|a, b| a.clock().cmp(&b.clock())) else {
+            return Ok(true);
+        };
+        let theirs_pseudonym = row.get("pseudonym").cloned().unwrap_or_default();
+        if registered.device == m.own {
+            let mine = serde_json::Value::from(pseudonym).to_string();
+            self.add_conflict(
+                ConflictKind::DuplicateCpr,
+                "participant",
+                &other,
+                Some("cpr"),
+                Some(&mine),
+                registered.hlc,
+                Some(&theirs_pseudonym.to_string()),
+                clock.0,
+                m.device,
+            )?;
+            m.report.conflicts += 1;
+        }
+        if registered.clock() < clock {
+            return Ok(false);
+        }
+        self.conn().execute("UPDATE participant SET cpr = NULL WHERE id = ?1", [&other]).map_err(|e| self.sql(e))?;
+        Ok(true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_conflict(
+        &self,
+        kind: ConflictKind,
+        table: &str,
+        id: &str,
+        field: Option<&str>,
+        mine: Option<&str>,
+        mine_hlc: u64,
+        theirs: Option<&str>,
+        theirs_hlc: u64,
+        theirs_device: &str,
+    ) -> Result<()> {
+        let now = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO conflict (kind, tbl, row_id, field, mine, mine_hlc, theirs, theirs_hlc, theirs_device, found_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![
+                    kind.code(),
+                    table,
+                    id,
+                    field,
+                    mine,
+                    mine_hlc as i64,
+                    theirs,
+                    theirs_hlc as i64,
+                    theirs_device,
+                    now
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Settles an open conflict. Keeping ours or an edited value is a new edit, made after
+    /// theirs (so it is sequential, not a new conflict, wherever it arrives). Keeping ours of a
+    /// deleted row writes the row again under `new_id`. Returns the row written, if any.
+    pub fn resolve_conflict(&mut self, id: i64, resolution: &Resolution, new_id: &str) -> Result<Option<String>> {
+        let c = conflict(self.conn(), self.dir(), id)?.filter(|c| c.resolved_at.is_none()).ok_or(StoreError::ConflictClosed { id })?;
+        let Some((table, cols)) = synced(&c.table) else {
+            return Err(StoreError::ConflictClosed { id });
+        };
+        let bad = |detail: String| StoreError::Encoding(detail);
+        let (code, written) = match (resolution, c.kind) {
+            (Resolution::Theirs, _) | (_, ConflictKind::DuplicateCpr) => ("theirs", None),
+            (Resolution::Mine | Resolution::Edited(_), ConflictKind::Deleted) => {
+                let text = match resolution {
+                    Resolution::Edited(v) => v.as_str(),
+                    _ => c.mine.as_deref().unwrap_or("{}"),
+                };
+                let row: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+                let mut values = Vec::new();
+                for col in cols {
+                    if let Some(v) = row.get(*col) {
+                        values.push((*col, sql_value(v).ok_or_else(|| bad(format!("{table}.{col}")))?));
+                    }
+                }
+                self.insert(table, new_id, &values)?;
+                self.case_of(table, new_id, Some(&row))?;
+                (if matches!(resolution, Resolution::Mine) { "mine" } else { "edited" }, Some(new_id.to_string()))
+            }
+            (Resolution::Mine | Resolution::Edited(_), ConflictKind::Field) => {
+                let text = match resolution {
+                    Resolution::Edited(v) => v.as_str(),
+                    _ => c.mine.as_deref().unwrap_or("null"),
+                };
+                let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+                let field =
+                    c.field.as_deref().and_then(|f| cols.iter().copied().find(|x| *x == f)).ok_or(StoreError::ConflictClosed { id })?;
+                let v = sql_value(&value).ok_or_else(|| bad(format!("{table}.{field}")))?;
+                if !self.update(table, &c.row_id, &[(field, v)])? {
+                    return Err(StoreError::NotFound { kind: "row", id: c.row_id.clone() });
+                }
+                self.case_of(table, &c.row_id, None)?;
+                (if matches!(resolution, Resolution::Mine) { "mine" } else { "edited" }, Some(c.row_id.clone()))
+            }
+        };
+        let now = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.conn()
+            .execute("UPDATE conflict SET resolved_at = ?2, resolution = ?3 WHERE id = ?1", rusqlite::params![id, now, code])
+            .map_err(|e| self.sql(e))?;
+        Ok(written)
+    }
+}
+
+const CONFLICT_COLS: &str =
+    "id, kind, tbl, row_id, field, mine, mine_hlc, theirs, theirs_hlc, theirs_device, found_at, resolved_at, resolution";
+
+fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
+    Ok(ConflictRow {
+        id: r.get(0)?,
+        kind: ConflictKind::parse(&r.get::<_, String>(1)?),
+        table: r.get(2)?,
+        row_id: r.get(3)?,
+        field: r.get(4)?,
+        mine: r.get(5)?,
+        mine_at: millis_to_time(u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0)),
+        theirs: r.get(7)?,
+        theirs_at: millis_to_time(u64::try_from(r.get::<_, i64>(8)?).unwrap_or(0)),
+        theirs_device: r.get(9)?,
+        found_at: r.get(10)?,
+        resolved_at: r.get(11)?,
+        resolution: r.get(12)?,
+    })
+}
+
+pub(crate) fn conflict(conn: &Connection, dir: &std::path::Path, id: i64) -> Result<Option<ConflictRow>> {
+    conn.query_row(&format!("SELECT {CONFLICT_COLS} FROM conflict WHERE id = ?1"), [id], conflict_row)
+        .optional()
+        .map_err(|e| StoreError::from_sqlite(dir, e))
+}
+
+pub(crate) fn conflicts(conn: &Connection, dir: &std::path::Path, open_only: bool) -> Result<Vec<ConflictRow>> {
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let filter = if open_only { "WHERE resolved_at IS NULL" } else { "" };
+    let mut stmt = conn.prepare(&format!("SELECT {CONFLICT_COLS} FROM conflict {filter} ORDER BY id")).map_err(sql)?;
+    let rows = stmt.query_map([], conflict_row).map_err(sql)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+}
+
+pub(crate) fn synced_rows(conn: &Connection, dir: &std::path::Path) -> Result<Vec<(String, String, String)>> {
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let mut out = Vec::new();
+    for (table, cols) in SYNCED {
+        let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', {c}")).collect();
+        let mut stmt = conn.prepare(&format!("SELECT id, json_object({}) FROM {table} ORDER BY id", pairs.join(", "))).map_err(sql)?;
+        let rows = stmt.query_map([], |r| Ok(((*table).to_string(), r.get(0)?, r.get(1)?))).map_err(sql)?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synced_columns_are_the_schema_s() {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::migrate::apply_schema_for_benchmark(&conn).unwrap();
+        for (table, cols) in SYNCED {
+            let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+            let mut found: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            found.retain(|c| c != "id" && c != "num");
+            let mut want: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+            found.sort();
+            want.sort();
+            assert_eq!(found, want, "table {table}: sync must carry every column");
+        }
+        let logged: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'device', 'change_log', 'audit_log', 'case_fact', 'draft', 'sync_peer', 'conflict', 'sync_state') AND name NOT LIKE 'participant_fts%' AND name NOT LIKE 'sqlite_%'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for t in &logged {
+            assert!(synced(t).is_some(), "table {t} is written through the change log but sync does not carry it");
+        }
+    }
+
+    fn entry(hlc: u64, device: &str, op: &str, field: Option<&str>, value: &str) -> Entry {
+        Entry { hlc, device: device.into(), num: 0, op: op.into(), field: field.map(Into::into), value: Some(value.into()) }
+    }
+
+    #[test]
+    fn a_field_s_latest_write_is_the_largest_clock_among_inserts_and_its_updates() {
+        let h = vec![
+            entry(10, "a", "insert", None, r#"{"title":"x","owner":"kim"}"#),
+            entry(30, "b", "update", Some("owner"), r#""mette""#),
+            entry(30, "c", "update", Some("owner"), r#""ali""#),
+            entry(40, "a", "update", Some("status"), r#""closed""#),
+        ];
+        assert_eq!(field_latest(&h, "title").map(|(e, v)| (e.hlc, v)), Some((10, serde_json::json!("x"))));
+        // Equal HLCs: the device id decides, the same way on every replica.
+        assert_eq!(field_latest(&h, "owner").map(|(e, v)| (e.device.clone(), v)), Some(("c".into(), serde_json::json!("ali"))));
+        assert!(field_latest(&h, "capacity").is_none());
+        assert_eq!(row_latest(&h).map(|e| e.hlc), Some(40));
+    }
+}

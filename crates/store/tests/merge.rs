@@ -1,0 +1,605 @@
+//! Merging other laptops' changes: last writer wins per field, conflicts, tombstones, order,
+//! and convergence of three replicas over random schedules. Real SQLCipher stores.
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use indsats_core::cpr::Cpr;
+use indsats_core::event::{EventDetails, ProgressEvent};
+use indsats_core::ids::*;
+use indsats_core::model::*;
+use indsats_store::*;
+use proptest::prelude::*;
+use proptest::strategy::Strategy as _;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+}
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+fn audit(action: &str) -> AuditEntry {
+    AuditEntry {
+        user: "test".into(),
+        role: "teamleader".into(),
+        action: action.into(),
+        subject: None,
+        purpose: "test".into(),
+        detail: String::new(),
+    }
+}
+
+fn create(dir: &Path, device: &str) -> Store {
+    Store::create(dir, "correct horse battery", KdfParams::FAST_INSECURE, device, t0()).unwrap()
+}
+
+fn initiative(n: u8) -> Initiative {
+    Initiative {
+        id: InitiativeId::new(1_700_000_000_000, [n; 10]),
+        title: format!("Praktik {n}"),
+        kind: InitiativeType::WorkPlacement,
+        owner: "Jobcenter".into(),
+        start: day(2026, 1, 1),
+        end: Some(day(2026, 12, 31)),
+        capacity: Some(20),
+        status: InitiativeStatus::Active,
+        description: String::new(),
+    }
+}
+
+fn participant(n: u8, cpr: Option<&str>) -> Participant {
+    Participant {
+        id: ParticipantId::new(1_700_000_000_000 + u64::from(n), [n; 10]),
+        pseudonym: format!("D-{n:04}"),
+        name: format!("Deltager {n}"),
+        cpr: cpr.map(|c| Cpr::parse(c, day(2026, 11, 24)).unwrap().cpr),
+        birth_year: 1990,
+        origin: Origin::NonWestern,
+        arrival_date: Some(day(2020, 1, 1)),
+        programme: ProgrammeKind::SelfSupport,
+        programme_start: Some(day(2020, 2, 1)),
+        programme_end: None,
+        caseworker: "kbh".into(),
+        case_closed: None,
+    }
+}
+
+/// A strategy with one goal and one indicator, for targets.
+fn set_up_strategy(s: &mut Store) -> IndicatorId {
+    let sid = StrategyId::new(1_700_000_000_000, [1; 10]);
+    let gid = GoalId::new(1_700_000_000_000, [2; 10]);
+    let ind = IndicatorId::new(1_700_000_000_000, [3; 10]);
+    s.write(t0(), &audit("strategy.load"), |tx| {
+        tx.insert_strategy(&indsats_core::model::Strategy {
+            id: sid,
+            key: "test".into(),
+            municipality: "Ballerup".into(),
+            title: "Test".into(),
+            vision: String::new(),
+            period_start: 2026,
+            period_end: 2029,
+        })?;
+        tx.insert_goal(&Goal {
+            id: gid,
+            strategy: sid,
+            key: "g".into(),
+            position: 1,
+            title: "Mål".into(),
+            title_en: "Goal".into(),
+            description: String::new(),
+        })?;
+        tx.insert_indicator(&Indicator {
+            id: ind,
+            goal: gid,
+            key: "i".into(),
+            name: "Indikator".into(),
+            name_en: "Indicator".into(),
+            definition: String::new(),
+            unit: Unit::Percent,
+            direction: Direction::Up,
+            measure: Measure::Manual,
+            baseline: None,
+            baseline_year: None,
+            source: String::new(),
+            targets: Vec::new(),
+        })
+    })
+    .unwrap();
+    ind
+}
+
+fn event(n: u8, p: ParticipantId, details: EventDetails) -> ProgressEvent {
+    ProgressEvent {
+        id: EventId::new(1_700_000_100_000, [n; 10]),
+        participant: p,
+        date: day(2026, 3, 1),
+        details,
+        recorded_by: "kbh".into(),
+        recorded_at: t0(),
+    }
+}
+
+/// The changes of `from` that `to` has not applied yet.
+fn pending(from: &Store, to: &Store) -> Vec<RemoteChange> {
+    let after = to.peer(from.device()).unwrap().map_or(0, |(n, _)| n);
+    from.read()
+        .own_changes(after, u32::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|c| RemoteChange {
+            seq: c.seq,
+            hlc: c.hlc,
+            table: c.table,
+            row_id: c.row_id,
+            op: c.op,
+            field: c.field,
+            value: c.value,
+            base: c.base,
+        })
+        .collect()
+}
+
+fn sync(from: &Store, to: &mut Store, now: DateTime<Utc>) -> MergeReport {
+    let changes = pending(from, to);
+    let bundle = format!("{}-{}", from.device(), changes.last().map_or(0, |c| c.seq));
+    to.merge(now, &audit("sync.apply"), from.device(), &bundle, &changes).unwrap()
+}
+
+fn facts_of(s: &Store) -> Vec<indsats_core::facts::Facts> {
+    let mut out = Vec::new();
+    s.read().for_each_raw_case(|c| out.push(c.decode().unwrap().facts)).unwrap();
+    out
+}
+
+fn title_of(s: &Store, id: InitiativeId) -> String {
+    s.read().initiative(id).unwrap().title
+}
+
+fn edit_title(s: &mut Store, id: InitiativeId, title: &str, now: DateTime<Utc>) {
+    s.write(now, &audit("initiative.update"), |tx| {
+        let mut i = tx.read().initiative(id)?;
+        i.title = title.into();
+        tx.update_initiative(&i)
+    })
+    .unwrap();
+}
+
+struct Three {
+    _dirs: Vec<tempfile::TempDir>,
+    a: Store,
+    b: Store,
+    lead: Store,
+}
+
+fn three() -> Three {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let a = create(dirs[0].path(), "device-a");
+    let b = create(dirs[1].path(), "device-b");
+    let lead = create(dirs[2].path(), "device-lead");
+    Three { _dirs: dirs, a, b, lead }
+}
+
+#[test]
+fn another_laptop_s_initiative_arrives_with_its_fields() {
+    let mut t = three();
+    t.a.write(t0(), &audit("initiative.add"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let r = sync(&t.a, &mut t.lead, t0());
+    assert_eq!((r.changes, r.applied, r.conflicts, r.skew_ms), (1, 1, 0, None));
+    assert_eq!(t.lead.read().initiative(initiative(1).id).unwrap(), initiative(1));
+    assert_eq!(t.lead.peer("device-a").unwrap().map(|(n, _)| n), Some(1));
+    // Nothing new: an empty run changes nothing.
+    assert_eq!(sync(&t.a, &mut t.lead, t0()).changes, 0);
+    // The lead's own change log is untouched: it would push nothing.
+    assert!(t.lead.read().own_changes(0, 100).unwrap().is_empty());
+}
+
+#[test]
+fn concurrent_edits_of_a_field_converge_and_the_loser_s_laptop_gets_a_conflict() {
+    let mut t = three();
+    t.lead.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    sync(&t.lead, &mut t.a, t0());
+    sync(&t.lead, &mut t.b, t0());
+    let id = initiative(1).id;
+    // Offline, both edit the title; b later by the wall clock.
+    edit_title(&mut t.a, id, "Praktik i Ballerup", t0() + Duration::minutes(1));
+    edit_title(&mut t.b, id, "Virksomhedspraktik", t0() + Duration::minutes(2));
+    let to_b = sync(&t.a, &mut t.b, t0() + Duration::minutes(3));
+    let to_a = sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    assert_eq!(title_of(&t.a, id), "Virksomhedspraktik");
+    assert_eq!(title_of(&t.b, id), "Virksomhedspraktik");
+    assert_eq!((to_b.conflicts, to_a.conflicts), (0, 1), "only a's own edit lost");
+    let c = t.a.conflicts(true).unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!((c[0].kind, c[0].table.as_str(), c[0].field.as_deref()), (ConflictKind::Field, "initiative", Some("title")));
+    assert_eq!(c[0].mine.as_deref(), Some("\"Praktik i Ballerup\""));
+    assert_eq!(c[0].theirs.as_deref(), Some("\"Virksomhedspraktik\""));
+    assert_eq!(c[0].theirs_device, "device-b");
+    assert_eq!(c[0].mine_at, t0() + Duration::minutes(1));
+    assert_eq!(c[0].theirs_at, t0() + Duration::minutes(2));
+    assert!(t.b.conflicts(true).unwrap().is_empty());
+    // The lead gets both, in either order, and holds the same.
+    sync(&t.b, &mut t.lead, t0() + Duration::minutes(4));
+    sync(&t.a, &mut t.lead, t0() + Duration::minutes(4));
+    assert_eq!(t.lead.synced_rows().unwrap(), t.a.synced_rows().unwrap());
+    assert_eq!(t.lead.synced_rows().unwrap(), t.b.synced_rows().unwrap());
+    assert!(t.lead.conflicts(false).unwrap().is_empty(), "the lead made neither edit");
+}
+
+#[test]
+fn an_edit_made_after_seeing_the_other_is_not_a_conflict() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let id = initiative(1).id;
+    edit_title(&mut t.a, id, "Første udgave", t0() + Duration::minutes(1));
+    sync(&t.a, &mut t.b, t0() + Duration::minutes(2));
+    // b's wall clock is behind a's: the clock b took in from a still orders its edit after.
+    edit_title(&mut t.b, id, "Anden udgave", t0() - Duration::hours(1));
+    let r = sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    assert_eq!((r.applied, r.conflicts), (1, 0));
+    assert_eq!(title_of(&t.a, id), "Anden udgave");
+}
+
+#[test]
+fn settling_a_conflict_with_mine_wins_everywhere_without_a_new_conflict() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    sync(&t.a, &mut t.b, t0());
+    let id = initiative(1).id;
+    edit_title(&mut t.a, id, "A", t0() + Duration::minutes(1));
+    edit_title(&mut t.b, id, "B", t0() + Duration::minutes(2));
+    sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    let c = t.a.conflicts(true).unwrap().remove(0);
+    t.a.write(t0() + Duration::minutes(4), &audit("conflict.resolve"), |tx| tx.resolve_conflict(c.id, &Resolution::Mine, "unused"))
+        .unwrap();
+    assert_eq!(title_of(&t.a, id), "A");
+    assert!(t.a.conflicts(true).unwrap().is_empty());
+    assert_eq!(t.a.conflicts(false).unwrap()[0].resolution.as_deref(), Some("mine"));
+    let r = sync(&t.a, &mut t.b, t0() + Duration::minutes(5));
+    assert_eq!(r.conflicts, 0);
+    assert_eq!(title_of(&t.b, id), "A");
+    // A conflict is settled once.
+    let again =
+        t.a.write(t0() + Duration::minutes(6), &audit("conflict.resolve"), |tx| tx.resolve_conflict(c.id, &Resolution::Theirs, "x"));
+    assert!(matches!(again, Err(StoreError::ConflictClosed { .. })));
+}
+
+#[test]
+fn an_edit_against_a_concurrent_delete_is_a_conflict_and_the_delete_wins() {
+    let mut t = three();
+    let p = participant(1, None);
+    let enrolment = Enrolment {
+        id: EnrolmentId::new(1_700_000_200_000, [7; 10]),
+        participant: p.id,
+        initiative: initiative(1).id,
+        start: day(2026, 2, 1),
+        end: None,
+        outcome: None,
+    };
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_initiative(&initiative(1))?;
+        tx.insert_participant(&p)?;
+        tx.insert_enrolment(&enrolment)
+    })
+    .unwrap();
+    sync(&t.a, &mut t.b, t0());
+    // a ends the enrolment while b deletes it as registered in error, even a minute before.
+    t.a.write(t0() + Duration::minutes(2), &audit("x"), |tx| tx.end_enrolment(enrolment.id, day(2026, 6, 1), EnrolmentOutcome::Completed))
+        .unwrap();
+    t.b.write(t0() + Duration::minutes(1), &audit("x"), |tx| tx.delete_enrolment(enrolment.id)).unwrap();
+    let to_a = sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    let to_b = sync(&t.a, &mut t.b, t0() + Duration::minutes(3));
+    assert!(t.a.read().enrolment(enrolment.id).is_err());
+    assert!(t.b.read().enrolment(enrolment.id).is_err());
+    assert_eq!((to_a.conflicts, to_b.conflicts), (1, 0));
+    let c = t.a.conflicts(true).unwrap().remove(0);
+    assert_eq!(c.kind, ConflictKind::Deleted);
+    assert!(c.mine.as_deref().unwrap().contains("\"outcome\":\"completed\""), "{:?}", c.mine);
+    assert_eq!(c.theirs, None);
+    // Keeping mine registers the enrolment again, as it was, under a new id.
+    let new_id = EnrolmentId::new(1_700_000_300_000, [8; 10]);
+    t.a.write(t0() + Duration::minutes(4), &audit("x"), |tx| tx.resolve_conflict(c.id, &Resolution::Mine, &new_id.to_string())).unwrap();
+    let back = t.a.read().enrolment(new_id).unwrap();
+    assert_eq!((back.end, back.outcome), (Some(day(2026, 6, 1)), Some(EnrolmentOutcome::Completed)));
+    sync(&t.a, &mut t.b, t0() + Duration::minutes(5));
+    assert_eq!(t.a.synced_rows().unwrap(), t.b.synced_rows().unwrap());
+}
+
+#[test]
+fn a_deleted_event_leaves_the_participant_s_facts_on_every_laptop() {
+    let mut t = three();
+    let p = participant(1, None);
+    let e = event(1, p.id, EventDetails::EmploymentStarted { kind: indsats_core::event::EmploymentKind::Ordinary, hours_per_week: 37.0 });
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_participant(&p)?;
+        tx.insert_event(&e)
+    })
+    .unwrap();
+    sync(&t.a, &mut t.lead, t0());
+    let cases = |s: &Store| facts_of(s);
+    assert_eq!(cases(&t.lead), cases(&t.a));
+    assert!(cases(&t.lead)[0].last.is_some(), "the lead's facts have the job");
+    t.a.write(t0() + Duration::minutes(1), &audit("event.delete"), |tx| tx.delete_event(e.id)).unwrap();
+    sync(&t.a, &mut t.lead, t0() + Duration::minutes(2));
+    assert!(t.lead.read().events_of_participant(p.id).unwrap().is_empty());
+    assert_eq!(cases(&t.lead), cases(&t.a));
+    assert!(cases(&t.lead)[0].last.is_none(), "the job is gone from the facts too");
+}
+
+#[test]
+fn two_laptops_registering_one_cpr_keep_it_on_the_earlier_registration_everywhere() {
+    let mut t = three();
+    let cpr = "0101901234";
+    let mine = participant(1, Some(cpr));
+    let theirs = participant(2, Some(cpr));
+    t.a.write(t0() + Duration::minutes(1), &audit("x"), |tx| tx.insert_participant(&mine)).unwrap();
+    t.b.write(t0(), &audit("x"), |tx| tx.insert_participant(&theirs)).unwrap();
+    let to_a = sync(&t.b, &mut t.a, t0() + Duration::minutes(2));
+    let to_b = sync(&t.a, &mut t.b, t0() + Duration::minutes(2));
+    assert_eq!((to_a.conflicts, to_b.conflicts), (1, 1), "each laptop registered one of the two");
+    for s in [&t.a, &t.b] {
+        assert_eq!(s.read().participant_by_cpr(cpr).unwrap(), Some(theirs.id), "b registered first");
+        assert_eq!(s.read().participant(mine.id).unwrap().cpr, None);
+    }
+    assert_eq!(t.a.synced_rows().unwrap(), t.b.synced_rows().unwrap());
+    let c = t.a.conflicts(true).unwrap().remove(0);
+    assert_eq!((c.kind, c.mine.as_deref(), c.theirs.as_deref()), (ConflictKind::DuplicateCpr, Some("\"D-0001\""), Some("\"D-0002\"")));
+}
+
+#[test]
+fn an_edit_that_arrives_before_its_row_is_laid_over_the_row_when_it_comes() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    sync(&t.a, &mut t.b, t0());
+    edit_title(&mut t.b, initiative(1).id, "Rettet af b", t0() + Duration::minutes(1));
+    // The lead hears from b first: b's edit of a row it does not have yet.
+    let first = sync(&t.b, &mut t.lead, t0() + Duration::minutes(2));
+    assert_eq!((first.changes, first.applied), (1, 0));
+    sync(&t.a, &mut t.lead, t0() + Duration::minutes(2));
+    assert_eq!(title_of(&t.lead, initiative(1).id), "Rettet af b");
+    sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    assert_eq!(t.lead.synced_rows().unwrap(), t.a.synced_rows().unwrap());
+}
+
+#[test]
+fn targets_set_on_two_laptops_meet_in_one_row() {
+    let mut t = three();
+    let ind = set_up_strategy(&mut t.lead);
+    sync(&t.lead, &mut t.a, t0());
+    sync(&t.lead, &mut t.b, t0());
+    let set = |s: &mut Store, v: f64, at: DateTime<Utc>| {
+        s.write(at, &audit("x"), |tx| tx.set_target(ind, &YearTarget { year: 2027, value: v, illustrative: false })).unwrap();
+    };
+    set(&mut t.a, 40.0, t0() + Duration::minutes(1));
+    set(&mut t.b, 45.0, t0() + Duration::minutes(2));
+    sync(&t.a, &mut t.b, t0() + Duration::minutes(3));
+    let r = sync(&t.b, &mut t.a, t0() + Duration::minutes(3));
+    assert_eq!(r.conflicts, 1, "a's 40 lost to b's 45");
+    assert_eq!(t.a.synced_rows().unwrap(), t.b.synced_rows().unwrap());
+    assert!(t.a.synced_rows().unwrap().iter().any(|(tbl, _, row)| tbl == "indicator_target" && row.contains("\"value\":45.0")));
+}
+
+#[test]
+fn a_run_after_a_gap_or_a_replay_is_refused_and_changes_nothing() {
+    let mut t = three();
+    for n in 1..=3 {
+        t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(n))).unwrap();
+    }
+    let all = pending(&t.a, &t.lead);
+    let before = t.lead.synced_rows().unwrap();
+    let gap = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &all[1..]);
+    assert!(matches!(gap, Err(StoreError::OutOfOrder { applied: 0, from: 2, .. })), "{gap:?}");
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1]).unwrap();
+    let replay = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1]);
+    assert!(matches!(replay, Err(StoreError::OutOfOrder { applied: 1, from: 1, .. })));
+    let mut holes = all[1..].to_vec();
+    holes.remove(0);
+    holes.insert(0, all[1].clone());
+    holes[1].seq = 4;
+    assert!(matches!(t.lead.merge(t0(), &audit("x"), "device-a", "x", &holes), Err(StoreError::BadChange { .. })));
+    assert_eq!(t.lead.synced_rows().unwrap().len(), before.len() + 1);
+    assert_eq!(t.lead.peer("device-a").unwrap().map(|(n, _)| n), Some(1));
+}
+
+#[test]
+fn a_change_naming_an_unknown_table_or_field_is_refused_and_changes_nothing() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let good = pending(&t.a, &t.lead);
+    for (table, op, field, value) in [
+        ("audit_log", "insert", None, Some("{}")),
+        ("initiative", "update", Some("id"), Some("\"x\"")),
+        ("initiative", "update", Some("title; DROP TABLE participant"), Some("\"x\"")),
+        ("initiative", "insert", None, Some("{\"owner\":\"x\",\"secret\":1}")),
+        ("initiative", "insert", None, Some("not json")),
+        ("initiative", "frobnicate", None, None),
+    ] {
+        let mut bad = good.clone();
+        bad.push(RemoteChange {
+            seq: 2,
+            hlc: 1,
+            table: table.into(),
+            row_id: "r".into(),
+            op: op.into(),
+            field: field.map(Into::into),
+            value: value.map(Into::into),
+            base: None,
+        });
+        let r = t.lead.merge(t0(), &audit("x"), "device-a", "x", &bad);
+        assert!(matches!(r, Err(StoreError::BadChange { .. })), "{table} {op} {field:?}: {r:?}");
+        assert!(t.lead.synced_rows().unwrap().is_empty());
+        assert_eq!(t.lead.peer("device-a").unwrap(), None);
+    }
+    // This laptop's own changes coming back are refused too.
+    let own = t.a.merge(t0(), &audit("x"), "device-a", "x", &good);
+    assert!(matches!(own, Err(StoreError::BadChange { .. })));
+}
+
+#[test]
+fn a_clock_far_ahead_is_accepted_with_the_skew_reported() {
+    let mut t = three();
+    t.a.write(t0() + Duration::days(3), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let r = sync(&t.a, &mut t.lead, t0());
+    assert_eq!(r.applied, 1);
+    assert_eq!(r.skew_ms, Some(3 * 24 * 3_600_000));
+    // The lead's next edit is ordered after a's, so it wins.
+    edit_title(&mut t.lead, initiative(1).id, "Rettet", t0() + Duration::minutes(1));
+    sync(&t.lead, &mut t.a, t0() + Duration::minutes(1));
+    assert_eq!(title_of(&t.a, initiative(1).id), "Rettet");
+}
+
+// ---- Three replicas, random schedules -----------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// Replica edits an initiative's title (to one of a few values, so equal values happen).
+    Title(usize, u8, u8),
+    /// Replica edits an initiative's capacity.
+    Capacity(usize, u8, u8),
+    /// Replica sets a target (a deterministic id: concurrent inserts of one row).
+    Target(usize, u8),
+    /// Replica records an event for the shared participant.
+    Event(usize),
+    /// Replica deletes the newest event it has.
+    DeleteEvent(usize),
+    /// `to` applies everything new from `from`.
+    Sync(usize, usize),
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0..3usize, 0..3u8, 0..4u8).prop_map(|(r, i, v)| Step::Title(r, i, v)),
+        2 => (0..3usize, 0..3u8, 0..4u8).prop_map(|(r, i, v)| Step::Capacity(r, i, v)),
+        1 => (0..3usize, 0..4u8).prop_map(|(r, v)| Step::Target(r, v)),
+        1 => (0..3usize).prop_map(Step::Event),
+        1 => (0..3usize).prop_map(Step::DeleteEvent),
+        4 => (0..3usize, 0..3usize).prop_filter("another replica", |(a, b)| a != b).prop_map(|(a, b)| Step::Sync(a, b)),
+    ]
+}
+
+fn replica(stores: &mut [Store], i: usize) -> &mut Store {
+    &mut stores[i]
+}
+
+fn sync_pair(stores: &mut [Store], from: usize, to: usize, now: DateTime<Utc>) {
+    let changes = pending(&stores[from], &stores[to]);
+    if changes.is_empty() {
+        return;
+    }
+    let device = stores[from].device().to_string();
+    stores[to].merge(now, &audit("sync.apply"), &device, "b", &changes).unwrap();
+}
+
+fn run_schedule(steps: &[Step], skews: [i64; 3]) -> Result<(), TestCaseError> {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let names = ["caseworker-1", "caseworker-2", "teamlead"];
+    let mut stores: Vec<Store> = dirs.iter().zip(names).map(|(d, n)| create(d.path(), n)).collect();
+    let p = participant(1, None);
+    // The team lead sets up the shared rows and everyone has them before going offline.
+    let ind = set_up_strategy(&mut stores[2]);
+    stores[2]
+        .write(t0(), &audit("x"), |tx| {
+            for n in 0..3 {
+                tx.insert_initiative(&initiative(n))?;
+            }
+            tx.insert_participant(&p)
+        })
+        .unwrap();
+    sync_pair(&mut stores, 2, 0, t0());
+    sync_pair(&mut stores, 2, 1, t0());
+    let titles = ["Praktik", "Virksomhedspraktik", "Praktik i Ballerup", "Sprogpraktik"];
+    for (k, s) in steps.iter().enumerate() {
+        let at = |r: usize| t0() + Duration::seconds(k as i64 + 1) + Duration::seconds(skews[r]);
+        match *s {
+            Step::Title(r, i, v) => {
+                let id = initiative(i).id;
+                edit_title(replica(&mut stores, r), id, titles[usize::from(v)], at(r));
+            }
+            Step::Capacity(r, i, v) => {
+                let id = initiative(i).id;
+                replica(&mut stores, r)
+                    .write(at(r), &audit("x"), |tx| {
+                        let mut x = tx.read().initiative(id)?;
+                        x.capacity = Some(10 + u32::from(v));
+                        tx.update_initiative(&x)
+                    })
+                    .unwrap();
+            }
+            Step::Target(r, v) => {
+                replica(&mut stores, r)
+                    .write(at(r), &audit("x"), |tx| {
+                        tx.set_target(ind, &YearTarget { year: 2027, value: 40.0 + f64::from(v), illustrative: false })
+                    })
+                    .unwrap();
+            }
+            Step::Event(r) => {
+                let mut e = event(k as u8, p.id, EventDetails::MeetingHeld {});
+                e.id = EventId::new(1_700_000_100_000 + k as u64, [r as u8; 10]);
+                replica(&mut stores, r).write(at(r), &audit("x"), |tx| tx.insert_event(&e)).unwrap();
+            }
+            Step::DeleteEvent(r) => {
+                let newest = stores[r].read().events_of_participant(p.id).unwrap().pop();
+                if let Some(e) = newest {
+                    replica(&mut stores, r).write(at(r), &audit("x"), |tx| tx.delete_event(e.id).map(|_| ())).unwrap();
+                }
+            }
+            Step::Sync(from, to) => sync_pair(&mut stores, from, to, at(to)),
+        }
+    }
+    // Everyone online at last: every pair syncs until nothing is new.
+    let end = t0() + Duration::hours(1);
+    for _ in 0..2 {
+        for from in 0..3 {
+            for to in 0..3 {
+                if from != to {
+                    sync_pair(&mut stores, from, to, end);
+                }
+            }
+        }
+    }
+    let rows = stores[0].synced_rows().unwrap();
+    prop_assert_eq!(&rows, &stores[1].synced_rows().unwrap());
+    prop_assert_eq!(&rows, &stores[2].synced_rows().unwrap());
+    prop_assert_eq!(facts_of(&stores[0]), facts_of(&stores[2]));
+
+    // Nothing lost without a person seeing it: every edit that is not the field's final value
+    // was replaced on its own laptop by a later edit there, or by an edit made after seeing it,
+    // or is in that laptop's conflicts inbox.
+    let log: Vec<(usize, ChangeRow)> =
+        (0..3).flat_map(|i| stores[i].read().own_changes(0, u32::MAX).unwrap().into_iter().map(move |c| (i, c))).collect();
+    for (i, u) in log.iter().filter(|(_, c)| c.op == "update") {
+        let final_row = rows.iter().find(|(t, id, _)| *t == u.table && *id == u.row_id).map(|(_, _, r)| r.clone());
+        let Some(final_row) = final_row else { continue }; // deleted: a tombstone, not an edit
+        let final_value: serde_json::Value =
+            serde_json::from_str::<serde_json::Value>(&final_row).unwrap()[u.field.as_deref().unwrap()].clone();
+        let mine: serde_json::Value = serde_json::from_str(u.value.as_deref().unwrap()).unwrap();
+        if mine == final_value {
+            continue;
+        }
+        let own_later = log.iter().any(|(j, c)| j == i && c.seq > u.seq && c.row_id == u.row_id && c.field == u.field);
+        let seen_by = log.iter().any(|(_, c)| c.row_id == u.row_id && c.field == u.field && c.base == Some((u.hlc, names[*i].to_string())));
+        // The same value written later elsewhere: the two agreed, and that write answers for both.
+        let agreed = log.iter().any(|(j, c)| {
+            j != i
+                && c.row_id == u.row_id
+                && c.field == u.field
+                && c.hlc > u.hlc
+                && c.value.as_deref().map(|v| serde_json::from_str::<serde_json::Value>(v).unwrap()) == Some(mine.clone())
+        });
+        let in_inbox =
+            stores[*i].conflicts(false).unwrap().iter().any(|c| c.row_id == u.row_id && c.mine_at.timestamp_millis() as u64 == u.hlc >> 16);
+        prop_assert!(own_later || seen_by || agreed || in_inbox, "the edit {:?} of {} was lost unseen", u, names[*i]);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn three_replicas_converge_over_random_schedules_and_no_edit_is_lost_unseen(
+        steps in proptest::collection::vec(step(), 1..40),
+        skews in [-30i64..30, -30i64..30, -30i64..30],
+    ) {
+        run_schedule(&steps, skews)?;
+    }
+}
