@@ -5,6 +5,8 @@
 //! - [`keys`]: a device's signing key and age identity.
 //! - [`team`]: the signed roster, invites and join requests.
 //! - [`bundle`]: encoding, signing, encrypting and verifying bundles.
+//! - [`outbox`]: this device's change log as sealed bundles; how far it is pushed.
+//! - [`engine`]: one sync (push, then pull and merge in chain order), the backoff.
 //! - [`target`]: the shared target through OpenDAL: folder, WebDAV or S3, files that are never
 //!   overwritten, and credentials in the OS keystore (docs/sync-targets.md).
 //!
@@ -12,6 +14,7 @@
 //! read from one is applied before its signature is checked against the roster.
 
 pub mod bundle;
+pub mod engine;
 pub mod error;
 pub mod keys;
 pub mod outbox;

@@ -1,13 +1,57 @@
-//! From this device's change log to sealed bundles: the next run of changes after the last
-//! bundle made, sealed to the team. (The outbox's states, pushing and retrying come next; see
-//! docs/sync.md.)
+//! From this device's change log to sealed bundles, and the outbox's state: how far this
+//! device's changes have been pushed, and the outcome of the last attempt. The state lives in
+//! the encrypted store (`sync_state`), so it survives a crash with the data it describes.
 
-use indsats_store::{ChangeRow, Reader};
+use indsats_store::{ChangeRow, Reader, Store};
 
 use crate::SyncError;
 use crate::bundle::{self, Change, Header, Op, SealedBundle};
 use crate::keys::DeviceKeys;
 use crate::team::Roster;
+
+/// The last seq of this device that is on the target.
+pub const PUSHED_TO: &str = "pushed_to";
+/// The id of the last bundle pushed (the next one's `prev`).
+pub const PUSHED_ID: &str = "pushed_id";
+/// When the last sync succeeded (RFC 3339).
+pub const LAST_SYNC: &str = "last_sync";
+/// Why the last attempt failed: `code\tRFC 3339\tmessage`.
+pub const LAST_ERROR: &str = "last_error";
+/// Failed attempts in a row (for the backoff).
+pub const FAILURES: &str = "failures";
+/// Bundles refused by the last sync, one `name: why` per line.
+pub const REFUSED: &str = "refused";
+
+/// What the status line shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Status {
+    /// This device's changes not yet on the target.
+    pub pending: u64,
+    pub last_sync: Option<String>,
+    /// (code, when, message) of the last failed attempt, if it failed.
+    pub last_error: Option<(String, String, String)>,
+    pub failures: u32,
+    pub refused: Vec<String>,
+}
+
+/// The outbox's state. `local_seq` is this device's last change (the store's clock).
+pub fn status(store: &Store) -> Result<Status, SyncError> {
+    let pushed: u64 = store.sync_state(PUSHED_TO)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let local: u64 = store.meta("clock")?.and_then(|c| c.split_once(' ').and_then(|(s, _)| s.parse().ok())).unwrap_or(0);
+    let last_error = store.sync_state(LAST_ERROR)?.map(|e| {
+        let mut parts = e.splitn(3, '\t');
+        let code = parts.next().unwrap_or_default().to_string();
+        let at = parts.next().unwrap_or_default().to_string();
+        (code, at, parts.next().unwrap_or_default().to_string())
+    });
+    Ok(Status {
+        pending: local.saturating_sub(pushed),
+        last_sync: store.sync_state(LAST_SYNC)?,
+        last_error,
+        failures: store.sync_state(FAILURES)?.and_then(|v| v.parse().ok()).unwrap_or(0),
+        refused: store.sync_state(REFUSED)?.map(|r| r.lines().map(str::to_string).collect()).unwrap_or_default(),
+    })
+}
 
 /// A change-log row in its wire form.
 pub fn to_change(row: ChangeRow) -> Result<Change, SyncError> {

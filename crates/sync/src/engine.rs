@@ -1,0 +1,264 @@
+//! One sync: push this device's new changes as bundles, then pull and merge every other
+//! device's new bundles, in chain order. Resumable at any point: what is pushed is recorded only
+//! after the target has it (and a bundle re-sealed after a crash has the same name, so it is
+//! never uploaded twice), and what is merged is recorded in the same transaction as the merge.
+//!
+//! The store is touched only between network calls, so a front end can hold it briefly: use
+//! [`sync_once`], or the phases [`push`] and [`pull`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use indsats_store::{AuditEntry, RemoteChange, Store};
+
+use crate::SyncError;
+use crate::bundle::{self, Change, Next};
+use crate::keys::DeviceKeys;
+use crate::outbox;
+use crate::target::{PutOutcome, Target};
+use crate::team::Roster;
+
+/// Who syncs: this device, its keys, the roster it trusts, and the person at the keyboard (for
+/// the audit log).
+pub struct Me<'a> {
+    pub device: &'a str,
+    pub keys: &'a DeviceKeys,
+    pub roster: &'a Roster,
+    pub user: &'a str,
+    pub role: &'a str,
+}
+
+/// The most changes in one bundle.
+pub const BUNDLE_CHANGES: u32 = bundle::RECOMMENDED_MAX_CHANGES as u32;
+/// The most bundles fetched from the target in one run (the rest come on the next).
+pub const FETCH_PER_RUN: usize = 500;
+
+/// What one sync did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    /// Names of the bundles pushed now.
+    pub pushed: Vec<String>,
+    pub pushed_changes: u64,
+    /// Bundles merged now: (device, name, changes, of them applied, new conflicts).
+    pub merged: Vec<Merged>,
+    /// Bundles already merged before (replays, or listed again).
+    pub skipped: usize,
+    /// Devices whose next bundle is missing: (device, the first seq waited for).
+    pub waiting: Vec<(String, u64)>,
+    /// Bundles refused, and why: nothing of them was applied, nor anything after them.
+    pub refused: Vec<(String, SyncError)>,
+    /// The furthest another device's clock was ahead of ours, beyond the allowed drift.
+    pub skew_ms: Option<u64>,
+}
+
+impl SyncReport {
+    pub fn conflicts(&self) -> u64 {
+        self.merged.iter().map(|m| m.conflicts).sum()
+    }
+    pub fn merged_changes(&self) -> u64 {
+        self.merged.iter().map(|m| m.changes).sum()
+    }
+}
+
+/// One merged bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub device: String,
+    pub name: String,
+    pub changes: u64,
+    pub applied: u64,
+    pub conflicts: u64,
+}
+
+/// Where this device's pushed chain ends: (last seq, id of the last bundle; empty before any).
+pub fn pushed(store: &Store) -> Result<(u64, String), SyncError> {
+    let to = store.sync_state(outbox::PUSHED_TO)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let id = store.sync_state(outbox::PUSHED_ID)?.unwrap_or_default();
+    Ok((to, id))
+}
+
+/// Pushes this device's changes made since the last push, as chained bundles. Each bundle is
+/// recorded as pushed once the target has it. Returns (names pushed, changes).
+pub async fn push(store: &mut Store, me: &Me<'_>, target: &Target) -> Result<(Vec<String>, u64), SyncError> {
+    let mut names = Vec::new();
+    let mut changes = 0;
+    loop {
+        let (after, prev) = pushed(store)?;
+        let Some(sealed) = outbox::next_bundle(&store.read(), me.roster, me.device, me.keys, &prev, after, BUNDLE_CHANGES)? else {
+            break;
+        };
+        let name =
+            bundle::parse_name(&sealed.name).ok_or_else(|| SyncError::Malformed { detail: format!("bundle name {}", sealed.name) })?;
+        match target.put_new(&sealed.name, &sealed.bytes).await {
+            Ok(PutOutcome::Written | PutOutcome::AlreadyExists) => {}
+            // The same name holds the same signed content (the id is its hash): an earlier
+            // attempt got it there and lost its answer. Age's randomness makes the bytes differ.
+            Err(SyncError::TargetConflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        store.set_sync_state(&[(outbox::PUSHED_TO, Some(&name.to.to_string())), (outbox::PUSHED_ID, Some(&sealed.id))])?;
+        changes += name.to - name.from + 1;
+        names.push(sealed.name);
+    }
+    Ok((names, changes))
+}
+
+/// Fetches and merges the other devices' new bundles, each device's in chain order. A bundle
+/// that is refused (altered, from a device not on the roster, out of its chain) stops that
+/// device's chain until a valid one is there; the others go on.
+pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime<Utc>) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    let prefix = format!("{}/bundles/", me.roster.name);
+    let mut by_device: BTreeMap<String, Vec<bundle::BundleName>> = BTreeMap::new();
+    for path in target.list(&prefix).await? {
+        if let Some(n) = bundle::parse_name(&path)
+            && n.team == me.roster.name
+            && n.device != me.device
+        {
+            by_device.entry(n.device.clone()).or_default().push(n);
+        }
+    }
+    let mut fetched = 0;
+    for (device, mut names) in by_device {
+        names.sort_by_key(|n| (n.from, n.to));
+        let mut applied = store.peer(&device)?;
+        for n in names {
+            let applied_to = applied.as_ref().map_or(0, |(to, _)| *to);
+            if n.to <= applied_to {
+                report.skipped += 1;
+                continue;
+            }
+            if n.from != applied_to + 1 {
+                report.waiting.push((device.clone(), applied_to + 1));
+                break;
+            }
+            if fetched == FETCH_PER_RUN {
+                break;
+            }
+            fetched += 1;
+            let path = bundle::bundle_name(&n.team, &n.device, n.from, n.to, &n.id);
+            let bytes = target.get(&path).await?;
+            let opened = match bundle::open(&bytes, me.keys.identity(), me.roster) {
+                Ok(b) => b,
+                Err(e) => {
+                    report.refused.push((path, e));
+                    break;
+                }
+            };
+            let h = &opened.header;
+            if h.device != n.device || h.from != n.from || h.to != n.to || opened.id != n.id {
+                report.refused.push((path, SyncError::Malformed { detail: "the name on the target and the signed header differ".into() }));
+                break;
+            }
+            match bundle::check_next(applied.as_ref().map(|(to, id)| (*to, id.as_str())), h, &opened.id) {
+                Next::Apply => {}
+                Next::AlreadyApplied => {
+                    report.skipped += 1;
+                    continue;
+                }
+                Next::Gap { expected_from } => {
+                    report.waiting.push((device.clone(), expected_from));
+                    break;
+                }
+                Next::Fork => {
+                    report.refused.push((
+                        path,
+                        SyncError::Malformed { detail: "it does not continue the chain of bundles already applied from its device".into() },
+                    ));
+                    break;
+                }
+            }
+            let changes: Vec<RemoteChange> = opened.changes.into_iter().map(remote).collect();
+            let audit = AuditEntry {
+                user: me.user.to_string(),
+                role: me.role.to_string(),
+                action: "sync.merge".into(),
+                subject: None,
+                purpose: "synkronisering".into(),
+                detail: format!("{device} {}–{} ({} ændringer, pakke {})", h.from, h.to, h.count, opened.id),
+            };
+            match store.merge(now, &audit, &device, &opened.id, &changes) {
+                Ok(r) => {
+                    report.skew_ms = match (report.skew_ms, r.skew_ms) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    report.merged.push(Merged {
+                        device: device.clone(),
+                        name: path,
+                        changes: r.changes,
+                        applied: r.applied,
+                        conflicts: r.conflicts,
+                    });
+                    applied = Some((h.to, opened.id.clone()));
+                }
+                Err(e @ (indsats_store::StoreError::BadChange { .. } | indsats_store::StoreError::OutOfOrder { .. })) => {
+                    report.refused.push((path, e.into()));
+                    break;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Pushes, then pulls. The outcome (when, what is waiting or refused, or the error) is kept in
+/// the store for the status line.
+pub async fn sync_once(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime<Utc>) -> Result<SyncReport, SyncError> {
+    let result = async {
+        let (pushed, pushed_changes) = push(store, me, target).await?;
+        let mut report = pull(store, me, target, now).await?;
+        report.pushed = pushed;
+        report.pushed_changes = pushed_changes;
+        Ok::<_, SyncError>(report)
+    }
+    .await;
+    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match &result {
+        Ok(r) => {
+            let refused = r.refused.iter().map(|(name, e)| format!("{name}: {e}")).collect::<Vec<_>>().join("\n");
+            store.set_sync_state(&[
+                (outbox::LAST_SYNC, Some(&at)),
+                (outbox::LAST_ERROR, None),
+                (outbox::FAILURES, None),
+                (outbox::REFUSED, (!refused.is_empty()).then_some(refused.as_str())),
+            ])?;
+        }
+        Err(e) => {
+            let failures = store.sync_state(outbox::FAILURES)?.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0) + 1;
+            let failures = failures.to_string();
+            let error = format!("{}\t{}\t{e}", e.code(), at);
+            store.set_sync_state(&[(outbox::LAST_ERROR, Some(&error)), (outbox::FAILURES, Some(&failures))])?;
+        }
+    }
+    result
+}
+
+/// How long to wait before the next attempt after `failures` failed ones in a row: 30 s,
+/// doubling, at most 30 minutes; `interval` when the last one succeeded.
+pub fn next_attempt(failures: u32, interval: Duration) -> Duration {
+    if failures == 0 {
+        return interval;
+    }
+    let secs = 30u64.saturating_mul(1u64 << failures.saturating_sub(1).min(10));
+    Duration::from_secs(secs.min(30 * 60))
+}
+
+fn remote(c: Change) -> RemoteChange {
+    RemoteChange { seq: c.s, hlc: c.h, table: c.t, row_id: c.r, op: c.o.as_str().to_string(), field: c.f, value: c.v, base: c.b }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_half_a_minute_to_half_an_hour() {
+        let interval = Duration::from_secs(300);
+        let waits: Vec<u64> = (0..10).map(|f| next_attempt(f, interval).as_secs()).collect();
+        assert_eq!(waits, [300, 30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+        assert_eq!(next_attempt(u32::MAX, interval).as_secs(), 1800);
+    }
+}

@@ -1,0 +1,372 @@
+//! Whole syncs between real encrypted stores through a real target: a folder here, and the
+//! WebDAV (wsgidav) and S3 (s3s-fs) servers that `scripts/sync-servers.sh` starts on 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use indsats_core::event::{EventDetails, ProgressEvent};
+use indsats_core::ids::*;
+use indsats_core::model::*;
+use indsats_store::{AuditEntry, ConflictKind, KdfParams, Store};
+use indsats_sync::SyncError;
+use indsats_sync::engine::{self, Me};
+use indsats_sync::keys::DeviceKeys;
+use indsats_sync::outbox;
+use indsats_sync::target::{Secret, Secrets, Target, TargetConfig};
+use indsats_sync::team::{Device, JoinRequest, Roster};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+const NAME: &str = "Zarathustra Quixbyfjeld";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+}
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+fn keys(seed: u64) -> DeviceKeys {
+    DeviceKeys::generate(&mut ChaCha20Rng::seed_from_u64(seed))
+}
+
+struct Laptop {
+    _dir: tempfile::TempDir,
+    store: Store,
+    device: String,
+    user: String,
+    role: Role,
+    keys: DeviceKeys,
+}
+
+impl Laptop {
+    fn new(device: &str, user: &str, role: Role, seed: u64) -> Laptop {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "correct horse battery", KdfParams::FAST_INSECURE, device, t0()).unwrap();
+        Laptop { _dir: dir, store, device: device.into(), user: user.into(), role, keys: keys(seed) }
+    }
+
+    fn write<T>(&mut self, at: DateTime<Utc>, f: impl FnOnce(&mut indsats_store::Tx<'_>) -> indsats_store::Result<T>) -> T {
+        let audit = AuditEntry {
+            user: self.user.clone(),
+            role: self.role.code().into(),
+            action: "test".into(),
+            subject: None,
+            purpose: "test".into(),
+            detail: String::new(),
+        };
+        self.store.write(at, &audit, f).unwrap()
+    }
+
+    async fn sync(&mut self, roster: &Roster, target: &Target, at: DateTime<Utc>) -> Result<engine::SyncReport, SyncError> {
+        let me = Me { device: &self.device, keys: &self.keys, roster, user: &self.user, role: self.role.code() };
+        engine::sync_once(&mut self.store, &me, target, at).await
+    }
+}
+
+struct Team {
+    roster: Roster,
+    a: Laptop,
+    b: Laptop,
+    lead: Laptop,
+}
+
+fn team(name: &str) -> Team {
+    let lead = Laptop::new("dev-lead", "mette", Role::TeamLead, 1);
+    let a = Laptop::new("dev-anna", "anna", Role::Caseworker, 2);
+    let b = Laptop::new("dev-bo", "bo", Role::Caseworker, 3);
+    let escrow = keys(4);
+    let mut roster =
+        Roster::new(name, Device::new(&lead.device, "Mettes bærbare", "mette", Role::TeamLead, &lead.keys), escrow.recipient_string())
+            .unwrap();
+    for l in [&a, &b] {
+        roster.add_device(&JoinRequest::new(&l.device, format!("{}s bærbare", l.user), &l.user, l.role, &l.keys)).unwrap();
+    }
+    roster.sign(&lead.keys).unwrap();
+    Team { roster, a, b, lead }
+}
+
+fn initiative(n: u8) -> Initiative {
+    Initiative {
+        id: InitiativeId::new(1_700_000_000_000, [n; 10]),
+        title: format!("Praktik {n}"),
+        kind: InitiativeType::WorkPlacement,
+        owner: "Jobcenter".into(),
+        start: day(1, 1),
+        end: Some(day(12, 31)),
+        capacity: Some(20),
+        status: InitiativeStatus::Active,
+        description: String::new(),
+    }
+}
+
+fn participant(n: u8, caseworker: &str) -> Participant {
+    Participant {
+        id: ParticipantId::new(1_700_000_000_000 + u64::from(n), [n; 10]),
+        pseudonym: format!("D-{n:04}"),
+        name: if n == 1 { NAME.into() } else { format!("Deltager {n}") },
+        cpr: None,
+        birth_year: 1990,
+        origin: Origin::NonWestern,
+        arrival_date: Some(day(1, 1)),
+        programme: ProgrammeKind::SelfSupport,
+        programme_start: Some(day(2, 1)),
+        programme_end: None,
+        caseworker: caseworker.into(),
+        case_closed: None,
+    }
+}
+
+fn meeting(n: u8, p: ParticipantId) -> ProgressEvent {
+    ProgressEvent {
+        id: EventId::new(1_700_000_100_000, [n; 10]),
+        participant: p,
+        date: day(3, 1),
+        details: EventDetails::MeetingHeld {},
+        recorded_by: "anna".into(),
+        recorded_at: t0(),
+    }
+}
+
+fn folder() -> (tempfile::TempDir, Target) {
+    let dir = tempfile::tempdir().unwrap();
+    let target = Target::open(&TargetConfig::Folder { path: dir.path().to_path_buf() }, &Secrets::none()).unwrap();
+    (dir, target)
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { stack.push(p) } else { out.push(p) }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn title(l: &Laptop, n: u8) -> String {
+    l.store.read().initiative(initiative(n).id).unwrap().title
+}
+
+fn edit_title(l: &mut Laptop, n: u8, title: &str, at: DateTime<Utc>) {
+    l.write(at, |tx| {
+        let mut i = tx.read().initiative(initiative(n).id)?;
+        i.title = title.into();
+        tx.update_initiative(&i)
+    });
+}
+
+/// Two caseworkers and a team lead, offline edits, syncs in turn: everyone ends with the same
+/// data, the losing edit in its author's inbox.
+async fn three_laptops_through(target: &Target, name: &str) {
+    let mut t = team(name);
+    let r = &t.roster;
+    t.lead.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    t.lead.sync(r, target, t0()).await.unwrap();
+    t.a.sync(r, target, t0()).await.unwrap();
+    t.b.sync(r, target, t0()).await.unwrap();
+    assert_eq!(title(&t.a, 1), "Praktik 1");
+
+    // Offline: anna registers a participant and a meeting; both edit the initiative's title.
+    let p = participant(1, "anna");
+    t.a.write(t0() + Duration::minutes(1), |tx| {
+        tx.insert_participant(&p)?;
+        tx.insert_event(&meeting(1, p.id))
+    });
+    edit_title(&mut t.a, 1, "Praktik (Anna)", t0() + Duration::minutes(2));
+    edit_title(&mut t.b, 1, "Praktik (Bo)", t0() + Duration::minutes(3));
+
+    let ra = t.a.sync(r, target, t0() + Duration::minutes(4)).await.unwrap();
+    assert_eq!((ra.pushed.len(), ra.pushed_changes), (1, 3));
+    let rb = t.b.sync(r, target, t0() + Duration::minutes(5)).await.unwrap();
+    assert_eq!(rb.conflicts(), 0, "bo's edit is the later one");
+    let ra = t.a.sync(r, target, t0() + Duration::minutes(6)).await.unwrap();
+    assert_eq!(ra.conflicts(), 1);
+    t.lead.sync(r, target, t0() + Duration::minutes(7)).await.unwrap();
+
+    for l in [&t.a, &t.b, &t.lead] {
+        assert_eq!(title(l, 1), "Praktik (Bo)", "{}", l.device);
+        assert_eq!(l.store.synced_rows().unwrap(), t.lead.store.synced_rows().unwrap(), "{}", l.device);
+    }
+    assert_eq!(t.lead.store.read().events_of_participant(p.id).unwrap().len(), 1);
+    let inbox = t.a.store.conflicts(true).unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!((inbox[0].kind, inbox[0].mine.as_deref()), (ConflictKind::Field, Some("\"Praktik (Anna)\"")));
+    assert!(t.b.store.conflicts(true).unwrap().is_empty() && t.lead.store.conflicts(true).unwrap().is_empty());
+
+    // A second round with nothing new moves nothing.
+    let again = t.lead.sync(r, target, t0() + Duration::minutes(8)).await.unwrap();
+    assert!(again.pushed.is_empty() && again.merged.is_empty() && again.refused.is_empty() && again.waiting.is_empty());
+    let status = outbox::status(&t.lead.store).unwrap();
+    assert_eq!((status.pending, status.last_error, status.failures), (0, None, 0));
+    assert!(status.last_sync.is_some());
+}
+
+#[tokio::test]
+async fn three_laptops_converge_through_a_folder() {
+    let (_dir, target) = folder();
+    three_laptops_through(&target, "ballerup-integration").await;
+}
+
+#[tokio::test]
+async fn no_file_on_the_target_holds_plaintext() {
+    let (dir, target) = folder();
+    let mut t = team("ballerup-integration");
+    let p = participant(1, "anna");
+    t.a.write(t0(), |tx| tx.insert_participant(&p));
+    t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    let files = files_under(dir.path());
+    assert!(!files.is_empty());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for needle in [NAME.as_bytes(), b"Zarathustra", b"D-0001", b"participant", b"pseudonym"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} holds {:?}", f.display(), String::from_utf8_lossy(needle));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_flipped_byte_or_a_device_not_on_the_roster_is_refused_and_nothing_changes() {
+    let (dir, target) = folder();
+    let mut t = team("ballerup-integration");
+    t.a.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    let file = files_under(dir.path()).into_iter().find(|f| f.to_string_lossy().contains("dev-anna")).unwrap();
+    let good = std::fs::read(&file).unwrap();
+    let mut bad = good.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 0x01;
+    std::fs::write(&file, &bad).unwrap();
+
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(r.refused.len(), 1);
+    assert!(matches!(r.refused[0].1, SyncError::Tampered), "{:?}", r.refused[0].1);
+    assert!(t.lead.store.synced_rows().unwrap().is_empty());
+    assert_eq!(outbox::status(&t.lead.store).unwrap().refused.len(), 1, "the status line shows it");
+
+    // Put right, it goes through.
+    std::fs::write(&file, &good).unwrap();
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!((r.merged.len(), r.refused.len()), (1, 0));
+    assert!(outbox::status(&t.lead.store).unwrap().refused.is_empty());
+
+    // A device the lead never added: its bundle is refused, whatever it holds.
+    let mut stranger = Laptop::new("dev-mallory", "mallory", Role::Caseworker, 9);
+    let mut own_roster = t.roster.clone();
+    own_roster.add_device(&JoinRequest::new("dev-mallory", "x", "mallory", Role::Caseworker, &stranger.keys)).unwrap();
+    stranger.write(t0(), |tx| tx.insert_initiative(&initiative(2)));
+    stranger.sync(&own_roster, &target, t0()).await.unwrap();
+    let before = t.lead.store.synced_rows().unwrap();
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert!(matches!(r.refused.as_slice(), [(_, SyncError::UnknownDevice { device })] if device == "dev-mallory"), "{:?}", r.refused);
+    assert_eq!(t.lead.store.synced_rows().unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_bundle_after_a_gap_waits_and_a_replayed_one_is_skipped_or_refused() {
+    let (dir, target) = folder();
+    let mut t = team("ballerup-integration");
+    t.a.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    t.a.write(t0(), |tx| tx.insert_initiative(&initiative(2)));
+    t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    let mut bundles: Vec<PathBuf> = files_under(dir.path()).into_iter().filter(|f| f.to_string_lossy().contains("dev-anna")).collect();
+    bundles.sort();
+    assert_eq!(bundles.len(), 2);
+    // The first has not arrived (a OneDrive folder still downloading it).
+    let first = std::fs::read(&bundles[0]).unwrap();
+    std::fs::remove_file(&bundles[0]).unwrap();
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(r.waiting, vec![("dev-anna".to_string(), 1)]);
+    assert!(r.merged.is_empty() && t.lead.store.synced_rows().unwrap().is_empty());
+    std::fs::write(&bundles[0], &first).unwrap();
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(r.merged.len(), 2);
+    assert_eq!(t.lead.store.synced_rows().unwrap().len(), 2);
+
+    // The first again, under a name of its own: the name and the signed header differ.
+    let copy = bundles[0].with_file_name(format!("000000000003-000000000003-{}.bundle", "0123456789abcdef"));
+    std::fs::write(&copy, &first).unwrap();
+    let before = t.lead.store.synced_rows().unwrap();
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(r.refused.len(), 1);
+    assert_eq!(t.lead.store.synced_rows().unwrap(), before);
+    std::fs::remove_file(&copy).unwrap();
+    // Listed again under their own names, the applied ones are skipped.
+    let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!((r.skipped, r.merged.len(), r.refused.len()), (2, 0, 0));
+}
+
+#[tokio::test]
+async fn a_push_whose_answer_was_lost_is_not_uploaded_twice() {
+    let (dir, target) = folder();
+    let mut t = team("ballerup-integration");
+    t.a.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    // The crash came after the upload and before it was recorded.
+    t.a.store.set_sync_state(&[(outbox::PUSHED_TO, None), (outbox::PUSHED_ID, None)]).unwrap();
+    let r = t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1);
+    assert_eq!(files_under(dir.path()).iter().filter(|f| f.extension().is_some_and(|e| e == "bundle")).count(), 1);
+    t.lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(t.lead.store.synced_rows().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_target_is_recorded_and_nothing_is_lost() {
+    let gone = tempfile::tempdir().unwrap().path().join("not-mounted");
+    let target = Target::open(&TargetConfig::Folder { path: gone }, &Secrets::none()).unwrap();
+    let mut t = team("ballerup-integration");
+    t.a.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    let e = t.a.sync(&t.roster, &target, t0()).await.unwrap_err();
+    assert!(matches!(e, SyncError::TargetUnreachable { .. }), "{e:?}");
+    let e = t.a.sync(&t.roster, &target, t0()).await.unwrap_err();
+    let status = outbox::status(&t.a.store).unwrap();
+    assert_eq!((status.pending, status.failures), (1, 2));
+    assert_eq!(status.last_error.map(|(code, _, _)| code), Some(e.code().to_string()));
+    assert_eq!(engine::next_attempt(status.failures, std::time::Duration::from_secs(300)).as_secs(), 60);
+}
+
+// ---- the real servers ----------------------------------------------------------------------
+
+fn servers() -> std::collections::HashMap<String, String> {
+    let path = std::env::var_os("INDSATS_SYNC_SERVERS_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sync-servers/env"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {} ({e}): run `scripts/sync-servers.sh start` first", path.display()));
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("export "))
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches(|c| c == '\'' || c == '"').to_owned()))
+        .collect()
+}
+
+fn unique_team(label: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("team-{label}-{}-{nanos}", std::process::id())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_laptops_converge_through_webdav() {
+    let v = servers();
+    let config =
+        TargetConfig::WebDav { endpoint: v["INDSATS_TEST_WEBDAV_ENDPOINT"].clone(), username: v["INDSATS_TEST_WEBDAV_USERNAME"].clone() };
+    let target = Target::open(&config, &Secrets::with_password(Secret::new(&v["INDSATS_TEST_WEBDAV_PASSWORD"]))).unwrap();
+    three_laptops_through(&target, &unique_team("webdav")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_laptops_converge_through_s3() {
+    let v = servers();
+    let config = TargetConfig::S3 {
+        endpoint: v["INDSATS_TEST_S3_ENDPOINT"].clone(),
+        bucket: v["INDSATS_TEST_S3_BUCKET"].clone(),
+        region: v["INDSATS_TEST_S3_REGION"].clone(),
+        access_key_id: v["INDSATS_TEST_S3_ACCESS_KEY_ID"].clone(),
+    };
+    let target = Target::open(&config, &Secrets::with_password(Secret::new(&v["INDSATS_TEST_S3_SECRET_ACCESS_KEY"]))).unwrap();
+    three_laptops_through(&target, &unique_team("s3")).await;
+}
