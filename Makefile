@@ -109,7 +109,7 @@ e2e: deps ui e2e-deps
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md), then the app's cold start
 ## and memory with the municipal demo data
 bench: deps
-	$(CARGO) bench -p indsats-api -p indsats-store -p indsats-export --benches
+	$(CARGO) bench -p indsats-api -p indsats-store -p indsats-export -p indsats-sync --benches
 	$(MAKE) bench-app
 	@echo; echo "Summary (also in target/bench-data/summary.txt):"; tail -n 20 target/bench-data/summary.txt 2>/dev/null || true
 

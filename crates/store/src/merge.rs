@@ -358,7 +358,8 @@ impl Tx<'_> {
                 if is_deleted(&history) {
                     return Ok(());
                 }
-                if self.row_exists(table, &c.row_id)? {
+                // Every row got here through the change log: a row with no history is not here.
+                if !history.is_empty() && self.row_exists(table, &c.row_id)? {
                     for (field, value) in &row {
                         let field = cols.iter().copied().find(|f| f == field).unwrap_or_default();
                         self.merge_field(m, table, &c.row_id, field, value, clock, None, &history)?;
