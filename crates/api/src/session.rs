@@ -190,7 +190,9 @@ impl Session {
     // ---- Strategy ----------------------------------------------------------------------------
 
     fn load_strategy(&mut self, spec: &StrategySpec) -> Result<()> {
-        let sid: StrategyId = self.new_id(StrategyId::new);
+        // Named ids: every laptop that loads the same strategy makes the same rows, so that they
+        // meet when the team syncs.
+        let sid = StrategyId::named(&format!("strategy/{}", spec.key));
         let strategy = Strategy {
             id: sid,
             key: spec.key.clone(),
@@ -202,11 +204,11 @@ impl Session {
         };
         let mut goals = Vec::new();
         for (pos, g) in spec.goals.iter().enumerate() {
-            let gid: GoalId = self.new_id(GoalId::new);
+            let gid = GoalId::named(&format!("goal/{}/{}", spec.key, g.key));
             let mut indicators = Vec::new();
             for i in &g.indicators {
                 indicators.push(Indicator {
-                    id: self.new_id(IndicatorId::new),
+                    id: IndicatorId::named(&format!("indicator/{}/{}/{}", spec.key, g.key, i.key)),
                     goal: gid,
                     key: i.key.clone(),
                     name: i.name.clone(),

@@ -361,3 +361,24 @@ fn drafts_are_each_users_own_and_survive_a_new_session() {
     s.discard_draft("progress").unwrap();
     assert!(s.drafts().unwrap().is_empty());
 }
+
+#[test]
+fn two_laptops_loading_the_same_strategy_make_the_same_rows() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = init(d1.path(), Role::TeamLead);
+    let b = Session::init(
+        d2.path(),
+        PASS,
+        StrategySource::Default,
+        user("anna", Role::Caseworker),
+        Box::new(clock()),
+        Some(99),
+        KdfParams::FAST_INSECURE,
+    )
+    .unwrap();
+    let ids = |s: &Session| {
+        s.goals().unwrap().into_iter().map(|g| (g.goal.id, g.indicators.iter().map(|i| i.id).collect::<Vec<_>>())).collect::<Vec<_>>()
+    };
+    assert_eq!(a.strategy().unwrap().map(|s| s.id), b.strategy().unwrap().map(|s| s.id));
+    assert_eq!(ids(&a), ids(&b), "goal and indicator ids meet when the team syncs");
+}

@@ -6,6 +6,9 @@ use std::str::FromStr;
 
 use uuid::Uuid;
 
+/// The namespace of [`StrategyId::named`] and its kind.
+const NAMESPACE: Uuid = Uuid::from_u128(0x6b1d_3f0e_9a4c_4e2b_8d57_1c0f_2a9e_b5d3);
+
 /// Builds a UUIDv7 from a Unix time in milliseconds and ten random bytes supplied by the caller.
 pub fn uuid_v7(unix_millis: u64, random: [u8; 10]) -> Uuid {
     uuid::Builder::from_unix_timestamp_millis(unix_millis, &random).into_uuid()
@@ -22,6 +25,12 @@ macro_rules! id_type {
             /// A new id from a time (Unix milliseconds) and random bytes.
             pub fn new(unix_millis: u64, random: [u8; 10]) -> Self {
                 Self(uuid_v7(unix_millis, random))
+            }
+            /// The same id on every laptop for the same name (UUIDv5 in Indsats' namespace): for
+            /// what each laptop sets up from the same file, such as the strategy's goals, so that
+            /// their rows meet when laptops sync instead of doubling.
+            pub fn named(name: &str) -> Self {
+                Self(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
             }
             pub fn as_uuid(&self) -> &Uuid {
                 &self.0
