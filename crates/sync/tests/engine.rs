@@ -331,6 +331,116 @@ async fn an_unreachable_target_is_recorded_and_nothing_is_lost() {
 
 // ---- the real servers ----------------------------------------------------------------------
 
+/// The test that kills a server runs alone; the others share the servers.
+static SERVERS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+fn script(vars: &std::collections::HashMap<String, String>, command: &str) {
+    let status =
+        std::process::Command::new(&vars["INDSATS_SYNC_SERVERS_SCRIPT"]).arg(command).status().expect("run scripts/sync-servers.sh");
+    assert!(status.success(), "scripts/sync-servers.sh {command} failed");
+}
+
+fn webdav(v: &std::collections::HashMap<String, String>) -> Target {
+    let config =
+        TargetConfig::WebDav { endpoint: v["INDSATS_TEST_WEBDAV_ENDPOINT"].clone(), username: v["INDSATS_TEST_WEBDAV_USERNAME"].clone() };
+    Target::open(&config, &Secrets::with_password(Secret::new(&v["INDSATS_TEST_WEBDAV_PASSWORD"]))).unwrap()
+}
+
+/// This device's bundles on the target, as (from, to), sorted.
+async fn ranges(target: &Target, team: &str, device: &str) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = target
+        .list(&format!("{team}/bundles/{device}/"))
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|p| indsats_sync::bundle::parse_name(p))
+        .map(|n| (n.from, n.to))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_killed_mid_upload_and_mid_download_then_restarted_leaves_no_duplicate_and_no_gap() {
+    let _alone = SERVERS.write().await;
+    let v = servers();
+    let target = webdav(&v);
+    let name = unique_team("kill");
+    let mut t = team(&name);
+    let p = participant(1, "anna");
+    t.a.write(t0(), |tx| tx.insert_participant(&p));
+    let mut total = 1u64;
+    for round in 0..5u64 {
+        // Four bundles of 20,000, then one of 100,000 (about 3 MB) to be cut off.
+        let n = if round < 4 { 20_000u64 } else { 100_000 };
+        let events: Vec<ProgressEvent> = (0..n)
+            .map(|i| {
+                let mut e = meeting(0, p.id);
+                e.id = EventId::new(1_700_000_100_000 + round * 100_000 + i, [round as u8; 10]);
+                e
+            })
+            .collect();
+        t.a.write(t0(), |tx| tx.insert_events(&events));
+        total += n;
+        if round < 4 {
+            t.a.sync(&t.roster, &target, t0()).await.unwrap();
+            continue;
+        }
+        // The last upload: the server dies once the upload has reached it.
+        let before = staged_count(&v);
+        let killer = {
+            let v = v.clone();
+            std::thread::spawn(move || {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                while staged_count(&v) <= before && std::time::Instant::now() < deadline {
+                    std::thread::sleep(std::time::Duration::from_micros(100));
+                }
+                let pid = std::fs::read_to_string(&v["INDSATS_TEST_WEBDAV_PID_FILE"]).expect("the server's PID file");
+                let killed = std::process::Command::new("kill").args(["-KILL", pid.trim()]).status().expect("run kill");
+                assert!(killed.success());
+            })
+        };
+        let cut = t.a.sync(&t.roster, &target, t0()).await;
+        killer.join().unwrap();
+        println!("upload with the server killed: {:?}", cut.as_ref().map(|r| r.pushed.len()).map_err(|e| e.code()));
+        assert!(cut.is_err() || t.a.sync(&t.roster, &target, t0()).await.is_err(), "the server is down");
+    }
+    script(&v, "restart-webdav");
+    let r = t.a.sync(&t.roster, &target, t0()).await.unwrap();
+    assert!(r.refused.is_empty());
+    assert_eq!(outbox::status(&t.a.store).unwrap().pending, 0);
+    let pushed = ranges(&target, &name, "dev-anna").await;
+    assert_eq!(pushed.first().map(|r| r.0), Some(1));
+    assert!(pushed.windows(2).all(|w| w[1].0 == w[0].1 + 1), "one file per run of changes, no overlap and no gap: {pushed:?}");
+    assert_eq!(pushed.last().map(|r| r.1), Some(total));
+
+    // The lead downloads five bundles, merging each; the server dies after the first.
+    let lead_sync = {
+        let (roster, target) = (t.roster.clone(), target.clone());
+        let mut lead = t.lead;
+        tokio::spawn(async move {
+            let r = lead.sync(&roster, &target, t0()).await.map(|_| ());
+            (lead, r)
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    script(&v, "kill-webdav");
+    let (mut lead, cut) = lead_sync.await.unwrap();
+    let applied = lead.store.peer("dev-anna").unwrap().map_or(0, |(to, _)| to);
+    println!("download with the server killed: {:?}, {applied} of {total} changes applied", cut.as_ref().map_err(|e| e.code()));
+    assert!(cut.is_err() && applied < total, "the download was cut off: {cut:?}, {applied} of {total} applied");
+    script(&v, "restart-webdav");
+    lead.sync(&t.roster, &target, t0()).await.unwrap();
+    assert_eq!(lead.store.peer("dev-anna").unwrap().map(|(to, _)| to), Some(total));
+    assert_eq!(lead.store.read().events_of_participant(p.id).unwrap().len() as u64, total - 1);
+    assert_eq!(lead.store.synced_rows().unwrap(), t.a.store.synced_rows().unwrap());
+}
+
+fn staged_count(v: &std::collections::HashMap<String, String>) -> usize {
+    let staging = PathBuf::from(&v["INDSATS_TEST_WEBDAV_DATA"]).join(indsats_sync::target::STAGING_DIR);
+    std::fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0)
+}
+
 fn servers() -> std::collections::HashMap<String, String> {
     let path = std::env::var_os("INDSATS_SYNC_SERVERS_ENV")
         .map(PathBuf::from)
@@ -360,6 +470,7 @@ async fn three_laptops_converge_through_webdav() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_laptops_converge_through_s3() {
+    let _shared = SERVERS.read().await;
     let v = servers();
     let config = TargetConfig::S3 {
         endpoint: v["INDSATS_TEST_S3_ENDPOINT"].clone(),
