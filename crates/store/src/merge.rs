@@ -68,21 +68,9 @@ pub(crate) fn synced(table: &str) -> Option<(&'static str, &'static [&'static st
     SYNCED.iter().find(|(t, _)| *t == table).copied()
 }
 
-/// One change of another device, as its bundle carries it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteChange {
-    pub seq: u64,
-    pub hlc: u64,
-    pub table: String,
-    pub row_id: String,
-    /// `insert`, `update` or `delete`.
-    pub op: String,
-    pub field: Option<String>,
-    /// The row (insert) or the field's value (update) as JSON text.
-    pub value: Option<String>,
-    /// The write this change replaced where it was made: (HLC, device id).
-    pub base: Option<(u64, String)>,
-}
+/// One change of another device, as its bundle carries it: the same shape as a row of this
+/// device's own log.
+pub type RemoteChange = crate::read::ChangeRow;
 
 /// What one merge did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

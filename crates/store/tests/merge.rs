@@ -122,21 +122,7 @@ fn event(n: u8, p: ParticipantId, details: EventDetails) -> ProgressEvent {
 /// The changes of `from` that `to` has not applied yet.
 fn pending(from: &Store, to: &Store) -> Vec<RemoteChange> {
     let after = to.peer(from.device()).unwrap().map_or(0, |(n, _)| n);
-    from.read()
-        .own_changes(after, u32::MAX)
-        .unwrap()
-        .into_iter()
-        .map(|c| RemoteChange {
-            seq: c.seq,
-            hlc: c.hlc,
-            table: c.table,
-            row_id: c.row_id,
-            op: c.op,
-            field: c.field,
-            value: c.value,
-            base: c.base,
-        })
-        .collect()
+    from.read().own_changes(after, u32::MAX).unwrap()
 }
 
 fn sync(from: &Store, to: &mut Store, now: DateTime<Utc>) -> MergeReport {
