@@ -660,8 +660,11 @@ fn full_disk_exits_1_with_disk_full_and_keeps_the_data() {
     let e = failure.fails(1, "disk_full", &["fuld", "Frigør plads", "intet er gemt"]);
     assert!(e.message.contains(&dir.display().to_string()), "{e:?}");
 
-    // While the disk is full even reading is refused with the same clear message: opening the
-    // store writes its audit row, and access that cannot be logged is not given.
+    // With the disk full to the last byte even reading is refused with the same clear message:
+    // opening the store writes its audit row, and access that cannot be logged is not given.
+    // (Right after the failed add a small audit row may still fit in what the big row could not
+    // use, so the filler first takes the rest.)
+    fill_disk(&dir, 0);
     t.cmd(&["status"]).run().fails(1, "disk_full", &["Frigør plads"]);
     // Room again (nothing deleted: the tmpfs grows): every initiative that was added is there and
     // none that failed, and writing works again.
