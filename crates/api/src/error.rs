@@ -26,6 +26,17 @@ pub enum ApiError {
     /// An encrypted case file that could not be made or opened.
     #[error("the encrypted file could not be {0}")]
     CaseFile(&'static str),
+    #[error(transparent)]
+    Sync(indsats_sync::SyncError),
+}
+
+impl From<indsats_sync::SyncError> for ApiError {
+    fn from(e: indsats_sync::SyncError) -> Self {
+        match e {
+            indsats_sync::SyncError::Store(s) => ApiError::Store(s),
+            e => ApiError::Sync(e),
+        }
+    }
 }
 
 impl From<indsats_report::ReportError> for ApiError {
@@ -67,6 +78,7 @@ impl ApiError {
             Self::Cancelled => "cancelled",
             Self::NotYourCase { .. } => "not_your_case",
             Self::CaseFile(_) => "case_file",
+            Self::Sync(e) => e.code(),
         }
     }
 
@@ -87,6 +99,23 @@ impl ApiError {
             Self::CaseFile("opened") => ErrorClass::BadInput,
             Self::CaseFile(_) => ErrorClass::Other,
             Self::Cancelled => ErrorClass::Other,
+            Self::Sync(e) => {
+                use indsats_sync::SyncError as S;
+                match e {
+                    S::NoTeam
+                    | S::AlreadyInTeam { .. }
+                    | S::NotOnRoster { .. }
+                    | S::NotLead
+                    | S::NoTarget
+                    | S::BadEscrow { .. }
+                    | S::RosterInvalid { .. }
+                    | S::RosterNotSigned
+                    | S::WrongTeam { .. }
+                    | S::TargetConfig { .. }
+                    | S::TargetSecretMissing { .. } => ErrorClass::BadInput,
+                    _ => ErrorClass::Other,
+                }
+            }
             Self::Store(e) => match e {
                 StoreError::WrongPassphrase | StoreError::Busy => ErrorClass::Locked,
                 StoreError::Invalid(_)
@@ -102,6 +131,7 @@ impl ApiError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Self::Store(e) => e.message(lang),
+            Self::Sync(e) => e.message(lang),
             Self::Invalid(e) => e.message(lang),
             Self::StrategyFile(e) => e.message(lang),
             Self::Forbidden { action, role, allowed } => {
@@ -149,6 +179,8 @@ fn action_da(action: &str) -> &str {
         "enter indicator values" => "indtaste indikatorværdier",
         "make management summaries" => "danne ledelsesrapporter",
         "export a participant's case" => "eksportere en deltagers sag",
+        "create a team" => "oprette et team",
+        "change the team" => "ændre teamet",
         other => other,
     }
 }

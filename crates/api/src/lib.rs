@@ -5,6 +5,8 @@
 //!   a method on it; each checks the role, validates, and writes or reads through the store with
 //!   an audit row.
 //! - `views.rs`: what the methods return (plain data for the front ends to show).
+//! - [`sync`]: the team, the target, the status line, the conflicts inbox, and a [`sync::SyncHandle`]
+//!   that syncs beside the session.
 //! - [`demo`]: synthetic data for a municipality, deterministic per seed.
 //! - [`clock`]: time is passed in ([`Clock`]); randomness is a seeded generator passed in.
 //!
@@ -17,6 +19,7 @@ pub mod clock;
 pub mod demo;
 mod error;
 mod session;
+pub mod sync;
 mod views;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -48,10 +48,10 @@ impl User {
 
 /// An unlocked store and the person acting on it.
 pub struct Session {
-    store: Store,
-    user: User,
-    clock: Box<dyn Clock>,
-    rng: ChaCha20Rng,
+    pub(crate) store: Store,
+    pub(crate) user: User,
+    pub(crate) clock: Box<dyn Clock>,
+    pub(crate) rng: ChaCha20Rng,
     /// The cases' facts as last loaded, with the store generation they were loaded at: the
     /// overview and the indicators reuse them until the data changes.
     cases: std::cell::RefCell<Option<CasesCache>>,

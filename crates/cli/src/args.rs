@@ -133,6 +133,16 @@ pub enum Command {
     /// The passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
+    /// The team this computer syncs with: create it (team lead), invite, join, add, remove, show.
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Sync with the team: push this computer's changes and pull the others'. Without --once it
+    /// keeps syncing (every --interval seconds, backing off while the target cannot be reached)
+    /// until stopped.
+    Sync(SyncArgs),
+    /// The conflicts inbox: your edits that lost to an edit made at the same time on another
+    /// computer. Settle each with `conflicts resolve`.
+    Conflicts(ConflictsArgs),
     /// List the audit log (team lead, admin).
     Audit {
         #[arg(long)]
@@ -337,4 +347,123 @@ pub struct LogArgs {
     /// fraflyttet, repatrieret, doed (closure); for community, --kind (or this) names the kind
     #[arg(long)]
     pub reason: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TeamCmd {
+    /// Create a team led by this computer (team lead).
+    Create {
+        /// The team's name: letters, digits, - and _ (it is also the folder on the target).
+        #[arg(long)]
+        name: String,
+        /// A name people recognise for this computer, e.g. "Mettes bærbare".
+        #[arg(long)]
+        device_name: String,
+        /// IT's escrow recipient (age1…): every bundle is also encrypted to it.
+        #[arg(long)]
+        escrow: String,
+    },
+    /// Write an invite file for a new computer (the team lead's computer).
+    Invite {
+        /// Where to write the invite.
+        #[arg(long)]
+        out: PathBuf,
+        /// A note for the person joining.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Join the team of an invite file, and write the request file to give the team lead.
+    Join {
+        /// The invite file from the team lead.
+        invite: PathBuf,
+        /// A name people recognise for this computer.
+        #[arg(long)]
+        device_name: String,
+        /// Where to write the request for the team lead.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add a computer from its request file (the team lead's computer). The next sync publishes the roster.
+    Add {
+        /// The request file.
+        request: PathBuf,
+    },
+    /// Take a computer off the team (lost or replaced) (the team lead's computer).
+    Remove {
+        /// The computer's id (see `team show`).
+        device: String,
+    },
+    /// The team and its computers.
+    Show,
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub cmd: Option<SyncCmd>,
+    /// Sync once and stop.
+    #[arg(long)]
+    pub once: bool,
+    /// Seconds between syncs when syncing continuously.
+    #[arg(long, default_value_t = 300)]
+    pub interval: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// The sync status: last sync, changes waiting, the last error, open conflicts.
+    Status,
+    /// Where the team's files are: a folder, WebDAV or S3. A password is read from
+    /// INDSATS_TARGET_SECRET or asked for, and kept in the operating system's keystore.
+    #[command(subcommand)]
+    Target(TargetCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TargetCmd {
+    /// A folder: a network share, or a folder OneDrive/SharePoint keeps in sync (full path).
+    Folder { path: PathBuf },
+    /// A WebDAV folder, e.g. Nextcloud's https://host/remote.php/dav/files/USER/Indsats.
+    Webdav {
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// An S3-compatible bucket.
+    S3 {
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        bucket: String,
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        #[arg(long)]
+        access_key_id: String,
+    },
+    /// The target that is set.
+    Show,
+    /// Stop syncing to the target (and forget its password).
+    Remove,
+}
+
+#[derive(Args, Debug)]
+pub struct ConflictsArgs {
+    #[command(subcommand)]
+    pub cmd: Option<ConflictsCmd>,
+    /// Also the settled ones.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictsCmd {
+    /// Settle a conflict: --keep mine, --keep theirs, or --value with a new value (JSON, e.g. '"Ny titel"' or 12).
+    Resolve {
+        id: i64,
+        #[arg(long)]
+        keep: Option<String>,
+        #[arg(long)]
+        value: Option<String>,
+    },
 }

@@ -6,6 +6,7 @@
 mod args;
 mod files;
 mod output;
+mod sync_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -346,6 +347,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let pid = s.participant_id(participant)?;
             out.timeline(&s.timeline(pid, &cli.purpose)?);
         }
+        Command::Team(cmd) => sync_cmd::team(&mut open(&cli, lang)?, cmd, &out)?,
+        Command::Sync(args) => sync_cmd::sync(open(&cli, lang)?, args, lang, &out)?,
+        Command::Conflicts(args) => sync_cmd::conflicts(&mut open(&cli, lang)?, args, &cli.purpose, &out)?,
         Command::Status { no_contact_days } => out.status(&open(&cli, lang)?.status(*no_contact_days)?),
         Command::Indicators { period, participants } => {
             let mut s = open(&cli, lang)?;

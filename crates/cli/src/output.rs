@@ -687,4 +687,159 @@ impl Out {
             println!("{} ({n} {}).", self.t("Logningen er intakt", "The audit log is intact"), self.t("poster", "entries"));
         }
     }
+
+    /// A warning on stderr (a sync that failed while syncing continuously).
+    pub fn warn(&self, message: &str) {
+        if self.json {
+            eprintln!("{}", json!({"warning": message}));
+        } else {
+            eprintln!("{}: {message}", self.t("advarsel", "warning"));
+        }
+    }
+
+    pub fn team(&self, t: &indsats_api::sync::TeamView) {
+        if self.json {
+            self.print(serde_json::to_value(t).unwrap_or_default());
+            return;
+        }
+        println!("{} {} (version {})", self.t("Team", "Team"), t.name, t.version);
+        if !t.on_roster {
+            println!(
+                "{}",
+                self.t(
+                    "Denne computer er endnu ikke på teamets liste: giv anmodningsfilen til teamlederen, og synkronisér.",
+                    "This computer is not on the team's roster yet: give the request file to the team lead, and sync."
+                )
+            );
+        }
+        let mut tab =
+            table(&[self.t("Computer", "Computer"), self.t("Navn", "Name"), self.t("Bruger", "User"), self.t("Rolle", "Role"), ""]);
+        for d in &t.devices {
+            let mut mark = Vec::new();
+            if d.lead {
+                mark.push(self.t("teamleder", "lead"));
+            }
+            if d.me {
+                mark.push(self.t("denne", "this one"));
+            }
+            tab.add_row(vec![d.id.clone(), d.name.clone(), d.user.clone(), d.role.label(self.lang).to_string(), mark.join(", ")]);
+        }
+        println!("{tab}");
+    }
+
+    pub fn sync_target(&self, t: Option<&indsats_api::sync::TargetConfig>) {
+        if self.json {
+            self.print(serde_json::to_value(t).unwrap_or_default());
+            return;
+        }
+        match t {
+            Some(t) => println!("{}", t.describe()),
+            None => println!("{}", self.t("Intet synkroniseringssted er valgt.", "No sync target is set.")),
+        }
+    }
+
+    pub fn sync_status(&self, s: &indsats_api::sync::SyncStatusView) {
+        if self.json {
+            self.print(serde_json::to_value(s).unwrap_or_default());
+            return;
+        }
+        let none = self.t("–", "–");
+        let mut tab = table(&[self.t("Synkronisering", "Sync"), ""]);
+        tab.add_row(vec![self.t("Team", "Team").to_string(), s.team.clone().unwrap_or_else(|| none.into())]);
+        tab.add_row(vec![self.t("Sted", "Target").to_string(), s.target.clone().unwrap_or_else(|| none.into())]);
+        tab.add_row(vec![
+            self.t("Senest synkroniseret", "Last sync").to_string(),
+            s.last_sync.clone().unwrap_or_else(|| self.t("aldrig", "never").into()),
+        ]);
+        tab.add_row(vec![self.t("Ændringer, der venter", "Changes waiting").to_string(), s.pending.to_string()]);
+        tab.add_row(vec![self.t("Åbne konflikter", "Open conflicts").to_string(), s.conflicts.to_string()]);
+        if let Some(e) = &s.last_error {
+            tab.add_row(vec![
+                self.t("Seneste fejl", "Last error").to_string(),
+                format!("{} ({}, {}×): {}", e.code, e.at, s.failures, e.detail),
+            ]);
+        }
+        for r in &s.refused {
+            tab.add_row(vec![self.t("Afvist", "Refused").to_string(), r.clone()]);
+        }
+        println!("{tab}");
+    }
+
+    pub fn sync_outcome(&self, o: &indsats_api::sync::SyncOutcome) {
+        if self.json {
+            self.print(serde_json::to_value(o).unwrap_or_default());
+            return;
+        }
+        println!(
+            "{}",
+            self.t(
+                &format!(
+                    "Synkroniseret: {} ændringer sendt, {} modtaget i {} pakker, {} nye konflikter.",
+                    o.pushed_changes, o.merged_changes, o.merged_bundles, o.conflicts
+                ),
+                &format!(
+                    "Synced: {} changes sent, {} received in {} bundles, {} new conflicts.",
+                    o.pushed_changes, o.merged_changes, o.merged_bundles, o.conflicts
+                ),
+            )
+        );
+        for (device, from) in &o.waiting {
+            println!(
+                "{}",
+                self.t(
+                    &format!("Venter på {device}s ændring {from} (den mangler endnu på stedet)."),
+                    &format!("Waiting for {device}'s change {from} (not on the target yet).")
+                )
+            );
+        }
+        for (name, _, message) in &o.refused {
+            println!("{}: {name}: {message}", self.t("Afvist", "Refused"));
+        }
+        if let Some(ms) = o.skew_ms {
+            println!(
+                "{}",
+                self.t(
+                    &format!("Advarsel: en anden computers ur går {} minutter foran.", ms / 60_000),
+                    &format!("Warning: another computer's clock is {} minutes ahead.", ms / 60_000)
+                )
+            );
+        }
+    }
+
+    pub fn conflicts(&self, rows: &[indsats_api::sync::ConflictView]) {
+        if self.json {
+            self.print(serde_json::to_value(rows).unwrap_or_default());
+            return;
+        }
+        if rows.is_empty() {
+            println!("{}", self.t("Ingen konflikter.", "No conflicts."));
+            return;
+        }
+        let mut tab = table(&[
+            "#",
+            self.t("Hvad", "What"),
+            self.t("Felt", "Field"),
+            self.t("Min værdi", "Mine"),
+            self.t("Deres værdi", "Theirs"),
+            self.t("Hvem", "Who"),
+            self.t("Afgjort", "Settled"),
+        ]);
+        for c in rows {
+            let kind = match c.kind.as_str() {
+                "deleted" => self.t("slettet hos dem", "deleted by them"),
+                "duplicate_cpr" => self.t("samme CPR", "same CPR"),
+                _ => "",
+            };
+            tab.add_row(vec![
+                c.id.to_string(),
+                format!("{} {}", c.table, c.about),
+                c.field.clone().unwrap_or_else(|| kind.to_string()),
+                c.mine.clone().unwrap_or_default(),
+                c.theirs.clone().unwrap_or_default(),
+                format!("{} ({})", c.theirs_who, self.lang.date(c.theirs_at.date_naive())),
+                c.resolution.clone().unwrap_or_default(),
+            ]);
+        }
+        println!("{tab}");
+    }
 }

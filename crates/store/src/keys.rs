@@ -55,6 +55,11 @@ impl DbKey {
         Ok(DbKey(k))
     }
 
+    /// The same key again (for a second connection to the same store).
+    pub(crate) fn duplicate(&self) -> DbKey {
+        DbKey(Zeroizing::new(*self.0))
+    }
+
     /// The SQLCipher pragma value: a raw key, so SQLCipher does not run its own KDF.
     /// The pragmas that key a connection: the raw key (SQLCipher runs no KDF of its own) and the
     /// cipher settings, which are not stored in the encrypted header and so are set on every

@@ -52,6 +52,8 @@ pub struct Store {
     device_num: i64,
     /// Writes through this handle, for [`Store::generation`].
     writes: u64,
+    /// The database key, for [`Store::reopen`] (SQLCipher holds it in this process anyway).
+    key: DbKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,7 +93,7 @@ impl Store {
             Ok(conn)
         })();
         match made {
-            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string(), device_num: 1, writes: 0 }),
+            Ok(conn) => Ok(Store { conn, dir: dir.to_path_buf(), device: device.to_string(), device_num: 1, writes: 0, key }),
             Err(e) => {
                 // Leave no half-made store behind: the next `create` must be able to start over.
                 for f in [DB_FILE, "indsats.db-wal", "indsats.db-shm", keys::KEY_FILE] {
@@ -121,7 +123,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(|e| StoreError::from_sqlite(dir, e))?;
-        Ok(Store { conn, dir: dir.to_path_buf(), device, device_num, writes: 0 })
+        Ok(Store { conn, dir: dir.to_path_buf(), device, device_num, writes: 0, key: key.duplicate() })
     }
 
     /// Re-wraps the database key under a new passphrase. The database itself is not touched.
@@ -129,6 +131,12 @@ impl Store {
         keys::check_passphrase(new)?;
         let key = keys::read_wrapped(dir, old)?;
         keys::write_wrapped(dir, &key, new, kdf)
+    }
+
+    /// A second handle on the same store, for work that runs beside this one (a background sync):
+    /// its own connection, so neither waits for the other except while one of them writes.
+    pub fn reopen(&self) -> Result<Store> {
+        Self::open_with_key(&self.dir, &self.key)
     }
 
     pub fn dir(&self) -> &Path {

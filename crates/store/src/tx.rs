@@ -253,6 +253,22 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// Sets values of the sync state (`None` removes one) inside this write, so a change of the
+    /// team or the target commits with its audit row or not at all. Not part of the change log.
+    pub fn set_sync_state(&mut self, values: &[(&str, Option<&str>)]) -> Result<()> {
+        for (key, value) in values {
+            match value {
+                Some(v) => self.tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, v],
+                ),
+                None => self.tx.execute("DELETE FROM sync_state WHERE key = ?1", [key]),
+            }
+            .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+        }
+        Ok(())
+    }
+
     /// Writes the derived facts, the audit row and the clock, then commits.
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
         if !self.facts_new.is_empty() || !self.facts_dirty.is_empty() {

@@ -15,9 +15,10 @@ use indsats_store::{AuditEntry, RemoteChange, Store};
 use crate::SyncError;
 use crate::bundle::{self, Change, Next};
 use crate::keys::DeviceKeys;
+use crate::membership::{self, Membership};
 use crate::outbox;
 use crate::target::{PutOutcome, Target};
-use crate::team::Roster;
+use crate::team::{Roster, RosterUpdate, accept_update};
 
 /// Who syncs: this device, its keys, the roster it trusts, and the person at the keyboard (for
 /// the audit log).
@@ -50,6 +51,8 @@ pub struct SyncReport {
     pub refused: Vec<(String, SyncError)>,
     /// The furthest another device's clock was ahead of ours, beyond the allowed drift.
     pub skew_ms: Option<u64>,
+    /// The version of a newer roster taken from the target in this sync ([`sync_team`]).
+    pub roster: Option<u64>,
 }
 
 impl SyncReport {
@@ -207,16 +210,83 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
 /// Pushes, then pulls. The outcome (when, what is waiting or refused, or the error) is kept in
 /// the store for the status line.
 pub async fn sync_once(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime<Utc>) -> Result<SyncReport, SyncError> {
+    let result = push_and_pull(store, me, target, now).await;
+    record(store, now, &result)?;
+    result
+}
+
+async fn push_and_pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime<Utc>) -> Result<SyncReport, SyncError> {
+    let (pushed, pushed_changes) = push(store, me, target).await?;
+    let mut report = pull(store, me, target, now).await?;
+    report.pushed = pushed;
+    report.pushed_changes = pushed_changes;
+    Ok(report)
+}
+
+/// One whole sync of this device with its team, as kept in the store ([`Membership`]): first
+/// the roster (a newer one signed by the lead is taken from the target; the lead's device
+/// publishes its own when the target's is older or missing), then push and pull. The outcome
+/// is kept for the status line, as with [`sync_once`].
+pub async fn sync_team(store: &mut Store, user: &str, role: &str, target: &Target, now: DateTime<Utc>) -> Result<SyncReport, SyncError> {
     let result = async {
-        let (pushed, pushed_changes) = push(store, me, target).await?;
-        let mut report = pull(store, me, target, now).await?;
-        report.pushed = pushed;
-        report.pushed_changes = pushed_changes;
-        Ok::<_, SyncError>(report)
+        let mut m = Membership::load(store)?.ok_or(SyncError::NoTeam)?;
+        let roster = refresh_roster(store, &mut m, target).await?;
+        let device = store.device().to_string();
+        if m.roster.device(&device).is_none() {
+            return Err(SyncError::NotOnRoster { team: m.roster.name.clone() });
+        }
+        let me = Me { device: &device, keys: &m.keys, roster: &m.roster, user, role };
+        let mut report = push_and_pull(store, &me, target, now).await?;
+        report.roster = roster;
+        Ok(report)
     }
     .await;
+    record(store, now, &result)?;
+    result
+}
+
+/// The roster's path on the target.
+pub fn roster_path(team: &str) -> String {
+    format!("{team}/team.json")
+}
+
+/// Takes a newer roster from the target, or (on the lead's device) publishes this one where the
+/// target's is older or missing. Returns the version taken, if a newer one was.
+async fn refresh_roster(store: &mut Store, m: &mut Membership, target: &Target) -> Result<Option<u64>, SyncError> {
+    let path = roster_path(&m.roster.name);
+    let theirs = match target.get(&path).await {
+        Ok(bytes) => Some(Roster::from_json(&bytes)?),
+        Err(SyncError::TargetNotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let leads = m.leads(store.device());
+    match theirs {
+        Some(new) => match accept_update(&m.roster, &m.lead_key, &new) {
+            Ok(RosterUpdate::Unchanged) => Ok(None),
+            Ok(RosterUpdate::Changed) => {
+                store.set_sync_state(&[(membership::ROSTER, Some(&membership::roster_value(&new)?))])?;
+                let version = new.version;
+                m.roster = new;
+                Ok(Some(version))
+            }
+            Err(SyncError::RosterOlder { .. }) if leads => {
+                target.put_replace(&path, &m.roster.to_json()?).await?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+        None if leads => {
+            target.put_replace(&path, &m.roster.to_json()?).await?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Keeps the outcome of a sync for the status line.
+fn record(store: &mut Store, now: DateTime<Utc>, result: &Result<SyncReport, SyncError>) -> Result<(), SyncError> {
     let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    match &result {
+    match result {
         Ok(r) => {
             let refused = r.refused.iter().map(|(name, e)| format!("{name}: {e}")).collect::<Vec<_>>().join("\n");
             store.set_sync_state(&[
@@ -233,7 +303,7 @@ pub async fn sync_once(store: &mut Store, me: &Me<'_>, target: &Target, now: Dat
             store.set_sync_state(&[(outbox::LAST_ERROR, Some(&error)), (outbox::FAILURES, Some(&failures))])?;
         }
     }
-    result
+    Ok(())
 }
 
 /// How long to wait before the next attempt after `failures` failed ones in a row: 30 s,

@@ -49,6 +49,20 @@ pub enum SyncError {
     TargetPath { path: String },
     #[error("the operating system's key store failed: {detail}")]
     SecretStore { detail: String },
+
+    // membership
+    #[error("this device is not in a team")]
+    NoTeam,
+    #[error("this device is already in the team {team}")]
+    AlreadyInTeam { team: String },
+    #[error("this device is not on the roster of team {team} yet")]
+    NotOnRoster { team: String },
+    #[error("only the team lead's device can change the team")]
+    NotLead,
+    #[error("no sync target is set")]
+    NoTarget,
+    #[error("the escrow recipient {value:?} is not an age1… key")]
+    BadEscrow { value: String },
 }
 
 impl SyncError {
@@ -75,6 +89,12 @@ impl SyncError {
             Self::TargetFailed { .. } => "target_failed",
             Self::TargetPath { .. } => "target_path",
             Self::SecretStore { .. } => "secret_store",
+            Self::NoTeam => "no_team",
+            Self::AlreadyInTeam { .. } => "already_in_team",
+            Self::NotOnRoster { .. } => "not_on_roster",
+            Self::NotLead => "not_lead",
+            Self::NoTarget => "no_target",
+            Self::BadEscrow { .. } => "bad_escrow",
         }
     }
 
@@ -157,6 +177,30 @@ impl SyncError {
             Self::SecretStore { detail } => match lang {
                 Lang::Da => format!("Styresystemets nøglering kunne ikke bruges ({detail}). Log ud og ind igen; sker det igen, så kontakt IT."),
                 Lang::En => format!("The operating system's key store could not be used ({detail}). Sign out and in again; if it keeps happening, contact IT."),
+            },
+            Self::NoTeam => match lang {
+                Lang::Da => "Denne computer er ikke med i et team. Opret et team (teamleder), eller deltag med en invitation fra teamlederen.".into(),
+                Lang::En => "This device is not in a team. Create a team (team lead), or join with an invitation from the team lead.".into(),
+            },
+            Self::AlreadyInTeam { team } => match lang {
+                Lang::Da => format!("Denne computer er allerede med i teamet {team}. Intet er ændret."),
+                Lang::En => format!("This device is already in the team {team}. Nothing was changed."),
+            },
+            Self::NotOnRoster { team } => match lang {
+                Lang::Da => format!("Denne computer er endnu ikke på teamet {team}s liste. Send din anmodningsfil til teamlederen; når teamlederen har tilføjet den og synkroniseret, virker synkroniseringen her."),
+                Lang::En => format!("This device is not on the roster of team {team} yet. Send your request file to the team lead; once the lead has added it and synced, sync works here."),
+            },
+            Self::NotLead => match lang {
+                Lang::Da => "Kun teamlederens computer kan ændre teamet (invitere og tilføje computere). Intet er ændret.".into(),
+                Lang::En => "Only the team lead's device can change the team (invite and add devices). Nothing was changed.".into(),
+            },
+            Self::BadEscrow { value } => match lang {
+                Lang::Da => format!("IT's nøgle til nødadgang (escrow) skal være en age1…-nøgle fra IT, ikke «{value}». Kontrollér den; intet er ændret."),
+                Lang::En => format!("IT's escrow key must be an age1… key from IT, not “{value}”. Check it; nothing was changed."),
+            },
+            Self::NoTarget => match lang {
+                Lang::Da => "Der er ikke valgt et synkroniseringssted. Vælg en mappe, en WebDAV-adresse eller en S3-bucket under Indstillinger.".into(),
+                Lang::En => "No sync target is set. Choose a folder, a WebDAV address or an S3 bucket in Settings.".into(),
             },
         }
     }

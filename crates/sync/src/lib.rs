@@ -4,6 +4,8 @@
 //! # Layout
 //! - [`keys`]: a device's signing key and age identity.
 //! - [`team`]: the signed roster, invites and join requests.
+//! - [`membership`]: this device's team (keys, roster, trusted lead key) and target, kept in the
+//!   encrypted store.
 //! - [`bundle`]: encoding, signing, encrypting and verifying bundles.
 //! - [`outbox`]: this device's change log as sealed bundles; how far it is pushed.
 //! - [`engine`]: one sync (push, then pull and merge in chain order), the backoff.
@@ -17,6 +19,7 @@ pub mod bundle;
 pub mod engine;
 pub mod error;
 pub mod keys;
+pub mod membership;
 pub mod outbox;
 pub mod target;
 pub mod team;

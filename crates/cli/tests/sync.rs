@@ -1,0 +1,193 @@
+//! `indsats team`, `indsats sync` and `indsats conflicts`, run as the real binary: a team lead's
+//! laptop and a caseworker's, each with its own encrypted store, syncing through a folder that
+//! stands in for the network share.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+/// IT's escrow recipient (synthetic: the key behind it exists nowhere).
+const ESCROW: &str = "age1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5z5tpwxqergd3c8g7rusqmwn7f2";
+const INDICATOR: &str = "mm13-ustoettet-beskaeftigelse";
+const NAME: &str = "Quirinia Zabłocka-Fenwright";
+
+struct Pair {
+    lead: Indsats,
+    cw: Indsats,
+    share: std::path::PathBuf,
+    _files: tempfile::TempDir,
+}
+
+fn target(goals: &Value, year: i64) -> Option<f64> {
+    goals
+        .as_array()?
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["key"] == INDICATOR)?["targets"]
+        .as_array()?
+        .iter()
+        .find(|t| t["year"] == year)?["value"]
+        .as_f64()
+}
+
+/// A lead's laptop with a team and a caseworker's laptop that has joined it (the lead has added
+/// its request), both set to sync through the same folder.
+fn pair() -> Pair {
+    let files = tempfile::tempdir().unwrap();
+    let share = files.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let (lead, cw) = (Indsats::new(), Indsats::new());
+    lead.init();
+    cw.init();
+
+    let team = lead
+        .cmd(&["team", "create", "--name", "ballerup-integration", "--device-name", "Mettes bærbare", "--escrow", ESCROW])
+        .role("team_lead")
+        .run()
+        .ok()
+        .json();
+    assert_eq!(team["name"], "ballerup-integration");
+    assert_eq!(team["version"], 1);
+    assert_eq!(team["leads"], true);
+
+    let invite = files.path().join("invite.json");
+    let request = files.path().join("request.json");
+    lead.cmd(&["team", "invite", "--out", invite.to_str().unwrap(), "--note", "Velkommen"]).role("team_lead").run().ok();
+    cw.cmd(&["team", "join", invite.to_str().unwrap(), "--device-name", "Annas bærbare", "--out", request.to_str().unwrap()]).run().ok();
+    // Joined, but not on the roster until the lead adds it.
+    let waiting = cw.cmd(&["team", "show"]).run().ok().json();
+    assert_eq!(waiting["on_roster"], false);
+    for l in [&lead, &cw] {
+        l.cmd(&["sync", "target", "folder", share.to_str().unwrap()]).run().ok();
+    }
+    cw.cmd(&["sync", "--once"]).run().fails(2, "not_on_roster", &["teamlederen"]);
+
+    let added = lead.cmd(&["team", "add", request.to_str().unwrap()]).role("team_lead").run().ok().json();
+    assert_eq!(added["version"], 2);
+    assert_eq!(added["devices"].as_array().unwrap().len(), 2);
+    Pair { lead, cw, share, _files: files }
+}
+
+fn sync(l: &Indsats) -> Value {
+    l.cmd(&["sync", "--once"]).run().ok().json()
+}
+
+#[test]
+fn a_team_syncs_through_a_folder_and_a_lost_edit_is_settled_from_the_inbox() {
+    let p = pair();
+    // Offline, both set next year's target of the same indicator, and the caseworker registers
+    // a participant.
+    p.lead.cmd(&["target", INDICATOR, "2030", "40"]).role("team_lead").run().ok();
+    p.cw.cmd(&["target", INDICATOR, "2030", "45"]).role("team_lead").run().ok();
+    p.cw.add_participant(NAME, None);
+
+    // The lead publishes the roster with the caseworker on it; the caseworker takes it, pushes
+    // and pulls; the lead pulls.
+    let first = sync(&p.lead);
+    assert!(first["pushed_changes"].as_u64().unwrap() > 0, "{first:#}");
+    let second = sync(&p.cw);
+    assert_eq!(second["roster"], 2, "the caseworker takes the roster that has it on: {second:#}");
+    assert!(second["merged_changes"].as_u64().unwrap() > 0, "{second:#}");
+    sync(&p.lead);
+
+    // Both laptops hold the same target and the caseworker's participant.
+    let (lg, cg) = (p.lead.cmd(&["goals"]).run().ok().json(), p.cw.cmd(&["goals"]).run().ok().json());
+    let winner = target(&lg, 2030).unwrap();
+    assert_eq!(target(&cg, 2030), Some(winner));
+    let hits = p.lead.cmd(&["participant", "find", "Quirinia"]).role("team_lead").run().ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits:#}");
+
+    // Exactly one of them lost an edit, and it is in that laptop's inbox with both values.
+    let inbox = |l: &Indsats| l.cmd(&["conflicts"]).run().ok().json().as_array().unwrap().clone();
+    let (li, ci) = (inbox(&p.lead), inbox(&p.cw));
+    assert_eq!(li.len() + ci.len(), 1, "lead {li:?}, caseworker {ci:?}");
+    let (loser, conflict) = if li.len() == 1 { (&p.lead, &li[0]) } else { (&p.cw, &ci[0]) };
+    let mine: f64 = conflict["mine"].as_str().unwrap().parse().unwrap();
+    let theirs: f64 = conflict["theirs"].as_str().unwrap().parse().unwrap();
+    assert_eq!(theirs, winner);
+    assert_eq!([mine, theirs].iter().sum::<f64>(), 85.0, "{conflict:#}");
+    assert!(conflict["theirs_who"].as_str().unwrap().contains("bærbare"), "{conflict:#}");
+
+    // Nonsense is refused and settles nothing.
+    loser.cmd(&["conflicts", "resolve", &conflict["id"].to_string(), "--keep", "hers"]).run().fails(2, "unknown_code", &["--keep mine"]);
+    assert_eq!(inbox(loser).len(), 1);
+
+    // Keep mine: it becomes the value on both laptops after a sync each way, with no new conflict.
+    loser.cmd(&["conflicts", "resolve", &conflict["id"].to_string(), "--keep", "mine"]).run().ok();
+    assert_eq!(inbox(loser).len(), 0);
+    let all = loser.cmd(&["conflicts", "--all"]).run().ok().json();
+    assert_eq!(all[0]["resolution"], "mine", "{all:#}");
+    sync(loser);
+    let other = if std::ptr::eq(loser, &p.lead) { &p.cw } else { &p.lead };
+    sync(other);
+    for l in [&p.lead, &p.cw] {
+        assert_eq!(target(&l.cmd(&["goals"]).run().ok().json(), 2030), Some(mine));
+        assert_eq!(inbox(l).len(), 0);
+        let status = l.cmd(&["sync", "status"]).run().ok().json();
+        assert_eq!(status["team"], "ballerup-integration");
+        assert_eq!(status["pending"], 0, "{status:#}");
+        assert_eq!(status["last_sync"], "2026-11-24T09:00:00Z");
+        assert_eq!(status["last_error"], Value::Null);
+    }
+
+    // Nothing on the share can be read without the team's keys.
+    let mut files = 0;
+    for entry in walk(&p.share) {
+        let bytes = std::fs::read(&entry).unwrap();
+        files += 1;
+        for needle in [NAME.as_bytes(), b"Quirinia", b"participant", INDICATOR.as_bytes()] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} holds {:?}", entry.display(), String::from_utf8_lossy(needle));
+        }
+    }
+    assert!(files >= 3, "the roster and each laptop's bundles on the share: {files}");
+    assert!(p.share.join("ballerup-integration/team.json").is_file());
+
+    // Reading the inbox is audited with its purpose.
+    let audit = p.lead.cmd(&["audit", "--action", "sync.", "--limit", "1000"]).role("team_lead").run().ok().json();
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    for a in ["sync.conflicts", "sync.merge", "sync.target"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+}
+
+#[test]
+fn team_commands_refuse_what_they_cannot_do_and_change_nothing() {
+    let p = pair();
+    let before = p.cw.data_state();
+    // A caseworker cannot create a team, and a joined laptop cannot join again or add devices.
+    p.cw.cmd(&["team", "create", "--name", "x", "--device-name", "y", "--escrow", ESCROW]).run().fails(2, "forbidden", &["må ikke"]);
+    let invite = p.share.join("../invite.json");
+    p.cw.cmd(&["team", "join", invite.to_str().unwrap(), "--device-name", "igen", "--out", p.share.join("../r2.json").to_str().unwrap()])
+        .run()
+        .fails(2, "already_in_team", &["allerede"]);
+    p.cw.cmd(&["team", "add", invite.to_str().unwrap()]).role("team_lead").run().fails(2, "not_lead", &["teamlederens"]);
+    // A bad escrow recipient and a relative folder are refused with what to do.
+    let fresh = Indsats::new();
+    fresh.init();
+    fresh.cmd(&["team", "create", "--name", "t", "--device-name", "d", "--escrow", "age1notakey"]).role("team_lead").run().fails(
+        2,
+        "bad_escrow",
+        &["age1", "intet er ændret"],
+    );
+    fresh.cmd(&["sync", "target", "folder", "relative/share"]).run().fails(2, "target_config", &["Indstillinger"]);
+    fresh.cmd(&["sync", "--once"]).run().fails(2, "no_team", &["invitation"]);
+    assert_eq!(fresh.cmd(&["sync", "status"]).run().ok().json()["team"], Value::Null);
+    // Plain http to another computer would send the password in the clear.
+    fresh
+        .cmd(&["sync", "target", "webdav", "--endpoint", "http://nextcloud.example/remote.php/dav", "--username", "anna"])
+        .env("INDSATS_TARGET_SECRET", "hemmelig")
+        .run()
+        .fails(2, "target_config", &["https://"]);
+    assert_eq!(p.cw.data_state(), before);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
