@@ -815,3 +815,220 @@ pub async fn export_summary(h: AppHandle, request: ExportRequest, progress: Chan
     })
     .await
 }
+
+// ---- Sync ---------------------------------------------------------------------------------------
+
+/// Now, by the app's clock (INDSATS_TODAY pins it for the end-to-end tests).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    clock().now()
+}
+
+/// The header's sync line: last sync, changes waiting, the last error (in the user's language)
+/// and open conflicts.
+#[tauri::command]
+pub async fn sync_status(h: AppHandle) -> UiResult<SyncStatus> {
+    let running = h.state::<App>().sync().is_some_and(|r| r.running());
+    with_session(h, move |s, lang| {
+        let v = s.sync_status()?;
+        Ok(SyncStatus {
+            team: v.team,
+            on_roster: v.on_roster,
+            target: v.target,
+            pending: v.pending,
+            last_sync: v.last_sync,
+            error: v.last_error.as_ref().map(|f| if lang == Lang::Da { f.da.clone() } else { f.en.clone() }),
+            error_at: v.last_error.map(|f| f.at),
+            failures: v.failures,
+            refused: v.refused,
+            conflicts: v.conflicts,
+            running,
+        })
+    })
+    .await
+}
+
+/// Syncs now (after a running sync, if one is running) and says what it did.
+#[tauri::command]
+pub async fn sync_now(h: AppHandle) -> UiResult<SyncResult> {
+    let app = h.state::<App>();
+    let lang = app.lang();
+    let runner = app.sync().ok_or_else(|| DesktopError::Locked.to_ui(lang))?;
+    let out = runner.sync(now(), lang).await.map_err(|e| {
+        log::info!("sync now: {}", e.code());
+        e.to_ui(lang)
+    })?;
+    let mut notes: Vec<String> = out.refused.iter().map(|(name, _, message)| format!("{name}: {message}")).collect();
+    for (device, from) in &out.waiting {
+        notes.push(match lang {
+            Lang::Da => format!("Venter på ændring {from} fra {device}: den er ikke nået frem til synkroniseringsstedet endnu."),
+            Lang::En => format!("Waiting for change {from} from {device}: it has not reached the sync target yet."),
+        });
+    }
+    if let Some(ms) = out.skew_ms {
+        notes.push(match lang {
+            Lang::Da => format!("En anden computers ur går {} minutter foran. Bed IT kontrollere uret.", ms / 60_000),
+            Lang::En => format!("Another computer's clock is {} minutes ahead. Ask IT to check its clock.", ms / 60_000),
+        });
+    }
+    Ok(SyncResult {
+        pushed_changes: out.pushed_changes,
+        merged_changes: out.merged_changes,
+        merged_bundles: out.merged_bundles as u64,
+        conflicts: out.conflicts,
+        notes,
+    })
+}
+
+/// The sync target's settings (never its password).
+#[tauri::command]
+pub async fn sync_target(h: AppHandle) -> UiResult<SyncTargetForm> {
+    with_session(h, |s, _| {
+        use indsats_api::sync::TargetConfig as T;
+        Ok(match s.sync_target()? {
+            None => SyncTargetForm::default(),
+            Some(T::Folder { path }) => SyncTargetForm { kind: "folder".into(), path: path.display().to_string(), ..Default::default() },
+            Some(T::WebDav { endpoint, username }) => SyncTargetForm { kind: "webdav".into(), endpoint, username, ..Default::default() },
+            Some(T::S3 { endpoint, bucket, region, access_key_id }) => {
+                SyncTargetForm { kind: "s3".into(), endpoint, bucket, region, access_key_id, ..Default::default() }
+            }
+        })
+    })
+    .await
+}
+
+/// Saves the sync target (an empty kind removes it); its password goes to the OS keystore. The
+/// background sync tries it at once.
+#[tauri::command]
+pub async fn set_sync_target(h: AppHandle, form: SyncTargetForm) -> UiResult<SyncStatus> {
+    let h2 = h.clone();
+    with_session(h, move |s, _| {
+        use indsats_api::sync::{Secret, TargetConfig as T};
+        let config = match form.kind.as_str() {
+            "" => None,
+            "folder" => Some(T::Folder { path: PathBuf::from(form.path.trim()) }),
+            "webdav" => Some(T::WebDav { endpoint: form.endpoint.trim().into(), username: form.username.trim().into() }),
+            "s3" => Some(T::S3 {
+                endpoint: form.endpoint.trim().into(),
+                bucket: form.bucket.trim().into(),
+                region: form.region.trim().into(),
+                access_key_id: form.access_key_id.trim().into(),
+            }),
+            _ => return Err(DesktopError::Invalid { field: "kind", value: form.kind.clone() }),
+        };
+        let secret = (!form.password.is_empty()).then(|| Secret::new(form.password.clone()));
+        let fallback = indsats_api::sync::MemorySecretStore::new();
+        // No keystore: only a target without a password can be kept.
+        let needs_secret = config.as_ref().is_some_and(|c| c.secret_name().is_some());
+        let keystore = match crate::sync::secrets() {
+            Ok(k) => Some(k),
+            Err(e) if needs_secret => return Err(DesktopError::Api(e.into())),
+            Err(_) => None,
+        };
+        let store: &dyn indsats_api::sync::SecretStore = match &keystore {
+            Some(k) => k,
+            None => &fallback,
+        };
+        s.set_sync_target(config, secret.as_ref(), store)?;
+        Ok(())
+    })
+    .await?;
+    if let Some(r) = h2.state::<App>().sync() {
+        r.wake();
+    }
+    sync_status(h2).await
+}
+
+/// The team this computer is in, if any.
+#[tauri::command]
+pub async fn team(h: AppHandle) -> UiResult<Option<TeamInfo>> {
+    with_session(h, |s, _| {
+        Ok(s.team()?.map(|t| TeamInfo {
+            name: t.name,
+            version: t.version,
+            leads: t.leads,
+            on_roster: t.on_roster,
+            devices: t
+                .devices
+                .into_iter()
+                .map(|d| TeamMember { id: d.id, name: d.name, user: d.user, role: d.role, lead: d.lead, me: d.me })
+                .collect(),
+        }))
+    })
+    .await
+}
+
+/// A stored value (JSON text) as a person reads it: strings without their quotes.
+fn readable(v: Option<&str>) -> String {
+    match v.map(serde_json::from_str::<serde_json::Value>) {
+        Some(Ok(serde_json::Value::String(s))) => s,
+        Some(Ok(serde_json::Value::Null)) | None => String::new(),
+        Some(Ok(other)) => other.to_string(),
+        Some(Err(_)) => v.unwrap_or_default().to_string(),
+    }
+}
+
+/// The conflicts inbox: the open ones, or all. Reading it is audited.
+#[tauri::command]
+pub async fn conflicts(h: AppHandle, open_only: bool) -> UiResult<Vec<Conflict>> {
+    with_session(h, move |s, _| {
+        Ok(s.conflicts(open_only, "synkronisering")?
+            .into_iter()
+            .map(|c| Conflict {
+                id: c.id,
+                kind: c.kind,
+                table: c.table,
+                about: c.about,
+                field: c.field,
+                mine: readable(c.mine.as_deref()),
+                theirs: readable(c.theirs.as_deref()),
+                mine_at: c.mine_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                theirs_at: c.theirs_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                theirs_who: c.theirs_who,
+                resolution: c.resolution,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// The value a person typed, as the stored JSON of the field it replaces: a number where the
+/// field holds numbers (with a Danish or English decimal mark), a date where it holds dates
+/// (typed as the app's dates are), otherwise text.
+fn typed_value(like: Option<&str>, typed: &str) -> Result<String> {
+    let like = like.and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
+    let value = match like {
+        Some(serde_json::Value::Number(_)) => {
+            let n = parse_number("value", typed)?;
+            serde_json::Number::from_f64(n)
+                .map(serde_json::Value::Number)
+                .ok_or(DesktopError::Invalid { field: "value", value: typed.into() })?
+        }
+        Some(serde_json::Value::String(s)) if NaiveDate::from_str(&s).is_ok() => {
+            serde_json::Value::String(date(parse_date("value", typed)?))
+        }
+        _ => serde_json::Value::String(validate::required_text("value", typed, 4000)?),
+    };
+    Ok(value.to_string())
+}
+
+/// Settles a conflict: keep mine, keep theirs, or a new value. The next sync carries it to the
+/// team, where it wins.
+#[tauri::command]
+pub async fn resolve_conflict(h: AppHandle, input: ResolveInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        use indsats_api::sync::ConflictChoice;
+        let choice = match input.keep.as_str() {
+            "mine" => ConflictChoice::Mine,
+            "theirs" => ConflictChoice::Theirs,
+            "edited" => {
+                let open = s.conflicts(true, "synkronisering")?;
+                let c = open.iter().find(|c| c.id == input.id).ok_or(DesktopError::Invalid { field: "id", value: input.id.to_string() })?;
+                ConflictChoice::Edited(typed_value(c.theirs.as_deref().or(c.mine.as_deref()), &input.value)?)
+            }
+            _ => return Err(DesktopError::Invalid { field: "keep", value: input.keep.clone() }),
+        };
+        s.resolve_conflict(input.id, choice)?;
+        Ok(())
+    })
+    .await
+}

@@ -551,6 +551,116 @@ pub struct Exported {
     pub snapshot: String,
 }
 
+// ---- Sync ---------------------------------------------------------------------------------------
+
+/// The header's sync line and the sync screen's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncStatus {
+    /// The team's name; `None` when this computer is not in a team (nothing is shown then).
+    pub team: Option<String>,
+    /// Whether the team lead has added this computer yet.
+    pub on_roster: bool,
+    /// The target as a person reads it (a folder, an address), if one is set.
+    pub target: Option<String>,
+    /// This computer's changes not yet on the target.
+    pub pending: u64,
+    /// When the last sync succeeded (RFC 3339, UTC).
+    pub last_sync: Option<String>,
+    /// Why the last attempt failed: a message in the user's language saying what to do.
+    pub error: Option<String>,
+    /// When the last attempt failed (RFC 3339, UTC).
+    pub error_at: Option<String>,
+    /// Failed attempts in a row (the next waits longer).
+    pub failures: u32,
+    /// Bundles refused at the last sync (name: why).
+    pub refused: Vec<String>,
+    /// Open conflicts in the inbox.
+    pub conflicts: u64,
+    /// Whether a sync is running now.
+    pub running: bool,
+}
+
+/// The sync target's settings as the form edits them. `kind` is `folder`, `webdav` or `s3`;
+/// the fields that kind does not use are empty. `password` (the WebDAV password or the S3 secret
+/// key) goes to the operating system's keystore, never to a file; empty keeps the saved one.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SyncTargetForm {
+    pub kind: String,
+    pub path: String,
+    pub endpoint: String,
+    pub username: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub password: String,
+}
+
+/// The team and its computers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TeamInfo {
+    pub name: String,
+    pub version: u64,
+    pub leads: bool,
+    pub on_roster: bool,
+    pub devices: Vec<TeamMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TeamMember {
+    pub id: String,
+    pub name: String,
+    pub user: String,
+    pub role: Role,
+    pub lead: bool,
+    pub me: bool,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncResult {
+    pub pushed_changes: u64,
+    pub merged_changes: u64,
+    pub merged_bundles: u64,
+    pub conflicts: u64,
+    /// Messages about bundles that were refused or are waited for, in the user's language.
+    pub notes: Vec<String>,
+}
+
+/// One entry of the conflicts inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Conflict {
+    pub id: i64,
+    /// `field` (an edit lost to another made at the same time), `deleted` (edited here, deleted
+    /// there), `duplicate_cpr` (the same CPR registered on two computers).
+    pub kind: String,
+    /// What the row is: `initiative`, `participant`, `event`, `enrolment`, `indicator_target`…
+    pub table: String,
+    /// The row as a person knows it: an initiative's title, a participant's pseudonym.
+    pub about: String,
+    pub field: Option<String>,
+    /// Our value and theirs, as text a person reads (JSON strings unquoted).
+    pub mine: String,
+    pub theirs: String,
+    /// When each was made (RFC 3339, UTC).
+    pub mine_at: String,
+    pub theirs_at: String,
+    /// Who made the change that won: the computer's name and its user.
+    pub theirs_who: String,
+    /// `mine`, `theirs` or `edited` once settled.
+    pub resolution: Option<String>,
+}
+
+/// How a conflict is settled: `keep` is `mine`, `theirs` or `edited` (then `value` is the new
+/// value as typed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ResolveInput {
+    pub id: i64,
+    pub keep: String,
+    #[serde(default)]
+    pub value: String,
+}
+
 /// An error as the window shows it: a message in the user's language beside the field that
 /// caused it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -593,6 +703,13 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         AuditEntry,
         ExportRequest,
         Exported,
+        SyncStatus,
+        SyncTargetForm,
+        TeamInfo,
+        TeamMember,
+        SyncResult,
+        Conflict,
+        ResolveInput,
         UiError,
     );
     Ok(())

@@ -6,6 +6,7 @@
 //! - [`dto`]: what crosses to the web view; its TypeScript declarations are generated
 //!   (`ui/src/lib/bindings/`, checked by a test).
 //! - [`state`]: the settings, the open session and the running job.
+//! - [`sync`]: the background sync of the open store (its own connection; one sync at a time).
 //! - [`error`]: this crate's failures, and how any failure is shown (a message in the user's
 //!   language, the field it concerns).
 //!
@@ -16,6 +17,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod state;
+pub mod sync;
 
 use tauri::Manager;
 
@@ -72,6 +74,13 @@ pub fn run() -> anyhow::Result<()> {
             commands::discard_draft,
             commands::audit_log,
             commands::export_summary,
+            commands::sync_status,
+            commands::sync_now,
+            commands::sync_target,
+            commands::set_sync_target,
+            commands::team,
+            commands::conflicts,
+            commands::resolve_conflict,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -50,8 +50,10 @@ pub struct Open {
 
 pub struct App {
     pub paths: Paths,
-    settings: Mutex<Settings>,
+    settings: Arc<Mutex<Settings>>,
     session: Mutex<Option<Open>>,
+    /// The background sync of the open store.
+    sync: Mutex<Option<Arc<crate::sync::Runner>>>,
     /// What "unlock" opens: the last store that was open.
     last_mode: Mutex<Mode>,
     /// The cancel flag of the long job running now.
@@ -65,7 +67,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub fn new(paths: Paths) -> App {
         let settings = load_settings(&paths.settings);
-        App { paths, settings: Mutex::new(settings), session: Mutex::new(None), last_mode: Mutex::new(Mode::Store), job: Mutex::new(None) }
+        App {
+            paths,
+            settings: Arc::new(Mutex::new(settings)),
+            session: Mutex::new(None),
+            sync: Mutex::new(None),
+            last_mode: Mutex::new(Mode::Store),
+            job: Mutex::new(None),
+        }
     }
 
     pub fn settings(&self) -> Settings {
@@ -107,11 +116,29 @@ impl App {
         *lock(&self.last_mode) = mode;
     }
 
+    /// Opens (or, with `None`, closes) the session. An open store that is in a team starts its
+    /// background sync; closing stops it.
     pub fn set_open(&self, open: Option<Open>) {
+        if let Some(old) = lock(&self.sync).take() {
+            old.stop();
+        }
         if let Some(o) = &open {
             *lock(&self.last_mode) = o.mode;
+            match o.session.sync_handle() {
+                Ok(handle) => {
+                    let settings = self.settings.clone();
+                    let lang = move || -> Lang { lock(&settings).lang.into() };
+                    *lock(&self.sync) = Some(crate::sync::Runner::start(handle, lang, crate::commands::now));
+                }
+                Err(e) => log::warn!("no background sync: {}", e.code()),
+            }
         }
         *lock(&self.session) = open;
+    }
+
+    /// The background sync of the open store.
+    pub fn sync(&self) -> Option<Arc<crate::sync::Runner>> {
+        lock(&self.sync).clone()
     }
 
     /// Starts a cancellable job; refused while another runs.

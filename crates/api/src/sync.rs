@@ -68,12 +68,13 @@ pub struct SyncStatusView {
     pub conflicts: u64,
 }
 
-/// The last failed attempt.
+/// The last failed attempt: what to do, in Danish and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncFailure {
     pub code: String,
     pub at: String,
-    pub detail: String,
+    pub da: String,
+    pub en: String,
 }
 
 /// What one sync did, for the front ends.
@@ -286,7 +287,7 @@ impl Session {
             target: self.sync_target()?.map(|t| t.describe()),
             pending: s.pending,
             last_sync: s.last_sync,
-            last_error: s.last_error.map(|(code, at, detail)| SyncFailure { code, at, detail }),
+            last_error: s.last_error.map(|f| SyncFailure { code: f.code, at: f.at, da: f.da, en: f.en }),
             failures: s.failures,
             refused: s.refused,
             conflicts: open,

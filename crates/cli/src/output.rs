@@ -756,7 +756,7 @@ impl Out {
         if let Some(e) = &s.last_error {
             tab.add_row(vec![
                 self.t("Seneste fejl", "Last error").to_string(),
-                format!("{} ({}, {}×): {}", e.code, e.at, s.failures, e.detail),
+                format!("{} ({}, {}×): {}", e.code, e.at, s.failures, self.t(&e.da, &e.en)),
             ]);
         }
         for r in &s.refused {

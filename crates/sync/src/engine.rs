@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use indsats_core::validate::Lang;
 use indsats_store::{AuditEntry, RemoteChange, Store};
 
 use crate::SyncError;
@@ -299,7 +300,8 @@ fn record(store: &mut Store, now: DateTime<Utc>, result: &Result<SyncReport, Syn
         Err(e) => {
             let failures = store.sync_state(outbox::FAILURES)?.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0) + 1;
             let failures = failures.to_string();
-            let error = format!("{}\t{}\t{e}", e.code(), at);
+            let flat = |m: String| m.replace(['\t', '\n'], " ");
+            let error = format!("{}\t{}\t{}\t{}", e.code(), at, flat(e.message(Lang::Da)), flat(e.message(Lang::En)));
             store.set_sync_state(&[(outbox::LAST_ERROR, Some(&error)), (outbox::FAILURES, Some(&failures))])?;
         }
     }

@@ -28,10 +28,28 @@ pub struct Status {
     /// This device's changes not yet on the target.
     pub pending: u64,
     pub last_sync: Option<String>,
-    /// (code, when, message) of the last failed attempt, if it failed.
-    pub last_error: Option<(String, String, String)>,
+    /// The last failed attempt, if the last attempt failed.
+    pub last_error: Option<Failure>,
     pub failures: u32,
     pub refused: Vec<String>,
+}
+
+/// Why the last sync failed: its code, when (RFC 3339), and what to do in Danish and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub at: String,
+    pub da: String,
+    pub en: String,
+}
+
+impl Failure {
+    pub fn message(&self, lang: indsats_core::validate::Lang) -> &str {
+        match lang {
+            indsats_core::validate::Lang::Da => &self.da,
+            indsats_core::validate::Lang::En => &self.en,
+        }
+    }
 }
 
 /// The outbox's state. `local_seq` is this device's last change (the store's clock).
@@ -39,10 +57,11 @@ pub fn status(store: &Store) -> Result<Status, SyncError> {
     let pushed: u64 = store.sync_state(PUSHED_TO)?.and_then(|v| v.parse().ok()).unwrap_or(0);
     let local: u64 = store.meta("clock")?.and_then(|c| c.split_once(' ').and_then(|(s, _)| s.parse().ok())).unwrap_or(0);
     let last_error = store.sync_state(LAST_ERROR)?.map(|e| {
-        let mut parts = e.splitn(3, '\t');
-        let code = parts.next().unwrap_or_default().to_string();
-        let at = parts.next().unwrap_or_default().to_string();
-        (code, at, parts.next().unwrap_or_default().to_string())
+        let mut parts = e.splitn(4, '\t').map(str::to_string);
+        let mut next = || parts.next().unwrap_or_default();
+        let (code, at, da) = (next(), next(), next());
+        let en = next();
+        Failure { code, at, en: if en.is_empty() { da.clone() } else { en }, da }
     });
     Ok(Status {
         pending: local.saturating_sub(pushed),

@@ -325,7 +325,8 @@ async fn an_unreachable_target_is_recorded_and_nothing_is_lost() {
     let e = t.a.sync(&t.roster, &target, t0()).await.unwrap_err();
     let status = outbox::status(&t.a.store).unwrap();
     assert_eq!((status.pending, status.failures), (1, 2));
-    assert_eq!(status.last_error.map(|(code, _, _)| code), Some(e.code().to_string()));
+    assert_eq!(status.last_error.as_ref().map(|f| f.code.clone()), Some(e.code().to_string()));
+    assert!(status.last_error.unwrap().da.contains("Ingen forbindelse"));
     assert_eq!(engine::next_attempt(status.failures, std::time::Duration::from_secs(300)).as_secs(), 60);
 }
 
