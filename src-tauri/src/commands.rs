@@ -864,6 +864,12 @@ pub async fn sync_now(h: AppHandle) -> UiResult<SyncResult> {
             Lang::En => format!("Waiting for change {from} from {device}: it has not reached the sync target yet."),
         });
     }
+    if out.requested > 0 {
+        notes.push(match lang {
+            Lang::Da => format!("{} ældre pakker er bedt om hos teamlederen; de kommer, når teamlederen har synkroniseret.", out.requested),
+            Lang::En => format!("{} older bundles were asked of the team lead; they arrive once the lead has synced.", out.requested),
+        });
+    }
     if let Some(ms) = out.skew_ms {
         notes.push(match lang {
             Lang::Da => format!("En anden computers ur går {} minutter foran. Bed IT kontrollere uret.", ms / 60_000),

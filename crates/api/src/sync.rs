@@ -94,6 +94,10 @@ pub struct SyncOutcome {
     pub skew_ms: Option<u64>,
     /// A newer roster taken from the target.
     pub roster: Option<u64>,
+    /// Bundles sealed before this device joined, asked of the team lead now.
+    pub requested: usize,
+    /// Such bundles re-encrypted now for devices that asked (on the lead's device).
+    pub rekeyed: usize,
 }
 
 impl SyncOutcome {
@@ -109,6 +113,8 @@ impl SyncOutcome {
             refused: r.refused.iter().map(|(n, e)| (n.clone(), e.code().to_string(), e.message(lang))).collect(),
             skew_ms: r.skew_ms,
             roster: r.roster,
+            requested: r.requested,
+            rekeyed: r.rekeyed,
         }
     }
 }

@@ -783,6 +783,18 @@ impl Out {
                 ),
             )
         );
+        if o.requested > 0 {
+            println!("{}", self.t(&format!("{} ældre pakker er bedt om hos teamlederen (de blev lavet, før denne computer kom med); de kommer, når teamlederen har synkroniseret.", o.requested), &format!("{} older bundles were asked of the team lead (made before this computer joined); they arrive once the lead has synced.", o.requested)));
+        }
+        if o.rekeyed > 0 {
+            println!(
+                "{}",
+                self.t(
+                    &format!("{} pakker er gjort læsbare for nye computere i teamet.", o.rekeyed),
+                    &format!("{} bundles were made readable for new computers in the team.", o.rekeyed)
+                )
+            );
+        }
         for (device, from) in &o.waiting {
             println!(
                 "{}",

@@ -275,6 +275,47 @@ pub fn open(bytes: &[u8], identity: &age::x25519::Identity, roster: &Roster) -> 
     Ok(OpenedBundle { header, changes, id: bundle_id(&inner) })
 }
 
+/// The same bundle encrypted to other recipients: decrypts it with `identity` and encrypts the
+/// signed inner bytes, untouched, to `recipients`. The id and the device's signature stay what
+/// they were, so the new file opens and verifies exactly like the old one. The team lead uses
+/// this to let a device that joined later read bundles sealed before it was on the roster.
+pub fn reencrypt(bytes: &[u8], identity: &age::x25519::Identity, recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, SyncError> {
+    let inner = decrypt(bytes, identity)?;
+    if inner.len() < INNER_MIN || &inner[..MAGIC.len()] != MAGIC {
+        return Err(malformed("not an Indsats bundle"));
+    }
+    if recipients.is_empty() {
+        return Err(malformed("no recipients"));
+    }
+    encrypt(&inner, recipients)
+}
+
+/// Where the lead puts `name` (a bundle's path) re-encrypted for `device`.
+pub fn rekeyed_name(name: &BundleName, device: &str) -> String {
+    format!("{}/rekeyed/{device}/{}/{:012}-{:012}-{}.bundle", name.team, name.device, name.from, name.to, name.id)
+}
+
+/// Where `device` asks the lead for `name` re-encrypted to it (an empty file).
+pub fn request_name(name: &BundleName, device: &str) -> String {
+    format!("{}/requests/{device}/{}-{:012}-{:012}-{}", name.team, name.device, name.from, name.to, name.id)
+}
+
+/// Reads a request's path back: (the asking device, the bundle asked for).
+pub fn parse_request(path: &str) -> Option<(String, BundleName)> {
+    let mut parts = path.split('/');
+    let (team, requests, asker, file) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || requests != "requests" || !is_segment(team) || !is_segment(asker) {
+        return None;
+    }
+    let mut tail = file.rsplitn(4, '-');
+    let (id, to, from, device) = (tail.next()?, tail.next()?, tail.next()?, tail.next()?);
+    if !is_bundle_id(id) || !is_segment(device) || from.len() != 12 || to.len() != 12 {
+        return None;
+    }
+    let (from, to) = (from.parse().ok()?, to.parse().ok()?);
+    Some((asker.to_string(), BundleName { team: team.to_string(), device: device.to_string(), from, to, id: id.to_string() }))
+}
+
 /// What to do with a verified bundle, given the last bundle applied from its device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {

@@ -54,6 +54,10 @@ pub struct SyncReport {
     pub skew_ms: Option<u64>,
     /// The version of a newer roster taken from the target in this sync ([`sync_team`]).
     pub roster: Option<u64>,
+    /// Bundles sealed before this device joined, asked of the lead now (see [`serve_requests`]).
+    pub requested: usize,
+    /// Such bundles the lead's device re-encrypted now for a device that asked.
+    pub rekeyed: usize,
 }
 
 impl SyncReport {
@@ -127,7 +131,8 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
     for (device, mut names) in by_device {
         names.sort_by_key(|n| (n.from, n.to));
         let mut applied = store.peer(&device)?;
-        for n in names {
+        for (i, n) in names.iter().enumerate() {
+            let rest = &names[i + 1..];
             let applied_to = applied.as_ref().map_or(0, |(to, _)| *to);
             if n.to <= applied_to {
                 report.skipped += 1;
@@ -144,6 +149,21 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
             let path = bundle::bundle_name(&n.team, &n.device, n.from, n.to, &n.id);
             let bytes = target.get(&path).await?;
             let opened = match bundle::open(&bytes, me.keys.identity(), me.roster) {
+                Ok(b) => Ok(b),
+                // Sealed before this device was on the roster: the lead's copy for it, if the
+                // lead has made one; otherwise ask for it (and for the rest of the chain).
+                Err(SyncError::NotForUs) => match target.get(&bundle::rekeyed_name(&n, me.device)).await {
+                    Ok(copy) => bundle::open(&copy, me.keys.identity(), me.roster),
+                    Err(SyncError::TargetNotFound { .. }) => {
+                        report.requested += request_access(target, me.device, &n, &rest).await?;
+                        report.waiting.push((device.clone(), n.from));
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            let opened = match opened {
                 Ok(b) => b,
                 Err(e) => {
                     report.refused.push((path, e));
@@ -221,7 +241,64 @@ async fn push_and_pull(store: &mut Store, me: &Me<'_>, target: &Target, now: Dat
     let mut report = pull(store, me, target, now).await?;
     report.pushed = pushed;
     report.pushed_changes = pushed_changes;
+    if me.roster.lead == me.device {
+        report.rekeyed = serve_requests(me, target).await?;
+    }
     Ok(report)
+}
+
+/// Asks the lead for `first` and the bundles after it, re-encrypted to this device: one empty
+/// file per bundle under `{team}/requests/{device}/`. Returns how many were asked for now.
+async fn request_access(
+    target: &Target,
+    device: &str,
+    first: &bundle::BundleName,
+    rest: &[bundle::BundleName],
+) -> Result<usize, SyncError> {
+    let mut asked = 0;
+    for n in std::iter::once(first).chain(rest) {
+        if let PutOutcome::Written = target.put_new(&bundle::request_name(n, device), b"").await? {
+            asked += 1;
+        }
+    }
+    Ok(asked)
+}
+
+/// On the lead's device: re-encrypts the bundles that devices on the roster have asked for
+/// (they joined after those bundles were sealed) to the asking device and the escrow, under
+/// `{team}/rekeyed/{device}/`. The signed inside is untouched, so the asking device verifies it
+/// as usual. Devices not on the roster get nothing. Returns how many were made now.
+pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncError> {
+    let escrow = crate::keys::parse_recipient(&me.roster.escrow)?;
+    let mut made = 0;
+    for path in target.list(&format!("{}/requests/", me.roster.name)).await? {
+        let Some((asker, n)) = bundle::parse_request(&path) else { continue };
+        let Some(device) = me.roster.device(&asker) else { continue };
+        if n.team != me.roster.name || asker == me.device {
+            continue;
+        }
+        let copy = bundle::rekeyed_name(&n, &asker);
+        if target.exists(&copy).await? {
+            continue;
+        }
+        let original = match target.get(&bundle::bundle_name(&n.team, &n.device, n.from, n.to, &n.id)).await {
+            Ok(b) => b,
+            Err(SyncError::TargetNotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        let bytes = match bundle::reencrypt(&original, me.keys.identity(), &[device.age_recipient()?, escrow.clone()]) {
+            Ok(b) => b,
+            // Damaged, or not readable by the lead either: the asking device will be told when
+            // it reads the original.
+            Err(SyncError::NotForUs | SyncError::Tampered | SyncError::Malformed { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        match target.put_new(&copy, &bytes).await {
+            Ok(_) | Err(SyncError::TargetConflict { .. }) => made += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(made)
 }
 
 /// One whole sync of this device with its team, as kept in the store ([`Membership`]): first

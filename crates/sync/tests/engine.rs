@@ -482,3 +482,69 @@ async fn three_laptops_converge_through_s3() {
     let target = Target::open(&config, &Secrets::with_password(Secret::new(&v["INDSATS_TEST_S3_SECRET_ACCESS_KEY"]))).unwrap();
     three_laptops_through(&target, &unique_team("s3")).await;
 }
+
+/// A caseworker who joins after the team has worked for a while: the bundles sealed before
+/// were not encrypted to her laptop. It asks the lead for them, the lead's laptop re-encrypts
+/// them to it (the signed inside untouched), and it ends with everyone's data. A device that is
+/// not on the roster gets nothing by asking.
+#[tokio::test]
+async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
+    let (dir, target) = folder();
+    let lead = Laptop::new("dev-lead", "mette", Role::TeamLead, 1);
+    let mut a = Laptop::new("dev-anna", "anna", Role::Caseworker, 2);
+    let mut b = Laptop::new("dev-bo", "bo", Role::Caseworker, 3);
+    let mut lead = lead;
+    let escrow = keys(4);
+    let mut roster = Roster::new(
+        "sent-tilkommen",
+        Device::new(&lead.device, "Mettes bærbare", "mette", Role::TeamLead, &lead.keys),
+        escrow.recipient_string(),
+    )
+    .unwrap();
+    roster.add_device(&JoinRequest::new(&a.device, "Annas bærbare", "anna", Role::Caseworker, &a.keys)).unwrap();
+    roster.sign(&lead.keys).unwrap();
+
+    // Before bo joins: anna and the lead work and sync (two bundles from anna, one from the lead).
+    lead.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
+    let p = participant(1, "anna");
+    a.write(t0(), |tx| tx.insert_participant(&p));
+    a.sync(&roster, &target, t0()).await.unwrap();
+    a.write(t0() + Duration::minutes(1), |tx| tx.insert_event(&meeting(1, p.id)));
+    a.sync(&roster, &target, t0() + Duration::minutes(1)).await.unwrap();
+    lead.sync(&roster, &target, t0() + Duration::minutes(2)).await.unwrap();
+
+    // Bo's laptop can open none of the earlier bundles: it asks for them (anna's two and the
+    // lead's one). While bo is not on the roster, the lead's laptop makes nothing for him.
+    let asked = b.sync(&roster, &target, t0() + Duration::minutes(3)).await.unwrap();
+    assert!(asked.merged.is_empty() && asked.refused.is_empty(), "{asked:?}");
+    assert_eq!(asked.requested, 3, "{asked:?}");
+    assert_eq!(asked.waiting.len(), 2);
+    assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(3)).await.unwrap().rekeyed, 0, "not on the roster");
+
+    // The lead adds bo. Asking again adds no request.
+    roster.add_device(&JoinRequest::new(&b.device, "Bos bærbare", "bo", Role::Caseworker, &b.keys)).unwrap();
+    roster.sign(&lead.keys).unwrap();
+    let again = b.sync(&roster, &target, t0() + Duration::minutes(4)).await.unwrap();
+    assert_eq!((again.requested, again.merged.len(), again.waiting.len()), (0, 0, 2));
+
+    // The lead's next sync re-encrypts them; bo's next sync applies them all.
+    let served = lead.sync(&roster, &target, t0() + Duration::minutes(5)).await.unwrap();
+    assert_eq!(served.rekeyed, 3);
+    let got = b.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap();
+    assert_eq!(got.merged.len(), 3, "{got:?}");
+    assert!(got.waiting.is_empty() && got.refused.is_empty());
+    assert_eq!(b.store.synced_rows().unwrap(), lead.store.synced_rows().unwrap());
+    assert_eq!(b.store.synced_rows().unwrap().len(), 3, "the initiative, the participant and the meeting");
+    assert_eq!(b.store.read().events_of_participant(p.id).unwrap().len(), 1);
+    // Nothing is asked or made twice.
+    assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap().rekeyed, 0);
+    assert_eq!(b.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap().requested, 0);
+
+    // A re-encrypted copy is as private as the original: no known name or table in it.
+    for f in files_under(dir.path()) {
+        let bytes = std::fs::read(&f).unwrap();
+        for needle in [NAME.as_bytes(), b"participant"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{}", f.display());
+        }
+    }
+}
