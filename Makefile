@@ -103,7 +103,7 @@ $(TAURI_DRIVER):
 ## e2e: the real app binary in a real WebKit window under Xvfb, one scenario at a time;
 ## screenshots in target/e2e-screenshots
 e2e: deps ui e2e-deps
-	$(CARGO) build -p indsats-desktop
+	$(CARGO) build -p indsats-desktop -p indsats-cli
 	$(XVFB) $(CARGO) test -p indsats-e2e --tests -- --test-threads=1
 
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md), then the app's cold start
