@@ -152,10 +152,10 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 Ok(b) => Ok(b),
                 // Sealed before this device was on the roster: the lead's copy for it, if the
                 // lead has made one; otherwise ask for it (and for the rest of the chain).
-                Err(SyncError::NotForUs) => match target.get(&bundle::rekeyed_name(&n, me.device)).await {
+                Err(SyncError::NotForUs) => match target.get(&bundle::rekeyed_name(n, me.device)).await {
                     Ok(copy) => bundle::open(&copy, me.keys.identity(), me.roster),
                     Err(SyncError::TargetNotFound { .. }) => {
-                        report.requested += request_access(target, me.device, &n, &rest).await?;
+                        report.requested += request_access(target, me.device, n, rest).await?;
                         report.waiting.push((device.clone(), n.from));
                         break;
                     }

@@ -30,6 +30,12 @@ import type { AuditEntry } from './bindings/AuditEntry';
 import type { ExportRequest } from './bindings/ExportRequest';
 import type { Exported } from './bindings/Exported';
 import type { UiError } from './bindings/UiError';
+import type { SyncStatus } from './bindings/SyncStatus';
+import type { SyncResult } from './bindings/SyncResult';
+import type { SyncTargetForm } from './bindings/SyncTargetForm';
+import type { TeamInfo } from './bindings/TeamInfo';
+import type { Conflict } from './bindings/Conflict';
+import type { ResolveInput } from './bindings/ResolveInput';
 
 export type * from './bindings/AppInfo';
 
@@ -86,4 +92,11 @@ export const api = {
   auditLog: (query: AuditQuery) => invoke<AuditEntry[]>('audit_log', { query }),
   exportSummary: (request: ExportRequest, onProgress: (p: Progress) => void) =>
     invoke<Exported>('export_summary', { request, progress: channel(onProgress) }),
+  syncStatus: () => invoke<SyncStatus>('sync_status'),
+  syncNow: () => invoke<SyncResult>('sync_now'),
+  syncTarget: () => invoke<SyncTargetForm>('sync_target'),
+  setSyncTarget: (form: SyncTargetForm) => invoke<SyncStatus>('set_sync_target', { form }),
+  team: () => invoke<TeamInfo | null>('team'),
+  conflicts: (openOnly: boolean) => invoke<Conflict[]>('conflicts', { openOnly }),
+  resolveConflict: (input: ResolveInput) => invoke<void>('resolve_conflict', { input }),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtDate, fmtNumber, fmtValue, isoToday } from './format';
+import { fmtDate, fmtDateTime, fmtNumber, fmtValue, fmtWhen, isoToday } from './format';
 
 describe('fmtNumber', () => {
   it('writes Danish and English numbers', () => {
@@ -53,5 +53,23 @@ describe('fmtDate', () => {
 
   it('knows today', () => {
     expect(isoToday()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('fmtDateTime and fmtWhen', () => {
+  // Local times, so that the tests hold in any time zone.
+  const at = new Date(2026, 10, 24, 9, 4).toISOString();
+
+  it('writes a time stamp in local time, with the date as the language writes it', () => {
+    expect(fmtDateTime(at, 'da')).toBe('24-11-2026 09:04');
+    expect(fmtDateTime(at, 'en')).toBe('2026-11-24 09:04');
+    expect(fmtDateTime(null, 'da')).toBe('–');
+    expect(fmtDateTime('not a time', 'da')).toBe('not a time');
+  });
+
+  it('leaves the date out when it is today', () => {
+    expect(fmtWhen(at, 'da', new Date(2026, 10, 24, 17, 30))).toBe('09:04');
+    expect(fmtWhen(at, 'da', new Date(2026, 10, 25, 8, 0))).toBe('24-11-2026 09:04');
+    expect(fmtWhen(undefined, 'en')).toBe('–');
   });
 });

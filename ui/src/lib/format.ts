@@ -43,3 +43,29 @@ export function isoToday(): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
+
+function localIso(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+function hhmm(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** An RFC 3339 time stamp in local time: the date as the language writes it, and `hh:mm`. */
+export function fmtDateTime(at: string | null | undefined, lang: Lang): string {
+  if (!at) return '–';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  return `${fmtDate(localIso(d), lang)} ${hhmm(d)}`;
+}
+
+/** An RFC 3339 time stamp in local time, short: `09:14` when it is today, else with the date. */
+export function fmtWhen(at: string | null | undefined, lang: Lang, now: Date = new Date()): string {
+  if (!at) return '–';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  return localIso(d) === localIso(now) ? hhmm(d) : fmtDateTime(at, lang);
+}

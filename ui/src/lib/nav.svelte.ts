@@ -9,7 +9,8 @@ export type Screen =
   | 'participants'
   | 'profile'
   | 'audit'
-  | 'settings';
+  | 'settings'
+  | 'sync';
 
 export const nav = $state({
   screen: 'overview' as Screen,

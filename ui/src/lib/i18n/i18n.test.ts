@@ -4,8 +4,8 @@ import { areas, has, setLang, t } from './index.svelte';
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
-  it('has the three areas', () => {
-    expect(Object.keys(areas).sort()).toEqual(['cases', 'overview', 'shell']);
+  it('has the four areas', () => {
+    expect(Object.keys(areas).sort()).toEqual(['cases', 'overview', 'shell', 'sync']);
   });
 
   for (const [name, area] of Object.entries(areas)) {

@@ -6,11 +6,12 @@
 import shell from './messages/shell';
 import overview from './messages/overview';
 import cases from './messages/cases';
+import sync from './messages/sync';
 
 export type Lang = 'da' | 'en';
 export type Catalogue = Record<string, string>;
 
-export const areas: Record<string, { da: Catalogue; en: Catalogue }> = { shell, overview, cases };
+export const areas: Record<string, { da: Catalogue; en: Catalogue }> = { shell, overview, cases, sync };
 
 const merged: Record<Lang, Catalogue> = { da: {}, en: {} };
 for (const area of Object.values(areas)) {
