@@ -28,7 +28,7 @@ pub use indsats_core as core;
 pub use indsats_report::summary::{self, Cell, Summary};
 pub use indsats_report::{IndicatorResult, Period, Status};
 pub use indsats_store::{
-    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, StoreCounts, StoreError, is_initialised,
+    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, QueuedExport, SearchHit, StoreCounts, StoreError, is_initialised,
 };
 pub use session::{DEFAULT_STRATEGY, Session, StrategySource, User};
 pub use views::*;

@@ -98,6 +98,8 @@ pub struct SyncOutcome {
     pub requested: usize,
     /// Such bundles re-encrypted now for devices that asked (on the lead's device).
     pub rekeyed: usize,
+    /// Queued management exports put on the target now.
+    pub exports: usize,
 }
 
 impl SyncOutcome {
@@ -115,6 +117,7 @@ impl SyncOutcome {
             roster: r.roster,
             requested: r.requested,
             rekeyed: r.rekeyed,
+            exports: r.exports,
         }
     }
 }
@@ -358,6 +361,39 @@ impl Session {
         self.audited("sync.resolve", Some(id.to_string()), "synkronisering", how.to_string(), |tx| {
             tx.resolve_conflict(id, &choice, &new_id).map(|_| ())
         })
+    }
+
+    /// Queues a management summary's files for the team's target, where they go at the next
+    /// sync (encrypted to the team and IT's escrow). They are put under a folder named by the
+    /// summary's period and data snapshot, so the same report queued twice goes once. Team leads
+    /// and administrators, in a team.
+    pub fn queue_export(&mut self, summary: &crate::Summary, files: &[(String, Vec<u8>)]) -> Result<Vec<String>> {
+        self.require(&[Role::TeamLead, Role::Admin], "make management summaries")?;
+        self.membership()?;
+        let snapshot: String = summary.provenance.snapshot.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+        let folder = format!("{}-{snapshot}", summary.period);
+        let mut names = Vec::new();
+        for (file, _) in files {
+            let name = format!("{folder}/{file}");
+            if !name.split('/').all(indsats_sync::team::is_segment) {
+                return Err(SyncError::TargetPath { path: name }.into());
+            }
+            names.push(name);
+        }
+        let detail = names.join(", ");
+        let queued = names.clone();
+        self.audited("export.queue", None, "ledelsesinformation", detail, |tx| {
+            for (name, (_, bytes)) in queued.iter().zip(files) {
+                tx.queue_export(name, bytes)?;
+            }
+            Ok(())
+        })?;
+        Ok(names)
+    }
+
+    /// The management exports queued for the target, with what became of each.
+    pub fn export_queue(&self) -> Result<Vec<indsats_store::QueuedExport>> {
+        Ok(self.store.exports()?)
     }
 
     /// A handle that syncs on its own connection to this store, as this user.

@@ -122,6 +122,10 @@ pub enum Command {
         /// Check a report made earlier instead: a PDF, an XLSX, or a CSV folder or its about file.
         #[arg(long, conflicts_with_all = ["out", "format"])]
         verify: Option<std::path::PathBuf>,
+        /// Also send it to the team's sync target (encrypted to the team and IT's escrow) at the
+        /// next sync.
+        #[arg(long, conflicts_with = "verify")]
+        share: bool,
     },
     /// Generate realistic synthetic data (creates the store if the data folder is empty).
     Demo {
@@ -413,6 +417,8 @@ pub struct SyncArgs {
 pub enum SyncCmd {
     /// The sync status: last sync, changes waiting, the last error, open conflicts.
     Status,
+    /// Management exports queued for the target, and what became of each.
+    Exports,
     /// Where the team's files are: a folder, WebDAV or S3. A password is read from
     /// INDSATS_TARGET_SECRET or asked for, and kept in the operating system's keystore.
     #[command(subcommand)]

@@ -362,8 +362,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 None => out.indicators(period, &s.goal_status(period)?),
             }
         }
-        Command::Report { period, format, out: path, threshold, verify } => {
+        Command::Report { period, format, out: path, threshold, verify, share } => {
             let mut s = open(&cli, lang)?;
+            if *share && s.team()?.is_none() {
+                return Err(ApiError::from(indsats_api::sync::SyncError::NoTeam).into());
+            }
             if let Some(file) = verify {
                 return verify_report(&s, file, &out);
             }
@@ -388,10 +391,24 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             };
             let summary = s.summary(period, lang, *threshold)?;
             let export = |e: indsats_export::ExportError| anyhow::anyhow!(e.message(lang));
-            match format.as_str() {
-                "pdf" => files::write_new(&path, &indsats_export::pdf(&summary).map_err(export)?)?,
-                "xlsx" => files::write_new(&path, &indsats_export::xlsx(&summary).map_err(export)?)?,
-                _ => files::write_new_dir(&path, &indsats_export::csv(&summary))?,
+            let name = |p: &std::path::Path| {
+                p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| format!("rapport.{format}"))
+            };
+            let shared: Vec<(String, Vec<u8>)> = match format.as_str() {
+                "pdf" | "xlsx" => {
+                    let bytes =
+                        if format == "pdf" { indsats_export::pdf(&summary) } else { indsats_export::xlsx(&summary) }.map_err(export)?;
+                    files::write_new(&path, &bytes)?;
+                    vec![(name(&path), bytes)]
+                }
+                _ => {
+                    let csv = indsats_export::csv(&summary);
+                    files::write_new_dir(&path, &csv)?;
+                    csv.into_iter().map(|(n, text)| (n, text.into_bytes())).collect()
+                }
+            };
+            if *share {
+                s.queue_export(&summary, &shared)?;
             }
             out.report_written(&path, &summary);
         }

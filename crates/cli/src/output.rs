@@ -854,4 +854,34 @@ impl Out {
         }
         println!("{tab}");
     }
+
+    pub fn export_queue(&self, rows: &[indsats_api::QueuedExport]) {
+        if self.json {
+            let v: Vec<Value> = rows
+                .iter()
+                .map(|e| json!({"id": e.id, "name": e.name, "size": e.size, "queued_at": e.queued_at, "state": e.state, "error": e.error, "sent_at": e.sent_at}))
+                .collect();
+            self.print(Value::Array(v));
+            return;
+        }
+        if rows.is_empty() {
+            println!("{}", self.t("Ingen rapporter venter på at blive sendt.", "No reports are waiting to be sent."));
+            return;
+        }
+        let mut tab = table(&[self.t("Fil", "File"), self.t("Sat i kø", "Queued"), self.t("Status", "State"), ""]);
+        for e in rows {
+            let state = match e.state.as_str() {
+                "sent" => self.t("sendt", "sent"),
+                "failed" => self.t("mislykkedes", "failed"),
+                _ => self.t("venter", "pending"),
+            };
+            tab.add_row(vec![
+                e.name.clone(),
+                e.queued_at.clone(),
+                state.to_string(),
+                e.error.clone().or_else(|| e.sent_at.clone()).unwrap_or_default(),
+            ]);
+        }
+        println!("{tab}");
+    }
 }

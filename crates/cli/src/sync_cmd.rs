@@ -101,6 +101,7 @@ pub fn sync(mut s: Session, args: &SyncArgs, lang: Lang, out: &Out) -> anyhow::R
     let secrets = CliSecrets::new();
     match &args.cmd {
         Some(SyncCmd::Status) => out.sync_status(&s.sync_status()?),
+        Some(SyncCmd::Exports) => out.export_queue(&s.export_queue()?),
         Some(SyncCmd::Target(t)) => target(&mut s, t, lang, out, &secrets)?,
         None => {
             let mut handle = s.sync_handle()?;

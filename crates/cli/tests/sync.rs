@@ -82,9 +82,21 @@ fn a_team_syncs_through_a_folder_and_a_lost_edit_is_settled_from_the_inbox() {
     p.cw.cmd(&["target", INDICATOR, "2030", "45"]).role("team_lead").run().ok();
     p.cw.add_participant(NAME, None);
 
+    // The lead makes a management summary and queues it for the target.
+    let pdf = p.share.join("../ledelsesrapport.pdf");
+    p.lead.cmd(&["report", "--period", "2026", "--out", pdf.to_str().unwrap(), "--share"]).role("team_lead").run().ok();
+    let queue = p.lead.cmd(&["sync", "exports"]).role("team_lead").run().ok().json();
+    assert_eq!(queue[0]["state"], "pending", "{queue:#}");
+
     // The lead publishes the roster with the caseworker on it; the caseworker takes it, pushes
     // and pulls; the lead pulls.
     let first = sync(&p.lead);
+    assert_eq!(first["exports"], 1, "{first:#}");
+    let queue = p.lead.cmd(&["sync", "exports"]).role("team_lead").run().ok().json();
+    assert_eq!(queue[0]["state"], "sent", "{queue:#}");
+    let name = queue[0]["name"].as_str().unwrap();
+    assert!(name.starts_with("2026-") && name.ends_with("/ledelsesrapport.pdf"), "{name}");
+    assert!(p.share.join(format!("ballerup-integration/exports/{name}.age")).is_file());
     assert!(first["pushed_changes"].as_u64().unwrap() > 0, "{first:#}");
     let second = sync(&p.cw);
     assert_eq!(second["roster"], 2, "the caseworker takes the roster that has it on: {second:#}");
@@ -172,6 +184,9 @@ fn team_commands_refuse_what_they_cannot_do_and_change_nothing() {
     );
     fresh.cmd(&["sync", "target", "folder", "relative/share"]).run().fails(2, "target_config", &["Indstillinger"]);
     fresh.cmd(&["sync", "--once"]).run().fails(2, "no_team", &["invitation"]);
+    let pdf = fresh.tmp().join("r.pdf");
+    fresh.cmd(&["report", "--out", pdf.to_str().unwrap(), "--share"]).role("team_lead").run().fails(2, "no_team", &["team"]);
+    assert!(!pdf.exists(), "nothing written when it cannot be shared");
     assert_eq!(fresh.cmd(&["sync", "status"]).run().ok().json()["team"], Value::Null);
     // Plain http to another computer would send the password in the clear.
     fresh

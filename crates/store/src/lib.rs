@@ -37,6 +37,20 @@ pub use read::{
 };
 pub use tx::Tx;
 
+/// A management export queued for the team's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedExport {
+    pub id: i64,
+    /// Its path under the team's `exports/` on the target.
+    pub name: String,
+    pub size: u64,
+    pub queued_at: String,
+    /// `pending`, `sent` or `failed`.
+    pub state: String,
+    pub error: Option<String>,
+    pub sent_at: Option<String>,
+}
+
 /// The database file inside a data dir.
 pub const DB_FILE: &str = "indsats.db";
 
@@ -218,6 +232,54 @@ impl Store {
     /// The conflicts inbox, oldest first: only the open ones, or all.
     pub fn conflicts(&self, open_only: bool) -> Result<Vec<ConflictRow>> {
         merge::conflicts(&self.conn, &self.dir, open_only)
+    }
+
+    /// The management exports queued for the target, oldest first (without their bytes).
+    pub fn exports(&self) -> Result<Vec<QueuedExport>> {
+        let sql = |e| StoreError::from_sqlite(&self.dir, e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, length(bytes), queued_at, state, error, sent_at FROM export_outbox ORDER BY id")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(QueuedExport {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    size: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    queued_at: r.get(3)?,
+                    state: r.get(4)?,
+                    error: r.get(5)?,
+                    sent_at: r.get(6)?,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(sql)
+    }
+
+    /// A queued export's bytes.
+    pub fn export_bytes(&self, id: i64) -> Result<Vec<u8>> {
+        self.conn
+            .query_row("SELECT bytes FROM export_outbox WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))?
+            .ok_or(StoreError::NotFound { kind: "export", id: id.to_string() })
+    }
+
+    /// Records what became of a queued export: sent (at `at`), or failed and why.
+    pub fn mark_export(&mut self, id: i64, outcome: std::result::Result<(), &str>, at: DateTime<Utc>) -> Result<()> {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let (state, error, sent) = match outcome {
+            Ok(()) => ("sent", None, Some(at)),
+            Err(why) => ("failed", Some(why.to_string()), None),
+        };
+        self.conn
+            .execute(
+                "UPDATE export_outbox SET state = ?2, error = ?3, sent_at = ?4 WHERE id = ?1",
+                rusqlite::params![id, state, error, sent],
+            )
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))?;
+        Ok(())
     }
 
     /// A value sync keeps between runs (how far this device has pushed, the last error…).

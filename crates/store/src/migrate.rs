@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_facts_and_manual_values.sql")),
     (3, include_str!("../migrations/0003_drafts.sql")),
     (4, include_str!("../migrations/0004_merge.sql")),
+    (5, include_str!("../migrations/0005_export_outbox.sql")),
 ];
 
 /// The schema version this build writes.

@@ -269,6 +269,18 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Queues a management export file for the team's target (`name`: its path under the team's
+    /// `exports/`). A name already queued keeps what it has (the same report queued twice is
+    /// sent once); returns the queued file's id.
+    pub fn queue_export(&mut self, name: &str, bytes: &[u8]) -> Result<i64> {
+        let at = self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let sql = |e| StoreError::from_sqlite(self.dir, e);
+        self.tx
+            .execute("INSERT OR IGNORE INTO export_outbox (name, bytes, queued_at) VALUES (?1, ?2, ?3)", rusqlite::params![name, bytes, at])
+            .map_err(sql)?;
+        self.tx.query_row("SELECT id FROM export_outbox WHERE name = ?1", [name], |r| r.get(0)).map_err(sql)
+    }
+
     /// Writes the derived facts, the audit row and the clock, then commits.
     pub(crate) fn finish(self, entry: &AuditEntry) -> Result<()> {
         if !self.facts_new.is_empty() || !self.facts_dirty.is_empty() {

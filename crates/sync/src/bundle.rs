@@ -290,6 +290,14 @@ pub fn reencrypt(bytes: &[u8], identity: &age::x25519::Identity, recipients: &[a
     encrypt(&inner, recipients)
 }
 
+/// Any file (a management export) encrypted with age to `recipients` (binary age format).
+pub fn encrypt_file(bytes: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, SyncError> {
+    if recipients.is_empty() {
+        return Err(malformed("no recipients"));
+    }
+    encrypt(bytes, recipients)
+}
+
 /// Where the lead puts `name` (a bundle's path) re-encrypted for `device`.
 pub fn rekeyed_name(name: &BundleName, device: &str) -> String {
     format!("{}/rekeyed/{device}/{}/{:012}-{:012}-{}.bundle", name.team, name.device, name.from, name.to, name.id)

@@ -58,6 +58,8 @@ pub struct SyncReport {
     pub requested: usize,
     /// Such bundles the lead's device re-encrypted now for a device that asked.
     pub rekeyed: usize,
+    /// Queued management exports put on the target now.
+    pub exports: usize,
 }
 
 impl SyncReport {
@@ -244,7 +246,45 @@ async fn push_and_pull(store: &mut Store, me: &Me<'_>, target: &Target, now: Dat
     if me.roster.lead == me.device {
         report.rekeyed = serve_requests(me, target).await?;
     }
+    report.exports = push_exports(store, me, target, now).await?;
     Ok(report)
+}
+
+/// The path of a queued export on the target.
+pub fn export_path(team: &str, name: &str) -> String {
+    format!("{team}/exports/{name}.age")
+}
+
+/// Puts the queued management exports on the target, encrypted to the team and the escrow,
+/// each once: a file is marked sent only once the target has it. A file the target refuses
+/// for itself (a name it does not take, no permission) is marked failed with the reason and the
+/// rest go on; a lost connection stops here and leaves the rest pending. Returns how many were
+/// sent. Export names must say what the file is (period, format, data snapshot): one name, one
+/// content.
+pub async fn push_exports(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime<Utc>) -> Result<usize, SyncError> {
+    let pending: Vec<_> = store.exports()?.into_iter().filter(|e| e.state == "pending").collect();
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let recipients = me.roster.recipients()?;
+    let mut sent = 0;
+    for e in pending {
+        let sealed = bundle::encrypt_file(&store.export_bytes(e.id)?, &recipients)?;
+        match target.put_new(&export_path(&me.roster.name, &e.name), &sealed).await {
+            // The name carries the report's period, format and data snapshot, so a file already
+            // under it is this report (an earlier attempt that lost its answer; age's randomness
+            // makes the bytes differ).
+            Ok(_) | Err(SyncError::TargetConflict { .. }) => {
+                store.mark_export(e.id, Ok(()), now)?;
+                sent += 1;
+            }
+            Err(err @ (SyncError::TargetPath { .. } | SyncError::TargetPermission { .. })) => {
+                store.mark_export(e.id, Err(&err.message(Lang::Da)), now)?;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(sent)
 }
 
 /// Asks the lead for `first` and the bundles after it, re-encrypted to this device: one empty

@@ -548,3 +548,41 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
         }
     }
 }
+
+/// A management export queued on the lead's laptop goes to the target at the next sync that
+/// reaches it, encrypted (IT's escrow opens it to the same bytes), and is sent once.
+#[tokio::test]
+async fn a_queued_export_reaches_the_target_once_and_only_encrypted() {
+    let mut t = team("eksport");
+    let report = b"%PDF-1.7 Ledelsesrapport 2026 (syntetisk)".to_vec();
+    let name = "2026-0123456789ab/ledelsesrapport.pdf";
+    t.lead.write(t0(), |tx| tx.queue_export(name, &report).map(|_| ()));
+    // Queued twice (the same report): one file.
+    t.lead.write(t0(), |tx| tx.queue_export(name, &report).map(|_| ()));
+    assert_eq!(t.lead.store.exports().unwrap().len(), 1);
+
+    // Offline: it waits, and nothing is lost.
+    let gone = tempfile::tempdir().unwrap().path().join("not-mounted");
+    let offline = Target::open(&TargetConfig::Folder { path: gone }, &Secrets::none()).unwrap();
+    t.lead.sync(&t.roster, &offline, t0()).await.unwrap_err();
+    assert_eq!(t.lead.store.exports().unwrap()[0].state, "pending");
+
+    let (dir, target) = folder();
+    let r = t.lead.sync(&t.roster, &target, t0() + Duration::minutes(1)).await.unwrap();
+    assert_eq!(r.exports, 1);
+    let queued = &t.lead.store.exports().unwrap()[0];
+    assert_eq!((queued.state.as_str(), queued.sent_at.as_deref()), ("sent", Some("2026-11-24T09:01:00Z")));
+    let file = dir.path().join("eksport/exports/2026-0123456789ab/ledelsesrapport.pdf.age");
+    let sealed = std::fs::read(&file).unwrap();
+    assert!(!sealed.windows(7).any(|w| w == b"Ledelse"), "no plaintext on the target");
+    let escrow = keys(4);
+    let decryptor = age::Decryptor::new_buffered(&sealed[..]).unwrap();
+    let mut opened = Vec::new();
+    std::io::Read::read_to_end(&mut decryptor.decrypt(std::iter::once(escrow.identity() as &dyn age::Identity)).unwrap(), &mut opened)
+        .unwrap();
+    assert_eq!(opened, report);
+    // A caseworker's laptop in the team can open it too; the next sync sends nothing again.
+    let decryptor = age::Decryptor::new_buffered(&sealed[..]).unwrap();
+    assert!(decryptor.decrypt(std::iter::once(t.a.keys.identity() as &dyn age::Identity)).is_ok());
+    assert_eq!(t.lead.sync(&t.roster, &target, t0() + Duration::minutes(2)).await.unwrap().exports, 0);
+}
