@@ -237,6 +237,31 @@ describe('App', () => {
     expect(screen.getByTestId('leave-demo')).toBeInTheDocument();
   });
 
+  it('shows the sync line in a team and opens the sync screen from the menu', async () => {
+    handlers.sync_status = () => ({
+      team: 'ballerup-integration',
+      on_roster: true,
+      target: '/mnt/fælles/indsats',
+      pending: 2,
+      last_sync: null,
+      error: null,
+      error_at: null,
+      failures: 0,
+      refused: [],
+      conflicts: 0,
+      running: false,
+    });
+    handlers.team = () => null;
+    handlers.sync_target = () => ({ kind: 'folder', path: '/mnt/fælles/indsats', endpoint: '', username: '', bucket: '', region: '', access_key_id: '', password: '' });
+    render(App);
+    expect(await screen.findByTestId('sync-line')).toHaveTextContent('Aldrig synkroniseret');
+    expect(screen.getByTestId('sync-line')).toHaveTextContent('2 venter');
+    await fireEvent.click(screen.getByTestId('nav-sync'));
+    expect(await screen.findByTestId('sync-screen')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-sync')).toHaveAttribute('aria-current', 'page');
+    expect(await screen.findByTestId('target-path')).toHaveValue('/mnt/fælles/indsats');
+  });
+
   it('tells a caseworker that the audit log is not for their role', async () => {
     current = info({ settings: { ...info().settings, role: 'caseworker' } });
     render(App);

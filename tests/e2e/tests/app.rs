@@ -209,6 +209,7 @@ async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Res
         ("nav-initiatives", "initiatives"),
         ("nav-participants", "participants"),
         ("nav-audit", "audit"),
+        ("nav-sync", "sync-screen"),
         ("nav-settings", "settings"),
     ] {
         if let Err(e) = app.click(nav).await {

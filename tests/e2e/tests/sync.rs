@@ -60,7 +60,13 @@ async fn the_app_syncs_with_its_team_and_settles_a_lost_edit_from_the_inbox() ->
 
     // The lead's laptop (command line): a store and a team, with an invite for the app's laptop.
     cli(&lead, LEAD_PASSPHRASE, "admin", &early, &["init"])?;
-    cli(&lead, LEAD_PASSPHRASE, "team_lead", &early, &["team", "create", "--name", "nord", "--device-name", "Mettes bærbare", "--escrow", ESCROW])?;
+    cli(
+        &lead,
+        LEAD_PASSPHRASE,
+        "team_lead",
+        &early,
+        &["team", "create", "--name", "nord", "--device-name", "Mettes bærbare", "--escrow", ESCROW],
+    )?;
     let invite = files.path().join("invite.json");
     cli(&lead, LEAD_PASSPHRASE, "team_lead", &early, &["team", "invite", "--out", &invite.display().to_string()])?;
 
@@ -72,7 +78,13 @@ async fn the_app_syncs_with_its_team_and_settles_a_lost_edit_from_the_inbox() ->
     app.close().await?;
     let store = home.path().join("store");
     let request = files.path().join("request.json");
-    cli(&store, PASSPHRASE, "caseworker", &early, &["team", "join", &invite.display().to_string(), "--device-name", "Annas bærbare", "--out", &request.display().to_string()])?;
+    cli(
+        &store,
+        PASSPHRASE,
+        "caseworker",
+        &early,
+        &["team", "join", &invite.display().to_string(), "--device-name", "Annas bærbare", "--out", &request.display().to_string()],
+    )?;
     cli(&store, PASSPHRASE, "caseworker", &early, &["sync", "target", "folder", &share_text])?;
     // Offline on the app's laptop: next year's target set early in the morning.
     cli(&store, PASSPHRASE, "team_lead", &early, &["target", INDICATOR, "2030", "45"])?;
