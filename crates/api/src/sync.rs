@@ -315,9 +315,16 @@ impl Session {
 
     fn conflict_view(&self, c: ConflictRow, roster: Option<&Roster>) -> Result<ConflictView> {
         let read = self.store.read();
+        let pseudonym = |id: indsats_core::ids::ParticipantId| read.participant(id).ok().map(|p| p.pseudonym);
+        // Composite ids are `first:second` (an indicator and a year or period, an initiative and a goal).
+        let (first, second) = c.row_id.split_once(':').unwrap_or((c.row_id.as_str(), ""));
         let about = match c.table.as_str() {
             "initiative" => c.row_id.parse().ok().and_then(|id| read.initiative(id).ok()).map(|i| i.title),
-            "participant" => c.row_id.parse().ok().and_then(|id| read.participant(id).ok()).map(|p| p.pseudonym),
+            "participant" => c.row_id.parse().ok().and_then(pseudonym),
+            "enrolment" => c.row_id.parse().ok().and_then(|id| read.enrolment(id).ok()).and_then(|e| pseudonym(e.participant)),
+            "progress_event" => c.row_id.parse().ok().and_then(|id| read.event(id).ok()).and_then(|e| pseudonym(e.participant)),
+            "indicator_target" | "manual_value" => read.indicator(first).ok().map(|i| format!("{} {second}", i.name)),
+            "initiative_goal" => first.parse().ok().and_then(|id| read.initiative(id).ok()).map(|i| i.title),
             _ => None,
         }
         .unwrap_or_else(|| c.row_id.clone());

@@ -120,6 +120,8 @@ fn a_team_syncs_through_a_folder_and_a_lost_edit_is_settled_from_the_inbox() {
     assert_eq!(theirs, winner);
     assert_eq!([mine, theirs].iter().sum::<f64>(), 85.0, "{conflict:#}");
     assert!(conflict["theirs_who"].as_str().unwrap().contains("bærbare"), "{conflict:#}");
+    let about = conflict["about"].as_str().unwrap();
+    assert!(about.ends_with(" 2030") && !about.contains(':'), "the indicator's name and the year, not an id: {about}");
 
     // Nonsense is refused and settles nothing.
     loser.cmd(&["conflicts", "resolve", &conflict["id"].to_string(), "--keep", "hers"]).run().fails(2, "unknown_code", &["--keep mine"]);

@@ -111,14 +111,19 @@ async fn the_app_syncs_with_its_team_and_settles_a_lost_edit_from_the_inbox() ->
     app.screenshot("sync-conflict").await?;
     let id = app
         .js(
-            r#"const b = document.querySelector('[data-testid^="conflict-mine-"]');
+            r#"const b = document.querySelector('button[data-testid^="conflict-mine-"]');
                return b ? b.getAttribute('data-testid').slice('conflict-mine-'.length) : null;"#,
             vec![],
         )
         .await?;
     let id = id.as_str().context("a keep-mine button")?.to_string();
     app.click(&format!("conflict-mine-{id}")).await?;
-    app.wait_text("conflicts", "Ingen konflikter").await?;
+    if let Err(e) = app.wait_text("conflicts", "Ingen konflikter").await {
+        let toast =
+            app.text("toast").await.unwrap_or_default() + " | row: " + &app.text(&format!("conflict-{id}")).await.unwrap_or_default();
+        app.screenshot("sync-keep-mine-failed").await?;
+        return Err(e.context(format!("the status line says: {toast}")));
+    }
     app.click("sync-now-screen").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.wait_text("sync-line", "Synkroniseret").await?;
