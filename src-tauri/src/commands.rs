@@ -787,6 +787,9 @@ pub async fn export_summary(h: AppHandle, request: ExportRequest, progress: Chan
         let summary = {
             let mut open = app.session();
             let open = open.as_mut().ok_or(DesktopError::Locked)?;
+            if request.share && open.session.team()?.is_none() {
+                return Err(DesktopError::Api(indsats_api::sync::SyncError::NoTeam.into()));
+            }
             let p = period(&request.period)?;
             open.session.summary(p, request.lang.into(), u64::from(request.threshold))?
         };
@@ -810,8 +813,27 @@ pub async fn export_summary(h: AppHandle, request: ExportRequest, progress: Chan
             crate::state::write_atomically(path, bytes)
                 .map_err(|source| DesktopError::Write { path: path.display().to_string(), source })?;
         }
+        let shared = if request.share {
+            let named: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(p, bytes)| (p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes.clone()))
+                .collect();
+            let mut open = app.session();
+            let open = open.as_mut().ok_or(DesktopError::Locked)?;
+            let names = open.session.queue_export(&summary, &named)?;
+            if let Some(r) = app.sync() {
+                r.wake();
+            }
+            names
+        } else {
+            Vec::new()
+        };
         step("write", 3);
-        Ok(Exported { files: files.iter().map(|(p, _)| p.display().to_string()).collect(), snapshot: summary.provenance.snapshot.clone() })
+        Ok(Exported {
+            files: files.iter().map(|(p, _)| p.display().to_string()).collect(),
+            snapshot: summary.provenance.snapshot.clone(),
+            shared,
+        })
     })
     .await
 }

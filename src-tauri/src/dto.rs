@@ -542,6 +542,10 @@ pub struct ExportRequest {
     pub threshold: u32,
     /// The file (PDF, XLSX) or folder (CSV) chosen in the save dialog.
     pub path: String,
+    /// Also send it to the team's sync target (encrypted to the team and IT's escrow) at the
+    /// next sync.
+    #[serde(default)]
+    pub share: bool,
 }
 
 /// What an export wrote.
@@ -549,6 +553,8 @@ pub struct ExportRequest {
 pub struct Exported {
     pub files: Vec<String>,
     pub snapshot: String,
+    /// The files queued for the team's sync target (their names there), when shared.
+    pub shared: Vec<String>,
 }
 
 // ---- Sync ---------------------------------------------------------------------------------------

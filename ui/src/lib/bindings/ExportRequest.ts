@@ -13,4 +13,9 @@ threshold: number,
 /**
  * The file (PDF, XLSX) or folder (CSV) chosen in the save dialog.
  */
-path: string, };
+path: string, 
+/**
+ * Also send it to the team's sync target (encrypted to the team and IT's escrow) at the
+ * next sync.
+ */
+share: boolean, };

@@ -3,4 +3,8 @@
 /**
  * What an export wrote.
  */
-export type Exported = { files: Array<string>, snapshot: string, };
+export type Exported = { files: Array<string>, snapshot: string, 
+/**
+ * The files queued for the team's sync target (their names there), when shared.
+ */
+shared: Array<string>, };

@@ -140,6 +140,13 @@ const entries: [string, string, string][] = [
   ['shell.export.stage.render', 'Opbygger filen', 'Building the file'],
   ['shell.export.stage.write', 'Skriver', 'Writing'],
   ['shell.export.done', 'Eksporteret. Skrevet:', 'Exported. Written:'],
+  ['shell.export.share', 'Send også til teamets fælles sted', "Also send to the team's shared location"],
+  [
+    'shell.export.shareHint',
+    'Rapporten lægges krypteret på synkroniseringsstedet ved næste synkronisering, så den når frem, så snart der er forbindelse.',
+    'The report is put, encrypted, on the sync target at the next sync, so that it arrives as soon as there is a connection.',
+  ],
+  ['shell.export.shared', 'Sat i kø til teamets fælles sted: {n} fil(er).', "Queued for the team's shared location: {n} file(s)."],
   ['shell.export.snapshot', 'Datagrundlagets fingeraftryk (til kontrol):', "The data's fingerprint (for verification):"],
 ];
 
