@@ -22,6 +22,9 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::session::{Session, User};
 
+/// The page cache of a [`SyncHandle`]'s connection.
+pub const SYNC_CACHE_MIB: u32 = 16;
+
 /// One device on the team, as the settings screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TeamDevice {
@@ -405,7 +408,11 @@ impl Session {
 
     /// A handle that syncs on its own connection to this store, as this user.
     pub fn sync_handle(&self) -> Result<SyncHandle> {
-        Ok(SyncHandle { store: self.store.reopen()?, user: self.user.clone() })
+        let store = self.store.reopen()?;
+        // Sync reads and writes in runs: a small page cache is enough, and keeps the second
+        // connection from doubling the app's memory.
+        store.set_cache_mib(SYNC_CACHE_MIB)?;
+        Ok(SyncHandle { store, user: self.user.clone() })
     }
 }
 
