@@ -563,13 +563,19 @@ fn run_schedule(steps: &[Step], skews: [i64; 3]) -> Result<(), TestCaseError> {
         }
         let own_later = log.iter().any(|(j, c)| j == i && c.seq > u.seq && c.row_id == u.row_id && c.field == u.field);
         let seen_by = log.iter().any(|(_, c)| c.row_id == u.row_id && c.field == u.field && c.base == Some((u.hlc, names[*i].to_string())));
-        // The same value written later elsewhere: the two agreed, and that write answers for both.
+        // The same value written later elsewhere (later by (HLC, device), the merge's order): the
+        // two agreed, and that write answers for both. (An insert writes every field: its row
+        // holds the value.)
+        let value_of = |c: &ChangeRow| -> Option<serde_json::Value> {
+            let v: serde_json::Value = serde_json::from_str(c.value.as_deref()?).ok()?;
+            if c.op == "insert" { v.get(u.field.as_deref()?).cloned() } else { Some(v) }
+        };
         let agreed = log.iter().any(|(j, c)| {
             j != i
                 && c.row_id == u.row_id
-                && c.field == u.field
-                && c.hlc > u.hlc
-                && c.value.as_deref().map(|v| serde_json::from_str::<serde_json::Value>(v).unwrap()) == Some(mine.clone())
+                && (c.field == u.field || c.op == "insert")
+                && (c.hlc, names[*j]) > (u.hlc, names[*i])
+                && value_of(c) == Some(mine.clone())
         });
         let in_inbox =
             stores[*i].conflicts(false).unwrap().iter().any(|c| c.row_id == u.row_id && c.mine_at.timestamp_millis() as u64 == u.hlc >> 16);
