@@ -89,6 +89,8 @@ pub struct SyncOutcome {
     pub merged_changes: u64,
     pub conflicts: u64,
     pub skipped: usize,
+    /// Bundles of other caseworkers' caseloads, passed unopened (not for this device's role).
+    pub passed: usize,
     /// Devices whose next bundle has not arrived: (device, the first change waited for).
     pub waiting: Vec<(String, u64)>,
     /// Bundles refused: (name, code, message in the user's language).
@@ -114,6 +116,7 @@ impl SyncOutcome {
             merged_changes: r.merged_changes(),
             conflicts: r.conflicts(),
             skipped: r.skipped,
+            passed: r.passed,
             waiting: r.waiting.clone(),
             refused: r.refused.iter().map(|(n, e)| (n.clone(), e.code().to_string(), e.message(lang))).collect(),
             skew_ms: r.skew_ms,

@@ -219,6 +219,32 @@ impl Store {
         merge::synced_rows(&self.conn, &self.dir)
     }
 
+    /// Records a bundle of another device that is not for this laptop (another caseworker's
+    /// caseload) as passed: nothing of it is read or applied, and the next bundle from that device
+    /// must follow it, exactly as after a merge. `from`..=`to` is its run of seqs, `bundle` its id.
+    /// [`StoreError::OutOfOrder`] unless it follows the last one applied or passed.
+    pub fn pass(&mut self, now: DateTime<Utc>, device: &str, bundle: &str, from: u64, to: u64) -> Result<()> {
+        let dir = self.dir.clone();
+        let sql = |e| StoreError::from_sqlite(&dir, e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let applied = tx
+            .query_row("SELECT applied_to FROM sync_peer WHERE device = ?1", [device], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(sql)?
+            .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+        if from != applied + 1 || to < from {
+            return Err(StoreError::OutOfOrder { device: device.to_string(), applied, from });
+        }
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        tx.execute(
+            "INSERT INTO sync_peer (device, applied_to, bundle, applied_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(device) DO UPDATE SET applied_to = excluded.applied_to, bundle = excluded.bundle, applied_at = excluded.applied_at",
+            rusqlite::params![device, i64::try_from(to).unwrap_or(i64::MAX), bundle, at],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
     /// The last bundle applied from another device: (its last seq, its id).
     pub fn peer(&self, device: &str) -> Result<Option<(u64, String)>> {
         self.conn

@@ -620,6 +620,65 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Whose case each change belongs to, for sync's audiences: the caseworker of the
+    /// participant that a `participant`, `enrolment` or `progress_event` change concerns, as this
+    /// store has the case now; `None` for the team's own rows (strategy, goals, indicators,
+    /// targets, initiatives and their goal links, manual values). A row that is gone (deleted) is
+    /// traced through the change log. A case this store cannot trace gets an empty caseworker,
+    /// which no device works as: it then goes to the team leads only.
+    pub fn case_owners(&self, changes: &[ChangeRow]) -> Result<Vec<Option<String>>> {
+        use std::collections::HashMap;
+        let mut participant_of: HashMap<(&str, &str), String> = HashMap::new();
+        let mut caseworker_of: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(changes.len());
+        for c in changes {
+            let participant = match c.table.as_str() {
+                "participant" => c.row_id.clone(),
+                t @ ("enrolment" | "progress_event") => match participant_of.get(&(t, c.row_id.as_str())) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let table = if t == "enrolment" { "enrolment" } else { "progress_event" };
+                        let p = match inserted_field(c, "participant_id") {
+                            Some(p) => p,
+                            None => self.traced_field(table, &c.row_id, "participant_id")?.unwrap_or_default(),
+                        };
+                        participant_of.insert((t, c.row_id.as_str()), p.clone());
+                        p
+                    }
+                },
+                _ => {
+                    out.push(None);
+                    continue;
+                }
+            };
+            let caseworker = match caseworker_of.get(&participant) {
+                Some(w) => w.clone(),
+                None => {
+                    let w = self.traced_field("participant", &participant, "caseworker")?.unwrap_or_default();
+                    caseworker_of.insert(participant, w.clone());
+                    w
+                }
+            };
+            out.push(Some(caseworker));
+        }
+        Ok(out)
+    }
+
+    /// A text field of a row: from the table while the row is there, else its latest write in
+    /// the change log.
+    fn traced_field(&self, table: &'static str, id: &str, field: &'static str) -> Result<Option<String>> {
+        let now: Option<String> = self
+            .conn
+            .prepare_cached(&format!("SELECT {field} FROM {table} WHERE id = ?1"))
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))?;
+        if now.is_some() {
+            return Ok(now);
+        }
+        let history = crate::merge::history(self.conn, self.dir, table, id)?;
+        Ok(crate::merge::field_latest(&history, field).and_then(|(_, v)| v.as_str().map(str::to_string)))
+    }
+
     /// This device's changes with a seq after `after`, in order, at most `limit` of them (what
     /// the next bundle carries).
     pub fn own_changes(&self, after: u64, limit: u32) -> Result<Vec<ChangeRow>> {
@@ -702,6 +761,15 @@ impl<'a> Reader<'a> {
     pub fn verify_audit(&self) -> Result<u64> {
         audit::verify(self.conn, self.dir)
     }
+}
+
+/// A text field of the row an `insert` change writes.
+fn inserted_field(c: &ChangeRow, field: &str) -> Option<String> {
+    if c.op != "insert" {
+        return None;
+    }
+    let row: serde_json::Map<String, serde_json::Value> = serde_json::from_str(c.value.as_deref()?).ok()?;
+    row.get(field)?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]

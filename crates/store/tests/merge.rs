@@ -595,3 +595,70 @@ proptest! {
         run_schedule(&steps, skews)?;
     }
 }
+
+#[test]
+fn every_change_is_traced_to_its_case_s_caseworker_even_after_a_delete() {
+    let mut t = three();
+    let set = set_up_strategy(&mut t.a);
+    let p = participant(1, None);
+    let enrolment = Enrolment {
+        id: EnrolmentId::new(1_700_000_200_000, [7; 10]),
+        participant: p.id,
+        initiative: initiative(1).id,
+        start: day(2026, 2, 1),
+        end: None,
+        outcome: None,
+    };
+    let e = event(1, p.id, EventDetails::MeetingHeld {});
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_initiative(&initiative(1))?;
+        tx.insert_participant(&p)?;
+        tx.insert_enrolment(&enrolment)?;
+        tx.insert_event(&e)
+    })
+    .unwrap();
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.end_enrolment(enrolment.id, day(2026, 6, 1), EnrolmentOutcome::Completed)?;
+        tx.delete_event(e.id)?;
+        tx.delete_enrolment(enrolment.id)
+    })
+    .unwrap();
+    let r = t.a.read();
+    let changes = r.own_changes(0, 1000).unwrap();
+    let owners = r.case_owners(&changes).unwrap();
+    let by_table: Vec<(&str, Option<&str>)> = changes.iter().zip(&owners).map(|(c, o)| (c.table.as_str(), o.as_deref())).collect();
+    for (table, owner) in &by_table {
+        match *table {
+            "participant" | "enrolment" | "progress_event" => assert_eq!(*owner, Some("kbh"), "{table}"),
+            _ => assert_eq!(*owner, None, "{table}"),
+        }
+    }
+    // The deletes and the update of rows that are gone are traced through the change log.
+    assert_eq!(by_table.iter().filter(|(t, _)| *t == "enrolment").count(), 4, "insert, end date, outcome, delete");
+    assert_eq!(by_table.iter().filter(|(t, _)| *t == "progress_event").count(), 2);
+    assert!(by_table.iter().any(|(t, _)| *t == "indicator"), "the team's rows are there too ({set})");
+    // Only the changes themselves are read: a change of a case this store knows nothing of
+    // goes to nobody's caseload.
+    let mut stranger = changes.iter().find(|c| c.table == "progress_event").unwrap().clone();
+    stranger.row_id = "unknown".into();
+    stranger.op = "delete".into();
+    assert_eq!(r.case_owners(&[stranger]).unwrap(), [Some(String::new())]);
+}
+
+#[test]
+fn a_passed_bundle_moves_the_chain_on_and_changes_no_data() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let before = t.b.synced_rows().unwrap();
+    assert!(matches!(t.b.pass(t0(), "device-a", "0123456789abcdef", 2, 3), Err(StoreError::OutOfOrder { .. })));
+    t.b.pass(t0(), "device-a", "0123456789abcdef", 1, 3).unwrap();
+    assert_eq!(t.b.peer("device-a").unwrap(), Some((3, "0123456789abcdef".to_string())));
+    assert_eq!(t.b.synced_rows().unwrap(), before);
+    assert!(matches!(t.b.pass(t0(), "device-a", "fedcba9876543210", 1, 3), Err(StoreError::OutOfOrder { .. })), "a replay");
+    t.b.pass(t0(), "device-a", "fedcba9876543210", 4, 4).unwrap();
+    assert_eq!(t.b.peer("device-a").unwrap(), Some((4, "fedcba9876543210".to_string())));
+    // A merge must go on from there: the passed run is not merged again.
+    let changes = t.a.read().own_changes(0, 10).unwrap();
+    assert!(matches!(t.b.merge(t0(), &audit("sync.apply"), "device-a", "x", &changes), Err(StoreError::OutOfOrder { applied: 4, .. })));
+    assert_eq!(t.b.synced_rows().unwrap(), before);
+}

@@ -16,7 +16,7 @@ use indsats_core::model::*;
 use indsats_store::{AuditEntry, KdfParams, RemoteChange, Store};
 use indsats_sync::bundle::{self, SealedBundle};
 use indsats_sync::keys::DeviceKeys;
-use indsats_sync::outbox::next_bundle;
+use indsats_sync::outbox::next_bundles;
 use indsats_sync::team::{Device, JoinRequest, Roster};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -99,7 +99,7 @@ fn setup() -> Setup {
     roster.add_device(&JoinRequest::new("dev-anna", "Annas bærbare", "anna", Role::Caseworker, &anna)).unwrap();
     roster.add_device(&JoinRequest::new("dev-bo", "Bos bærbare", "bo", Role::Caseworker, &bo)).unwrap();
     roster.sign(&lead).unwrap();
-    let sealed = next_bundle(&store.read(), &roster, "dev-anna", &anna, "", 0, 200_000).unwrap().unwrap();
+    let sealed = next_bundles(&store.read(), &roster, "dev-anna", &anna, "", 0, 200_000).unwrap().remove(0);
     Setup { _dir: dir, lead, roster, sealed }
 }
 

@@ -8,8 +8,13 @@
 //! inner = b"IDSB1" ‖ ed25519_sign(device key, b"IDSB1" ‖ z) ‖ z
 //! file  = age(inner) to every roster recipient and the escrow (binary age format)
 //! id    = first 16 hex digits of SHA-256(inner)
-//! name  = {team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle
+//! name  = {team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle          (for the team)
+//!       | {team}/bundles/{device}/{from:012}-{to:012}-{id}.{aud}.bundle    (for a caseload)
 //! ```
+//!
+//! A bundle of one caseworker's caseload has `aud` (the caseload's tag, [`crate::audience`]) in
+//! its header and its name, and is encrypted only to that caseworker's devices, the team leads'
+//! and the escrow; the team's own rows go to everyone and have no `aud`.
 //!
 //! [`seal`] makes a file, [`open`] decrypts it, verifies it against the roster and checks that
 //! the header and the changes agree; [`check_next`] says whether it is the next bundle of its
@@ -121,6 +126,9 @@ pub struct Header {
     pub prev: String,
     /// The number of changes: `to - from + 1`.
     pub count: u64,
+    /// Whose caseload the changes are ([`crate::audience::tag`]); absent: the team's own rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
 }
 
 impl Header {
@@ -138,14 +146,22 @@ impl Header {
             to: last.s,
             prev: prev.into(),
             count: changes.len() as u64,
+            aud: None,
         };
         header.check()?;
         check_changes(&header, changes)?;
         Ok(header)
     }
 
+    /// The same header for the caseload with tag `aud` (`None`: the team).
+    pub fn for_audience(mut self, aud: Option<String>) -> Result<Self, SyncError> {
+        self.aud = aud;
+        self.check()?;
+        Ok(self)
+    }
+
     /// Checks the header on its own: format, names usable as path segments, `prev` empty or a
-    /// bundle id, and `from ≥ 1`, `to ≥ from`, `count = to − from + 1`.
+    /// bundle id, `aud` absent or a tag, and `from ≥ 1`, `to ≥ from`, `count = to − from + 1`.
     pub fn check(&self) -> Result<(), SyncError> {
         if self.format != BUNDLE_FORMAT {
             return Err(malformed(format!("format {:?}, expected {BUNDLE_FORMAT:?}", self.format)));
@@ -156,6 +172,9 @@ impl Header {
         if !self.prev.is_empty() && !is_bundle_id(&self.prev) {
             return Err(malformed("prev is not a bundle id"));
         }
+        if self.aud.as_deref().is_some_and(|a| !crate::audience::is_tag(a)) {
+            return Err(malformed("aud is not a caseload tag"));
+        }
         if self.from == 0 || self.to < self.from || self.count != self.to - self.from + 1 {
             return Err(malformed(format!("from {}, to {}, count {} do not agree", self.from, self.to, self.count)));
         }
@@ -164,7 +183,15 @@ impl Header {
 
     /// The name on the target of this bundle with id `id`.
     pub fn name(&self, id: &str) -> String {
-        bundle_name(&self.team, &self.device, self.from, self.to, id)
+        let n = BundleName {
+            team: self.team.clone(),
+            device: self.device.clone(),
+            from: self.from,
+            to: self.to,
+            id: id.to_string(),
+            aud: self.aud.clone(),
+        };
+        n.path()
     }
 }
 
@@ -290,6 +317,18 @@ pub fn reencrypt(bytes: &[u8], identity: &age::x25519::Identity, recipients: &[a
     encrypt(&inner, recipients)
 }
 
+/// Whether a bundle file is encrypted to `identity`, reading only its age header: a device
+/// passes a bundle for another caseload only when it is not (so a renamed file cannot make it
+/// skip a bundle meant for it). [`SyncError::Tampered`] if the header is damaged.
+pub fn addressed_to(bytes: &[u8], identity: &age::x25519::Identity) -> Result<bool, SyncError> {
+    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| SyncError::Tampered)?;
+    match decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)) {
+        Ok(_) => Ok(true),
+        Err(age::DecryptError::NoMatchingKeys) => Ok(false),
+        Err(_) => Err(SyncError::Tampered),
+    }
+}
+
 /// Any file (a management export) encrypted with age to `recipients` (binary age format).
 pub fn encrypt_file(bytes: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, SyncError> {
     if recipients.is_empty() {
@@ -305,7 +344,8 @@ pub fn rekeyed_name(name: &BundleName, device: &str) -> String {
 
 /// Where `device` asks the lead for `name` re-encrypted to it (an empty file).
 pub fn request_name(name: &BundleName, device: &str) -> String {
-    format!("{}/requests/{device}/{}-{:012}-{:012}-{}", name.team, name.device, name.from, name.to, name.id)
+    let aud = name.aud.as_deref().map(|a| format!(".{a}")).unwrap_or_default();
+    format!("{}/requests/{device}/{}-{:012}-{:012}-{}{aud}", name.team, name.device, name.from, name.to, name.id)
 }
 
 /// Reads a request's path back: (the asking device, the bundle asked for).
@@ -315,13 +355,18 @@ pub fn parse_request(path: &str) -> Option<(String, BundleName)> {
     if parts.next().is_some() || requests != "requests" || !is_segment(team) || !is_segment(asker) {
         return None;
     }
+    // A device id may hold dots; the bundle id ends in hex digits, so a dot after it is the tag's.
+    let (file, aud) = match file.rsplit_once('.') {
+        Some((f, a)) if crate::audience::is_tag(a) => (f, Some(a.to_string())),
+        _ => (file, None),
+    };
     let mut tail = file.rsplitn(4, '-');
     let (id, to, from, device) = (tail.next()?, tail.next()?, tail.next()?, tail.next()?);
     if !is_bundle_id(id) || !is_segment(device) || from.len() != 12 || to.len() != 12 {
         return None;
     }
     let (from, to) = (from.parse().ok()?, to.parse().ok()?);
-    Some((asker.to_string(), BundleName { team: team.to_string(), device: device.to_string(), from, to, id: id.to_string() }))
+    Some((asker.to_string(), BundleName { team: team.to_string(), device: device.to_string(), from, to, id: id.to_string(), aud }))
 }
 
 /// What to do with a verified bundle, given the last bundle applied from its device.
@@ -359,7 +404,8 @@ pub fn check_next(last_applied: Option<(u64, &str)>, header: &Header, id: &str) 
     if header.prev == last_id { Next::Apply } else { Next::Fork }
 }
 
-/// The name on the target: `{team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle`.
+/// The name on the target of a bundle for the whole team:
+/// `{team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle` ([`BundleName::path`] for any).
 pub fn bundle_name(team: &str, device: &str, from: u64, to: u64, id: &str) -> String {
     format!("{team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle")
 }
@@ -372,9 +418,22 @@ pub struct BundleName {
     pub from: u64,
     pub to: u64,
     pub id: String,
+    /// The caseload's tag, for a caseload's bundle.
+    pub aud: Option<String>,
 }
 
-/// Reads `{team}/bundles/{device}/{from:012}-{to:012}-{id}.bundle`; `None` for anything else
+impl BundleName {
+    /// The path on the target.
+    pub fn path(&self) -> String {
+        let stem = bundle_name(&self.team, &self.device, self.from, self.to, &self.id);
+        match &self.aud {
+            Some(a) => format!("{}.{a}.bundle", stem.trim_end_matches(".bundle")),
+            None => stem,
+        }
+    }
+}
+
+/// Reads `{team}/bundles/{device}/{from:012}-{to:012}-{id}[.{aud}].bundle`; `None` for anything else
 /// (other files on the target are not bundles). The name is only a hint for listing and
 /// ordering: the signed header inside is what counts.
 pub fn parse_name(name: &str) -> Option<BundleName> {
@@ -384,6 +443,11 @@ pub fn parse_name(name: &str) -> Option<BundleName> {
         return None;
     }
     let stem = file.strip_suffix(".bundle")?;
+    let (stem, aud) = match stem.split_once('.') {
+        Some((s, a)) if crate::audience::is_tag(a) => (s, Some(a.to_string())),
+        Some(_) => return None,
+        None => (stem, None),
+    };
     let mut fields = stem.split('-');
     let (from, to, id) = (fields.next()?, fields.next()?, fields.next()?);
     if fields.next().is_some() || from.len() != 12 || to.len() != 12 || !is_bundle_id(id) {
@@ -396,7 +460,7 @@ pub fn parse_name(name: &str) -> Option<BundleName> {
     if from == 0 || to < from {
         return None;
     }
-    Some(BundleName { team: team.to_string(), device: device.to_string(), from, to, id: id.to_string() })
+    Some(BundleName { team: team.to_string(), device: device.to_string(), from, to, id: id.to_string(), aud })
 }
 
 /// Whether `s` looks like a bundle id: 16 lower-case hex digits.
@@ -509,7 +573,16 @@ mod tests {
     use super::*;
 
     fn header(from: u64, to: u64, prev: &str) -> Header {
-        Header { format: BUNDLE_FORMAT.into(), team: "t".into(), device: "d".into(), from, to, prev: prev.into(), count: to - from + 1 }
+        Header {
+            format: BUNDLE_FORMAT.into(),
+            team: "t".into(),
+            device: "d".into(),
+            from,
+            to,
+            prev: prev.into(),
+            count: to - from + 1,
+            aud: None,
+        }
     }
 
     const A: &str = "0123456789abcdef";
@@ -533,7 +606,20 @@ mod tests {
     #[test]
     fn names() {
         let n = parse_name("team/bundles/dev/000000000101-000000000250-0123456789abcdef.bundle").unwrap();
-        assert_eq!(n, BundleName { team: "team".into(), device: "dev".into(), from: 101, to: 250, id: A.into() });
+        assert_eq!(n, BundleName { team: "team".into(), device: "dev".into(), from: 101, to: 250, id: A.into(), aud: None });
+        assert_eq!(n.path(), "team/bundles/dev/000000000101-000000000250-0123456789abcdef.bundle");
+        let caseload = "team/bundles/dev/000000000101-000000000250-0123456789abcdef.fedcba9876543210.bundle";
+        let c = parse_name(caseload).unwrap();
+        assert_eq!(c.aud.as_deref(), Some(B));
+        assert_eq!(c.path(), caseload);
+        let with_aud = header(101, 250, "").for_audience(Some(B.into())).unwrap();
+        assert_eq!(with_aud.name(A), "t/bundles/d/000000000101-000000000250-0123456789abcdef.fedcba9876543210.bundle");
+        assert!(header(1, 2, "").for_audience(Some("anna".into())).is_err());
+        // Requests name the caseload too, so that the lead finds the file.
+        let (asker, back) = parse_request(&request_name(&c, "dev-new")).unwrap();
+        assert_eq!((asker.as_str(), back), ("dev-new", c));
+        let (_, back) = parse_request(&request_name(&n, "dev-new")).unwrap();
+        assert_eq!(back, n);
         assert_eq!(bundle_name("team", "dev", 101, 250, A), "team/bundles/dev/000000000101-000000000250-0123456789abcdef.bundle");
         assert_eq!(header(101, 250, "").name(A), "t/bundles/d/000000000101-000000000250-0123456789abcdef.bundle");
         for bad in [
@@ -547,6 +633,9 @@ mod tests {
             "team/bundles/dev/000000000101-000000000250-0123456789abcde.bundle",
             "team/bundles/dev/+00000000101-000000000250-0123456789abcdef.bundle",
             "team/bundles/../000000000101-000000000250-0123456789abcdef.bundle",
+            "team/bundles/dev/000000000101-000000000250-0123456789abcdef.anna.bundle",
+            "team/bundles/dev/000000000101-000000000250-0123456789abcdef..bundle",
+            "team/bundles/dev/000000000101-000000000250-0123456789abcdef.fedcba9876543210.x.bundle",
             "team/team.json",
             "",
         ] {

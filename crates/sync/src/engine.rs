@@ -14,6 +14,7 @@ use indsats_core::validate::Lang;
 use indsats_store::{AuditEntry, RemoteChange, Store};
 
 use crate::SyncError;
+use crate::audience;
 use crate::bundle::{self, Change, Next};
 use crate::keys::DeviceKeys;
 use crate::membership::{self, Membership};
@@ -46,6 +47,9 @@ pub struct SyncReport {
     pub merged: Vec<Merged>,
     /// Bundles already merged before (replays, or listed again).
     pub skipped: usize,
+    /// Bundles of other caseworkers' caseloads, passed without opening (they are not for this
+    /// device).
+    pub passed: usize,
     /// Devices whose next bundle is missing: (device, the first seq waited for).
     pub waiting: Vec<(String, u64)>,
     /// Bundles refused, and why: nothing of them was applied, nor anything after them.
@@ -95,21 +99,24 @@ pub async fn push(store: &mut Store, me: &Me<'_>, target: &Target) -> Result<(Ve
     let mut changes = 0;
     loop {
         let (after, prev) = pushed(store)?;
-        let Some(sealed) = outbox::next_bundle(&store.read(), me.roster, me.device, me.keys, &prev, after, BUNDLE_CHANGES)? else {
+        let sealed = outbox::next_bundles(&store.read(), me.roster, me.device, me.keys, &prev, after, BUNDLE_CHANGES)?;
+        if sealed.is_empty() {
             break;
-        };
-        let name =
-            bundle::parse_name(&sealed.name).ok_or_else(|| SyncError::Malformed { detail: format!("bundle name {}", sealed.name) })?;
-        match target.put_new(&sealed.name, &sealed.bytes).await {
-            Ok(PutOutcome::Written | PutOutcome::AlreadyExists) => {}
-            // The same name holds the same signed content (the id is its hash): an earlier
-            // attempt got it there and lost its answer. Age's randomness makes the bytes differ.
-            Err(SyncError::TargetConflict { .. }) => {}
-            Err(e) => return Err(e),
         }
-        store.set_sync_state(&[(outbox::PUSHED_TO, Some(&name.to.to_string())), (outbox::PUSHED_ID, Some(&sealed.id))])?;
-        changes += name.to - name.from + 1;
-        names.push(sealed.name);
+        for sealed in sealed {
+            let name =
+                bundle::parse_name(&sealed.name).ok_or_else(|| SyncError::Malformed { detail: format!("bundle name {}", sealed.name) })?;
+            match target.put_new(&sealed.name, &sealed.bytes).await {
+                Ok(PutOutcome::Written | PutOutcome::AlreadyExists) => {}
+                // The same name holds the same signed content (the id is its hash): an earlier
+                // attempt got it there and lost its answer. Age's randomness makes the bytes differ.
+                Err(SyncError::TargetConflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            store.set_sync_state(&[(outbox::PUSHED_TO, Some(&name.to.to_string())), (outbox::PUSHED_ID, Some(&sealed.id))])?;
+            changes += name.to - name.from + 1;
+            names.push(sealed.name);
+        }
     }
     Ok((names, changes))
 }
@@ -129,6 +136,10 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
             by_device.entry(n.device.clone()).or_default().push(n);
         }
     }
+    // Whether this device reads a bundle: the team's, or a caseload its role lets it read.
+    let ours = |n: &bundle::BundleName| {
+        n.aud.is_none() || me.roster.device(me.device).is_some_and(|d| audience::reads(me.roster, d, n.aud.as_deref()))
+    };
     let mut fetched = 0;
     for (device, mut names) in by_device {
         names.sort_by_key(|n| (n.from, n.to));
@@ -148,8 +159,33 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 break;
             }
             fetched += 1;
-            let path = bundle::bundle_name(&n.team, &n.device, n.from, n.to, &n.id);
+            let path = n.path();
             let bytes = target.get(&path).await?;
+            if !ours(n) {
+                // Another caseworker's caseload: pass it without opening, once its age header
+                // shows it is indeed not for this device (a renamed file must not hide a bundle
+                // meant for it: such a one is opened, and its signed header refuses the name).
+                match bundle::addressed_to(&bytes, me.keys.identity()) {
+                    Ok(false) => {
+                        match store.pass(now, &device, &n.id, n.from, n.to) {
+                            Ok(()) => {}
+                            Err(e @ indsats_store::StoreError::OutOfOrder { .. }) => {
+                                report.refused.push((path, e.into()));
+                                break;
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                        report.passed += 1;
+                        applied = Some((n.to, n.id.clone()));
+                        continue;
+                    }
+                    Ok(true) => {}
+                    Err(e) => {
+                        report.refused.push((path, e));
+                        break;
+                    }
+                }
+            }
             let opened = match bundle::open(&bytes, me.keys.identity(), me.roster) {
                 Ok(b) => Ok(b),
                 // Sealed before this device was on the roster: the lead's copy for it, if the
@@ -157,7 +193,8 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 Err(SyncError::NotForUs) => match target.get(&bundle::rekeyed_name(n, me.device)).await {
                     Ok(copy) => bundle::open(&copy, me.keys.identity(), me.roster),
                     Err(SyncError::TargetNotFound { .. }) => {
-                        report.requested += request_access(target, me.device, n, rest).await?;
+                        let rest: Vec<_> = rest.iter().filter(|r| ours(r)).cloned().collect();
+                        report.requested += request_access(target, me.device, n, &rest).await?;
                         report.waiting.push((device.clone(), n.from));
                         break;
                     }
@@ -173,7 +210,7 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 }
             };
             let h = &opened.header;
-            if h.device != n.device || h.from != n.from || h.to != n.to || opened.id != n.id {
+            if h.device != n.device || h.from != n.from || h.to != n.to || opened.id != n.id || h.aud != n.aud {
                 report.refused.push((path, SyncError::Malformed { detail: "the name on the target and the signed header differ".into() }));
                 break;
             }
@@ -307,7 +344,9 @@ async fn request_access(
 /// On the lead's device: re-encrypts the bundles that devices on the roster have asked for
 /// (they joined after those bundles were sealed) to the asking device and the escrow, under
 /// `{team}/rekeyed/{device}/`. The signed inside is untouched, so the asking device verifies it
-/// as usual. Devices not on the roster get nothing. Returns how many were made now.
+/// as usual. Devices not on the roster get nothing, and a device gets only what its role and
+/// caseload let it read (the audience in the bundle's signed header). Returns how many were
+/// made now.
 pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncError> {
     let escrow = crate::keys::parse_recipient(&me.roster.escrow)?;
     let mut made = 0;
@@ -321,11 +360,17 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
         if target.exists(&copy).await? {
             continue;
         }
-        let original = match target.get(&bundle::bundle_name(&n.team, &n.device, n.from, n.to, &n.id)).await {
+        let original = match target.get(&n.path()).await {
             Ok(b) => b,
             Err(SyncError::TargetNotFound { .. }) => continue,
             Err(e) => return Err(e),
         };
+        match bundle::open(&original, me.keys.identity(), me.roster) {
+            Ok(b) if audience::reads(me.roster, device, b.header.aud.as_deref()) => {}
+            // Another caseload's: not for the asking device. Unreadable ones: the asking device
+            // is told when it reads the original.
+            _ => continue,
+        }
         let bytes = match bundle::reencrypt(&original, me.keys.identity(), &[device.age_recipient()?, escrow.clone()]) {
             Ok(b) => b,
             // Damaged, or not readable by the lead either: the asking device will be told when

@@ -15,6 +15,7 @@
 //! **Invariant:** nothing is written to a target that is not encrypted to the team, and nothing
 //! read from one is applied before its signature is checked against the roster.
 
+pub mod audience;
 pub mod bundle;
 pub mod engine;
 pub mod error;

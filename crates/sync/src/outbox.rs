@@ -2,9 +2,12 @@
 //! device's changes have been pushed, and the outcome of the last attempt. The state lives in
 //! the encrypted store (`sync_state`), so it survives a crash with the data it describes.
 
+use std::collections::HashMap;
+
 use indsats_store::{ChangeRow, Reader, Store};
 
 use crate::SyncError;
+use crate::audience;
 use crate::bundle::{self, Change, Header, Op, SealedBundle};
 use crate::keys::DeviceKeys;
 use crate::team::Roster;
@@ -79,10 +82,12 @@ pub fn to_change(row: ChangeRow) -> Result<Change, SyncError> {
     Ok(Change { s: row.seq, h: row.hlc, t: row.table, r: row.row_id, o, f: row.field, v: row.value, b: row.base })
 }
 
-/// The next bundle of this device: its changes after seq `after` (at most `limit`), chained
-/// to `prev` (the id of its previous bundle, empty for the first), sealed to every device on
-/// the roster and its escrow. `None` when there is nothing new.
-pub fn next_bundle(
+/// This device's next bundles: its changes after seq `after` (at most `limit` of them), split
+/// where their audience changes (the team's rows, or one caseworker's caseload: see
+/// [`crate::audience`]), each chained to the one before (the first to `prev`, the id of the
+/// last bundle pushed, empty before any) and sealed to its audience and the escrow. Empty when
+/// there is nothing new. Sealing the same changes again gives the same names.
+pub fn next_bundles(
     r: &Reader<'_>,
     roster: &Roster,
     device: &str,
@@ -90,11 +95,27 @@ pub fn next_bundle(
     prev: &str,
     after: u64,
     limit: u32,
-) -> Result<Option<SealedBundle>, SyncError> {
-    let changes = r.own_changes(after, limit)?.into_iter().map(to_change).collect::<Result<Vec<_>, _>>()?;
-    if changes.is_empty() {
-        return Ok(None);
+) -> Result<Vec<SealedBundle>, SyncError> {
+    let rows = r.own_changes(after, limit)?;
+    let owners = r.case_owners(&rows)?;
+    let auds: Vec<Option<String>> = owners.iter().map(|o| audience::of(&roster.name, o.as_deref())).collect();
+    let changes = rows.into_iter().map(to_change).collect::<Result<Vec<_>, _>>()?;
+    let mut recipients: HashMap<Option<String>, Vec<age::x25519::Recipient>> = HashMap::new();
+    let mut out = Vec::new();
+    let mut prev = prev.to_string();
+    let mut start = 0;
+    while start < changes.len() {
+        let aud = &auds[start];
+        let end = auds[start..].iter().position(|a| a != aud).map_or(changes.len(), |n| start + n);
+        let to = match recipients.entry(aud.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(audience::recipients(roster, aud.as_deref())?),
+        };
+        let header = Header::new(roster.name.clone(), device, prev, &changes[start..end])?.for_audience(aud.clone())?;
+        let sealed = bundle::seal(&header, &changes[start..end], keys, to)?;
+        prev = sealed.id.clone();
+        out.push(sealed);
+        start = end;
     }
-    let header = Header::new(roster.name.clone(), device, prev, &changes)?;
-    bundle::seal(&header, &changes, keys, &roster.recipients()?).map(Some)
+    Ok(out)
 }

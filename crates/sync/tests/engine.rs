@@ -146,6 +146,21 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The rows every device holds: the team's own.
+fn team_rows(l: &Laptop) -> Vec<(String, String, String)> {
+    l.store
+        .synced_rows()
+        .unwrap()
+        .into_iter()
+        .filter(|(t, ..)| !["participant", "enrolment", "progress_event"].contains(&t.as_str()))
+        .collect()
+}
+
+/// How many rows of participants' cases a device holds.
+fn case_rows(l: &Laptop) -> usize {
+    l.store.synced_rows().unwrap().len() - team_rows(l).len()
+}
+
 fn title(l: &Laptop, n: u8) -> String {
     l.store.read().initiative(initiative(n).id).unwrap().title
 }
@@ -179,17 +194,22 @@ async fn three_laptops_through(target: &Target, name: &str) {
     edit_title(&mut t.b, 1, "Praktik (Bo)", t0() + Duration::minutes(3));
 
     let ra = t.a.sync(r, target, t0() + Duration::minutes(4)).await.unwrap();
-    assert_eq!((ra.pushed.len(), ra.pushed_changes), (1, 3));
+    // Anna's case (the participant and the meeting: to her and the lead), then the title (to all).
+    assert_eq!((ra.pushed.len(), ra.pushed_changes), (2, 3));
     let rb = t.b.sync(r, target, t0() + Duration::minutes(5)).await.unwrap();
     assert_eq!(rb.conflicts(), 0, "bo's edit is the later one");
+    assert_eq!(rb.passed, 1, "anna's case is not bo's");
     let ra = t.a.sync(r, target, t0() + Duration::minutes(6)).await.unwrap();
     assert_eq!(ra.conflicts(), 1);
     t.lead.sync(r, target, t0() + Duration::minutes(7)).await.unwrap();
 
     for l in [&t.a, &t.b, &t.lead] {
         assert_eq!(title(l, 1), "Praktik (Bo)", "{}", l.device);
-        assert_eq!(l.store.synced_rows().unwrap(), t.lead.store.synced_rows().unwrap(), "{}", l.device);
+        assert_eq!(team_rows(l), team_rows(&t.lead), "{}", l.device);
     }
+    assert_eq!(t.a.store.synced_rows().unwrap(), t.lead.store.synced_rows().unwrap(), "anna's caseload: anna and the lead");
+    assert_eq!(case_rows(&t.lead), 2);
+    assert_eq!(case_rows(&t.b), 0, "bo holds nothing of anna's case");
     assert_eq!(t.lead.store.read().events_of_participant(p.id).unwrap().len(), 1);
     let inbox = t.a.store.conflicts(true).unwrap();
     assert_eq!(inbox.len(), 1);
@@ -513,29 +533,47 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
     a.sync(&roster, &target, t0() + Duration::minutes(1)).await.unwrap();
     lead.sync(&roster, &target, t0() + Duration::minutes(2)).await.unwrap();
 
-    // Bo's laptop can open none of the earlier bundles: it asks for them (anna's two and the
-    // lead's one). While bo is not on the roster, the lead's laptop makes nothing for him.
+    // Bo's laptop can open none of the earlier bundles. Anna's two are her caseload, not his: he
+    // passes them. He asks for the lead's one. While bo is not on the roster, the lead's laptop
+    // makes nothing for him.
     let asked = b.sync(&roster, &target, t0() + Duration::minutes(3)).await.unwrap();
     assert!(asked.merged.is_empty() && asked.refused.is_empty(), "{asked:?}");
-    assert_eq!(asked.requested, 3, "{asked:?}");
-    assert_eq!(asked.waiting.len(), 2);
+    assert_eq!((asked.requested, asked.passed), (1, 2), "{asked:?}");
+    assert_eq!(asked.waiting.len(), 1);
     assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(3)).await.unwrap().rekeyed, 0, "not on the roster");
 
     // The lead adds bo. Asking again adds no request.
     roster.add_device(&JoinRequest::new(&b.device, "Bos bærbare", "bo", Role::Caseworker, &b.keys)).unwrap();
     roster.sign(&lead.keys).unwrap();
     let again = b.sync(&roster, &target, t0() + Duration::minutes(4)).await.unwrap();
-    assert_eq!((again.requested, again.merged.len(), again.waiting.len()), (0, 0, 2));
+    assert_eq!((again.requested, again.merged.len(), again.waiting.len()), (0, 0, 1));
+    // Asking by hand for anna's first bundle (her caseload) gets bo nothing either.
+    let anna_first = target.list("sent-tilkommen/bundles/dev-anna/").await.unwrap().into_iter().min().unwrap();
+    let anna_first = indsats_sync::bundle::parse_name(&anna_first).unwrap();
+    assert!(anna_first.aud.is_some());
+    target.put_new(&indsats_sync::bundle::request_name(&anna_first, &b.device), b"").await.unwrap();
 
-    // The lead's next sync re-encrypts them; bo's next sync applies them all.
+    // The lead's next sync re-encrypts the lead's own bundle only; bo's next sync applies it.
     let served = lead.sync(&roster, &target, t0() + Duration::minutes(5)).await.unwrap();
-    assert_eq!(served.rekeyed, 3);
+    assert_eq!(served.rekeyed, 1);
+    assert!(!target.exists(&indsats_sync::bundle::rekeyed_name(&anna_first, &b.device)).await.unwrap());
     let got = b.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap();
-    assert_eq!(got.merged.len(), 3, "{got:?}");
+    assert_eq!(got.merged.len(), 1, "{got:?}");
     assert!(got.waiting.is_empty() && got.refused.is_empty());
-    assert_eq!(b.store.synced_rows().unwrap(), lead.store.synced_rows().unwrap());
-    assert_eq!(b.store.synced_rows().unwrap().len(), 3, "the initiative, the participant and the meeting");
-    assert_eq!(b.store.read().events_of_participant(p.id).unwrap().len(), 1);
+    assert_eq!(team_rows(&b), team_rows(&lead));
+    assert_eq!(b.store.synced_rows().unwrap().len(), 1, "the initiative; not anna's participant and meeting");
+    assert_eq!(case_rows(&lead), 2);
+
+    // A second laptop of anna's that joins later gets her caseload too.
+    let mut a2 = Laptop::new("dev-anna-2", "anna", Role::Caseworker, 5);
+    roster.add_device(&JoinRequest::new(&a2.device, "Annas nye bærbare", "anna", Role::Caseworker, &a2.keys)).unwrap();
+    roster.sign(&lead.keys).unwrap();
+    let asked = a2.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap();
+    assert_eq!((asked.requested, asked.passed), (3, 0), "anna's two and the lead's one: {asked:?}");
+    assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap().rekeyed, 3);
+    let got = a2.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap();
+    assert_eq!(got.merged.len(), 3, "{got:?}");
+    assert_eq!(a2.store.synced_rows().unwrap(), lead.store.synced_rows().unwrap());
     // Nothing is asked or made twice.
     assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap().rekeyed, 0);
     assert_eq!(b.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap().requested, 0);
@@ -547,6 +585,77 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
             assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{}", f.display());
         }
     }
+}
+
+/// Roles decide what flows: a caseworker's laptop holds the team's rows and its own caseload; the
+/// lead's holds every caseload. A case the lead registers for a caseworker goes to that
+/// caseworker. Nothing of a caseload is readable by another caseworker's key.
+#[tokio::test]
+async fn a_caseworker_receives_the_team_and_her_own_caseload_the_lead_everything() {
+    let (dir, target) = folder();
+    let mut t = team("ballerup-roller");
+    let r = t.roster.clone();
+    let (pa, pb, pl) = (participant(1, "anna"), participant(2, "bo"), participant(3, "bo"));
+    t.lead.write(t0(), |tx| {
+        tx.insert_initiative(&initiative(1))?;
+        tx.insert_participant(&pl)?;
+        tx.insert_initiative(&initiative(2))
+    });
+    t.a.write(t0(), |tx| {
+        tx.insert_participant(&pa)?;
+        tx.insert_event(&meeting(1, pa.id))
+    });
+    t.b.write(t0(), |tx| tx.insert_participant(&pb));
+    for round in 0..2 {
+        for l in [&mut t.lead, &mut t.a, &mut t.b] {
+            let report = l.sync(&r, &target, t0() + Duration::minutes(round)).await.unwrap();
+            assert!(report.refused.is_empty() && report.waiting.is_empty(), "{}: {report:?}", l.device);
+        }
+    }
+    let ids = |l: &Laptop, table: &str| {
+        l.store.synced_rows().unwrap().into_iter().filter(|(t, ..)| t == table).map(|(_, id, _)| id).collect::<Vec<_>>()
+    };
+    let mut all = vec![pa.id.to_string(), pb.id.to_string(), pl.id.to_string()];
+    all.sort();
+    assert_eq!(ids(&t.lead, "participant"), all);
+    assert_eq!(ids(&t.a, "participant"), [pa.id.to_string()]);
+    let mut bos = vec![pb.id.to_string(), pl.id.to_string()];
+    bos.sort();
+    assert_eq!(ids(&t.b, "participant"), bos, "bo's own, and the one the lead registered for him");
+    assert_eq!(ids(&t.b, "progress_event"), Vec::<String>::new());
+    for l in [&t.a, &t.b] {
+        assert_eq!(team_rows(l), team_rows(&t.lead), "{}", l.device);
+        assert_eq!(ids(l, "initiative").len(), 2);
+    }
+    // The lead's three changes went out as three bundles: the team's, bo's case, the team's.
+    let lead_files = target.list("ballerup-roller/bundles/dev-lead/").await.unwrap();
+    assert_eq!(lead_files.len(), 3, "{lead_files:?}");
+    let bo_tag = indsats_sync::audience::tag("ballerup-roller", "bo");
+    assert_eq!(lead_files.iter().filter(|f| f.contains(&bo_tag)).count(), 1);
+    // On the target, a caseload's bundle opens with its caseworker's key and the lead's, and not
+    // with another caseworker's; nothing is in plaintext.
+    for f in files_under(dir.path()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(!bytes.windows(NAME.len()).any(|w| w == NAME.as_bytes()), "{}", f.display());
+        let Some(n) = f
+            .to_str()
+            .and_then(|p| p.split_once("ballerup-roller/"))
+            .and_then(|(_, rest)| indsats_sync::bundle::parse_name(&format!("ballerup-roller/{rest}")))
+        else {
+            continue;
+        };
+        let anna_reads = indsats_sync::bundle::addressed_to(&bytes, t.a.keys.identity()).unwrap();
+        let bo_reads = indsats_sync::bundle::addressed_to(&bytes, t.b.keys.identity()).unwrap();
+        assert!(indsats_sync::bundle::addressed_to(&bytes, t.lead.keys.identity()).unwrap());
+        match n.aud.as_deref() {
+            None => assert!(anna_reads && bo_reads),
+            Some(tag) if tag == bo_tag => assert!(!anna_reads && bo_reads),
+            Some(_) => assert!(anna_reads && !bo_reads),
+        }
+    }
+    // Nothing new: the next round passes nothing again and moves nothing.
+    let again = t.b.sync(&r, &target, t0() + Duration::minutes(5)).await.unwrap();
+    assert_eq!((again.passed, again.merged.len(), again.pushed.len()), (0, 0, 0));
 }
 
 /// A management export queued on the lead's laptop goes to the target at the next sync that
