@@ -453,6 +453,12 @@ impl Session {
             }
             p.pseudonym = Self::pseudonym(&mut self.rng);
         }
+        if p.caseworker != self.user.name
+            && let Some(m) = indsats_sync::membership::Membership::load(&self.store)?
+            && !m.roster.devices.iter().any(|d| d.user == p.caseworker)
+        {
+            warnings.push(Warning::CaseworkerNotInTeam);
+        }
         let pseudonym = p.pseudonym.clone();
         self.audited("participant.create", Some(id.to_string()), "registrering", String::new(), |tx| tx.insert_participant(&p))?;
         Ok(Added { id, pseudonym, warnings })

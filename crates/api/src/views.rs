@@ -39,12 +39,16 @@ pub struct NewParticipant {
 pub enum Warning {
     /// The CPR number fails modulus 11: valid since 2007, but worth a second look.
     CprModulus11,
+    /// This laptop is in a team and the case's caseworker works on none of its devices: the case
+    /// reaches only the team leads' laptops (docs/sync.md, "Roles").
+    CaseworkerNotInTeam,
 }
 
 impl Warning {
     pub fn code(&self) -> &'static str {
         match self {
             Self::CprModulus11 => "cpr_modulus11",
+            Self::CaseworkerNotInTeam => "caseworker_not_in_team",
         }
     }
 
@@ -55,6 +59,12 @@ impl Warning {
             }
             (Self::CprModulus11, indsats_core::Lang::En) => {
                 "The CPR number fails the modulus 11 check. It may be valid (numbers issued since 2007), but check it."
+            }
+            (Self::CaseworkerNotInTeam, indsats_core::Lang::Da) => {
+                "Sagsbehandleren har ingen bærbar i teamet, så kun teamledernes bærbare får sagen. Kontrollér stavningen af navnet, eller bed teamlederen tilføje sagsbehandlerens bærbare."
+            }
+            (Self::CaseworkerNotInTeam, indsats_core::Lang::En) => {
+                "The caseworker has no laptop in the team, so only the team leads' laptops receive the case. Check the spelling of the name, or ask the team lead to add the caseworker's laptop."
             }
         }
     }

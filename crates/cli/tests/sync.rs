@@ -208,3 +208,29 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_case_goes_to_its_caseworker_s_laptops_and_one_for_a_caseworker_without_a_laptop_warns() {
+    let p = pair();
+    let add = |name: &str, caseworker: Option<&str>| {
+        let mut args = vec!["participant", "add", "--name", name, "--birth-year", "1990"];
+        if let Some(c) = caseworker {
+            args.extend(["--caseworker", c]);
+        }
+        p.lead.cmd(&args).role("team_lead").run().ok().json()
+    };
+    // The caseworker's laptop is on the roster (both laptops work as the same user here); a
+    // name no laptop in the team works as gets a warning that says what it means.
+    let theirs = add("Ole Fjordsen", None);
+    assert_eq!(theirs["warnings"], serde_json::json!([]), "{theirs:#}");
+    let nobody = add("Olga Fjordsen", Some("Ukendt Person"));
+    assert_eq!(nobody["warnings"][0]["code"], "caseworker_not_in_team", "{nobody:#}");
+    assert!(nobody["warnings"][0]["message"].as_str().unwrap().contains("kun teamledernes"), "{nobody:#}");
+
+    sync(&p.lead);
+    let got = sync(&p.cw);
+    assert_eq!(got["passed"], 1, "the case of the caseworker without a laptop is passed unread: {got:#}");
+    let hits = p.cw.cmd(&["participant", "find", "Fjordsen"]).run().ok().json();
+    let names: Vec<&str> = hits.as_array().unwrap().iter().filter_map(|h| h["name"].as_str()).collect();
+    assert_eq!(names, ["Ole Fjordsen"], "{hits:#}");
+}
