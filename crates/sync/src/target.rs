@@ -258,7 +258,8 @@ impl SecretStore for MemorySecretStore {
 }
 
 /// Secrets in the operating system's keystore, through keyring-core: Windows Credential Manager,
-/// the macOS Keychain, or on Linux the kernel key retention service (keyutils).
+/// the macOS Keychain, or on Linux the Secret Service (GNOME Keyring, KWallet), else the kernel
+/// key retention service (keyutils).
 ///
 /// On Linux the keyutils store keeps secrets for the login session (and in the user's
 /// persistent keyring where the kernel has one): after a reboot the user enters the password
@@ -275,9 +276,24 @@ impl KeyringSecretStore {
         KeyringSecretStore { service: service.to_owned(), store }
     }
 
-    /// Secrets of `service` in this platform's keystore.
+    /// Secrets of `service` in this platform's keystore: on Linux the Secret Service (GNOME
+    /// Keyring, KWallet) where one runs, else the kernel's keyutils (kept for the login session
+    /// only); the Credential Manager on Windows; the Keychain on macOS.
     pub fn platform(service: &str) -> Result<KeyringSecretStore> {
         Ok(KeyringSecretStore::with_store(service, platform_store()?))
+    }
+
+    /// Secrets of `service` in a keystore that keeps them across logins and restarts, or why
+    /// there is none: on Linux only the Secret Service qualifies. What a store's key is kept in.
+    pub fn persistent(service: &str) -> Result<KeyringSecretStore> {
+        #[cfg(target_os = "linux")]
+        {
+            Ok(KeyringSecretStore::with_store(service, secret_service_store()?))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            KeyringSecretStore::platform(service)
+        }
     }
 
     fn entry(&self, name: &str) -> Result<keyring_core::Entry> {
@@ -287,7 +303,20 @@ impl KeyringSecretStore {
 
 #[cfg(target_os = "linux")]
 fn platform_store() -> Result<Arc<keyring_core::CredentialStore>> {
+    if let Ok(store) = secret_service_store() {
+        return Ok(store);
+    }
     let store: Arc<keyring_core::CredentialStore> = linux_keyutils_keyring_store::Store::new().map_err(keyring_error)?;
+    Ok(store)
+}
+
+/// The Secret Service on the session's D-Bus, if one answers.
+#[cfg(target_os = "linux")]
+fn secret_service_store() -> Result<Arc<keyring_core::CredentialStore>> {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        return Err(SyncError::SecretStore { detail: "no D-Bus session, so no Secret Service (GNOME Keyring, KWallet)".into() });
+    }
+    let store: Arc<keyring_core::CredentialStore> = dbus_secret_service_keyring_store::Store::new().map_err(keyring_error)?;
     Ok(store)
 }
 
