@@ -12,6 +12,7 @@ use indsats_api::core::ids::{EnrolmentId, InitiativeId, ParticipantId};
 use indsats_api::core::model::Role;
 use indsats_api::core::validate::{self, Lang};
 use indsats_api::demo::DemoOptions;
+use indsats_api::sync::{Secret, SecretStore};
 use indsats_api::{FixedClock, KdfParams, Period, Session, StrategySource, SystemClock, User};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
@@ -137,6 +138,8 @@ fn info(app: &App) -> AppInfo {
         today: date(today),
         municipality,
         strategy,
+        keystore_available: crate::sync::keystore_available(),
+        recovery_code: None,
     }
 }
 
@@ -154,6 +157,8 @@ pub async fn save_settings(h: AppHandle, settings: Settings) -> UiResult<AppInfo
         validate::in_range("idle_minutes", f64::from(s.idle_minutes), 1.0, 240.0)?;
         validate::in_range("no_contact_days", f64::from(s.no_contact_days), 1.0, 3650.0)?;
         let before = app.settings();
+        // Set by the first run only: the window cannot switch it.
+        s.keystore = before.keystore;
         let relock = before.user != s.user || before.role != s.role || before.data_dir.trim() != s.data_dir.trim();
         app.set_settings(s)?;
         if relock {
@@ -171,7 +176,7 @@ pub async fn first_run(h: AppHandle, input: FirstRun) -> UiResult<AppInfo> {
         if indsats_api::is_initialised(&dir) {
             return Err(DesktopError::AlreadyInitialised(dir.display().to_string()));
         }
-        if input.passphrase != input.repeat {
+        if !input.keystore && input.passphrase != input.repeat {
             return Err(DesktopError::PassphrasesDiffer);
         }
         let user = User::new(&input.user, input.role)?;
@@ -180,10 +185,31 @@ pub async fn first_run(h: AppHandle, input: FirstRun) -> UiResult<AppInfo> {
             None => StrategySource::Default,
         };
         std::fs::create_dir_all(&dir).map_err(|source| DesktopError::Write { path: dir.display().to_string(), source })?;
-        let session = Session::init(&dir, &input.passphrase, strategy, user.clone(), clock(), None, kdf())?;
-        app.set_settings(Settings { user: user.name, role: user.role, ..app.settings() })?;
+        // With the keystore: a recovery code is the passphrase, kept in the keystore before the
+        // store exists (so a keystore that refuses leaves nothing behind).
+        let (passphrase, keystore) = if input.keystore {
+            let keystore = crate::sync::store_keys()?;
+            let code = indsats_api::recovery::new_code();
+            let name = indsats_api::recovery::key_name(&dir);
+            keystore.set(&name, &Secret::new(code.clone())).map_err(|e| DesktopError::Keystore(e.to_string()))?;
+            (code, Some((keystore, name)))
+        } else {
+            (input.passphrase, None)
+        };
+        let session = match Session::init(&dir, &passphrase, strategy, user.clone(), clock(), None, kdf()) {
+            Ok(s) => s,
+            Err(e) => {
+                if let Some((keystore, name)) = &keystore {
+                    let _ = keystore.delete(name);
+                }
+                return Err(e.into());
+            }
+        };
+        app.set_settings(Settings { user: user.name, role: user.role, keystore: keystore.is_some(), ..app.settings() })?;
         app.set_open(Some(Open { session, mode: Mode::Store }));
-        Ok(info(app))
+        let mut out = info(app);
+        out.recovery_code = keystore.map(|_| passphrase);
+        Ok(out)
     })
     .await
 }
@@ -204,23 +230,55 @@ pub async fn read_strategy_file(h: AppHandle, path: String) -> UiResult<String> 
     .await
 }
 
-/// Unlocks the last open store (the municipality's, or the demo).
+/// Unlocks the last open store (the municipality's, or the demo). For a store whose key is in
+/// the keystore, `passphrase` is its recovery code, however it was typed.
 #[tauri::command]
 pub async fn unlock(h: AppHandle, passphrase: String) -> UiResult<AppInfo> {
     run(h, move |app| {
         let settings = app.settings();
-        let (dir, mode) = match app.last_mode() {
-            Mode::Demo => (app.paths.demo.clone(), Mode::Demo),
-            _ => (app.store_dir(), Mode::Store),
+        let (dir, mode) = last_store(app)?;
+        let passphrase = match (mode, settings.keystore) {
+            (Mode::Store, true) => indsats_api::recovery::normalise(&passphrase).unwrap_or(passphrase),
+            _ => passphrase,
         };
-        if !indsats_api::is_initialised(&dir) {
-            return Err(DesktopError::NoStore(dir.display().to_string()));
-        }
         let session = Session::unlock(&dir, &passphrase, user_of(&settings)?, clock(), None)?;
         app.set_open(Some(Open { session, mode }));
         Ok(info(app))
     })
     .await
+}
+
+/// Unlocks the municipality's store with its key from the OS keystore.
+#[tauri::command]
+pub async fn unlock_keystore(h: AppHandle) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        let settings = app.settings();
+        let dir = app.store_dir();
+        if !indsats_api::is_initialised(&dir) {
+            return Err(DesktopError::NoStore(dir.display().to_string()));
+        }
+        let keystore = crate::sync::store_keys()?;
+        let code = keystore
+            .get(&indsats_api::recovery::key_name(&dir))
+            .map_err(|e| DesktopError::Keystore(e.to_string()))?
+            .ok_or(DesktopError::KeyNotInKeystore)?;
+        let session = Session::unlock(&dir, code.expose(), user_of(&settings)?, clock(), None)?;
+        app.set_open(Some(Open { session, mode: Mode::Store }));
+        Ok(info(app))
+    })
+    .await
+}
+
+/// The store "unlock" opens: the last one open (the municipality's, or the demo).
+fn last_store(app: &App) -> Result<(std::path::PathBuf, Mode)> {
+    let (dir, mode) = match app.last_mode() {
+        Mode::Demo => (app.paths.demo.clone(), Mode::Demo),
+        _ => (app.store_dir(), Mode::Store),
+    };
+    if !indsats_api::is_initialised(&dir) {
+        return Err(DesktopError::NoStore(dir.display().to_string()));
+    }
+    Ok((dir, mode))
 }
 
 /// Locks: the session and its key are dropped. What the window holds unsaved stays in the
@@ -930,7 +988,7 @@ pub async fn sync_target(h: AppHandle) -> UiResult<SyncTargetForm> {
 pub async fn set_sync_target(h: AppHandle, form: SyncTargetForm) -> UiResult<SyncStatus> {
     let h2 = h.clone();
     with_session(h, move |s, _| {
-        use indsats_api::sync::{Secret, TargetConfig as T};
+        use indsats_api::sync::TargetConfig as T;
         let config = match form.kind.as_str() {
             "" => None,
             "folder" => Some(T::Folder { path: PathBuf::from(form.path.trim()) }),

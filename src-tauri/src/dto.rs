@@ -41,6 +41,9 @@ pub struct Settings {
     pub no_contact_days: u32,
     /// The folder of the encrypted store; the standard place when empty.
     pub data_dir: String,
+    /// The store's key is in the OS keystore (set at the first run): "unlock" needs no typing,
+    /// and the recovery code written down then unlocks it too.
+    pub keystore: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
             idle_minutes: 10,
             no_contact_days: 30,
             data_dir: String::new(),
+            keystore: false,
         }
     }
 }
@@ -84,11 +88,19 @@ pub struct AppInfo {
     /// The strategy's municipality and title, once unlocked.
     pub municipality: String,
     pub strategy: String,
+    /// Whether this laptop has a keystore that keeps a store's key across logins (the first run
+    /// offers it only then).
+    pub keystore_available: bool,
+    /// The recovery code, once: right after a first run that put the key in the keystore.
+    pub recovery_code: Option<String>,
 }
 
 /// The first run: the passphrase (typed twice), who works here, and the strategy to start from.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct FirstRun {
+    /// Keep the key in the OS keystore instead of a passphrase: the passphrase fields are then
+    /// ignored, and a recovery code is made and shown once.
+    pub keystore: bool,
     pub passphrase: String,
     pub repeat: String,
     pub user: String,

@@ -30,6 +30,10 @@ pub enum DesktopError {
     Api(#[from] ApiError),
     #[error("{0}")]
     Export(#[from] indsats_export::ExportError),
+    #[error("the OS keystore cannot be used: {0}")]
+    Keystore(String),
+    #[error("the store's key is not in the OS keystore")]
+    KeyNotInKeystore,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -48,6 +52,8 @@ impl DesktopError {
             Self::Invalid { .. } => "invalid",
             Self::Api(e) => e.code(),
             Self::Export(e) => e.code(),
+            Self::Keystore(_) => "keystore",
+            Self::KeyNotInKeystore => "key_not_in_keystore",
             Self::Internal(_) => "internal",
         }
     }
@@ -134,6 +140,24 @@ impl DesktopError {
             }
             Self::Api(e) => e.message(lang),
             Self::Export(e) => e.message(lang),
+            Self::Keystore(detail) => {
+                if da {
+                    format!(
+                        "Operativsystemets nøglering kan ikke bruges ({detail}). Lås op med gendannelseskoden, eller vælg en adgangsfrase."
+                    )
+                } else {
+                    format!(
+                        "The operating system's keystore cannot be used ({detail}). Unlock with the recovery code, or choose a passphrase."
+                    )
+                }
+            }
+            Self::KeyNotInKeystore => {
+                if da {
+                    "Nøglen til dine data er ikke i operativsystemets nøglering (fx efter en ny brugerkonto). Lås op med gendannelseskoden, du skrev ned.".into()
+                } else {
+                    "The key to your data is not in the operating system's keystore (for example after a new user account). Unlock with the recovery code you wrote down.".into()
+                }
+            }
             Self::Internal(what) => {
                 if da {
                     format!("Der opstod en intern fejl ({what}). Intet blev ændret. Prøv igen, og kontakt IT, hvis det gentager sig.")

@@ -48,6 +48,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::first_run,
             commands::read_strategy_file,
             commands::unlock,
+            commands::unlock_keystore,
             commands::lock,
             commands::open_demo,
             commands::leave_demo,

@@ -24,6 +24,17 @@ pub fn secrets() -> std::result::Result<KeyringSecretStore, indsats_api::sync::S
     KeyringSecretStore::platform(KEYSTORE_SERVICE)
 }
 
+/// The keystore that keeps a store's key: one that outlives the login session.
+pub fn store_keys() -> crate::error::Result<KeyringSecretStore> {
+    KeyringSecretStore::persistent(KEYSTORE_SERVICE).map_err(|e| crate::error::DesktopError::Keystore(e.to_string()))
+}
+
+/// Whether [`store_keys`] can be had on this laptop (asked once per run).
+pub fn keystore_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| store_keys().is_ok())
+}
+
 /// The running sync of one unlocked store.
 pub struct Runner {
     handle: AsyncMutex<SyncHandle>,

@@ -30,11 +30,13 @@ function info(over: Partial<AppInfo> = {}): AppInfo {
     demo_exists: false,
     mode: 'store',
     last_mode: 'store',
-    settings: { lang: 'da', user: 'Mette', role: 'team_lead', idle_minutes: 10, no_contact_days: 30, data_dir: '' },
+    settings: { lang: 'da', user: 'Mette', role: 'team_lead', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false },
     data_dir: '/data',
     today: '2026-11-25',
     municipality: 'Ballerup Kommune',
     strategy: 'Vision 2029',
+    keystore_available: false,
+    recovery_code: null,
     ...over,
   };
 }

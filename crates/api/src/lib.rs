@@ -18,6 +18,7 @@ pub mod case_file;
 pub mod clock;
 pub mod demo;
 mod error;
+pub mod recovery;
 mod session;
 pub mod sync;
 mod views;

@@ -62,6 +62,7 @@ export const api = {
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),
   unlock: (passphrase: string) => invoke<AppInfo>('unlock', { passphrase }),
+  unlockKeystore: () => invoke<AppInfo>('unlock_keystore'),
   lock: () => invoke<AppInfo>('lock'),
   openDemo: (participants: number, user: string, role: Role, onProgress: (p: Progress) => void) =>
     invoke<AppInfo>('open_demo', { participants, user, role, progress: channel(onProgress) }),

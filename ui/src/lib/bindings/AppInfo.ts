@@ -17,4 +17,13 @@ last_mode: Mode, settings: Settings, data_dir: string, today: string,
 /**
  * The strategy's municipality and title, once unlocked.
  */
-municipality: string, strategy: string, };
+municipality: string, strategy: string, 
+/**
+ * Whether this laptop has a keystore that keeps a store's key across logins (the first run
+ * offers it only then).
+ */
+keystore_available: boolean, 
+/**
+ * The recovery code, once: right after a first run that put the key in the keystore.
+ */
+recovery_code: string | null, };

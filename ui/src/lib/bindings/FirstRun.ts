@@ -4,7 +4,12 @@ import type { Role } from "./Role";
 /**
  * The first run: the passphrase (typed twice), who works here, and the strategy to start from.
  */
-export type FirstRun = { passphrase: string, repeat: string, user: string, role: Role, 
+export type FirstRun = { 
+/**
+ * Keep the key in the OS keystore instead of a passphrase: the passphrase fields are then
+ * ignored, and a recovery code is made and shown once.
+ */
+keystore: boolean, passphrase: string, repeat: string, user: string, role: Role, 
 /**
  * The text of a strategy file; Ballerup Kommune's Vision 2029 when empty.
  */

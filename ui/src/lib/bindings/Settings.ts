@@ -21,4 +21,9 @@ no_contact_days: number,
 /**
  * The folder of the encrypted store; the standard place when empty.
  */
-data_dir: string, };
+data_dir: string, 
+/**
+ * The store's key is in the OS keystore (set at the first run): "unlock" needs no typing,
+ * and the recovery code written down then unlocks it too.
+ */
+keystore: boolean, };

@@ -45,10 +45,12 @@ export const info: AppInfo = {
   demo_exists: false,
   mode: 'store',
   last_mode: 'store',
-  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '' },
+  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false },
   data_dir: '/tmp',
   today: '2026-11-25',
   municipality: 'Ballerup',
   strategy: 'Vision 2029',
+  keystore_available: false,
+  recovery_code: null,
 };
 
