@@ -20,13 +20,17 @@ pub fn code(random: &[u8; 15]) -> String {
     for b in random {
         bits = (bits << 8) | u128::from(*b);
     }
+    grouped((0..SYMBOLS).map(|i| char::from(ALPHABET[((bits >> (5 * (SYMBOLS - 1 - i))) & 31) as usize])))
+}
+
+/// Symbols in groups of four, joined by dashes.
+fn grouped(symbols: impl Iterator<Item = char>) -> String {
     let mut out = String::with_capacity(SYMBOLS + SYMBOLS / 4);
-    for i in 0..SYMBOLS {
+    for (i, c) in symbols.enumerate() {
         if i > 0 && i % 4 == 0 {
             out.push('-');
         }
-        let shift = 5 * (SYMBOLS - 1 - i);
-        out.push(char::from(ALPHABET[((bits >> shift) & 31) as usize]));
+        out.push(c);
     }
     out
 }
@@ -55,14 +59,7 @@ pub fn normalise(typed: &str) -> Option<String> {
     if symbols.len() != SYMBOLS {
         return None;
     }
-    let mut out = String::with_capacity(SYMBOLS + SYMBOLS / 4);
-    for (i, c) in symbols.into_iter().enumerate() {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        out.push(c);
-    }
-    Some(out)
+    Some(grouped(symbols.into_iter()))
 }
 
 /// The name of a store's key in the keystore: one per data folder.

@@ -26,9 +26,9 @@ pub fn tag(team: &str, user: &str) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-/// Whether `s` looks like a tag: 16 lower-case hex digits.
+/// Whether `s` looks like a tag: 16 lower-case hex digits, the shape of a bundle id.
 pub fn is_tag(s: &str) -> bool {
-    s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    crate::bundle::is_bundle_id(s)
 }
 
 /// The audience of a change whose case belongs to `owner` (`None`: a team row): `None` for the

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod keyring;
+pub use keyring::Keyring;
+
 use anyhow::{Context, Result, anyhow, bail};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -373,95 +376,4 @@ pub fn pss_kib(pid: u32) -> u64 {
 /// The name of a process.
 pub fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string()
-}
-
-/// A private D-Bus session with GNOME Keyring's Secret Service on it, its login keyring unlocked
-/// (what a desktop login gives), in `home`: the OS keystore for a scenario. The bus starts
-/// nothing by itself, so no other keyring daemon answers. Both stop when this is dropped.
-pub struct Keyring {
-    bus: std::process::Child,
-    daemon: std::process::Child,
-    /// `DBUS_SESSION_BUS_ADDRESS` for the app.
-    pub address: String,
-}
-
-const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#;
-
-impl Keyring {
-    pub fn start(home: &Path) -> Result<Keyring> {
-        use std::io::{BufRead, Write};
-        std::fs::create_dir_all(home)?;
-        let config = home.join("bus.conf");
-        std::fs::write(&config, BUS_CONFIG)?;
-        let mut bus = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("dbus-daemon is missing: `make deps` installs it (package dbus)")?;
-        let mut address = String::new();
-        std::io::BufReader::new(bus.stdout.take().context("dbus-daemon's output")?).read_line(&mut address)?;
-        let address = address.trim().to_string();
-        let (data, run) = (home.join("keyring-data"), home.join("keyring-run"));
-        std::fs::create_dir_all(&data)?;
-        std::fs::create_dir_all(&run)?;
-        let mut daemon = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--components=secrets", "--unlock"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", &data)
-            .env("XDG_RUNTIME_DIR", &run)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("gnome-keyring-daemon is missing: `make deps` installs it (package gnome-keyring)")?;
-        daemon.stdin.take().context("the keyring's input")?.write_all(b"synthetic-login-password")?;
-        let k = Keyring { bus, daemon, address };
-        // Ready once the default collection answers, unlocked.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let out = Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.secrets",
-                    "/org/freedesktop/secrets/aliases/default",
-                    "org.freedesktop.DBus.Properties.Get",
-                    "string:org.freedesktop.Secret.Collection",
-                    "string:Locked",
-                ])
-                .env("DBUS_SESSION_BUS_ADDRESS", &k.address)
-                .stderr(Stdio::null())
-                .output()?;
-            if out.status.success() && String::from_utf8_lossy(&out.stdout).contains("boolean false") {
-                return Ok(k);
-            }
-            if Instant::now() > deadline {
-                bail!("GNOME Keyring did not unlock its login keyring within 20 s");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Keyring {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
-    }
 }
