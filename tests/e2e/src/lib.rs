@@ -373,6 +373,28 @@ pub fn pss_kib(pid: u32) -> u64 {
     text.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
+/// Where a process's PSS lies: the `top` largest mappings by name (anonymous memory as
+/// `[anon]`), each "name N MiB". For `INDSATS_MEASURE_DETAIL=1 make bench-app`.
+pub fn pss_by_mapping(pid: u32, top: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let mut name = String::new();
+    for line in text.lines() {
+        let mut f = line.split_whitespace();
+        let first = f.next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // A mapping's header: address perms offset dev inode [path].
+            let path = f.nth(4).unwrap_or("[anon]");
+            name = path.rsplit('/').next().unwrap_or(path).to_string();
+        } else if first == "Pss:" {
+            *by.entry(name.clone()).or_default() += f.next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    let mut v: Vec<_> = by.into_iter().collect();
+    v.sort_by_key(|b| std::cmp::Reverse(b.1));
+    v.into_iter().take(top).map(|(n, k)| format!("{n} {} MiB", k / 1024)).collect()
+}
+
 /// The name of a process.
 pub fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string()

@@ -55,6 +55,11 @@ async fn cold_start_and_memory_with_the_municipal_demo() -> anyhow::Result<()> {
             parts.join(", ")
         );
         println!("{line}");
+        if run == 1 && std::env::var_os("INDSATS_MEASURE_DETAIL").is_some() {
+            for p in process_tree(pid) {
+                println!("  {} ({p}): {}", comm(p), pss_by_mapping(p, 8).join(", "));
+            }
+        }
         lines.push(line);
         app.close().await?;
     }
