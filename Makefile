@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config libssl-dev file \
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
   poppler-utils sqlite3 python3 python3-venv xvfb xauth webkit2gtk-driver \
-  libdbus-1-dev dbus gnome-keyring
+  libdbus-1-dev dbus gnome-keyring x11-apps
 
 # Node.js builds the window's front end (Vite 8 needs 20.19 or newer).
 NODE_MIN := 20.19

@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod keyring;
+pub mod xwd;
 pub use keyring::Keyring;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -154,7 +155,13 @@ impl App {
 
     /// The element with `data-testid`, waiting for it to appear.
     pub async fn el(&self, id: &str) -> Result<Element> {
-        self.client.wait().at_most(WAIT).for_element(Locator::Css(&tid(id))).await.with_context(|| format!("no element [data-testid={id}]"))
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .every(Duration::from_millis(50))
+            .for_element(Locator::Css(&tid(id)))
+            .await
+            .with_context(|| format!("no element [data-testid={id}]"))
     }
 
     /// Whether an element is there now (no waiting).
@@ -242,8 +249,9 @@ impl App {
         Ok(self.client.execute(script, args).await?)
     }
 
-    /// Saves a PNG of the window in target/e2e-screenshots, after two animation frames (a
-    /// WebDriver screenshot can lag a frame).
+    /// Saves a PNG of the window in target/e2e-screenshots, taken from the X server after two
+    /// animation frames (so the last change is painted). Not WebDriver's screenshot: with
+    /// compositing off it can wait forever for a frame (see `xwd`).
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         self.client
             .execute_async(
@@ -251,11 +259,11 @@ impl App {
                 vec![],
             )
             .await?;
-        let png = self.client.screenshot().await?;
+        let image = tokio::task::spawn_blocking(|| xwd::capture("Indsats")).await??;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        xwd::write_png(&image, &path)?;
         Ok(path)
     }
 
@@ -393,6 +401,13 @@ pub fn pss_by_mapping(pid: u32, top: usize) -> Vec<String> {
     let mut v: Vec<_> = by.into_iter().collect();
     v.sort_by_key(|b| std::cmp::Reverse(b.1));
     v.into_iter().take(top).map(|(n, k)| format!("{n} {} MiB", k / 1024)).collect()
+}
+
+/// A variable of the environment a process was started with.
+pub fn env_of(pid: u32, key: &str) -> Option<String> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    let prefix = format!("{key}=");
+    environ.split(|b| *b == 0).find_map(|kv| kv.strip_prefix(prefix.as_bytes())).map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
 /// The name of a process.

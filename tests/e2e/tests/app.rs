@@ -291,3 +291,30 @@ async fn demo_drill_down_and_export_of_the_summary() -> Result<()> {
     ensure!(pdf.windows(18).any(|w| w == b"indsats-report/1 p"), "the PDF carries its reproducibility marker");
     app.close().await
 }
+
+/// The web process runs without accelerated compositing and without the JIT (what keeps the
+/// window under its memory budget, src-tauri/src/main.rs), unless the environment says otherwise.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_process_runs_lean_unless_the_environment_says_otherwise() -> Result<()> {
+    for (given, compositing_off, jit) in [(None, "1", "0"), (Some("0"), "0", "1")] {
+        let home = tempfile::tempdir()?;
+        let env: Vec<(&str, &str)> = match given {
+            Some(v) => vec![("WEBKIT_DISABLE_COMPOSITING_MODE", v), ("JSC_useJIT", "1")],
+            None => vec![],
+        };
+        let app = App::launch_with(home.path(), &env).await?;
+        app.el("firstrun-passphrase").await?;
+        let pid = app.pid().context("no app process")?;
+        let web =
+            process_tree(pid).into_iter().find(|p| comm(*p).starts_with("WebKitWebProces")).context("the app has no WebKit web process")?;
+        ensure!(
+            env_of(web, "WEBKIT_DISABLE_COMPOSITING_MODE").as_deref() == Some(compositing_off)
+                && env_of(web, "JSC_useJIT").as_deref() == Some(jit),
+            "started with {env:?}, the web process has WEBKIT_DISABLE_COMPOSITING_MODE={:?} JSC_useJIT={:?}",
+            env_of(web, "WEBKIT_DISABLE_COMPOSITING_MODE"),
+            env_of(web, "JSC_useJIT")
+        );
+        app.close().await?;
+    }
+    Ok(())
+}
