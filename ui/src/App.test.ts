@@ -3,21 +3,11 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import type { AppInfo } from './lib/bindings/AppInfo';
 import type { Overview } from './lib/bindings/Overview';
 
-type Handler = (args: Record<string, unknown>) => unknown;
-const handlers: Record<string, Handler> = {};
-const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+import { handlers, calls, fallback, reset } from './test-tauri';
 
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args: Record<string, unknown> = {}) => {
-    calls.push({ cmd, args });
-    const h = handlers[cmd];
-    if (!h) return [];
-    return h(args);
-  }),
-  Channel: class {
-    onmessage: (m: unknown) => void = () => {};
-  },
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('./test-tauri')).core);
+// The screens this file does not set up get empty lists.
+fallback.answer = () => [];
 
 import App from './App.svelte';
 import { nav } from './lib/nav.svelte';
@@ -95,8 +85,7 @@ const overview: Overview = {
 let current: AppInfo;
 
 beforeEach(() => {
-  calls.length = 0;
-  for (const k of Object.keys(handlers)) delete handlers[k];
+  reset();
   current = info();
   handlers.app_info = () => current;
   handlers.catalogue = () => catalogue;

@@ -2,21 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 
-const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+import { handlers, reset, argsOf } from '../test-tauri';
 
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args: Record<string, unknown> = {}) => {
-    calls.push({ cmd, args });
-    if (cmd === 'export_summary') {
-      const request = args.request as { share: boolean; path: string };
-      return { files: [request.path], snapshot: 'abc123', shared: request.share ? ['2026-abc123/rapport.pdf'] : [] };
-    }
-    throw { code: 'unknown', message: cmd, field: null };
-  }),
-  Channel: class {
-    onmessage: unknown = null;
-  },
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 vi.mock('@tauri-apps/plugin-dialog', () => ({ save: vi.fn(async () => null), open: vi.fn(async () => null) }));
 
 const { app } = await import('../lib/session.svelte');
@@ -43,11 +31,15 @@ async function exportTo(path: string) {
   await fireEvent.input(screen.getByTestId('export-path'), { target: { value: path } });
   await fireEvent.click(screen.getByTestId('export-run'));
   await waitFor(() => screen.getByTestId('export-result'));
-  return calls.find((c) => c.cmd === 'export_summary')?.args.request as Record<string, unknown>;
+  return argsOf('export_summary')[0]?.request as Record<string, unknown>;
 }
 
 beforeEach(() => {
-  calls.length = 0;
+  reset();
+  handlers.export_summary = (args) => {
+    const request = args.request as { share: boolean; path: string };
+    return { files: [request.path], snapshot: 'abc123', shared: request.share ? ['2026-abc123/rapport.pdf'] : [] };
+  };
   setLang('da');
   app.info = info;
   app.catalogue = catalogue;

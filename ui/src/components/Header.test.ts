@@ -2,20 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import type { SyncResult } from '../lib/bindings/SyncResult';
+import { handlers, reset, count } from '../test-tauri';
 
-type Handler = (args: Record<string, unknown>) => unknown;
-const handlers: Record<string, Handler> = {};
-const calls: { cmd: string; args: Record<string, unknown> }[] = [];
-
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args: Record<string, unknown> = {}) => {
-    calls.push({ cmd, args });
-    const h = handlers[cmd];
-    if (!h) throw { code: 'unknown', message: cmd, field: null };
-    return h(args);
-  }),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 
 const { app } = await import('../lib/session.svelte');
 const { nav } = await import('../lib/nav.svelte');
@@ -50,15 +39,13 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
 }
 
 let current: SyncStatus;
-const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
 
 function renderHeader() {
   return render(Header, { props: { onlock: () => {}, onleavedemo: () => {} } });
 }
 
 beforeEach(() => {
-  calls.length = 0;
-  for (const k of Object.keys(handlers)) delete handlers[k];
+  reset();
   current = status();
   handlers.sync_status = () => current;
   clearSync();

@@ -3,8 +3,8 @@ import { render, fireEvent, screen, waitFor, cleanup } from '@testing-library/sv
 import type { Profile } from '../lib/bindings/Profile';
 import type { Draft } from '../lib/bindings/Draft';
 import type { ParticipantHit } from '../lib/bindings/ParticipantHit';
+import { handlers, calls, reset, argsOf } from '../test-tauri';
 
-const calls: { cmd: string; args: Record<string, unknown> | undefined }[] = [];
 let drafts: Draft[] = [];
 let recordError: unknown = null;
 
@@ -38,28 +38,7 @@ const hits: ParticipantHit[] = [
 
 let currentProfile: Profile = profile;
 
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args?: Record<string, unknown>) => {
-    calls.push({ cmd, args });
-    switch (cmd) {
-      case 'drafts':
-        return drafts;
-      case 'participant':
-        return currentProfile;
-      case 'find_participants':
-        return hits;
-      case 'record_progress':
-        if (recordError) throw recordError;
-        return 'event-1';
-      case 'save_draft':
-      case 'discard_draft':
-        return null;
-      default:
-        throw { code: 'unknown', message: cmd, field: null };
-    }
-  }),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 
 const { app } = await import('../lib/session.svelte');
 const { nav } = await import('../lib/nav.svelte');
@@ -68,11 +47,20 @@ const LogProgress = (await import('./LogProgress.svelte')).default;
 const { catalogue, info } = await import('../lib/cases/fixtures');
 
 function recorded() {
-  return calls.filter((c) => c.cmd === 'record_progress').map((c) => c.args);
+  return argsOf('record_progress');
 }
 
 beforeEach(() => {
-  calls.length = 0;
+  reset();
+  handlers.drafts = () => drafts;
+  handlers.participant = () => currentProfile;
+  handlers.find_participants = () => hits;
+  handlers.record_progress = () => {
+    if (recordError) throw recordError;
+    return 'event-1';
+  };
+  handlers.save_draft = () => null;
+  handlers.discard_draft = () => null;
   drafts = [];
   recordError = null;
   currentProfile = profile;

@@ -4,20 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { AppInfo } from '../lib/bindings/AppInfo';
+import { handlers, reset, argsOf } from '../test-tauri';
 
-type Handler = (args: Record<string, unknown>) => unknown;
-const handlers: Record<string, Handler> = {};
-const calls: { cmd: string; args: Record<string, unknown> }[] = [];
-
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args: Record<string, unknown> = {}) => {
-    calls.push({ cmd, args });
-    const h = handlers[cmd];
-    if (!h) throw { code: 'unknown', message: cmd, field: null };
-    return h(args);
-  }),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: async () => null }));
 
 const { app } = await import('../lib/session.svelte');
@@ -28,11 +17,9 @@ const Unlock = (await import('./Unlock.svelte')).default;
 
 const CODE = '28T5-CY4T-QKFF-03ZD-SEMR-ESA3';
 const fresh = (over: Partial<AppInfo> = {}): AppInfo => ({ ...info, initialised: false, mode: 'none', last_mode: 'none', ...over });
-const argsOf = (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args);
 
 beforeEach(() => {
-  calls.length = 0;
-  for (const k of Object.keys(handlers)) delete handlers[k];
+  reset();
   handlers.catalogue = () => catalogue;
   setLang('da');
   app.catalogue = catalogue;

@@ -2,9 +2,9 @@ import { describe, it, expect, vi } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import type { Profile } from '../lib/bindings/Profile';
 import type { InitiativeRow } from '../lib/bindings/InitiativeRow';
+import { handlers } from '../test-tauri';
 
 const P = '7b0e0a54-0000-4000-8000-000000000001';
-const calls: { cmd: string; args: Record<string, unknown> | undefined }[] = [];
 
 const profile: Profile = {
   id: P,
@@ -60,16 +60,12 @@ const initiatives: InitiativeRow[] = [
   },
 ];
 
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args?: Record<string, unknown>) => {
-    calls.push({ cmd, args });
-    if (cmd === 'participant') return profile;
-    if (cmd === 'initiatives') return initiatives;
-    if (cmd === 'enrol') throw { code: 'already_enrolled', message: 'Allerede tilmeldt.', field: 'start' };
-    throw { code: 'unknown', message: cmd, field: null };
-  }),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
+handlers.participant = () => profile;
+handlers.initiatives = () => initiatives;
+handlers.enrol = () => {
+  throw { code: 'already_enrolled', message: 'Allerede tilmeldt.', field: 'start' };
+};
 
 const { app } = await import('../lib/session.svelte');
 const { nav } = await import('../lib/nav.svelte');

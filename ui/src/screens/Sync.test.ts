@@ -4,20 +4,9 @@ import type { Conflict } from '../lib/bindings/Conflict';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import type { SyncTargetForm } from '../lib/bindings/SyncTargetForm';
 import type { TeamInfo } from '../lib/bindings/TeamInfo';
+import { handlers, reset, count, argsOf } from '../test-tauri';
 
-type Handler = (args: Record<string, unknown>) => unknown;
-const handlers: Record<string, Handler> = {};
-const calls: { cmd: string; args: Record<string, unknown> }[] = [];
-
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (cmd: string, args: Record<string, unknown> = {}) => {
-    calls.push({ cmd, args });
-    const h = handlers[cmd];
-    if (!h) throw { code: 'unknown', message: cmd, field: null };
-    return h(args);
-  }),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 
 const dialog = vi.hoisted(() => ({ open: async (): Promise<string | null> => '/mnt/fælles/indsats' }));
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: (...a: unknown[]) => dialog.open(...(a as [])) }));
@@ -88,12 +77,9 @@ function conflict(over: Partial<Conflict>): Conflict {
 let current: SyncStatus;
 let inbox: Conflict[];
 
-const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
-const argsOf = (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args);
 
 beforeEach(() => {
-  calls.length = 0;
-  for (const k of Object.keys(handlers)) delete handlers[k];
+  reset();
   current = status();
   inbox = [];
   handlers.sync_status = () => current;
