@@ -344,9 +344,10 @@ async fn request_access(
 /// On the lead's device: re-encrypts the bundles that devices on the roster have asked for
 /// (they joined after those bundles were sealed) to the asking device and the escrow, under
 /// `{team}/rekeyed/{device}/`. The signed inside is untouched, so the asking device verifies it
-/// as usual. Devices not on the roster get nothing, and a device gets only what its role and
-/// caseload let it read (the audience in the bundle's signed header). Returns how many were
-/// made now.
+/// as usual. Devices not on the roster get nothing (their requests wait until they are), and a
+/// device gets only what its role and caseload let it read (the audience in the bundle's signed
+/// header). A request that has been answered, with a copy or with a refusal, is removed, so
+/// the lead's syncs do not read it again. Returns how many copies were made now.
 pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncError> {
     let escrow = crate::keys::parse_recipient(&me.roster.escrow)?;
     let mut made = 0;
@@ -358,6 +359,7 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
         }
         let copy = bundle::rekeyed_name(&n, &asker);
         if target.exists(&copy).await? {
+            target.delete(&path).await?;
             continue;
         }
         let original = match target.get(&n.path()).await {
@@ -367,9 +369,13 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
         };
         match bundle::open(&original, me.keys.identity(), me.roster) {
             Ok(b) if audience::reads(me.roster, device, b.header.aud.as_deref()) => {}
-            // Another caseload's: not for the asking device. Unreadable ones: the asking device
-            // is told when it reads the original.
-            _ => continue,
+            // Another caseload's: not for the asking device, now or later.
+            Ok(_) => {
+                target.delete(&path).await?;
+                continue;
+            }
+            // Unreadable: the asking device is told when it reads the original.
+            Err(_) => continue,
         }
         let bytes = match bundle::reencrypt(&original, me.keys.identity(), &[device.age_recipient()?, escrow.clone()]) {
             Ok(b) => b,
@@ -382,6 +388,7 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
             Ok(_) | Err(SyncError::TargetConflict { .. }) => made += 1,
             Err(e) => return Err(e),
         }
+        target.delete(&path).await?;
     }
     Ok(made)
 }

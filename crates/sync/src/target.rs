@@ -498,6 +498,21 @@ impl Target {
         .await
     }
 
+    /// Removes `path` (a request that has been answered); a file that is not there is no error.
+    /// Bundles are never removed: they are the team's history.
+    pub async fn delete(&self, path: &str) -> Result<()> {
+        check_path(path)?;
+        self.bounded(0, async {
+            let op = self.operator()?;
+            match op.delete(path).await {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(self.error(e, path)),
+            }
+        })
+        .await
+    }
+
     /// Every file under the folder `prefix` (`""` for the whole target, else `team/bundles` or
     /// `team/bundles/`), at any depth, sorted, as paths from the target's root. Folders and
     /// staging files are left out; a folder that is not there has no files.

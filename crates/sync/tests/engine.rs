@@ -541,6 +541,8 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
     assert_eq!((asked.requested, asked.passed), (1, 2), "{asked:?}");
     assert_eq!(asked.waiting.len(), 1);
     assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(3)).await.unwrap().rekeyed, 0, "not on the roster");
+    let requests = || async { target.list("sent-tilkommen/requests/").await.unwrap() };
+    assert_eq!(requests().await.len(), 1, "bo's request waits until he is on the roster");
 
     // The lead adds bo. Asking again adds no request.
     roster.add_device(&JoinRequest::new(&b.device, "Bos bærbare", "bo", Role::Caseworker, &b.keys)).unwrap();
@@ -557,6 +559,7 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
     let served = lead.sync(&roster, &target, t0() + Duration::minutes(5)).await.unwrap();
     assert_eq!(served.rekeyed, 1);
     assert!(!target.exists(&indsats_sync::bundle::rekeyed_name(&anna_first, &b.device)).await.unwrap());
+    assert_eq!(requests().await, Vec::<String>::new(), "both requests answered: one with a copy, one refused");
     let got = b.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap();
     assert_eq!(got.merged.len(), 1, "{got:?}");
     assert!(got.waiting.is_empty() && got.refused.is_empty());
@@ -570,7 +573,9 @@ async fn a_laptop_that_joins_later_gets_the_earlier_bundles_through_the_lead() {
     roster.sign(&lead.keys).unwrap();
     let asked = a2.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap();
     assert_eq!((asked.requested, asked.passed), (3, 0), "anna's two and the lead's one: {asked:?}");
+    assert_eq!(requests().await.len(), 3);
     assert_eq!(lead.sync(&roster, &target, t0() + Duration::minutes(6)).await.unwrap().rekeyed, 3);
+    assert!(requests().await.is_empty());
     let got = a2.sync(&roster, &target, t0() + Duration::minutes(7)).await.unwrap();
     assert_eq!(got.merged.len(), 3, "{got:?}");
     assert_eq!(a2.store.synced_rows().unwrap(), lead.store.synced_rows().unwrap());

@@ -180,6 +180,15 @@ async fn contract(target: &Target, base: &str) {
         assert!(matches!(err, SyncError::TargetPath { .. }), "{bad}: {err:?}");
     }
 
+    // delete: an answered request goes; deleting what is not there is no error
+    let request = format!("{base}/requests/dev-c/dev-a-000000000001-000000000010-aaaaaaaaaaaaaaaa");
+    assert_eq!(target.put_new(&request, b"").await.expect("put a request"), PutOutcome::Written);
+    target.delete(&request).await.expect("delete the request");
+    assert!(!target.exists(&request).await.expect("exists after delete"));
+    target.delete(&request).await.expect("delete again");
+    assert_eq!(target.list(&format!("{base}/requests")).await.expect("list requests"), Vec::<String>::new());
+    assert!(matches!(target.delete("a/../b").await, Err(SyncError::TargetPath { .. })));
+
     // nothing young is swept
     target.sweep_staging(Duration::from_secs(3600)).await.expect("sweep");
     assert_eq!(target.get(&b).await.expect("b survives"), b"beta");
