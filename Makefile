@@ -25,7 +25,7 @@ DEMO_DIR ?= $(CURDIR)/.demo-data
 DEMO_PASSPHRASE ?= demo-passphrase-2029
 DEMO_PARTICIPANTS ?= 5000
 
-.PHONY: deps node ui-deps ui ui-test run test lint bench bench-app clean-demo sync-servers sync-servers-stop e2e e2e-deps package
+.PHONY: deps node ui-deps ui ui-test run test lint bench bench-app clean-demo sync-servers sync-servers-stop e2e e2e-deps package package-check
 
 ## deps: install what is missing (apt packages; checks the Rust toolchain)
 deps:
@@ -67,6 +67,19 @@ package: deps ui-deps
 	ui/node_modules/.bin/tauri build --bundles deb
 	@ls -l target/release/bundle/deb/*.deb
 
+## package-check: the bundler's settings, checked in `make test` by packaging the debug build (a
+## few seconds, no release build): the .deb is made, depends on libssl3, and has a menu entry
+package-check: deps ui-deps
+	$(CARGO) build -p indsats-desktop
+	rm -rf target/debug/bundle
+	ui/node_modules/.bin/tauri bundle --debug --bundles deb
+	@deb=$$(ls target/debug/bundle/deb/*.deb) && \
+	  dpkg-deb -f "$$deb" Depends | grep -q libssl3 && \
+	  dpkg-deb --fsys-tarfile "$$deb" | tar -tf - | grep -q 'usr/share/applications/Indsats.desktop' && \
+	  dpkg-deb --fsys-tarfile "$$deb" | tar -xOf - usr/share/applications/Indsats.desktop | grep -q '^Categories=Office;' && \
+	  echo "package-check: $$deb has its depends, its menu entry and category" || \
+	  { echo "package-check: the .deb is missing its depends, menu entry or category"; exit 1; }
+
 ## demo-cli: a demo store (made once) and `indsats status` on it, through the command line
 demo-cli: deps
 	$(CARGO) build --release -p indsats-cli
@@ -91,6 +104,7 @@ test: deps ui lint ui-test sync-servers
 	$(CARGO) test --workspace --exclude indsats-e2e --lib --bins --tests --no-fail-fast
 	$(CARGO) test --workspace --exclude indsats-e2e --doc
 	$(MAKE) e2e
+	$(MAKE) package-check
 
 lint: ui
 	$(CARGO) fmt --all -- --check
