@@ -335,7 +335,7 @@ impl App {
 /// Processes running the app binary with `INDSATS_HOME=home`.
 pub fn app_pids(home: &Path) -> Vec<u32> {
     let app = app_binary().canonicalize().unwrap_or_else(|_| app_binary());
-    let want = format!("INDSATS_HOME={}", home.display());
+    let want = home.display().to_string();
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir("/proc") else { return out };
     for e in rd.flatten() {
@@ -344,8 +344,7 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         if exe.as_deref() != Some(app.as_path()) {
             continue;
         }
-        let env = std::fs::read(e.path().join("environ")).unwrap_or_default();
-        if env.split(|b| *b == 0).any(|kv| kv == want.as_bytes()) {
+        if env_of(pid, "INDSATS_HOME").as_deref() == Some(want.as_str()) {
             out.push(pid);
         }
     }
