@@ -45,6 +45,7 @@ const { nav } = await import('../lib/nav.svelte');
 const { setLang } = await import('../lib/i18n/index.svelte');
 const LogProgress = (await import('./LogProgress.svelte')).default;
 const { catalogue, info } = await import('../lib/cases/fixtures');
+const { flushDrafts, heldCount, resetDrafts, storeOf, takeHeld, hold } = await import('../lib/drafts.svelte');
 
 function recorded() {
   return argsOf('record_progress');
@@ -70,7 +71,10 @@ beforeEach(() => {
   nav.logProgress = { open: true, participant: P };
 });
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  resetDrafts();
+});
 
 describe('LogProgress', () => {
   it('has no serious or critical axe violations, with fields shown', async () => {
@@ -225,5 +229,52 @@ describe('LogProgress', () => {
     await fireEvent.keyDown(search, { key: 'Enter' });
     expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent('Zainab Testdatter');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('progress-type')));
+  });
+
+  it('a lock\'s flush saves what is typed at once, without waiting for the typing pause', async () => {
+    render(LogProgress);
+    await screen.findByText('Zainab Testdatter (D-4821)');
+    await fireEvent.click(screen.getByTestId('progress-type-offer_started'));
+    await fireEvent.input(screen.getByTestId('progress-hours'), { target: { value: '17,5' } });
+    const before = argsOf('save_draft').length;
+    expect(await flushDrafts()).toBe(0);
+    const saves = argsOf('save_draft').slice(before) as { form: string; body: string }[];
+    expect(saves).toHaveLength(1);
+    expect(saves[0].form).toBe('progress');
+    expect(saves[0].body).toContain('17,5');
+    // Nothing new since: a second flush sends nothing.
+    expect(await flushDrafts()).toBe(0);
+    expect(argsOf('save_draft').length).toBe(before + 1);
+  });
+
+  it('a draft the store refuses is held without the name, and the next opening takes it back and saves it', async () => {
+    handlers.save_draft = () => {
+      throw { code: 'storage', message: 'Datalageret svarer ikke.', field: null };
+    };
+    render(LogProgress);
+    await screen.findByText('Zainab Testdatter (D-4821)');
+    await fireEvent.click(screen.getByTestId('progress-type-offer_started'));
+    await fireEvent.input(screen.getByTestId('progress-hours'), { target: { value: '17,5' } });
+    expect(await flushDrafts()).toBe(1);
+    const store = storeOf(app.info);
+    expect(heldCount(store)).toBe(1);
+    const body = takeHeld('progress', store)!;
+    expect(body).toContain('17,5');
+    expect(body).toContain(P);
+    expect(body).not.toContain('Zainab');
+    hold({ form: 'progress', body, store });
+    cleanup();
+
+    handlers.save_draft = () => null;
+    // The store's older draft does not win over the one held since.
+    drafts = [{ form: 'progress', body: body.replace('17,5', '5'), saved_at: '2026-11-25T08:14:00.000Z' }];
+    nav.logProgress = { open: true, participant: '' };
+    render(LogProgress);
+    const note = await screen.findByTestId('progress-draft-restored');
+    expect(note).toHaveTextContent('vinduet bevarede den');
+    expect(screen.getByTestId('progress-hours')).toHaveValue('17,5');
+    expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent('Zainab Testdatter');
+    await waitFor(() => expect(argsOf('save_draft').some((a) => String(a.body).includes('17,5'))).toBe(true));
+    await waitFor(() => expect(heldCount(store)).toBe(0));
   });
 });

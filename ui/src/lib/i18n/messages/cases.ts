@@ -185,6 +185,8 @@ export default {
     'cases.progress.save': 'Gem',
     'cases.progress.saved': 'Gemt: {what} for {who}.',
     'cases.progress.restored': 'Ikke-gemt registrering gendannet fra {date} kl. {time}.',
+    'cases.progress.restored_held':
+      'Ikke-gemt registrering gendannet. Datalageret kunne ikke gemme den (fx da Indsats låste), så vinduet bevarede den til nu.',
     'cases.progress.discard': 'Kassér kladden',
     'cases.progress.suggested': 'Foreslået ud fra tidslinjen: {course} modul {module}.',
     'cases.progress.module_hint': '1–6',
@@ -391,6 +393,8 @@ export default {
     'cases.progress.save': 'Save',
     'cases.progress.saved': 'Saved: {what} for {who}.',
     'cases.progress.restored': 'Restored unsaved entry from {date} at {time}.',
+    'cases.progress.restored_held':
+      'Restored unsaved entry. The store could not save it (when Indsats locked, say), so the window kept it until now.',
     'cases.progress.discard': 'Discard the draft',
     'cases.progress.suggested': 'Suggested from the timeline: {course} module {module}.',
     'cases.progress.module_hint': '1–6',
