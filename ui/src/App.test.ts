@@ -2,8 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { AppInfo } from './lib/bindings/AppInfo';
 import type { Overview } from './lib/bindings/Overview';
+import type { Profile } from './lib/bindings/Profile';
+import type { Draft } from './lib/bindings/Draft';
 
-import { handlers, calls, fallback, reset } from './test-tauri';
+import { handlers, calls, fallback, reset, argsOf } from './test-tauri';
 
 vi.mock('@tauri-apps/api/core', async () => (await import('./test-tauri')).core);
 // The screens this file does not set up get empty lists.
@@ -12,6 +14,8 @@ fallback.answer = () => [];
 import App from './App.svelte';
 import { nav } from './lib/nav.svelte';
 import { app } from './lib/session.svelte';
+import { heldCount, resetDrafts, storeOf } from './lib/drafts.svelte';
+import * as cases from './lib/cases/fixtures';
 
 function info(over: Partial<AppInfo> = {}): AppInfo {
   return {
@@ -191,16 +195,18 @@ describe('App', () => {
     expect(await screen.findByTestId('toast')).toHaveTextContent('gemt');
   });
 
-  it('locks over the mounted screens and unlocks back to them', async () => {
+  it('locks with the screens unmounted, and unlocks back to them with the focus where it was', async () => {
     render(App);
     await screen.findByTestId('overview');
     screen.getByTestId('nav-goals').focus();
     await fireEvent.click(screen.getByTestId('lock'));
     const field = await screen.findByTestId('unlock-passphrase');
-    // The screens are still there, but inert.
-    expect(screen.getByTestId('overview')).toBeInTheDocument();
-    const layout = () => screen.getByTestId('overview').closest('.layout') as HTMLElement & { inert: boolean };
-    expect(layout().inert).toBe(true);
+    // Nothing of the screens or the header is left: only the unlock dialog.
+    expect(screen.queryByTestId('overview')).toBeNull();
+    expect(screen.queryByTestId('lock')).toBeNull();
+    const dialog = screen.getByRole('dialog', { name: 'Indsats er låst' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(document.activeElement).toBe(field);
 
     await fireEvent.input(field, { target: { value: 'forkert' } });
     await fireEvent.click(screen.getByTestId('unlock-submit'));
@@ -210,7 +216,7 @@ describe('App', () => {
     await fireEvent.input(screen.getByTestId('unlock-passphrase'), { target: { value: 'rigtig frase' } });
     await fireEvent.click(screen.getByTestId('unlock-submit'));
     await waitFor(() => expect(screen.queryByTestId('unlock-passphrase')).toBeNull());
-    expect(layout().inert).toBe(false);
+    expect(await screen.findByTestId('overview')).toBeInTheDocument();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('nav-goals')));
   });
 
@@ -260,5 +266,244 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('nav-audit'));
     expect(await screen.findByTestId('audit-not-for-role')).toHaveTextContent('Sagsbehandler');
     expect(calls.some((c) => c.cmd === 'audit_log')).toBe(false);
+  });
+});
+
+// ---- The lock: nothing personal left in the window, drafts saved first ----------------------
+
+const P = '7b0e0a54-0000-4000-8000-000000000001';
+const NAME = 'Zainab Testdatter';
+const CPR = '010190-1234';
+const PSEUDONYM = 'D-4821';
+const TIMELINE = 'Virksomhedspraktik hos Bageriet Nord';
+
+const profile: Profile = {
+  id: P,
+  pseudonym: PSEUDONYM,
+  name: NAME,
+  cpr: CPR,
+  birth_year: 1990,
+  origin: 'non_western',
+  arrival_date: '2024-05-01',
+  programme: 'selvforsoergelse',
+  programme_start: '2025-03-01',
+  programme_end: null,
+  caseworker: 'Mette',
+  case_closed: null,
+  target_group: 'jobparat',
+  target_group_since: '2025-03-10',
+  ladder_step: 2,
+  ladder_history: [{ date: '2026-10-01', step: 2 }],
+  enrolments: [],
+  events: [
+    {
+      id: 'e1',
+      date: '2026-10-01',
+      type_code: 'offer_started',
+      type_label: 'Tilbud startet',
+      summary: TIMELINE,
+      recorded_by: 'Mette',
+      recorded_at: '2026-10-01T09:00:00Z',
+      step: 2,
+    },
+  ],
+};
+
+/** What must not be in a locked window. */
+function expectNothingPersonal() {
+  const text = document.body.textContent ?? '';
+  const html = document.body.innerHTML;
+  for (const s of [NAME, CPR, PSEUDONYM, TIMELINE, 'Zainab', P]) {
+    expect(text, s).not.toContain(s);
+    expect(html, s).not.toContain(s);
+  }
+}
+
+async function unlock() {
+  await fireEvent.input(await screen.findByTestId('unlock-passphrase'), { target: { value: 'rigtig frase' } });
+  await fireEvent.click(screen.getByTestId('unlock-submit'));
+  await waitFor(() => expect(screen.queryByTestId('unlock-passphrase')).toBeNull());
+}
+
+/** On the profile, Log progress opened from it: an offer started, 17,5 hours typed. */
+async function typeOnProfile() {
+  render(App);
+  expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+  expect(screen.getByTestId('profile')).toHaveTextContent(CPR);
+  expect(screen.getByTestId('timeline')).toHaveTextContent(TIMELINE);
+  await fireEvent.click(screen.getByTestId('profile-log'));
+  await screen.findByText(`${NAME} (${PSEUDONYM})`);
+  await fireEvent.click(screen.getByTestId('progress-type-offer_started'));
+  const hours = screen.getByTestId('progress-hours');
+  await fireEvent.input(hours, { target: { value: '17,5' } });
+}
+
+describe('Lock', () => {
+  /** The encrypted store's drafts, as the stand-in keeps them. */
+  let stored: Draft[];
+  /** What happened, in order: a draft saved (with its body), the lock. */
+  let events: string[];
+  let refuseDrafts: boolean;
+
+  beforeEach(() => {
+    stored = [];
+    events = [];
+    refuseDrafts = false;
+    resetDrafts();
+    handlers.catalogue = () => ({ ...cases.catalogue, roles: catalogue.roles, statuses: catalogue.statuses });
+    handlers.participant = () => profile;
+    handlers.drafts = () => {
+      if (current.mode === 'none') throw { code: 'locked', message: 'Indsats er låst.', field: null };
+      return stored;
+    };
+    handlers.save_draft = async (a) => {
+      // A store that takes a moment: the lock must wait for it.
+      await new Promise((r) => setTimeout(r, 30));
+      if (refuseDrafts || current.mode === 'none') {
+        events.push('refused');
+        throw { code: 'storage', message: 'Datalageret svarer ikke.', field: null };
+      }
+      const body = String(a.body);
+      stored = [{ form: String(a.form), body, saved_at: '2026-11-25T09:41:00.000Z' }];
+      events.push(`saved ${body}`);
+      return null;
+    };
+    handlers.lock = () => {
+      events.push('lock');
+      return (current = info({ mode: 'none' }));
+    };
+    nav.screen = 'profile';
+    nav.params = { id: P };
+  });
+
+  afterEach(() => {
+    resetDrafts();
+  });
+
+  it('leaves no name, CPR number, pseudonym or timeline text of the profile in the locked DOM, and comes back to the profile', async () => {
+    render(App);
+    expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+    expect(document.body.textContent).toContain(CPR);
+    expect(document.body.textContent).toContain(PSEUDONYM);
+    expect(document.body.textContent).toContain(TIMELINE);
+    const reads = calls.filter((c) => c.cmd === 'participant').length;
+
+    await fireEvent.click(screen.getByTestId('lock'));
+    await screen.findByTestId('unlock-passphrase');
+    expectNothingPersonal();
+    expect(screen.getByRole('dialog', { name: 'Indsats er låst' })).toBeInTheDocument();
+    expect(screen.getByTestId('unlock-overlay')).toHaveTextContent('Skærmbillederne er lukket');
+    expect(document.querySelector('.app-header')).toBeNull();
+    const axe = (await import('axe-core')).default;
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`)).toEqual([]);
+
+    await unlock();
+    expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+    expect(nav.screen).toBe('profile');
+    expect(nav.params).toEqual({ id: P });
+    // The profile was read again (an audited read), not kept on screen.
+    expect(calls.filter((c) => c.cmd === 'participant').length).toBeGreaterThan(reads);
+  });
+
+  it('blanks the window on the idle lock too', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      current = info({ settings: { ...info().settings, idle_minutes: 1 } });
+      render(App);
+      expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+      vi.advanceTimersByTime(60_000);
+      await screen.findByTestId('unlock-passphrase');
+      expect(events).toContain('lock');
+      expectNothingPersonal();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('saves the draft typed in Log progress before it locks, and opens it again after unlock', async () => {
+    await typeOnProfile();
+    // Locked at once, before the form's own save (300 ms after typing) has run.
+    await fireEvent.click(screen.getByTestId('lock'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+
+    const saves = events.filter((e) => e.startsWith('saved '));
+    expect(saves).toHaveLength(1);
+    expect(saves[0]).toContain('17,5');
+    expect(saves[0]).toContain('offer_started');
+    expect(events.indexOf(saves[0])).toBeLessThan(events.indexOf('lock'));
+    expect(argsOf('save_draft').at(-1)).toMatchObject({ form: 'progress' });
+    expectNothingPersonal();
+    expect(screen.queryByTestId('unlock-unsaved')).toBeNull();
+
+    await unlock();
+    const note = await screen.findByTestId('progress-draft-restored');
+    expect(note).toHaveTextContent('Ikke-gemt registrering gendannet');
+    expect(screen.getByTestId('progress-hours')).toHaveValue('17,5');
+    expect(screen.getByTestId('progress-type-offer_started')).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent(NAME);
+    // The focus is in the form again, on the dialog's first field to fill (here: Save).
+    await waitFor(() => expect(screen.getByTestId('progress-dialog').contains(document.activeElement)).toBe(true));
+    expect(nav.screen).toBe('profile');
+  });
+
+  it('still locks when the draft cannot be saved, says so, holds it without the name, and saves it after unlock', async () => {
+    await typeOnProfile();
+    refuseDrafts = true;
+    await fireEvent.click(screen.getByTestId('lock'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+
+    // Security first: locked all the same.
+    expect(events).toContain('lock');
+    expect(events.indexOf('refused')).toBeLessThan(events.indexOf('lock'));
+    expect(stored).toEqual([]);
+    // The caseworker is told that the text lives only in this window until unlock.
+    const alert = await screen.findByTestId('unlock-unsaved');
+    expect(alert).toHaveAttribute('role', 'alert');
+    expect(alert).toHaveTextContent('kun bevaret i dette vindue');
+    expectNothingPersonal();
+    // What is held has the participant's id, but no name.
+    expect(heldCount(storeOf(app.info))).toBe(1);
+
+    refuseDrafts = false;
+    await unlock();
+    const note = await screen.findByTestId('progress-draft-restored');
+    expect(note).toHaveTextContent('vinduet bevarede den');
+    expect(screen.getByTestId('progress-hours')).toHaveValue('17,5');
+    expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent(NAME);
+    // Into the store with it now; nothing is held any longer.
+    await waitFor(() => expect(stored.some((d) => d.body.includes('17,5'))).toBe(true));
+    await waitFor(() => expect(heldCount(storeOf(app.info))).toBe(0));
+  });
+
+  it('blanks the window when another command locks the store (settings that change the user)', async () => {
+    handlers.save_settings = (a) => (current = info({ mode: 'none', settings: a.settings as AppInfo['settings'] }));
+    nav.screen = 'settings';
+    nav.params = {};
+    render(App);
+    const user = await screen.findByTestId('settings-user');
+    await fireEvent.input(user, { target: { value: 'Jonas' } });
+    screen.getByTestId('settings-save').focus();
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+    expect(screen.queryByTestId('settings')).toBeNull();
+    expect(document.querySelector('.app-header')).toBeNull();
+    await unlock();
+    expect(await screen.findByTestId('settings')).toBeInTheDocument();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('settings-save')));
+  });
+
+  it('shows the screens again with the error when the lock itself fails', async () => {
+    handlers.lock = () => {
+      throw { code: 'internal', message: 'Kunne ikke låse.', field: null };
+    };
+    render(App);
+    await screen.findByRole('heading', { level: 1, name: NAME });
+    screen.getByTestId('lock').focus();
+    await fireEvent.click(screen.getByTestId('lock'));
+    expect(await screen.findByTestId('toast')).toHaveTextContent('Kunne ikke låse.');
+    expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('lock')));
   });
 });

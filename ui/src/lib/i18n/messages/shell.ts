@@ -93,7 +93,17 @@ const entries: [string, string, string][] = [
   // Unlock
   ['shell.unlock.title', 'Lås Indsats op', 'Unlock Indsats'],
   ['shell.unlock.lockedTitle', 'Indsats er låst', 'Indsats is locked'],
-  ['shell.unlock.kept', 'Det, du var i gang med, er bevaret. Lås op for at fortsætte.', 'What you were doing has been kept. Unlock to go on.'],
+  [
+    'shell.unlock.kept',
+    'Skærmbillederne er lukket, så ingen kan læse med, og dine kladder er gemt. Lås op for at komme tilbage til det, du var i gang med.',
+    'The screens are closed so that nobody can read along, and your drafts are saved. Unlock to get back to what you were doing.',
+  ],
+  [
+    'shell.unlock.unsaved',
+    'Noget af det, du skrev, kunne ikke gemmes, før Indsats låste. Det er kun bevaret i dette vindue: lås op, så gemmes det. Lukker du Indsats først, går det tabt.',
+    'Some of what you typed could not be saved before Indsats locked. It is kept only in this window: unlock and it is saved. If you close Indsats first, it is lost.',
+  ],
+  ['shell.locking', 'Gemmer kladder og låser …', 'Saving drafts and locking …'],
   ['shell.unlock.intro', 'Skriv din adgangsfrase for at åbne kommunens data.', "Type your passphrase to open the municipality's data."],
   ['shell.unlock.demo', 'Det er demoen (øvedata), der er låst. Dens adgangsfrase er «{passphrase}».', 'It is the demo (practice data) that is locked. Its passphrase is “{passphrase}”.'],
   ['shell.unlock.passphrase', 'Adgangsfrase', 'Passphrase'],
