@@ -5,7 +5,7 @@ import type { Overview } from './lib/bindings/Overview';
 import type { Profile } from './lib/bindings/Profile';
 import type { Draft } from './lib/bindings/Draft';
 
-import { handlers, calls, fallback, reset, argsOf } from './test-tauri';
+import { handlers, calls, fallback, reset, argsOf, draftStore } from './test-tauri';
 
 vi.mock('@tauri-apps/api/core', async () => (await import('./test-tauri')).core);
 // The screens this file does not set up get empty lists.
@@ -445,6 +445,26 @@ describe('Lock', () => {
     expect(await screen.findByTestId('progress-participant-name')).toHaveTextContent(NAME);
     // The focus is in the form again, on the dialog's first field to fill (here: Save).
     await waitFor(() => expect(screen.getByTestId('progress-dialog').contains(document.activeElement)).toBe(true));
+    expect(nav.screen).toBe('profile');
+  });
+
+  it('saves what is typed in the profile\'s enrol form before it locks, and restores it after unlock', async () => {
+    const store = draftStore();
+    render(App);
+    expect(await screen.findByRole('heading', { level: 1, name: NAME })).toBeInTheDocument();
+    await fireEvent.input(screen.getByTestId('enrol-end'), { target: { value: '31-12-2026' } });
+    // Locked at once, before the form's own save (300 ms after typing) has run.
+    await fireEvent.click(screen.getByTestId('lock'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+    expect(store.drafts.map((d) => d.form)).toEqual([`enrol:${P}`]);
+    expect(store.drafts[0].body).toContain('31-12-2026');
+    const order = calls.map((c) => c.cmd);
+    expect(order.lastIndexOf('save_draft')).toBeLessThan(order.indexOf('lock'));
+    expectNothingPersonal();
+
+    await unlock();
+    expect(await screen.findByTestId('enrol-draft')).toHaveTextContent('er gendannet');
+    expect(screen.getByTestId('enrol-end')).toHaveValue('31-12-2026');
     expect(nav.screen).toBe('profile');
   });
 

@@ -41,3 +41,29 @@ export const core = {
     onmessage: (m: unknown) => void = () => {};
   },
 };
+
+/** The encrypted store's drafts, as `draftStore` keeps them. */
+export interface StoredDraft {
+  form: string;
+  body: string;
+  saved_at: string;
+}
+
+/**
+ * Answers drafts, save_draft and discard_draft like the store does (one draft per form, the
+ * latest last) and returns the list, for a test to read or to fill before a form opens.
+ */
+export function draftStore(savedAt = '2026-11-25T09:41:00.000Z'): { drafts: StoredDraft[] } {
+  const store = { drafts: [] as StoredDraft[] };
+  handlers.drafts = () => store.drafts.map((d) => ({ ...d }));
+  handlers.save_draft = (a) => {
+    const form = String(a.form);
+    store.drafts = store.drafts.filter((d) => d.form !== form).concat({ form, body: String(a.body), saved_at: savedAt });
+    return null;
+  };
+  handlers.discard_draft = (a) => {
+    store.drafts = store.drafts.filter((d) => d.form !== String(a.form));
+    return null;
+  };
+  return store;
+}

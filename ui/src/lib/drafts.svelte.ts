@@ -1,7 +1,8 @@
 // What a lock must not lose. Every mounted form that keeps a draft in the encrypted store
 // registers a keeper here (`keepDraft`); the lock calls `flushDrafts` first, which saves every
 // keeper's draft (save_draft) and waits for them all, and only then locks the store and unmounts
-// the screens. On unlock the form comes back and restores its draft from the store.
+// the screens. On unlock the form comes back and restores its draft from the store. Log progress
+// registers its own keeper; every other form does it through lib/formDraft.svelte.ts.
 //
 // When a draft cannot be saved at lock time (the store refuses it, or does not answer within
 // FLUSH_TIMEOUT_MS), the app locks anyway: security first. What was typed is then not dropped
@@ -125,6 +126,11 @@ export function takeHeld(form: string, store: string): string | null {
   if (i < 0) return null;
   const [d] = held.splice(i, 1);
   return d.body;
+}
+
+/** The forms of `store` whose drafts are held only in memory (a screen opens them again). */
+export function heldForms(store: string): string[] {
+  return held.filter((h) => h.store === store).map((h) => h.form);
 }
 
 /** How many drafts of `store` are held only in memory. */

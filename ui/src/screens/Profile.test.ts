@@ -1,8 +1,8 @@
-import { describe, it, expect, vi } from 'vitest';
-import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest';
+import { render, screen, fireEvent, waitFor, cleanup } from '@testing-library/svelte';
 import type { Profile } from '../lib/bindings/Profile';
 import type { InitiativeRow } from '../lib/bindings/InitiativeRow';
-import { handlers } from '../test-tauri';
+import { handlers, argsOf, calls, draftStore } from '../test-tauri';
 
 const P = '7b0e0a54-0000-4000-8000-000000000001';
 
@@ -63,7 +63,7 @@ const initiatives: InitiativeRow[] = [
 vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 handlers.participant = () => profile;
 handlers.initiatives = () => initiatives;
-handlers.enrol = () => {
+const refuseEnrol = () => {
   throw { code: 'already_enrolled', message: 'Allerede tilmeldt.', field: 'start' };
 };
 
@@ -71,11 +71,13 @@ const { app } = await import('../lib/session.svelte');
 const { nav } = await import('../lib/nav.svelte');
 const { catalogue, info } = await import('../lib/cases/fixtures');
 const ProfileScreen = (await import('./Profile.svelte')).default;
+const { flushDrafts, resetDrafts } = await import('../lib/drafts.svelte');
 
 describe('Profile', () => {
   it('shows the person, the timeline, the ladder chart with its table, and keeps typed values on error', async () => {
     app.info = info;
     app.catalogue = catalogue;
+    handlers.enrol = refuseEnrol;
     render(ProfileScreen, { props: { id: P } });
     expect(await screen.findByRole('heading', { level: 1, name: 'Zainab Testdatter' })).toBeInTheDocument();
     expect(screen.getByTestId('timeline')).toHaveTextContent('Tilbud startet');
@@ -103,5 +105,147 @@ describe('Profile', () => {
     const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     await waitFor(() => expect(bad.map((v) => v.id)).toEqual([]));
+  });
+});
+
+/** The saves of the draft `form`, their bodies in order. */
+function saved(form: string): string[] {
+  return argsOf('save_draft')
+    .filter((a) => a.form === form)
+    .map((a) => String(a.body));
+}
+
+/** What the lock does to a mounted profile: the drafts flushed (all in the store), then unmounted. */
+async function lockAndUnmount() {
+  const calling = flushDrafts();
+  cleanup();
+  expect(await calling).toBe(0);
+}
+
+async function openProfile() {
+  render(ProfileScreen, { props: { id: P } });
+  expect(await screen.findByRole('heading', { level: 1, name: 'Zainab Testdatter' })).toBeInTheDocument();
+}
+
+describe('Profile drafts', () => {
+  let store: ReturnType<typeof draftStore>;
+
+  beforeEach(async () => {
+    // Nothing left of the test before (its forms save on closing, and what is refused is held).
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    store = draftStore();
+    app.info = info;
+    app.catalogue = catalogue;
+    handlers.enrol = () => 'en2';
+    handlers.end_enrolment = () => null;
+    handlers.close_case = () => null;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+  });
+
+  it('the enrol form saves what is typed as the draft enrol:<id>, a lock flushes it, reopening restores it, and enrolling discards it', async () => {
+    await openProfile();
+    await fireEvent.change(screen.getByTestId('enrol-initiative'), { target: { value: 'i1' } });
+    await fireEvent.input(screen.getByTestId('enrol-end'), { target: { value: '31-12-2026' } });
+    // Saved as typed, after a pause; the key has the participant's id, never the name.
+    await waitFor(() => expect(saved(`enrol:${P}`).some((b) => b.includes('31-12-2026'))).toBe(true));
+    expect(argsOf('save_draft').every((a) => !String(a.form).includes('Zainab'))).toBe(true);
+    expect(JSON.parse(saved(`enrol:${P}`).at(-1)!).form).toEqual({ initiative: 'i1', start: '25-11-2026', end: '31-12-2026' });
+
+    // Typed just before the lock: the lock's flush saves it at once, before the screen goes.
+    await fireEvent.input(screen.getByTestId('enrol-start'), { target: { value: '01-12-2026' } });
+    const before = saved(`enrol:${P}`).length;
+    await lockAndUnmount();
+    expect(saved(`enrol:${P}`).length).toBe(before + 1);
+    expect(store.drafts.find((d) => d.form === `enrol:${P}`)?.body).toContain('01-12-2026');
+    expect(document.body.textContent).not.toContain('Zainab');
+
+    // Opened again (after unlock, or a restart): the same values, and it says so.
+    await openProfile();
+    const note = await screen.findByTestId('enrol-draft');
+    expect(note).toHaveTextContent('er gendannet');
+    expect(screen.getByTestId('enrol-initiative')).toHaveValue('i1');
+    expect(screen.getByTestId('enrol-start')).toHaveValue('01-12-2026');
+    expect(screen.getByTestId('enrol-end')).toHaveValue('31-12-2026');
+
+    // Enrolled: the draft goes, and so does the note.
+    await fireEvent.click(screen.getByTestId('enrol-save'));
+    await waitFor(() => expect(argsOf('discard_draft')).toContainEqual({ form: `enrol:${P}` }));
+    expect(argsOf('enrol')).toEqual([{ input: { participant: P, initiative: 'i1', start: '01-12-2026', end: '31-12-2026' } }]);
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(screen.queryByTestId('enrol-draft')).toBeNull();
+    expect(screen.getByTestId('enrol-start')).toHaveValue('25-11-2026');
+  });
+
+  it('keeps the draft when enrolling fails, and discards it when the restored draft is discarded', async () => {
+    handlers.enrol = refuseEnrol;
+    await openProfile();
+    await fireEvent.change(screen.getByTestId('enrol-initiative'), { target: { value: 'i1' } });
+    await fireEvent.click(screen.getByTestId('enrol-save'));
+    expect(await screen.findByText('Allerede tilmeldt.')).toBeInTheDocument();
+    await lockAndUnmount();
+    expect(store.drafts.map((d) => d.form)).toEqual([`enrol:${P}`]);
+
+    await openProfile();
+    await fireEvent.click(await screen.findByTestId('enrol-draft-discard'));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(screen.getByTestId('enrol-initiative')).toHaveValue('');
+    expect(screen.queryByTestId('enrol-draft')).toBeNull();
+  });
+
+  it('opens the end of an enrolment again with its draft end-enrolment:<enrolment id>, and ending it discards the draft', async () => {
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('enrolment-end'));
+    await fireEvent.change(screen.getByTestId('enrolment-end-outcome'), { target: { value: 'job' } });
+    await fireEvent.input(screen.getByTestId('enrolment-end-date'), { target: { value: '20-11-2026' } });
+    await lockAndUnmount();
+    expect(JSON.parse(store.drafts.find((d) => d.form === 'end-enrolment:en1')!.body).form).toEqual({ date: '20-11-2026', outcome: 'job' });
+
+    await openProfile();
+    expect(await screen.findByTestId('enrolment-end-draft')).toHaveTextContent('er gendannet');
+    expect(screen.getByTestId('enrolment-end-date')).toHaveValue('20-11-2026');
+    expect(screen.getByTestId('enrolment-end-outcome')).toHaveValue('job');
+    await fireEvent.click(screen.getByTestId('enrolment-end-save'));
+    await waitFor(() => expect(argsOf('end_enrolment')).toEqual([{ input: { enrolment: 'en1', end: '20-11-2026', outcome: 'job' } }]));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(screen.queryByTestId('enrolment-end-date')).toBeNull();
+  });
+
+  it('opens the close-case form again with its draft close-case:<id>, and Cancel discards it', async () => {
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-close'));
+    await fireEvent.input(screen.getByTestId('profile-close-date'), { target: { value: '24-11-2026' } });
+    await lockAndUnmount();
+    expect(store.drafts.map((d) => d.form)).toEqual([`close-case:${P}`]);
+
+    await openProfile();
+    expect(await screen.findByTestId('profile-close-draft')).toHaveTextContent('er gendannet');
+    expect(screen.getByTestId('profile-close-date')).toHaveValue('24-11-2026');
+    await fireEvent.click(screen.getByTestId('profile-close-cancel'));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(screen.queryByTestId('profile-close-date')).toBeNull();
+    expect(argsOf('close_case')).toEqual([]);
+  });
+
+  it('keeps no draft of a form left as it opened, and one as soon as something is typed in it', async () => {
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-close'));
+    await fireEvent.click(screen.getByTestId('enrolment-end'));
+    await lockAndUnmount();
+    expect(store.drafts).toEqual([]);
+    expect(argsOf('save_draft')).toEqual([]);
+
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-close'));
+    await fireEvent.input(screen.getByTestId('profile-close-date'), { target: { value: '20-11-2026' } });
+    await lockAndUnmount();
+    expect(store.drafts.map((d) => d.form)).toEqual([`close-case:${P}`]);
   });
 });

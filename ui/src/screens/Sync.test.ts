@@ -4,7 +4,7 @@ import type { Conflict } from '../lib/bindings/Conflict';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import type { SyncTargetForm } from '../lib/bindings/SyncTargetForm';
 import type { TeamInfo } from '../lib/bindings/TeamInfo';
-import { handlers, reset, count, argsOf } from '../test-tauri';
+import { handlers, reset, count, argsOf, draftStore } from '../test-tauri';
 
 vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
 
@@ -17,6 +17,14 @@ const { clearSync } = await import('../lib/sync.svelte');
 const { toasts } = await import('../lib/toast.svelte');
 const { catalogue, info } = await import('../lib/cases/fixtures');
 const SyncScreen = (await import('./Sync.svelte')).default;
+const { resetDrafts, flushDrafts } = await import('../lib/drafts.svelte');
+
+/** What the lock does: the drafts flushed, then the screen unmounted. */
+async function lock() {
+  const flushing = flushDrafts();
+  cleanup();
+  expect(await flushing).toBe(0);
+}
 
 const roles = [
   { code: 'caseworker', label: 'Sagsbehandler' },
@@ -85,6 +93,10 @@ beforeEach(() => {
   handlers.sync_status = () => current;
   handlers.team = () => (current.team ? team : null);
   handlers.sync_target = () => ({ ...blankTarget });
+  // The drafts of the target form and the conflicts' edits: none stored, every save taken.
+  handlers.drafts = () => [];
+  handlers.save_draft = () => null;
+  handlers.discard_draft = () => null;
   handlers.conflicts = (a) => (a.openOnly ? inbox.filter((c) => c.resolution === null) : inbox);
   handlers.resolve_conflict = (a) => {
     const input = a.input as { id: number; keep: string; value: string };
@@ -99,8 +111,11 @@ beforeEach(() => {
   app.catalogue = { ...catalogue, roles };
 });
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
+  // The drafts the unmounted forms save on closing, then nothing held for the next test.
+  await new Promise((r) => setTimeout(r, 0));
+  resetDrafts();
   app.info = null;
   app.catalogue = null;
 });
@@ -299,6 +314,54 @@ describe('Sync screen: the target', () => {
     expect(await screen.findByTestId('target-error')).toHaveTextContent('Adressen skal begynde med https://.');
     expect(screen.getByTestId('target-endpoint')).toHaveValue('ftp://x');
   });
+
+  it('keeps the settings typed as the draft sync-target, never the password, restores them, and saving discards it', async () => {
+    const store = draftStore();
+    handlers.set_sync_target = () => status();
+    render(SyncScreen);
+    await fireEvent.change(await screen.findByTestId('target-kind'), { target: { value: 'webdav' } });
+    await fireEvent.input(screen.getByTestId('target-endpoint'), { target: { value: 'https://sky.kommune.dk/dav' } });
+    await fireEvent.input(screen.getByTestId('target-username'), { target: { value: 'anna' } });
+    await fireEvent.input(screen.getByTestId('target-password'), { target: { value: 'hemmelig-42' } });
+    await waitFor(() => expect(argsOf('save_draft').some((a) => a.form === 'sync-target')).toBe(true));
+    await lock();
+    const sent = argsOf('save_draft').map((a) => String(a.body));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const body of sent) {
+      expect(body).not.toContain('hemmelig-42');
+      expect(body).not.toContain('password');
+    }
+    expect(JSON.parse(store.drafts[0].body).form).toMatchObject({ kind: 'webdav', endpoint: 'https://sky.kommune.dk/dav', username: 'anna' });
+
+    render(SyncScreen);
+    const note = await screen.findByTestId('target-draft');
+    expect(note).toHaveTextContent('er gendannet');
+    expect(note).toHaveTextContent('aldrig i en kladde');
+    expect(screen.getByTestId('target-endpoint')).toHaveValue('https://sky.kommune.dk/dav');
+    expect(screen.getByTestId('target-username')).toHaveValue('anna');
+    expect(screen.getByTestId('target-password')).toHaveValue('');
+    await fireEvent.input(screen.getByTestId('target-password'), { target: { value: 'hemmelig-42' } });
+    await fireEvent.click(screen.getByTestId('target-save'));
+    await waitFor(() => expect(argsOf('set_sync_target')).toHaveLength(1));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(argsOf('discard_draft')).toContainEqual({ form: 'sync-target' });
+  });
+
+  it('keeps no draft of the saved settings as loaded, only what is typed over them', async () => {
+    const store = draftStore();
+    handlers.sync_target = () => ({ ...blankTarget, kind: 'folder', path: '/mnt/fælles/indsats' });
+    render(SyncScreen);
+    await waitFor(() => expect(screen.getByTestId('target-path')).toHaveValue('/mnt/fælles/indsats'));
+    await lock();
+    expect(store.drafts).toEqual([]);
+    expect(argsOf('save_draft')).toEqual([]);
+
+    render(SyncScreen);
+    await waitFor(() => expect(screen.getByTestId('target-path')).toHaveValue('/mnt/fælles/indsats'));
+    await fireEvent.input(screen.getByTestId('target-path'), { target: { value: '/mnt/ny' } });
+    await lock();
+    expect(JSON.parse(store.drafts[0].body).form).toMatchObject({ kind: 'folder', path: '/mnt/ny' });
+  });
 });
 
 describe('Sync screen: the conflicts inbox', () => {
@@ -459,17 +522,45 @@ describe('Sync screen: the conflicts inbox', () => {
     expect(screen.getByTestId('conflict-edit-7')).toHaveTextContent('Edit…');
     expect(screen.getByTestId('conflicts-title')).toHaveTextContent('Conflicts: 3 open');
   });
+
+  it('keeps a conflict\'s edit as the draft conflict:<id>, opens it again with it, and settling discards it', async () => {
+    const store = draftStore();
+    render(SyncScreen);
+    await fireEvent.click(await screen.findByTestId('conflict-edit-8'));
+    await fireEvent.input(screen.getByTestId('conflict-value-8'), { target: { value: '30-11-2026' } });
+    await lock();
+    expect(store.drafts.map((d) => d.form)).toEqual(['conflict:8']);
+
+    render(SyncScreen);
+    expect(await screen.findByTestId('conflict-draft-8')).toHaveTextContent('er gendannet');
+    expect(screen.getByTestId('conflict-value-8')).toHaveValue('30-11-2026');
+    expect(screen.queryByTestId('conflict-value-7')).toBeNull();
+    await fireEvent.click(screen.getByTestId('conflict-save-8'));
+    await waitFor(() => expect(argsOf('resolve_conflict')).toEqual([{ input: { id: 8, keep: 'edited', value: '30-11-2026' } }]));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+  });
+
+  it('"Cancel" discards the edit\'s draft', async () => {
+    const store = draftStore();
+    render(SyncScreen);
+    await fireEvent.click(await screen.findByTestId('conflict-edit-7'));
+    await fireEvent.input(screen.getByTestId('conflict-value-7'), { target: { value: 'Jonas' } });
+    await waitFor(() => expect(store.drafts.map((d) => d.form)).toEqual(['conflict:7']));
+    await fireEvent.click(screen.getByTestId('conflict-cancel-7'));
+    await waitFor(() => expect(store.drafts).toEqual([]));
+    expect(count('resolve_conflict')).toBe(0);
+  });
 });
 
 describe('sync messages', () => {
-  const sources = import.meta.glob(['../lib/sync.svelte.ts', './Sync.svelte', '../components/Header.svelte'], {
+  const sources = import.meta.glob(['../lib/sync.svelte.ts', './Sync.svelte', '../components/Header.svelte', '../components/ConflictEdit.svelte'], {
     query: '?raw',
     import: 'default',
     eager: true,
   }) as Record<string, string>;
 
   it('every key the sync line and screen use exists in both languages', () => {
-    expect(Object.keys(sources)).toHaveLength(3);
+    expect(Object.keys(sources)).toHaveLength(4);
     const used = new Set<string>();
     for (const text of Object.values(sources)) {
       for (const m of text.matchAll(/['`](sync\.[a-zA-Z0-9_.]+[a-zA-Z0-9_])['`]/g)) used.add(m[1]);

@@ -125,6 +125,7 @@ export default {
     'cases.participants.save': 'Opret deltager',
     'cases.participants.added_with_warnings': 'Deltageren er oprettet som {pseudonym}. Se efter:',
     'cases.participants.to_profile': 'Gå til profilen',
+    'cases.participants.held_names': 'Navn og CPR-nummer bevares ikke i vinduet, mens Indsats er låst: skriv dem igen.',
 
     // Profile
     'cases.profile.case_closed': 'sagen afsluttet {date}',
@@ -333,6 +334,7 @@ export default {
     'cases.participants.save': 'Add participant',
     'cases.participants.added_with_warnings': 'The participant is added as {pseudonym}. Please check:',
     'cases.participants.to_profile': 'Go to the profile',
+    'cases.participants.held_names': 'Name and CPR number are not kept in the window while Indsats is locked: type them again.',
 
     // Profile
     'cases.profile.case_closed': 'case closed {date}',

@@ -11,6 +11,21 @@ const entries: [string, string, string][] = [
   ['shell.lang.da', 'Dansk', 'Danish'],
   ['shell.lang.en', 'Engelsk', 'English'],
 
+  // A form's draft taken back (components/DraftNote.svelte)
+  [
+    'shell.draft.restored',
+    'Det, du skrev og ikke gemte, er gendannet (kladde fra {date} kl. {time}).',
+    'What you typed and did not save has been restored (draft from {date} at {time}).',
+  ],
+  [
+    'shell.draft.restoredHeld',
+    'Det, du skrev og ikke gemte, er gendannet. Datalageret kunne ikke gemme kladden (fx da Indsats låste), så vinduet bevarede den til nu.',
+    'What you typed and did not save has been restored. The store could not save the draft (when Indsats locked, say), so the window kept it until now.',
+  ],
+  ['shell.draft.discard', 'Kassér kladden', 'Discard the draft'],
+  ['shell.draft.filters', 'Filtrene fra før er sat igen.', 'The filters from before are set again.'],
+  ['shell.draft.clearFilters', 'Ryd filtrene', 'Clear the filters'],
+
   // Header and navigation
   ['shell.nav.label', 'Hovedmenu', 'Main menu'],
   ['shell.nav.overview', 'Overblik', 'Overview'],

@@ -103,6 +103,11 @@ const entries: [string, string, string][] = [
   ['sync.target.save', 'Gem synkroniseringssted', 'Save sync target'],
   ['sync.target.saving', 'Gemmer …', 'Saving …'],
   ['sync.target.saved', 'Synkroniseringsstedet er gemt.', 'The sync target is saved.'],
+  [
+    'sync.target.draftPassword',
+    'Adgangskoden og den hemmelige nøgle gemmes aldrig i en kladde: skriv den igen, før du gemmer.',
+    'The password and the secret key are never kept in a draft: type it again before you save.',
+  ],
 
   // Conflicts inbox
   ['sync.conflicts.title1', 'Konflikter: 1 åben', 'Conflicts: 1 open'],
