@@ -1,19 +1,24 @@
 //! Disclosure control for everything that leaves Indsats: small cells are suppressed, and so are
-//! enough other cells that no suppressed value can be worked out from what is published.
+//! enough other cells that no suppressed value can be worked out, or narrowed down, from what is
+//! published.
 //!
-//! A table of counts is published with its row totals, column totals and grand total. Seen as the
-//! (R+1)×(C+1) table in which every row and every column balances (the margins on the far side),
-//! the hidden entries are edges of a bipartite graph between rows and columns. A hidden value can
-//! be worked out exactly from the published ones **iff its edge is a bridge** of that graph: it is
-//! then the only unknown linking two parts whose sums are known. So:
-//! 1. *primary*: every cell and total with 0 < count < threshold is hidden (threshold 5 by default,
-//!    never below 3);
-//! 2. *complementary*: while some hidden entry is a bridge, the cheapest path of published entries
-//!    that closes a cycle through it is hidden too. Cost is the count, so small numbers go first.
-//!    Zeros are avoided as complements: a hidden zero protects nothing from someone who can guess it.
+//! Two tools:
+//! - [`protect_tree`] is what the management summary uses: counts published in a two-level
+//!   hierarchy (initiatives under their types under the total; months under their period), every
+//!   position a vector of counts published or hidden together. It guarantees that a small hidden
+//!   count can lie anywhere in an interval at least the threshold wide, as far as linear reasoning
+//!   over everything published can tell; `tests/attacker.rs` checks the summary built on it with
+//!   a linear-programming solver.
+//! - [`protect`] is for a two-way table published with its margins. There a hidden entry can be
+//!   worked out exactly **iff its edge is a bridge** of the bipartite graph of hidden entries
+//!   (rows and columns as nodes), so: primary suppression of every count with 0 < count <
+//!   threshold, then, while some hidden entry is a bridge, the cheapest path of published entries
+//!   that closes a cycle through it is hidden too (cost is the count, so small numbers go first;
+//!   zeros are avoided: a hidden zero protects nothing from someone who can guess it). It
+//!   protects against exact recovery only; `tests/disclosure.rs` checks it by Gaussian
+//!   elimination.
 //!
-//! The tests check the result with an independent method: Gaussian elimination over the published
-//! equations.
+//! The threshold is 5 by default and never below 3 (domain.md).
 
 use std::collections::BinaryHeap;
 
@@ -239,48 +244,330 @@ mod tests {
     }
 }
 
-/// One column of counts published with its total (a table's column, rows being initiatives or
-/// types): every count with 0 < count < threshold is hidden, and when that hides exactly one, the
-/// smallest other non-zero count is hidden too, so that the total minus the published counts
-/// never gives a hidden one away. (The general [`protect`] does the same for a one-column table,
-/// at a cost that grows with the square of the rows; this is linear.)
-/// A published column: its cells, its total, and how many entries were hidden (primary, complementary).
-pub type ProtectedColumn = (Vec<Option<u64>>, Option<u64>, usize, usize);
+// ---- Linked tables: what the management summary publishes -------------------------------------
 
-pub fn protect_column(values: &[u64], threshold: u64) -> Result<ProtectedColumn, DisclosureError> {
+/// Whether a count is hidden for itself: some persons, but fewer than the threshold. Zero is
+/// published: it names no one.
+pub fn is_small(count: u64, threshold: u64) -> bool {
+    count > 0 && count < threshold
+}
+
+/// Whether a position with these counts is hidden by primary suppression: any of them is small.
+pub fn is_primary(counts: &[u64], threshold: u64) -> bool {
+    counts.iter().any(|c| is_small(*c, threshold))
+}
+
+/// Which positions of a [`protect_tree`] hierarchy are published (`false`) or hidden (`true`),
+/// with the groups' and the root's counts, summed from the leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeProtection {
+    pub leaves: Vec<bool>,
+    pub groups: Vec<bool>,
+    pub root: bool,
+    pub group_counts: Vec<Vec<u64>>,
+    pub root_counts: Vec<u64>,
+}
+
+/// Disclosure control for counts published in a two-level hierarchy, as the summary publishes
+/// them: each leaf (an initiative, a month) is in one group (its type; a period's months are one
+/// group), each group's counts are the sum of its leaves', and the root's (the total; the period)
+/// the sum of the groups'. Every position carries one vector of counts that is published or hidden
+/// as a whole: everything one row of a table says about the same persons (a share's numerator and
+/// those outside it, for every share over the same persons; a mean with how many it is a mean of).
+/// With one group, the group is the root itself.
+///
+/// Primary suppression hides every position with a small count (and the root when `force_root`:
+/// a rule of the caller, such as few distinct persons behind it). Complementary suppression then
+/// hides the cheapest further positions until these hold, for every count `q` of the vector:
+/// 1. a group that is published hides none of its leaves or at least two, and the leaves it hides
+///    hold at least `threshold` of `q` if one of them is small in `q`, and at least 1 if any holds
+///    some `q`;
+/// 2. when the root is published, the hidden groups are none or at least two, each hides at least
+///    one of its leaves, and the leaves they hide hold at least `threshold` of `q` if any hidden
+///    group or leaf there is small in `q`, and at least 1 if any holds some `q`;
+/// 3. when the root is hidden, some group is hidden, and each hidden group hides one of its leaves.
+///
+/// Why that is enough: moving a hidden leaf's whole vector onto another hidden leaf of the same
+/// pool (a published group's hidden leaves; or, under a published root, all hidden leaves of the
+/// hidden groups) changes no published number and keeps every relation that holds within each
+/// vector. So each hidden leaf may hold anything from 0 to its pool's sum of `q`, and a hidden group
+/// anything from what its published leaves hold to that plus the pool's sum; under a hidden root
+/// there is no upper bound at all. `crates/report/tests/attacker.rs` checks the summary built on it
+/// with a linear-programming solver.
+///
+/// Deterministic: the cheapest position is the one with the smallest count of what is short (or
+/// the smallest counts, when a second hidden position is what is missing), ties going to the
+/// lower index. Zero positions are never hidden as complements: they protect nothing.
+pub fn protect_tree(
+    leaves: &[Vec<u64>],
+    group: &[usize],
+    groups: usize,
+    force_root: bool,
+    threshold: u64,
+) -> Result<TreeProtection, DisclosureError> {
     if threshold < MIN_THRESHOLD {
         return Err(DisclosureError::ThresholdTooLow(threshold));
     }
-    let total: u64 = values.iter().sum();
-    let sensitive = |v: u64| v > 0 && v < threshold;
-    let mut hidden: Vec<bool> = values.iter().map(|v| sensitive(*v)).collect();
-    let primary = hidden.iter().filter(|h| **h).count();
-    let mut complementary = 0;
-    let total_hidden = sensitive(total);
-    if primary == 1 && !total_hidden {
-        let pick = values.iter().enumerate().filter(|(i, v)| !hidden[*i] && **v > 0).min_by_key(|(i, v)| (**v, *i)).map(|(i, _)| i);
-        if let Some(i) = pick {
-            hidden[i] = true;
-            complementary = 1;
+    let width = leaves.first().map_or(0, Vec::len);
+    if group.len() != leaves.len() || leaves.iter().any(|l| l.len() != width) || group.iter().any(|g| *g >= groups) {
+        return Err(DisclosureError::Shape);
+    }
+    let mut members = vec![Vec::new(); groups];
+    for (i, g) in group.iter().enumerate() {
+        members[*g].push(i);
+    }
+    let mut group_counts = vec![vec![0u64; width]; groups];
+    for (l, g) in leaves.iter().zip(group) {
+        add(&mut group_counts[*g], l);
+    }
+    let mut root_counts = vec![0u64; width];
+    for g in &group_counts {
+        add(&mut root_counts, g);
+    }
+    let mut h = Hierarchy {
+        leaves,
+        members: &members,
+        group_counts: &group_counts,
+        threshold,
+        width,
+        leaf: leaves.iter().map(|l| is_primary(l, threshold)).collect(),
+        group: group_counts.iter().map(|g| is_primary(g, threshold)).collect(),
+        root: force_root || is_primary(&root_counts, threshold),
+    };
+    // Each step only hides, so this ends; usually after two rounds.
+    loop {
+        let mut changed = false;
+        for k in 0..groups {
+            changed |= h.close_group(k);
+        }
+        changed |= if h.root { h.under_hidden_root() } else { h.open_groups() };
+        if !changed {
+            break;
         }
     }
-    let cells = values.iter().zip(&hidden).map(|(v, h)| (!h).then_some(*v)).collect();
-    Ok((cells, (!total_hidden).then_some(total), primary + usize::from(total_hidden), complementary))
+    Ok(TreeProtection { leaves: h.leaf, groups: h.group, root: h.root, group_counts, root_counts })
+}
+
+fn add(acc: &mut [u64], v: &[u64]) {
+    for (a, x) in acc.iter_mut().zip(v) {
+        *a += x;
+    }
+}
+
+struct Hierarchy<'a> {
+    leaves: &'a [Vec<u64>],
+    members: &'a [Vec<usize>],
+    group_counts: &'a [Vec<u64>],
+    threshold: u64,
+    width: usize,
+    leaf: Vec<bool>,
+    group: Vec<bool>,
+    root: bool,
+}
+
+impl Hierarchy<'_> {
+    /// The first count whose hidden leaves hold less than the hidden positions need (`leaves` are
+    /// summed; `leaves` and `groups` both raise the need), if any.
+    fn short(&self, leaves: &[usize], groups: &[usize]) -> Option<usize> {
+        let mut sum = vec![0u64; self.width];
+        let mut need = vec![0u64; self.width];
+        let mut raise = |counts: &[u64]| {
+            for (n, &v) in need.iter_mut().zip(counts) {
+                *n = (*n).max(if is_small(v, self.threshold) { self.threshold } else { u64::from(v > 0) });
+            }
+        };
+        for &i in leaves {
+            add(&mut sum, &self.leaves[i]);
+            raise(&self.leaves[i]);
+        }
+        for &k in groups {
+            raise(&self.group_counts[k]);
+        }
+        (0..self.width).find(|&q| sum[q] < need[q])
+    }
+
+    /// Rule 1 for a published group `k`.
+    fn close_group(&mut self, k: usize) -> bool {
+        let mut changed = false;
+        while !self.group[k] {
+            let hidden: Vec<usize> = self.members[k].iter().copied().filter(|&i| self.leaf[i]).collect();
+            if hidden.is_empty() {
+                break;
+            }
+            let by = if hidden.len() < 2 {
+                None
+            } else {
+                match self.short(&hidden, &[]) {
+                    None => break,
+                    short => short,
+                }
+            };
+            changed = true;
+            let published = self.members[k].iter().copied().filter(|&i| !self.leaf[i]).map(|i| (i, &self.leaves[i][..]));
+            match cheapest(published, by) {
+                Some(i) => self.leaf[i] = true,
+                // Nothing left in the group to hide: hiding the group itself opens it to rule 2.
+                None => self.group[k] = true,
+            }
+        }
+        changed
+    }
+
+    /// Rule 2: the hidden groups under a published root.
+    fn open_groups(&mut self) -> bool {
+        let mut changed = false;
+        while !self.root {
+            let open: Vec<usize> = (0..self.group.len()).filter(|&k| self.group[k]).collect();
+            if open.is_empty() {
+                break;
+            }
+            // A hidden group none of whose leaves is hidden is the sum of its published leaves.
+            if let Some(&k) = open.iter().find(|&&k| !self.members[k].iter().any(|&i| self.leaf[i])) {
+                match cheapest(self.published_leaves(&[k]), None) {
+                    Some(i) => self.leaf[i] = true,
+                    None => self.root = true,
+                }
+                changed = true;
+                continue;
+            }
+            // A single hidden group is the root minus the published groups.
+            if open.len() < 2 {
+                match cheapest(self.published_groups(), None) {
+                    Some(k) => self.group[k] = true,
+                    None => self.root = true,
+                }
+                changed = true;
+                continue;
+            }
+            let hidden: Vec<usize> = open.iter().flat_map(|&k| self.members[k].iter().copied()).filter(|&i| self.leaf[i]).collect();
+            let Some(q) = self.short(&hidden, &open) else { break };
+            if let Some(i) = cheapest(self.published_leaves(&open), Some(q)) {
+                self.leaf[i] = true;
+            } else if let Some(k) = cheapest(self.published_groups(), Some(q)) {
+                self.group[k] = true;
+            } else {
+                self.root = true;
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    /// Rule 3: under a hidden root.
+    fn under_hidden_root(&mut self) -> bool {
+        let mut changed = false;
+        loop {
+            let open: Vec<usize> = (0..self.group.len()).filter(|&k| self.group[k]).collect();
+            if open.is_empty() {
+                match cheapest(self.published_groups(), None) {
+                    Some(k) => {
+                        self.group[k] = true;
+                        changed = true;
+                        continue;
+                    }
+                    // Nothing but zeros: nothing to protect.
+                    None => return changed,
+                }
+            }
+            let bare = open.iter().copied().find(|&k| !self.members[k].iter().any(|&i| self.leaf[i]));
+            let Some(k) = bare else { return changed };
+            match cheapest(self.published_leaves(&[k]), None) {
+                Some(i) => {
+                    self.leaf[i] = true;
+                    changed = true;
+                }
+                // A hidden group of zeros only.
+                None => return changed,
+            }
+        }
+    }
+
+    fn published_leaves<'s>(&'s self, groups: &'s [usize]) -> impl Iterator<Item = (usize, &'s [u64])> + 's {
+        groups.iter().flat_map(|&k| self.members[k].iter().copied()).filter(|&i| !self.leaf[i]).map(|i| (i, &self.leaves[i][..]))
+    }
+
+    fn published_groups(&self) -> impl Iterator<Item = (usize, &[u64])> + '_ {
+        (0..self.group.len()).filter(|&k| !self.group[k]).map(|k| (k, &self.group_counts[k][..]))
+    }
+}
+
+/// The cheapest candidate: with some of count `by` (or any count), the smallest such count (or
+/// sum of counts), then the lowest index.
+fn cheapest<'a>(candidates: impl Iterator<Item = (usize, &'a [u64])>, by: Option<usize>) -> Option<usize> {
+    candidates
+        .filter_map(|(i, c)| {
+            let size: u64 = c.iter().sum();
+            let key = match by {
+                Some(q) => c.get(q).copied().unwrap_or(0),
+                None => size,
+            };
+            (key > 0).then_some((key, size, i))
+        })
+        .min()
+        .map(|(_, _, i)| i)
 }
 
 #[cfg(test)]
-mod column_tests {
+mod tree_tests {
     use super::*;
 
+    fn one(v: &[u64]) -> Vec<Vec<u64>> {
+        v.iter().map(|x| vec![*x]).collect()
+    }
+
     #[test]
-    fn a_single_hidden_count_takes_a_second_one_with_it() {
-        let (cells, total, p, c) = protect_column(&[2, 10, 7, 0, 30], 5).unwrap();
-        assert_eq!(cells, vec![None, Some(10), None, Some(0), Some(30)]);
-        assert_eq!((total, p, c), (Some(49), 1, 1));
-        let (cells, _, p, c) = protect_column(&[2, 3, 40], 5).unwrap();
-        assert_eq!((cells, p, c), (vec![None, None, Some(40)], 2, 0));
-        let (cells, total, ..) = protect_column(&[1, 2], 5).unwrap();
-        assert_eq!((cells, total), (vec![None, None], None));
-        assert!(protect_column(&[1], 2).is_err());
+    fn a_small_initiative_takes_a_sibling_with_it_so_its_type_gives_nothing_away() {
+        // The leak of the old rule: 4 hidden, 13 shown, their type 17 shown.
+        let t = protect_tree(&one(&[4, 13, 30, 40]), &[0, 0, 1, 1], 2, false, 5).unwrap();
+        assert_eq!(t.leaves, vec![true, true, false, false]);
+        assert_eq!((t.groups.clone(), t.root), (vec![false, false], false));
+        assert_eq!(t.group_counts, vec![vec![17], vec![70]]);
+    }
+
+    #[test]
+    fn two_small_counts_are_not_enough_when_together_they_are_small() {
+        // 1 + 2 = 3 hidden would bound each to at most 3: a third count joins them.
+        let t = protect_tree(&one(&[1, 2, 50, 0]), &[0, 0, 0, 0], 1, false, 5).unwrap();
+        assert_eq!(t.leaves, vec![true, true, true, false], "zeros are never complements");
+        assert!(!t.root);
+    }
+
+    #[test]
+    fn a_type_of_one_initiative_is_hidden_with_another_type() {
+        let t = protect_tree(&one(&[3, 20, 30]), &[0, 1, 1], 2, false, 5).unwrap();
+        assert_eq!(t.groups, vec![true, true], "one hidden type would be the total minus the other");
+        assert_eq!(t.leaves, vec![true, true, false], "the second type hides a leaf, or it is the sum of its shown ones");
+        assert!(!t.root);
+    }
+
+    #[test]
+    fn a_hidden_period_hides_a_month_and_a_small_total_hides_everything() {
+        // One group is the root itself (months and their period).
+        let t = protect_tree(&one(&[10, 12, 8]), &[0, 0, 0], 1, true, 5).unwrap();
+        assert!(t.root && t.groups[0]);
+        assert_eq!(t.leaves, vec![false, false, true]);
+        let t = protect_tree(&one(&[1, 0, 2]), &[0, 0, 1], 2, false, 5).unwrap();
+        assert!(t.root);
+        assert_eq!(t.leaves, vec![true, false, true]);
+        assert_eq!(t.groups, vec![true, true]);
+    }
+
+    #[test]
+    fn every_count_of_a_vector_is_protected() {
+        // A share: (numerator, outside it). The second leaf has few outside it; the smallest
+        // other row joins it, and together they hold 11 outside, enough.
+        let leaves = vec![vec![40, 40], vec![30, 2], vec![5, 9], vec![100, 50]];
+        let t = protect_tree(&leaves, &[0, 0, 0, 0], 1, false, 5).unwrap();
+        assert_eq!(t.leaves, vec![false, true, true, false]);
+        assert_eq!(t.root_counts, vec![175, 101]);
+    }
+
+    #[test]
+    fn it_refuses_low_thresholds_and_bad_shapes() {
+        assert_eq!(protect_tree(&one(&[1]), &[0], 1, false, 2), Err(DisclosureError::ThresholdTooLow(2)));
+        assert_eq!(protect_tree(&one(&[1]), &[1], 1, false, 5), Err(DisclosureError::Shape));
+        assert_eq!(protect_tree(&[vec![1], vec![1, 2]], &[0, 0], 1, false, 5), Err(DisclosureError::Shape));
+        let empty = protect_tree(&[], &[], 0, false, 5).unwrap();
+        assert!(!empty.root);
     }
 }

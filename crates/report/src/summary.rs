@@ -148,13 +148,13 @@ pub struct Summary {
 
 // ---- Building it ---------------------------------------------------------------------------------
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indsats_core::model::{Code, Enrolment, Indicator, Initiative, Measure};
 use indsats_store::{ManualValue, Reader};
 use sha2::{Digest, Sha256};
 
-use crate::disclosure::{DisclosureError, protect_column};
+use crate::disclosure::{DisclosureError, MIN_THRESHOLD, is_primary, is_small, protect_tree};
 use crate::measure::{Case, Computed, compute};
 use crate::results::{Count, InitiativeResults, initiative_results};
 use crate::{ReportError, evaluate, load_cases};
@@ -253,59 +253,228 @@ impl Data {
     }
 }
 
-/// Hidden when some persons but fewer than the threshold are behind it.
-fn small(n: u64, threshold: u64) -> bool {
-    n > 0 && n < threshold
+// ---- Disclosure control over everything one summary publishes ----------------------------------
+//
+// Everything a summary publishes is protected together (docs/indicators.md, "Disclosure
+// control"): the initiatives, the types and the totals are one hierarchy per group of columns
+// over the same persons; an indicator's months and its period are one hierarchy when the period's
+// counts are the sum of its months'; indicators over the same persons (the same denominator) are
+// hidden together where one could otherwise give the other's denominator away.
+
+/// What an indicator's denominator counts: indicators over the same persons share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Over {
+    /// Active person-months: MM13 and 190 hours.
+    PersonMonths,
+    /// Active participants of the period: education started, completed, community.
+    Active,
+    /// The cohort whose fifth programme year ends in the period: the Danish test.
+    Cohort,
+    /// Programme started in the period and got an offer: days to the first offer.
+    Started,
+    /// Open at the period's end and started 6 months before: progression.
+    Progression,
 }
 
-fn indicator_row(i: &Indicator, data: &Data, p: &Params, counts: &mut (usize, usize)) -> IndicatorRow {
-    let r = evaluate(i.clone(), p.period, &data.cases, &data.manual, p.as_of);
-    let manual = i.measure == Measure::Manual;
-    let t = p.threshold;
-    // A computed value is hidden when few persons are in its numerator, or few are outside it.
-    let hide = |c: &Computed| {
-        let persons = c.participants.len() as u64;
-        let outside = u64::from(c.denominator).saturating_sub(c.numerator.max(0.0) as u64);
-        small(persons, t) || (i.measure != Measure::DaysToFirstOffer && small(outside, t))
-    };
-    let cell = |c: &Computed, counts: &mut (usize, usize)| match c.value {
-        None => Cell::Missing,
-        Some(_) if !manual && hide(c) => {
-            counts.0 += 1;
-            Cell::Suppressed
-        }
-        Some(v) => Cell::Value(v),
-    };
-    let value = cell(&r.computed, counts);
-    let previous = cell(&r.previous, counts);
-    let persons = if manual {
-        Cell::Missing
-    } else {
-        let n = r.computed.participants.len() as u64;
-        if small(n, t) { Cell::Suppressed } else { Cell::Value(n as f64) }
-    };
-    let mut trend = Vec::new();
+impl Over {
+    fn of(m: Measure) -> Option<Over> {
+        Some(match m {
+            Measure::Manual => return None,
+            Measure::OrdinaryEmployment | Measure::Hours190 => Over::PersonMonths,
+            Measure::EducationStarted | Measure::EducationCompleted | Measure::CommunityParticipation => Over::Active,
+            Measure::DanishTestWithin5y => Over::Cohort,
+            Measure::DaysToFirstOffer => Over::Started,
+            Measure::ProgressionUp => Over::Progression,
+        })
+    }
+
+    /// Whether the period's counts are the sums of its months' (the months split the period's
+    /// persons or person-months between them). The others count a person in every month they
+    /// qualify in, or measure on a single day.
+    fn additive(self) -> bool {
+        matches!(self, Over::PersonMonths | Over::Cohort | Over::Started)
+    }
+}
+
+/// Whether a measure counts person-months (its persons are not its numerator).
+fn monthly(m: Measure) -> bool {
+    matches!(m, Measure::OrdinaryEmployment | Measure::Hours190)
+}
+
+/// The counts behind a computed value, as disclosure control sees them: for a share, those in its
+/// numerator and those outside it; for a mean number of days, how many it is a mean of.
+fn counts(m: Measure, c: &Computed) -> Vec<u64> {
+    if m == Measure::DaysToFirstOffer {
+        return vec![u64::from(c.denominator)];
+    }
+    // A share's numerator is a whole count of persons (or person-months).
+    let n = c.numerator.max(0.0).round() as u64;
+    vec![n, u64::from(c.denominator).saturating_sub(n)]
+}
+
+/// Whether a period's value is hidden for itself: fewer persons than the threshold in its
+/// numerator, or (for shares) outside it.
+fn value_small(m: Measure, c: &Computed, t: u64) -> bool {
+    is_small(c.participants.len() as u64, t) || (m != Measure::DaysToFirstOffer && is_primary(&counts(m, c)[1..], t))
+}
+
+/// One indicator's numbers before disclosure control: the period, the period before, and the
+/// period's months (those begun) for the trend.
+struct Numbers {
+    result: crate::IndicatorResult,
+    months: Vec<(Period, Computed)>,
+}
+
+/// What disclosure control hides of one indicator.
+#[derive(Default, Clone)]
+struct Hidden {
+    value: bool,
+    previous: bool,
+    persons: bool,
+    months: Vec<bool>,
+}
+
+fn numbers(i: &Indicator, data: &Data, p: &Params) -> Numbers {
+    let result = evaluate(i.clone(), p.period, &data.cases, &data.manual, p.as_of);
+    let mut months = Vec::new();
     if !matches!(p.period, Period::Month { .. }) {
-        let months: Vec<Period> = p.period.months().into_iter().filter(|m| m.first_day() <= p.as_of).collect();
-        let computed: Vec<Computed> = months
-            .iter()
-            .map(|m| if manual { crate::entered(&data.manual, i, *m) } else { compute(i.measure, *m, &data.cases, p.as_of) })
-            .collect();
-        // Months hidden for few persons take a second month with them (the period's value is published).
-        let numerators: Vec<u64> = computed.iter().map(|c| if manual { 0 } else { c.participants.len() as u64 }).collect();
-        let column = protect_column(&numerators, t).map(|x| x.0).unwrap_or_else(|_| vec![None; numerators.len()]);
-        for ((m, c), published) in months.iter().zip(&computed).zip(column) {
-            let value = match c.value {
-                None => Cell::Missing,
-                Some(_) if !manual && (published.is_none() || hide(c)) => {
-                    counts.1 += 1;
-                    Cell::Suppressed
-                }
-                Some(v) => Cell::Value(v),
-            };
-            trend.push(TrendPoint { label: m.to_string(), value });
+        for m in p.period.months().into_iter().filter(|m| m.first_day() <= p.as_of) {
+            let c =
+                if i.measure == Measure::Manual { crate::entered(&data.manual, i, m) } else { compute(i.measure, m, &data.cases, p.as_of) };
+            months.push((m, c));
         }
     }
+    Numbers { result, months }
+}
+
+/// Disclosure control over the indicators, family by family (indicators over the same persons).
+/// Adds to `counts_out` how many cells it hid (primary, complementary).
+fn protect_indicators(
+    indicators: &[Indicator],
+    numbers: &[Numbers],
+    t: u64,
+    counts_out: &mut (usize, usize),
+) -> Result<Vec<Hidden>, DisclosureError> {
+    let mut hidden: Vec<Hidden> = numbers.iter().map(|n| Hidden { months: vec![false; n.months.len()], ..Hidden::default() }).collect();
+    let mut families: BTreeMap<Over, Vec<usize>> = BTreeMap::new();
+    for (n, i) in indicators.iter().enumerate() {
+        if let Some(o) = Over::of(i.measure) {
+            families.entry(o).or_default().push(n);
+        }
+    }
+    for (over, members) in &families {
+        let months = numbers[members[0]].months.len();
+        for &n in members {
+            let r = &numbers[n].result;
+            hidden[n].value = value_small(r.indicator.measure, &r.computed, t);
+            // The period before has no months here: only its own counts matter.
+            hidden[n].previous = value_small(r.indicator.measure, &r.previous, t);
+            for (h, (_, c)) in hidden[n].months.iter_mut().zip(&numbers[n].months) {
+                *h = is_primary(&counts(r.indicator.measure, c), t);
+            }
+        }
+        let sums_hold = months > 0
+            && members.iter().all(|&n| {
+                let m = numbers[n].result.indicator.measure;
+                let mut sum = vec![0u64; counts(m, &numbers[n].result.computed).len()];
+                for (_, c) in &numbers[n].months {
+                    for (s, v) in sum.iter_mut().zip(counts(m, c)) {
+                        *s += v;
+                    }
+                }
+                sum == counts(m, &numbers[n].result.computed)
+            });
+        debug_assert!(!over.additive() || months == 0 || sums_hold, "the months of {over:?} must add up to the period");
+        if over.additive() && sums_hold {
+            // The months are the leaves of one group whose sum is the period, every member's
+            // counts side by side: they share the denominator, so they are hidden together.
+            let leaves: Vec<Vec<u64>> = (0..months)
+                .map(|m| {
+                    members
+                        .iter()
+                        .flat_map(|&n| {
+                            let r = &numbers[n].result;
+                            counts(r.indicator.measure, &numbers[n].months[m].1)
+                        })
+                        .collect()
+                })
+                .collect();
+            let force = members.iter().any(|&n| hidden[n].value);
+            let tree = protect_tree(&leaves, &vec![0; months], 1, force, t)?;
+            let period = tree.root || tree.groups.first().copied().unwrap_or(false);
+            for &n in members {
+                hidden[n].value = period;
+                hidden[n].months.clone_from(&tree.leaves);
+            }
+        } else {
+            // No sums: a month can only be bounded by the period's counts, which publishing
+            // leaves at least the threshold wide. But the members share a denominator, so a
+            // period hidden in one is hidden in all, or the others would give it away.
+            let period = members.iter().any(|&n| hidden[n].value);
+            for &n in members {
+                hidden[n].value = period;
+                let last = numbers[n].months.len().checked_sub(1);
+                for (m, h) in hidden[n].months.iter_mut().enumerate() {
+                    // A month computed exactly as the period is (progression is measured on the
+                    // period's last day; a period of which one month has begun) is the period.
+                    let same = months == 1 || (*over == Over::Progression && Some(m) == last);
+                    *h |= period && same;
+                }
+            }
+        }
+        for &n in members {
+            let r = &numbers[n].result;
+            let m = r.indicator.measure;
+            let persons = r.computed.participants.len() as u64;
+            hidden[n].persons = hidden[n].value
+                || (monthly(m) && {
+                    // A month holds at most the period's persons: published persons would cap the
+                    // hidden months. Only when they could not reach it anyway are they shown.
+                    let months_hidden: u64 =
+                        numbers[n].months.iter().zip(&hidden[n].months).filter(|(_, h)| **h).map(|((_, c), _)| counts(m, c)[0]).sum();
+                    persons < months_hidden
+                });
+            let mut count = |hidden: bool, primary: bool| {
+                if hidden {
+                    if primary {
+                        counts_out.0 += 1;
+                    } else {
+                        counts_out.1 += 1;
+                    }
+                }
+            };
+            count(hidden[n].value && r.computed.value.is_some(), value_small(m, &r.computed, t));
+            count(hidden[n].persons, is_small(persons, t));
+            count(hidden[n].previous && r.previous.value.is_some(), true);
+            for (h, (_, c)) in hidden[n].months.iter().zip(&numbers[n].months) {
+                count(*h, is_primary(&counts(m, c), t));
+            }
+        }
+    }
+    Ok(hidden)
+}
+
+fn indicator_row(n: &Numbers, h: &Hidden, p: &Params) -> IndicatorRow {
+    let r = &n.result;
+    let i = &r.indicator;
+    let manual = i.measure == Measure::Manual;
+    let cell = |c: &Computed, hidden: bool| match c.value {
+        _ if hidden && !manual => Cell::Suppressed,
+        None => Cell::Missing,
+        Some(v) => Cell::Value(v),
+    };
+    let value = cell(&r.computed, h.value);
+    let persons = match (manual, h.persons) {
+        (true, _) => Cell::Missing,
+        (false, true) => Cell::Suppressed,
+        (false, false) => Cell::Value(r.computed.participants.len() as f64),
+    };
+    let trend = n
+        .months
+        .iter()
+        .zip(h.months.iter().copied().chain(std::iter::repeat(false)))
+        .map(|((m, c), hidden)| TrendPoint { label: m.to_string(), value: cell(c, hidden) })
+        .collect();
     // A hidden value's status is not shown either: it would tell which side of the target it is.
     let status = if value == Cell::Suppressed { Status::Unknown } else { r.status };
     IndicatorRow {
@@ -318,7 +487,7 @@ fn indicator_row(i: &Indicator, data: &Data, p: &Params, counts: &mut (usize, us
         unit: i.unit,
         direction: i.direction,
         value,
-        previous,
+        previous: cell(&r.previous, h.previous),
         persons,
         target: r.target,
         illustrative: r.target_illustrative,
@@ -383,100 +552,139 @@ impl Raw {
             c => self.better.get(&c).copied().unwrap_or_default(),
         }
     }
+    /// The counts behind one cell: persons; for a share, those in its numerator and those outside
+    /// it; for a mean, how many it is a mean of. Hours are a sum of hours, not of persons: they
+    /// are hidden with the participants.
+    fn counts(&self, col: ResultColumn) -> Vec<u64> {
+        match col {
+            ResultColumn::Participants => vec![self.participants],
+            ResultColumn::Hours => Vec::new(),
+            ResultColumn::Starts => vec![self.starts],
+            ResultColumn::DaysToStart => vec![self.days_n],
+            share => {
+                let c = self.share(share);
+                vec![u64::from(c.numerator), u64::from(c.denominator.saturating_sub(c.numerator))]
+            }
+        }
+    }
+    fn value(&self, col: ResultColumn) -> Option<f64> {
+        match col {
+            ResultColumn::Participants => Some(self.participants as f64),
+            ResultColumn::Starts => Some(self.starts as f64),
+            ResultColumn::Hours => Some(self.hours.round()),
+            ResultColumn::DaysToStart => (self.days_n > 0).then(|| self.days_total as f64 / self.days_n as f64),
+            share => self.share(share).share(),
+        }
+    }
 }
 
-/// Disclosure control over a results table, column by column (each column is published with
-/// its total): counts directly; shares through their numerator and its complement; hours with
-/// the participants; mean days with how many it is a mean of.
+/// The columns that are hidden together because they count the same persons: participants with
+/// their hours; starts with the mean days to start (a mean over some of the starts); the shares
+/// of the enrolments ended in the period; the shares followed up the same months after. Within a
+/// group one column's numbers could otherwise bound another's (a share's denominator is the
+/// other shares' too).
+fn column_group(col: ResultColumn) -> u32 {
+    match col {
+        ResultColumn::Participants | ResultColumn::Hours => 0,
+        ResultColumn::Starts | ResultColumn::DaysToStart => 1,
+        ResultColumn::CompletedShare | ResultColumn::DroppedShare => 2,
+        ResultColumn::Employed(h) | ResultColumn::InEducation(h) | ResultColumn::SelfSupporting(h) => 3 + h,
+    }
+}
+
+/// Disclosure control over the two results tables and their totals together: for each group of
+/// columns, the initiatives are the leaves, their types the groups, the total the root.
 fn protect_results(
-    labels: Vec<(String, InitiativeType)>,
+    labels: &[(String, InitiativeType)],
     raws: &[Raw],
+    kinds: &[InitiativeType],
     t: u64,
     counts: &mut (usize, usize),
-) -> Result<ResultTable, DisclosureError> {
+) -> Result<(ResultTable, ResultTable), DisclosureError> {
     let columns = result_columns();
-    let n = raws.len();
-    let mut cells = vec![vec![Cell::Missing; columns.len()]; n];
-    let mut totals = vec![Cell::Missing; columns.len()];
+    let group: Vec<usize> = labels.iter().map(|(_, k)| kinds.iter().position(|x| x == k).unwrap_or(0)).collect();
+    let mut kind_raws = vec![Raw::default(); kinds.len()];
+    for (r, g) in raws.iter().zip(&group) {
+        kind_raws[*g].add(r);
+    }
     let mut total = Raw::default();
-    for r in raws {
+    for r in &kind_raws {
         total.add(r);
     }
-    let column = |values: Vec<u64>, counts: &mut (usize, usize)| -> Result<(Vec<bool>, bool), DisclosureError> {
-        if values.is_empty() {
-            return Ok((Vec::new(), false));
-        }
-        let (c, tot, p, comp) = protect_column(&values, t)?;
-        counts.0 += p;
-        counts.1 += comp;
-        Ok((c.iter().map(Option::is_none).collect(), tot.is_none()))
-    };
-    let (part_hidden, part_total_hidden) = column(raws.iter().map(|r| r.participants).collect(), counts)?;
+    let mut initiative_cells = vec![vec![Cell::Missing; columns.len()]; raws.len()];
+    let mut kind_cells = vec![vec![Cell::Missing; columns.len()]; kinds.len()];
+    let mut totals = vec![Cell::Missing; columns.len()];
+    let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (ci, col) in columns.iter().enumerate() {
-        let (hidden, total_hidden): (Vec<bool>, bool) = match col {
-            ResultColumn::Participants | ResultColumn::Hours => (part_hidden.clone(), part_total_hidden),
-            ResultColumn::Starts => column(raws.iter().map(|r| r.starts).collect(), counts)?,
-            ResultColumn::DaysToStart => column(raws.iter().map(|r| r.days_n).collect(), counts)?,
-            share => {
-                let (a, at) = column(raws.iter().map(|r| u64::from(r.share(*share).numerator)).collect(), counts)?;
-                let (b, bt) =
-                    column(raws.iter().map(|r| u64::from(r.share(*share).denominator - r.share(*share).numerator)).collect(), counts)?;
-                (a.iter().zip(&b).map(|(x, y)| *x || *y).collect(), at || bt)
-            }
-        };
-        let value = |r: &Raw| -> Option<f64> {
-            match col {
-                ResultColumn::Participants => Some(r.participants as f64),
-                ResultColumn::Starts => Some(r.starts as f64),
-                ResultColumn::Hours => Some(r.hours.round()),
-                ResultColumn::DaysToStart => (r.days_n > 0).then(|| r.days_total as f64 / r.days_n as f64),
-                share => r.share(*share).share(),
-            }
-        };
-        let cell = |r: &Raw, hidden: bool| match value(r) {
-            None => Cell::Missing,
-            Some(_) if hidden => Cell::Suppressed,
-            Some(v) => Cell::Value(v),
-        };
-        for (ri, r) in raws.iter().enumerate() {
-            cells[ri][ci] = cell(r, hidden[ri]);
-        }
-        totals[ci] = cell(&total, total_hidden);
+        groups.entry(column_group(*col)).or_default().push(ci);
     }
-    let rows = labels.into_iter().zip(cells).map(|((label, kind), cells)| ResultRow { label, kind, cells }).collect();
-    Ok(ResultTable { columns, rows, totals })
+    for cols in groups.values() {
+        let vector = |r: &Raw| -> Vec<u64> { cols.iter().flat_map(|ci| r.counts(columns[*ci])).collect() };
+        let leaves: Vec<Vec<u64>> = raws.iter().map(vector).collect();
+        let tree = protect_tree(&leaves, &group, kinds.len(), false, t)?;
+        let positions = raws
+            .iter()
+            .zip(&tree.leaves)
+            .zip(initiative_cells.iter_mut())
+            .chain(kind_raws.iter().zip(&tree.groups).zip(kind_cells.iter_mut()))
+            .chain(std::iter::once(((&total, &tree.root), &mut totals)));
+        for ((r, hidden), cells) in positions {
+            for &ci in cols {
+                let col = columns[ci];
+                cells[ci] = match r.value(col) {
+                    // A hidden position shows nothing at all, not even that a share has no
+                    // denominator: that would tell the others in its group what it holds.
+                    _ if *hidden => Cell::Suppressed,
+                    None => Cell::Missing,
+                    Some(v) => Cell::Value(v),
+                };
+                if *hidden {
+                    let own = if col == ResultColumn::Hours { r.counts(ResultColumn::Participants) } else { r.counts(col) };
+                    if is_primary(&own, t) {
+                        counts.0 += 1;
+                    } else {
+                        counts.1 += 1;
+                    }
+                }
+            }
+        }
+    }
+    let rows = |labels: Vec<(String, InitiativeType)>, cells: Vec<Vec<Cell>>| {
+        labels.into_iter().zip(cells).map(|((label, kind), cells)| ResultRow { label, kind, cells }).collect()
+    };
+    let by_initiative = ResultTable { columns: columns.clone(), rows: rows(labels.to_vec(), initiative_cells), totals: totals.clone() };
+    let kind_labels = kinds.iter().map(|k| (String::new(), *k)).collect();
+    let by_type = ResultTable { columns, rows: rows(kind_labels, kind_cells), totals };
+    Ok((by_initiative, by_type))
 }
 
 /// The management summary for `p`, from data already loaded.
 pub fn build(data: &Data, p: &Params, provenance: Provenance) -> Result<Summary, ReportError> {
+    if p.threshold < MIN_THRESHOLD {
+        return Err(DisclosureError::ThresholdTooLow(p.threshold).into());
+    }
     let mut counts = (0usize, 0usize);
-    let mut goals = Vec::new();
-    // Each indicator with its trend on its own thread (they are independent; each is computed
+    // Each indicator with its months on its own thread (they are independent; each is computed
     // whole by one thread, so the numbers do not depend on how many there are).
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, data.indicators.len().max(1));
-    let mut rows: Vec<(usize, IndicatorRow, (usize, usize))> = std::thread::scope(|s| {
+    let mut computed: Vec<(usize, Numbers)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 s.spawn(move || {
-                    let mut out = Vec::new();
-                    for (n, i) in data.indicators.iter().enumerate().filter(|(n, _)| n % threads == t) {
-                        let mut c = (0, 0);
-                        let row = indicator_row(i, data, p, &mut c);
-                        out.push((n, row, c));
-                    }
-                    out
+                    let mine = data.indicators.iter().enumerate().filter(|(n, _)| n % threads == t);
+                    mine.map(|(n, i)| (n, numbers(i, data, p))).collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        // A thread that panicked passes its panic on: a summary never goes out without some of
+        // its indicators.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    rows.sort_by_key(|(n, _, _)| *n);
-    let mut by_indicator: Vec<Option<IndicatorRow>> = Vec::with_capacity(rows.len());
-    for (_, row, c) in rows {
-        counts.0 += c.0;
-        counts.1 += c.1;
-        by_indicator.push(Some(row));
-    }
+    computed.sort_by_key(|(n, _)| *n);
+    let numbers: Vec<Numbers> = computed.into_iter().map(|(_, n)| n).collect();
+    let hidden = protect_indicators(&data.indicators, &numbers, p.threshold, &mut counts)?;
+    let mut by_indicator: Vec<Option<IndicatorRow>> = numbers.iter().zip(&hidden).map(|(n, h)| Some(indicator_row(n, h, p))).collect();
+    let mut goals = Vec::new();
     for g in &data.goals {
         let indicators: Vec<IndicatorRow> = data
             .indicators
@@ -497,15 +705,12 @@ pub fn build(data: &Data, p: &Params, provenance: Provenance) -> Result<Summary,
     let mut initiatives: Vec<&Initiative> = data.initiatives.iter().collect();
     initiatives.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id)));
     let raws: Vec<Raw> = initiatives.iter().map(|i| results.get(&i.id).map(Raw::from).unwrap_or_default()).collect();
-    let labels = initiatives.iter().map(|i| (i.title.clone(), i.kind)).collect();
-    let by_initiative = protect_results(labels, &raws, p.threshold, &mut counts)?;
-    let mut by_kind: BTreeMap<InitiativeType, Raw> = BTreeMap::new();
-    for (i, r) in initiatives.iter().zip(&raws) {
-        by_kind.entry(i.kind).or_default().add(r);
+    let labels: Vec<(String, InitiativeType)> = initiatives.iter().map(|i| (i.title.clone(), i.kind)).collect();
+    let kinds: Vec<InitiativeType> = initiatives.iter().map(|i| i.kind).collect::<BTreeSet<_>>().into_iter().collect();
+    let (by_initiative, mut by_type) = protect_results(&labels, &raws, &kinds, p.threshold, &mut counts)?;
+    for row in &mut by_type.rows {
+        row.label = row.kind.label(p.lang).to_string();
     }
-    let kinds: Vec<InitiativeType> = by_kind.keys().copied().collect();
-    let kind_raws: Vec<Raw> = by_kind.into_values().collect();
-    let by_type = protect_results(kinds.iter().map(|k| (k.label(p.lang).to_string(), *k)).collect(), &kind_raws, p.threshold, &mut counts)?;
     Ok(Summary {
         lang: p.lang,
         strategy: data.strategy.clone(),
