@@ -45,6 +45,9 @@ pub enum StoreError {
     OutOfOrder { device: String, applied: u64, from: u64 },
     #[error("a change from device {device} cannot be applied: {detail}")]
     BadChange { device: String, detail: String },
+    /// A change the sending device's role does not allow (merge's write authority).
+    #[error("device {device} may not make this change: {detail}")]
+    NotAuthorised { device: String, detail: String },
     #[error("conflict {id} is not open")]
     ConflictClosed { id: i64 },
 }
@@ -98,6 +101,7 @@ impl StoreError {
             Self::Sqlite(_) => "database",
             Self::OutOfOrder { .. } => "out_of_order",
             Self::BadChange { .. } => "bad_change",
+            Self::NotAuthorised { .. } => "not_authorised",
             Self::ConflictClosed { .. } => "conflict_closed",
         }
     }
@@ -266,6 +270,17 @@ impl StoreError {
                 } else {
                     format!(
                         "A change from device {device} cannot be applied ({detail}). Nothing was changed. The device may run another version of Indsats: update both, and contact IT if it persists."
+                    )
+                }
+            }
+            Self::NotAuthorised { device, detail } => {
+                if da {
+                    format!(
+                        "Enhed {device} sendte en ændring, teamets liste ikke giver den ret til ({detail}). Intet fra den er indlæst, og dens senere ændringer venter; resten af teamet synkroniserer videre. Teamlederen bør se på enhedens rolle på teamets liste."
+                    )
+                } else {
+                    format!(
+                        "Device {device} sent a change the team's roster does not allow it ({detail}). Nothing of it was applied, and its later changes wait; the rest of the team keeps syncing. The team lead should check the device's role on the roster."
                     )
                 }
             }

@@ -29,13 +29,25 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
-pub use merge::{ConflictKind, ConflictRow, MergeReport, RemoteChange, Resolution};
+pub use merge::{Authority, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{
     CaseRow, CaseloadRow, ChangeRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit,
     StoreCounts,
 };
 pub use tx::Tx;
+
+/// The person a store belongs to outside a team, and the role they chose at set-up. The store
+/// records the role's code; what a role may do is decided above it (indsats-api).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub user: String,
+    pub role: String,
+    /// A store of synthetic data (`indsats demo`, "Explore demo data").
+    pub demo: bool,
+    /// When the owner or the role was last set (RFC 3339).
+    pub since: String,
+}
 
 /// A management export queued for the team's target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +159,11 @@ impl Store {
         keys::write_wrapped(dir, &key, new, kdf)
     }
 
+    /// Whether `passphrase` unwraps this store's key (asked again before a change of who may act).
+    pub fn check_passphrase_of(dir: &Path, passphrase: &str) -> Result<()> {
+        keys::read_wrapped(dir, passphrase).map(|_| ())
+    }
+
     /// A second handle on the same store, for work that runs beside this one (a background sync):
     /// its own connection, so neither waits for the other except while one of them writes.
     pub fn reopen(&self) -> Result<Store> {
@@ -195,6 +212,7 @@ impl Store {
         device: &str,
         bundle: &str,
         changes: &[RemoteChange],
+        authority: &Authority,
     ) -> Result<MergeReport> {
         let dir = self.dir.clone();
         let sql = |e| StoreError::from_sqlite(&dir, e);
@@ -202,10 +220,11 @@ impl Store {
         let out = (|| -> Result<MergeReport> {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
             let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
-            let report = t.merge(device, bundle, changes)?;
+            let report = t.merge(device, bundle, changes, authority)?;
             t.finish(audit)?;
             Ok(report)
-        })();
+        })()
+        .map_err(|e| refused_for(device, e));
         let on = self.conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(sql);
         self.writes += 1;
         let report = out?;
@@ -308,6 +327,17 @@ impl Store {
         Ok(())
     }
 
+    /// Who the store belongs to outside a team (migration 0006), if recorded: stores made before
+    /// it have none until their first unlock records one.
+    pub fn owner(&self) -> Result<Option<Owner>> {
+        self.conn
+            .query_row("SELECT user, role, demo, since FROM owner WHERE id = 1", [], |r| {
+                Ok(Owner { user: r.get(0)?, role: r.get(1)?, demo: r.get(2)?, since: r.get(3)? })
+            })
+            .optional()
+            .map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+
     /// A value sync keeps between runs (how far this device has pushed, the last error…).
     pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
         self.conn
@@ -388,6 +418,24 @@ impl Store {
     /// Flushes the write-ahead log into the database file (on close, before a backup).
     pub fn checkpoint(&self) -> Result<()> {
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| StoreError::from_sqlite(&self.dir, e))
+    }
+}
+
+/// A merge that failed on what the bundle holds (a value of the wrong type, event details that do
+/// not read, a row the schema refuses) is the sending device's fault, not this laptop's: it is
+/// refused for that device's chain ([`StoreError::BadChange`]) and the rest of the team goes on.
+/// Disk, lock and I/O failures stay what they are.
+fn refused_for(device: &str, e: StoreError) -> StoreError {
+    let bad = |detail: String| StoreError::BadChange { device: device.to_string(), detail };
+    match e {
+        StoreError::Encoding(detail) => bad(detail),
+        StoreError::Invalid(v) => bad(v.to_string()),
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            bad(msg.unwrap_or_else(|| "a value the schema refuses".into()))
+        }
+        StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(_, _, e)) => bad(e.to_string()),
+        StoreError::Sqlite(rusqlite::Error::InvalidColumnType(_, name, _)) => bad(format!("a value of the wrong type in {name}")),
+        e => e,
     }
 }
 

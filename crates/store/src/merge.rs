@@ -63,6 +63,33 @@ pub(crate) const SYNCED: &[(&str, &[&str])] = &[
     ("manual_value", &["indicator_id", "period", "value", "note", "entered_by", "entered_at"]),
 ];
 
+/// The tables that decide the strategy's picture: only a team lead's device writes them.
+const LEAD_TABLES: &[&str] = &["strategy", "goal", "indicator", "indicator_target", "manual_value"];
+
+/// How far ahead of this laptop's clock a change's clock may be. Beyond it the change is
+/// refused: a laptop whose clock is months ahead would otherwise win every edit for months.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 30 * 24 * 3600 * 1000;
+
+/// What the team's roster lets the sending device write (docs/sync.md, "Write authority"). The
+/// store knows no roles: sync decides this from the roster and the store holds each change to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authority {
+    /// A team lead's (or admin's) device: every row.
+    Lead,
+    /// A member's device: initiatives and their goal links, and the cases of `user` (a case it
+    /// registers for `user`, and a case whose caseworker is or was `user`, so that edits made
+    /// offline before a handover still land).
+    Member { user: String },
+}
+
+/// What [`Tx::authorise`] decided about one change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Apply,
+    /// A copy of a strategy row already here: skipped.
+    Known,
+}
+
 /// A synced table's static name and columns.
 pub(crate) fn synced(table: &str) -> Option<(&'static str, &'static [&'static str])> {
     SYNCED.iter().find(|(t, _)| *t == table).copied()
@@ -241,12 +268,15 @@ struct Merge<'m> {
     own: String,
     nums: HashMap<String, i64>,
     report: MergeReport,
+    authority: &'m Authority,
+    /// Every caseworker a participant's case has had, per participant, as far as checked.
+    owners: HashMap<String, Vec<String>>,
 }
 
 impl Tx<'_> {
     /// Records and applies a contiguous run of another device's changes (one bundle), checked to
     /// follow the last one applied from it. All or nothing: on any error nothing is changed.
-    pub(crate) fn merge(&mut self, device: &str, bundle: &str, changes: &[RemoteChange]) -> Result<MergeReport> {
+    pub(crate) fn merge(&mut self, device: &str, bundle: &str, changes: &[RemoteChange], authority: &Authority) -> Result<MergeReport> {
         let own: String =
             self.conn().query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
         let bad = |detail: String| StoreError::BadChange { device: device.to_string(), detail };
@@ -265,7 +295,7 @@ impl Tx<'_> {
         if first.seq != applied + 1 {
             return Err(StoreError::OutOfOrder { device: device.to_string(), applied, from: first.seq });
         }
-        let mut m = Merge { device, own, nums: HashMap::new(), report: MergeReport::default() };
+        let mut m = Merge { device, own, nums: HashMap::new(), report: MergeReport::default(), authority, owners: HashMap::new() };
         let num = self.device_number(&mut m, device)?;
         for (i, c) in changes.iter().enumerate() {
             if c.seq != applied + 1 + i as u64 {
@@ -304,10 +334,24 @@ impl Tx<'_> {
         if !matches!(c.op.as_str(), "insert" | "update" | "delete") {
             return Err(bad(format!("change {} has the unknown op {:?}", c.seq, c.op)));
         }
+        let ahead = HlcTimestamp(c.hlc).millis().saturating_sub(u64::try_from(self.now().timestamp_millis()).unwrap_or(0));
+        if i64::try_from(c.hlc).is_err() || ahead > MAX_CLOCK_AHEAD_MS {
+            return Err(bad(format!("change {} is dated {} days ahead of this laptop's clock", c.seq, ahead / (24 * 3600 * 1000))));
+        }
         if let Some(skew) = self.observe(HlcTimestamp(c.hlc)) {
             m.report.skew_ms = Some(m.report.skew_ms.map_or(skew, |s| s.max(skew)));
         }
         let history = history(self.conn(), self.dir(), table, &c.row_id)?;
+        if self.authorise(m, c, table, &history)? == Decision::Known {
+            // The shared strategy as every laptop loads it at set-up: nothing new, and not a
+            // write that may win over a lead's later edit.
+            m.report.changes += 1;
+            return Ok(());
+        }
+        if table == "participant" {
+            // Its caseworker may change now: check the case's owners afresh next time.
+            m.owners.remove(&c.row_id);
+        }
         let base_num = match &c.base {
             Some((_, d)) => Some(self.device_number(m, d)?),
             None => None,
@@ -390,6 +434,87 @@ impl Tx<'_> {
             other => return Err(bad(format!("change {} has the unknown op {other:?}", c.seq))),
         }
         Ok(())
+    }
+
+    /// Refuses a change the sending device has no authority for ([`Authority`]). A member's
+    /// insert of a strategy row that is already here with the same content (the strategy every
+    /// laptop loads at set-up, with the same named ids) is [`Decision::Known`]: skipped, not
+    /// refused.
+    fn authorise(&self, m: &mut Merge<'_>, c: &RemoteChange, table: &str, history: &[Entry]) -> Result<Decision> {
+        let Authority::Member { user } = m.authority else { return Ok(Decision::Apply) };
+        let refuse = |what: String| Err(StoreError::NotAuthorised { device: m.device.to_string(), detail: what });
+        let inserted = |field: &str| -> Option<String> {
+            (c.op == "insert")
+                .then(|| c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok()))
+                .flatten()
+                .and_then(|row| row.get(field).and_then(|v| v.as_str()).map(str::to_string))
+        };
+        let parse = |v: Option<&str>| v.and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
+        match table {
+            "initiative" | "initiative_goal" => Ok(Decision::Apply),
+            t if LEAD_TABLES.contains(&t) => {
+                let known = c.op == "insert"
+                    && parse(c.value.as_deref())
+                        .is_some_and(|v| history.iter().any(|e| e.op == "insert" && parse(e.value.as_deref()) == Some(v.clone())));
+                if known {
+                    Ok(Decision::Known)
+                } else {
+                    refuse(format!("change {} writes {t}, which only a team lead's computer may", c.seq))
+                }
+            }
+            "participant" => {
+                let owners = self.case_owners(m, &c.row_id)?;
+                let new_case_of_own = owners.is_empty() && inserted("caseworker").as_deref() == Some(user.as_str());
+                if owners.iter().any(|o| o == user) || new_case_of_own {
+                    Ok(Decision::Apply)
+                } else {
+                    refuse(format!("change {} writes a case of another caseworker's caseload", c.seq))
+                }
+            }
+            "enrolment" | "progress_event" => {
+                let participant = match inserted("participant_id") {
+                    Some(p) => Some(p),
+                    None => history.iter().filter(|e| e.op == "insert").find_map(|e| {
+                        e.value
+                            .as_deref()
+                            .and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+                            .and_then(|row| row.get("participant_id").and_then(|v| v.as_str()).map(str::to_string))
+                    }),
+                };
+                let Some(participant) = participant else {
+                    return refuse(format!("change {} writes {table} of a case not known here", c.seq));
+                };
+                if self.case_owners(m, &participant)?.iter().any(|o| o == user) {
+                    Ok(Decision::Apply)
+                } else {
+                    refuse(format!("change {} writes {table} of a case of another caseworker's caseload", c.seq))
+                }
+            }
+            t => refuse(format!("change {} writes {t}", c.seq)),
+        }
+    }
+
+    /// Every caseworker a participant's case has had, from its logged writes.
+    fn case_owners(&self, m: &mut Merge<'_>, participant: &str) -> Result<Vec<String>> {
+        if let Some(o) = m.owners.get(participant) {
+            return Ok(o.clone());
+        }
+        let mut owners: Vec<String> = Vec::new();
+        for e in history(self.conn(), self.dir(), "participant", participant)? {
+            let value = e.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
+            let owner = match (e.op.as_str(), e.field.as_deref(), value) {
+                ("insert", _, Some(serde_json::Value::Object(row))) => row.get("caseworker").and_then(|v| v.as_str()).map(str::to_string),
+                ("update", Some("caseworker"), Some(serde_json::Value::String(s))) => Some(s),
+                _ => None,
+            };
+            if let Some(o) = owner
+                && !owners.contains(&o)
+            {
+                owners.push(o);
+            }
+        }
+        m.owners.insert(participant.to_string(), owners.clone());
+        Ok(owners)
     }
 
     fn row_exists(&self, table: &str, id: &str) -> Result<bool> {
@@ -732,7 +857,7 @@ mod tests {
             assert_eq!(found, want, "table {table}: sync must carry every column");
         }
         let logged: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'device', 'change_log', 'audit_log', 'case_fact', 'draft', 'sync_peer', 'conflict', 'sync_state', 'export_outbox') AND name NOT LIKE 'participant_fts%' AND name NOT LIKE 'sqlite_%'")
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'device', 'change_log', 'audit_log', 'case_fact', 'draft', 'sync_peer', 'conflict', 'sync_state', 'export_outbox', 'owner') AND name NOT LIKE 'participant_fts%' AND name NOT LIKE 'sqlite_%'")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_drafts.sql")),
     (4, include_str!("../migrations/0004_merge.sql")),
     (5, include_str!("../migrations/0005_export_outbox.sql")),
+    (6, include_str!("../migrations/0006_owner.sql")),
 ];
 
 /// The schema version this build writes.

@@ -269,6 +269,19 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Records who the store belongs to (replacing what was recorded), at this write's time.
+    pub fn set_owner(&mut self, user: &str, role: &str, demo: bool) -> Result<()> {
+        let at = self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.tx
+            .execute(
+                "INSERT INTO owner (id, user, role, demo, since) VALUES (1, ?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET user = excluded.user, role = excluded.role, demo = excluded.demo, since = excluded.since",
+                rusqlite::params![user, role, demo, at],
+            )
+            .map_err(|e| StoreError::from_sqlite(self.dir, e))?;
+        Ok(())
+    }
+
     /// Queues a management export file for the team's target (`name`: its path under the team's
     /// `exports/`). A name already queued keeps what it has (the same report queued twice is
     /// sent once); returns the queued file's id.

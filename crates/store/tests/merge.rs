@@ -128,7 +128,7 @@ fn pending(from: &Store, to: &Store) -> Vec<RemoteChange> {
 fn sync(from: &Store, to: &mut Store, now: DateTime<Utc>) -> MergeReport {
     let changes = pending(from, to);
     let bundle = format!("{}-{}", from.device(), changes.last().map_or(0, |c| c.seq));
-    to.merge(now, &audit("sync.apply"), from.device(), &bundle, &changes).unwrap()
+    to.merge(now, &audit("sync.apply"), from.device(), &bundle, &changes, &Authority::Lead).unwrap()
 }
 
 fn facts_of(s: &Store) -> Vec<indsats_core::facts::Facts> {
@@ -372,16 +372,16 @@ fn a_run_after_a_gap_or_a_replay_is_refused_and_changes_nothing() {
     }
     let all = pending(&t.a, &t.lead);
     let before = t.lead.synced_rows().unwrap();
-    let gap = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &all[1..]);
+    let gap = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &all[1..], &Authority::Lead);
     assert!(matches!(gap, Err(StoreError::OutOfOrder { applied: 0, from: 2, .. })), "{gap:?}");
-    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1]).unwrap();
-    let replay = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1]);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1], &Authority::Lead).unwrap();
+    let replay = t.lead.merge(t0(), &audit("sync.apply"), "device-a", "b1", &all[..1], &Authority::Lead);
     assert!(matches!(replay, Err(StoreError::OutOfOrder { applied: 1, from: 1, .. })));
     let mut holes = all[1..].to_vec();
     holes.remove(0);
     holes.insert(0, all[1].clone());
     holes[1].seq = 4;
-    assert!(matches!(t.lead.merge(t0(), &audit("x"), "device-a", "x", &holes), Err(StoreError::BadChange { .. })));
+    assert!(matches!(t.lead.merge(t0(), &audit("x"), "device-a", "x", &holes, &Authority::Lead), Err(StoreError::BadChange { .. })));
     assert_eq!(t.lead.synced_rows().unwrap().len(), before.len() + 1);
     assert_eq!(t.lead.peer("device-a").unwrap().map(|(n, _)| n), Some(1));
 }
@@ -410,13 +410,13 @@ fn a_change_naming_an_unknown_table_or_field_is_refused_and_changes_nothing() {
             value: value.map(Into::into),
             base: None,
         });
-        let r = t.lead.merge(t0(), &audit("x"), "device-a", "x", &bad);
+        let r = t.lead.merge(t0(), &audit("x"), "device-a", "x", &bad, &Authority::Lead);
         assert!(matches!(r, Err(StoreError::BadChange { .. })), "{table} {op} {field:?}: {r:?}");
         assert!(t.lead.synced_rows().unwrap().is_empty());
         assert_eq!(t.lead.peer("device-a").unwrap(), None);
     }
     // This laptop's own changes coming back are refused too.
-    let own = t.a.merge(t0(), &audit("x"), "device-a", "x", &good);
+    let own = t.a.merge(t0(), &audit("x"), "device-a", "x", &good, &Authority::Lead);
     assert!(matches!(own, Err(StoreError::BadChange { .. })));
 }
 
@@ -472,7 +472,7 @@ fn sync_pair(stores: &mut [Store], from: usize, to: usize, now: DateTime<Utc>) {
         return;
     }
     let device = stores[from].device().to_string();
-    stores[to].merge(now, &audit("sync.apply"), &device, "b", &changes).unwrap();
+    stores[to].merge(now, &audit("sync.apply"), &device, "b", &changes, &Authority::Lead).unwrap();
 }
 
 fn run_schedule(steps: &[Step], skews: [i64; 3]) -> Result<(), TestCaseError> {
@@ -659,6 +659,143 @@ fn a_passed_bundle_moves_the_chain_on_and_changes_no_data() {
     assert_eq!(t.b.peer("device-a").unwrap(), Some((4, "fedcba9876543210".to_string())));
     // A merge must go on from there: the passed run is not merged again.
     let changes = t.a.read().own_changes(0, 10).unwrap();
-    assert!(matches!(t.b.merge(t0(), &audit("sync.apply"), "device-a", "x", &changes), Err(StoreError::OutOfOrder { applied: 4, .. })));
+    assert!(matches!(
+        t.b.merge(t0(), &audit("sync.apply"), "device-a", "x", &changes, &Authority::Lead),
+        Err(StoreError::OutOfOrder { applied: 4, .. })
+    ));
     assert_eq!(t.b.synced_rows().unwrap(), before);
+}
+
+// ---- Write authority (docs/sync.md, "Who acts, and write authority") ------------------------
+
+fn member(user: &str) -> Authority {
+    Authority::Member { user: user.into() }
+}
+
+fn events_of(s: &Store, p: ParticipantId) -> usize {
+    s.read().events_of_participant(p).unwrap().len()
+}
+
+#[test]
+fn a_member_s_bundle_is_held_to_what_the_roster_lets_it_write() {
+    let mut t = three();
+    // a's caseworker is "kbh": her own new case, an event on it, and an initiative are hers to write.
+    let p = participant(1, None);
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_initiative(&initiative(1))?;
+        tx.insert_participant(&p)?;
+        tx.insert_event(&event(1, p.id, EventDetails::MeetingHeld {}))
+    })
+    .unwrap();
+    let mine = pending(&t.a, &t.lead);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a1", &mine, &member("kbh")).unwrap();
+    assert_eq!(events_of(&t.lead, p.id), 1);
+
+    // b's user "bo" records an event on kbh's case: refused whole, nothing applied, b's chain waits.
+    t.b.merge(t0(), &audit("sync.apply"), "device-a", "a1", &mine, &Authority::Lead).unwrap();
+    t.b.write(t0() + Duration::minutes(1), &audit("x"), |tx| tx.insert_event(&event(2, p.id, EventDetails::MeetingHeld {}))).unwrap();
+    let theirs = pending(&t.b, &t.lead);
+    let r = t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &theirs, &member("bo"));
+    assert!(matches!(&r, Err(StoreError::NotAuthorised { device, .. }) if device == "device-b"), "{r:?}");
+    assert!(r.unwrap_err().message(indsats_core::Lang::Da).contains("Teamlederen"));
+    assert_eq!(events_of(&t.lead, p.id), 1);
+    assert_eq!(t.lead.peer("device-b").unwrap(), None);
+    // The same bundle from a lead's device is applied: it is the authority, not the content.
+    t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &theirs, &Authority::Lead).unwrap();
+    assert_eq!(events_of(&t.lead, p.id), 2);
+
+    // Nor may a member register a case into another caseload, or write the strategy's rows.
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut c = create(dirs[0].path(), "device-c");
+    let mut lead2 = create(dirs[1].path(), "device-lead2");
+    c.write(t0(), &audit("x"), |tx| tx.insert_participant(&participant(2, None))).unwrap();
+    let r = lead2.merge(t0(), &audit("sync.apply"), "device-c", "c1", &pending(&c, &lead2), &member("bo"));
+    assert!(matches!(r, Err(StoreError::NotAuthorised { .. })), "{r:?}");
+    let dirs2: Vec<_> = (0..1).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut d = create(dirs2[0].path(), "device-d");
+    set_up_strategy(&mut d);
+    let r = lead2.merge(t0(), &audit("sync.apply"), "device-d", "d1", &pending(&d, &lead2), &member("kbh"));
+    assert!(matches!(r, Err(StoreError::NotAuthorised { .. })), "{r:?}");
+    assert!(lead2.synced_rows().unwrap().is_empty(), "nothing of either refused bundle is applied");
+    // The strategy every laptop loads at set-up, with the same ids and content, is no write of
+    // the strategy: a member's copy of it is taken as known, and changes nothing.
+    set_up_strategy(&mut lead2);
+    let before = lead2.synced_rows().unwrap();
+    lead2.merge(t0(), &audit("sync.apply"), "device-d", "d1", &pending(&d, &lead2), &member("kbh")).unwrap();
+    assert_eq!(lead2.synced_rows().unwrap(), before);
+    assert_eq!(lead2.peer("device-d").unwrap().map(|(n, _)| n), Some(3));
+}
+
+#[test]
+fn a_case_handed_over_still_takes_its_former_caseworker_s_offline_edits() {
+    let mut t = three();
+    let p = participant(1, None);
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_participant(&p)).unwrap();
+    let first = pending(&t.a, &t.lead);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a1", &first, &member("kbh")).unwrap();
+    // Another lead's device moves the case to "bo" while kbh, offline, still records a conversation.
+    let handover = RemoteChange {
+        seq: 1,
+        hlc: first[0].hlc + 10,
+        table: "participant".into(),
+        row_id: p.id.to_string(),
+        op: "update".into(),
+        field: Some("caseworker".into()),
+        value: Some("\"bo\"".into()),
+        base: None,
+    };
+    t.lead.merge(t0(), &audit("sync.apply"), "device-lead2", "l1", &[handover], &Authority::Lead).unwrap();
+    assert_eq!(t.lead.read().participant(p.id).unwrap().caseworker, "bo");
+    t.a.write(t0() + Duration::minutes(5), &audit("x"), |tx| tx.insert_event(&event(1, p.id, EventDetails::MeetingHeld {}))).unwrap();
+    let later = pending(&t.a, &t.lead);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a2", &later, &member("kbh")).unwrap();
+    assert_eq!(events_of(&t.lead, p.id), 1, "the former caseworker's offline edit lands");
+    // Someone who never had the case is still refused.
+    let mut theirs = later.clone();
+    theirs[0].seq = 1;
+    let r = t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &theirs, &member("zed"));
+    assert!(matches!(r, Err(StoreError::NotAuthorised { .. })), "{r:?}");
+}
+
+#[test]
+fn a_bundle_that_cannot_be_applied_is_refused_as_the_sender_s_not_this_laptop_s() {
+    let mut t = three();
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(1))).unwrap();
+    let good = pending(&t.a, &t.lead);
+    let p = participant(1, None);
+    let wrong = |table: &str, op: &str, row: &str, field: Option<&str>, value: &str, hlc: u64| RemoteChange {
+        seq: 2,
+        hlc,
+        table: table.into(),
+        row_id: row.into(),
+        op: op.into(),
+        field: field.map(Into::into),
+        value: Some(value.into()),
+        base: None,
+    };
+    let hlc = good[0].hlc + 1;
+    let details = serde_json::json!({
+        "participant_id": p.id.to_string(), "date": "2026-03-01", "type": "meeting_held",
+        "details": "{not json", "recorded_by": "kbh", "recorded_at": "2026-11-24T09:00:00Z"
+    });
+    let far = indsats_core::hlc::HlcTimestamp::new((t0() + Duration::days(400)).timestamp_millis() as u64, 0).0;
+    for (what, change) in [
+        ("a text where a number belongs", wrong("initiative", "update", &initiative(1).id.to_string(), Some("capacity"), "\"mange\"", hlc)),
+        ("event details that do not read", wrong("progress_event", "insert", "e1", None, &details.to_string(), hlc)),
+        ("a clock 400 days ahead", wrong("initiative", "update", &initiative(1).id.to_string(), Some("title"), "\"x\"", far)),
+        ("a clock beyond 2^63", wrong("initiative", "update", &initiative(1).id.to_string(), Some("title"), "\"x\"", u64::MAX)),
+    ] {
+        let mut bundle = good.clone();
+        bundle.push(change);
+        let dir = tempfile::tempdir().unwrap();
+        let mut lead = create(dir.path(), "device-l");
+        // The event's case is the lead's to know for the details case.
+        lead.write(t0(), &audit("x"), |tx| tx.insert_participant(&p)).unwrap();
+        let r = lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &bundle, &Authority::Lead);
+        assert!(matches!(r, Err(StoreError::BadChange { .. })), "{what}: {r:?}");
+        assert_eq!(lead.peer("device-a").unwrap(), None, "{what}: nothing applied");
+        assert!(lead.read().initiative(initiative(1).id).is_err(), "{what}: not even the good change before it");
+    }
+    // The good part alone still merges.
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &good, &Authority::Lead).unwrap();
 }

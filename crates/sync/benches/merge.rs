@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use indsats_core::event::{EventDetails, ProgressEvent};
 use indsats_core::ids::*;
 use indsats_core::model::*;
-use indsats_store::{AuditEntry, KdfParams, RemoteChange, Store};
+use indsats_store::{AuditEntry, Authority, KdfParams, RemoteChange, Store};
 use indsats_sync::bundle::{self, SealedBundle};
 use indsats_sync::keys::DeviceKeys;
 use indsats_sync::outbox::next_bundles;
@@ -121,7 +121,7 @@ fn import(s: &Setup, store: &mut Store) -> u64 {
         .into_iter()
         .map(|c| RemoteChange { seq: c.s, hlc: c.h, table: c.t, row_id: c.r, op: c.o.as_str().into(), field: c.f, value: c.v, base: c.b })
         .collect();
-    store.merge(now(), &audit(), "dev-anna", &opened.id, &changes).unwrap().applied
+    store.merge(now(), &audit(), "dev-anna", &opened.id, &changes, &Authority::Member { user: "anna".into() }).unwrap().applied
 }
 
 fn lead_store() -> (tempfile::TempDir, Store) {

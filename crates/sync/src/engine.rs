@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use indsats_core::model::Role;
 use indsats_core::validate::Lang;
-use indsats_store::{AuditEntry, RemoteChange, Store};
+use indsats_store::{AuditEntry, Authority, RemoteChange, Store};
 
 use crate::SyncError;
 use crate::audience;
@@ -160,7 +161,14 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
             }
             fetched += 1;
             let path = n.path();
-            let bytes = target.get(&path).await?;
+            let bytes = match target.get(&path).await {
+                Ok(b) => b,
+                Err(e @ SyncError::TooLarge { .. }) => {
+                    report.refused.push((path, e));
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
             if !ours(n) {
                 // Another caseworker's caseload: pass it without opening, once its age header
                 // shows it is indeed not for this device (a renamed file must not hide a bundle
@@ -241,7 +249,16 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 purpose: "synkronisering".into(),
                 detail: format!("{device} {}–{} ({} ændringer, pakke {})", h.from, h.to, h.count, opened.id),
             };
-            match store.merge(now, &audit, &device, &opened.id, &changes) {
+            // What the roster lets the device write (docs/sync.md, "Write authority").
+            let authority = match me.roster.device(&device) {
+                Some(d) if d.role.includes(Role::TeamLead) => Authority::Lead,
+                Some(d) => Authority::Member { user: d.user.clone() },
+                None => {
+                    report.refused.push((path, SyncError::UnknownDevice { device: device.clone() }));
+                    break;
+                }
+            };
+            match store.merge(now, &audit, &device, &opened.id, &changes, &authority) {
                 Ok(r) => {
                     report.skew_ms = match (report.skew_ms, r.skew_ms) {
                         (Some(a), Some(b)) => Some(a.max(b)),
@@ -256,7 +273,11 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                     });
                     applied = Some((h.to, opened.id.clone()));
                 }
-                Err(e @ (indsats_store::StoreError::BadChange { .. } | indsats_store::StoreError::OutOfOrder { .. })) => {
+                Err(
+                    e @ (indsats_store::StoreError::BadChange { .. }
+                    | indsats_store::StoreError::NotAuthorised { .. }
+                    | indsats_store::StoreError::OutOfOrder { .. }),
+                ) => {
                     report.refused.push((path, e.into()));
                     break;
                 }

@@ -47,6 +47,9 @@ pub enum SyncError {
     TargetFailed { target: String, detail: String },
     #[error("{path:?} is not a valid file name on the sync target")]
     TargetPath { path: String },
+    /// A file on the target larger than any Indsats writes: not downloaded.
+    #[error("{path:?} on the sync target is {size} bytes, more than the {max} allowed")]
+    TooLarge { path: String, size: u64, max: u64 },
     #[error("the operating system's key store failed: {detail}")]
     SecretStore { detail: String },
 
@@ -88,6 +91,7 @@ impl SyncError {
             Self::TargetSecretMissing { .. } => "target_secret_missing",
             Self::TargetFailed { .. } => "target_failed",
             Self::TargetPath { .. } => "target_path",
+            Self::TooLarge { .. } => "too_large",
             Self::SecretStore { .. } => "secret_store",
             Self::NoTeam => "no_team",
             Self::AlreadyInTeam { .. } => "already_in_team",
@@ -169,6 +173,18 @@ impl SyncError {
             Self::TargetFailed { target, detail } => match lang {
                 Lang::Da => format!("Synkroniseringsstedet ({target}) svarede med en fejl ({detail}). Synkroniseringen prøver igen senere; sker det igen, så kontakt IT."),
                 Lang::En => format!("The sync target ({target}) answered with an error ({detail}). Sync retries later; if it keeps happening, contact IT."),
+            },
+            Self::TooLarge { path, size, max } => match lang {
+                Lang::Da => format!(
+                    "{path} på synkroniseringsstedet fylder {} MB, mere end de {} MB, Indsats skriver. Den er ikke hentet; resten synkroniserer videre. Bed IT om at se på filen.",
+                    size / 1_000_000,
+                    max / 1_000_000
+                ),
+                Lang::En => format!(
+                    "{path} on the sync target is {} MB, more than the {} MB Indsats writes. It was not downloaded; the rest keeps syncing. Ask IT to look at the file.",
+                    size / 1_000_000,
+                    max / 1_000_000
+                ),
             },
             Self::TargetPath { path } => match lang {
                 Lang::Da => format!("{path:?} er ikke et gyldigt filnavn på synkroniseringsstedet. Intet er skrevet; kontakt IT."),

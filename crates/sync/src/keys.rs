@@ -135,6 +135,15 @@ impl fmt::Debug for DeviceKeys {
     }
 }
 
+/// A signing key's fingerprint as people compare it over the phone: the first 80 bits of its
+/// SHA-256, in five groups of four hex digits ("3F2A 9C01 …").
+pub fn fingerprint(key: &VerifyingKey) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let hex = hex::encode_upper(&digest[..10]);
+    hex.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
 /// A signing key in the roster's form: base64 (standard, padded) of its 32 bytes.
 pub fn encode_sign_key(key: &VerifyingKey) -> String {
     B64.encode(key.as_bytes())

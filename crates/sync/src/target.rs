@@ -51,6 +51,11 @@ type Result<T> = std::result::Result<T, SyncError>;
 /// The folder, at the target's root, where files are staged before they get their name.
 pub const STAGING_DIR: &str = ".indsats-staging";
 
+/// The largest file a sync downloads: a bundle holds at most a few hundred thousand changes of
+/// under 100 bytes each, so 64 MiB leaves room many times over, and a hostile or broken file on
+/// the target cannot fill a laptop's memory.
+pub const MAX_DOWNLOAD: u64 = 64 * 1024 * 1024;
+
 /// Where the team's files are: the settings, without secrets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -477,12 +482,21 @@ impl Target {
         self.bounded(bytes.len(), self.put_replace_inner(path, bytes)).await
     }
 
-    /// The bytes of `path`.
+    /// The bytes of `path`: a whole file, of at most [`MAX_DOWNLOAD`] bytes.
     pub async fn get(&self, path: &str) -> Result<Vec<u8>> {
         check_path(path)?;
         self.bounded(0, async {
             let op = self.operator()?;
-            let buffer = op.read(path).await.map_err(|e| self.error(e, path))?;
+            // Nothing larger than Indsats writes is downloaded: a file of a larger stated size is
+            // refused before its first byte, and no more than the stated size is ever read.
+            let size = op.stat(path).await.map_err(|e| self.error(e, path))?.content_length();
+            if size > MAX_DOWNLOAD {
+                return Err(SyncError::TooLarge { path: path.to_string(), size, max: MAX_DOWNLOAD });
+            }
+            if size == 0 {
+                return Ok(Vec::new());
+            }
+            let buffer = op.read_with(path).range(0..size).await.map_err(|e| self.error(e, path))?;
             Ok(buffer.to_vec())
         })
         .await

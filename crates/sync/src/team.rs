@@ -255,6 +255,24 @@ impl Roster {
         Ok(())
     }
 
+    /// Changes a device's role; raises the version and drops the signature (sign again before
+    /// publishing). The lead's own device keeps a role that leads (team lead or admin).
+    pub fn set_role(&mut self, id: &str, role: Role) -> Result<Device, SyncError> {
+        if id == self.lead && !role.includes(Role::TeamLead) {
+            return Err(SyncError::RosterInvalid {
+                detail: "the lead's device must keep a team lead's role: hand the lead over first".into(),
+            });
+        }
+        let Some(d) = self.devices.iter_mut().find(|d| d.id == id) else {
+            return Err(SyncError::RosterInvalid { detail: format!("device {id:?} is not on the roster") });
+        };
+        d.role = role;
+        let changed = d.clone();
+        self.version = self.version.saturating_add(1);
+        self.signature = None;
+        Ok(changed)
+    }
+
     /// Removes a device (not the lead); raises the version and drops the signature (sign again
     /// before publishing). Bundles the device made earlier can no longer be verified by this
     /// roster, so apply them first.
@@ -352,6 +370,12 @@ impl JoinRequest {
             sign_key: d.sign_key,
             recipient: d.recipient,
         }
+    }
+
+    /// The fingerprint of the key it asks to sign with, for the lead to compare with the one the
+    /// joining computer shows.
+    pub fn fingerprint(&self) -> Result<String, SyncError> {
+        Ok(crate::keys::fingerprint(&parse_sign_key(&self.sign_key)?))
     }
 
     /// The roster entry it asks for.

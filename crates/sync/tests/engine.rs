@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use indsats_core::event::{EventDetails, ProgressEvent};
 use indsats_core::ids::*;
 use indsats_core::model::*;
+use indsats_core::validate::Lang;
 use indsats_store::{AuditEntry, ConflictKind, KdfParams, Store};
 use indsats_sync::SyncError;
 use indsats_sync::engine::{self, Me};
@@ -699,4 +700,51 @@ async fn a_queued_export_reaches_the_target_once_and_only_encrypted() {
     let decryptor = age::Decryptor::new_buffered(&sealed[..]).unwrap();
     assert!(decryptor.decrypt(std::iter::once(t.a.keys.identity() as &dyn age::Identity)).is_ok());
     assert_eq!(t.lead.sync(&t.roster, &target, t0() + Duration::minutes(2)).await.unwrap().exports, 0);
+}
+
+/// Write authority: a caseworker's laptop that changes the strategy (here: a bundle made on it
+/// with a strategy row, as a tampered or broken laptop would) is refused on the lead's laptop
+/// for its own chain only, with a message that says what to do; the other caseworker's bundles
+/// are merged, and the refused chain stays refused on the next sync.
+#[tokio::test]
+async fn a_bundle_outside_its_device_s_authority_stops_that_device_s_chain_only() {
+    let (_dir, target) = folder();
+    let mut t = team("ballerup-ret");
+    let r = t.roster.clone();
+    let strategy = Strategy {
+        id: StrategyId::new(1_700_000_000_000, [9; 10]),
+        key: "egen".into(),
+        municipality: "Ballerup".into(),
+        title: "Anna's own".into(),
+        vision: String::new(),
+        period_start: 2026,
+        period_end: 2029,
+    };
+    t.a.write(t0(), |tx| {
+        tx.insert_participant(&participant(1, "anna"))?;
+        tx.insert_strategy(&strategy)
+    });
+    t.b.write(t0(), |tx| tx.insert_participant(&participant(2, "bo")));
+    t.a.sync(&r, &target, t0()).await.unwrap();
+    t.b.sync(&r, &target, t0()).await.unwrap();
+    let report = t.lead.sync(&r, &target, t0()).await.unwrap();
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    let (name, err) = &report.refused[0];
+    assert!(name.contains("dev-anna"), "{name}");
+    assert_eq!(err.code(), "not_authorised");
+    assert!(err.message(Lang::Da).contains("resten af teamet synkroniserer videre"), "{}", err.message(Lang::Da));
+    // anna's own case went in a bundle before the team's rows: that one is hers to write.
+    assert_eq!(report.merged.iter().map(|m| m.device.as_str()).collect::<Vec<_>>(), ["dev-anna", "dev-bo"]);
+    let rows = t.lead.store.synced_rows().unwrap();
+    assert!(rows.iter().all(|(table, ..)| table != "strategy"), "the strategy row is not applied");
+    assert_eq!(rows.iter().filter(|(table, ..)| table == "participant").count(), 2);
+    let anna_applied = t.lead.store.peer("dev-anna").unwrap().map(|(to, _)| to);
+    assert_eq!(anna_applied, Some(1), "anna's chain stops before the strategy row");
+    // A later, harmless bundle of anna's waits behind the refused one.
+    t.a.write(t0() + Duration::minutes(1), |tx| tx.insert_initiative(&initiative(1)));
+    t.a.sync(&r, &target, t0() + Duration::minutes(1)).await.unwrap();
+    let again = t.lead.sync(&r, &target, t0() + Duration::minutes(2)).await.unwrap();
+    assert_eq!(again.refused.len(), 1, "{again:?}");
+    assert_eq!(t.lead.store.peer("dev-anna").unwrap().map(|(to, _)| to), Some(1));
+    assert!(t.lead.store.read().initiative(initiative(1).id).is_err());
 }
