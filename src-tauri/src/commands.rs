@@ -13,7 +13,7 @@ use indsats_api::core::model::Role;
 use indsats_api::core::validate::{self, Lang};
 use indsats_api::demo::DemoOptions;
 use indsats_api::sync::{Secret, SecretStore};
-use indsats_api::{FixedClock, KdfParams, Period, Session, StrategySource, SystemClock, User};
+use indsats_api::{Ask, AskRole, KdfParams, Period, Session, Source, StrategySource, SystemClock, User};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
@@ -47,22 +47,34 @@ async fn with_session<T: Send + 'static>(h: AppHandle, f: impl FnOnce(&mut Sessi
     .await
 }
 
+/// The app's clock: the system's (a test build may pin it: indsats_api::switches). A value the
+/// test build cannot read falls back to the system clock here; the CLI refuses it.
 fn clock() -> Box<dyn indsats_api::Clock> {
-    // INDSATS_TODAY pins the date (end-to-end tests and screenshots); production uses the
-    // system clock.
-    match std::env::var("INDSATS_TODAY").ok().and_then(|d| NaiveDate::from_str(&d).ok()).and_then(|d| d.and_hms_opt(9, 0, 0)) {
-        Some(at) => Box::new(FixedClock::new(at.and_utc())),
-        None => Box::new(SystemClock),
-    }
+    indsats_api::switches::clock().unwrap_or_else(|_| Box::new(SystemClock))
 }
 
+/// The key derivation for a new passphrase (a test build may weaken it: indsats_api::switches).
 fn kdf() -> KdfParams {
-    // INDSATS_FAST_KDF is for the end-to-end tests only: a weak key derivation that keeps them fast.
-    if std::env::var_os("INDSATS_FAST_KDF").is_some() { KdfParams::FAST_INSECURE } else { KdfParams::INTERACTIVE }
+    indsats_api::switches::kdf(KdfParams::INTERACTIVE)
 }
 
-fn user_of(s: &Settings) -> Result<User> {
-    Ok(User::new(&s.user, s.role)?)
+/// What the settings ask for on the store `mode` opens: in the demo, the person and role chosen
+/// there; on the municipality's store, the store's own person, with at most the role kept in the
+/// settings (indsats-api decides what is granted).
+fn ask_of(s: &Settings, mode: Mode) -> Result<Ask> {
+    Ok(match mode {
+        Mode::Demo => Ask::from(User::new(&s.user, s.role)?),
+        _ => Ask { user: None, role: AskRole::AtMost(s.role) },
+    })
+}
+
+/// After an unlock: the settings name the person the store grants (the window shows who acts).
+fn remember_who(app: &App, session: &Session, mode: Mode) -> Result<()> {
+    let s = app.settings();
+    if mode == Mode::Store && s.user != session.user().name {
+        app.set_settings(Settings { user: session.user().name.clone(), ..s })?;
+    }
+    Ok(())
 }
 
 fn date(d: NaiveDate) -> String {
@@ -126,6 +138,15 @@ fn info(app: &App) -> AppInfo {
         }
         None => (Mode::None, String::new(), String::new()),
     };
+    let who = open.as_ref().map(|o| {
+        let (user, granted) = (o.session.user(), o.session.identity());
+        let source = match granted.source {
+            Source::Roster => "roster",
+            Source::Owner => "owner",
+            Source::Demo => "demo",
+        };
+        Who { user: user.name.clone(), role: user.role, granted: granted.role, source: source.into() }
+    });
     let today = clock().today();
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
@@ -140,6 +161,7 @@ fn info(app: &App) -> AppInfo {
         strategy,
         keystore_available: crate::sync::keystore_available(),
         recovery_code: None,
+        who,
     }
 }
 
@@ -160,6 +182,14 @@ pub async fn save_settings(h: AppHandle, settings: Settings) -> UiResult<AppInfo
         // Set by the first run only: the window cannot switch it.
         s.keystore = before.keystore;
         let relock = before.user != s.user || before.role != s.role || before.data_dir.trim() != s.data_dir.trim();
+        // On the municipality's store the person and the most rights are the store's to grant:
+        // a change that asks for more is refused here, before anything is saved.
+        if let Some(o) = app.session().as_ref()
+            && o.mode == Mode::Store
+            && s.data_dir.trim() == before.data_dir.trim()
+        {
+            o.session.may_act_as(&Ask { user: Some(s.user.clone()), role: AskRole::Exactly(s.role) })?;
+        }
         app.set_settings(s)?;
         if relock {
             app.set_open(None);
@@ -241,7 +271,8 @@ pub async fn unlock(h: AppHandle, passphrase: String) -> UiResult<AppInfo> {
             (Mode::Store, true) => indsats_api::recovery::normalise(&passphrase).unwrap_or(passphrase),
             _ => passphrase,
         };
-        let session = Session::unlock(&dir, &passphrase, user_of(&settings)?, clock(), None)?;
+        let session = Session::unlock(&dir, &passphrase, ask_of(&settings, mode)?, clock(), None)?;
+        remember_who(app, &session, mode)?;
         app.set_open(Some(Open { session, mode }));
         Ok(info(app))
     })
@@ -262,7 +293,8 @@ pub async fn unlock_keystore(h: AppHandle) -> UiResult<AppInfo> {
             .get(&indsats_api::recovery::key_name(&dir))
             .map_err(|e| DesktopError::Keystore(e.to_string()))?
             .ok_or(DesktopError::KeyNotInKeystore)?;
-        let session = Session::unlock(&dir, code.expose(), user_of(&settings)?, clock(), None)?;
+        let session = Session::unlock(&dir, code.expose(), ask_of(&settings, Mode::Store)?, clock(), None)?;
+        remember_who(app, &session, Mode::Store)?;
         app.set_open(Some(Open { session, mode: Mode::Store }));
         Ok(info(app))
     })
@@ -326,7 +358,7 @@ pub async fn open_demo(h: AppHandle, participants: u32, user: String, role: Role
                 return Err(e);
             }
         }
-        let session = Session::unlock(&dir, DEMO_PASSPHRASE, user_of(&settings)?, clock(), None)?;
+        let session = Session::unlock(&dir, DEMO_PASSPHRASE, ask_of(&settings, Mode::Demo)?, clock(), None)?;
         app.set_open(Some(Open { session, mode: Mode::Demo }));
         Ok(info(app))
     })

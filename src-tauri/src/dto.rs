@@ -93,6 +93,19 @@ pub struct AppInfo {
     pub keystore_available: bool,
     /// The recovery code, once: right after a first run that put the key in the keystore.
     pub recovery_code: Option<String>,
+    /// Who acts on the open store, and what the store grants (none while locked).
+    pub who: Option<Who>,
+}
+
+/// Who acts on the open store. In a team the roster decides, outside one the store's owner;
+/// the settings may ask for fewer rights (`role` below `granted`), never more.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Who {
+    pub user: String,
+    pub role: Role,
+    pub granted: Role,
+    /// `roster`, `owner` or `demo`.
+    pub source: String,
 }
 
 /// The first run: the passphrase (typed twice), who works here, and the strategy to start from.

@@ -512,6 +512,19 @@ impl Session {
     /// cancels (the batches already written stay, whole).
     pub fn generate_demo(&mut self, opts: &DemoOptions, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<DemoSummary> {
         self.require(&[Role::Admin], "generate demo data")?;
+        // Synthetic people never mix with real ones: demo data goes into a demo store, or into
+        // an empty one, which becomes a demo store.
+        match self.store.owner()? {
+            Some(o) if o.demo => {}
+            _ => {
+                let c = self.store.read().counts(self.today())?;
+                if c.participants_open + c.participants_closed + c.initiatives_planned + c.initiatives_active + c.initiatives_closed > 0 {
+                    return Err(crate::ApiError::NotADemoStore);
+                }
+                self.record_owner("store.demo", true)?;
+                self.granted.source = crate::identity::Source::Demo;
+            }
+        }
         indsats_core::validate::in_range("participants", f64::from(opts.participants), 1.0, 1_000_000.0)?;
         let today = self.today();
         let mut rng = ChaCha20Rng::seed_from_u64(opts.seed);

@@ -20,7 +20,7 @@ pub enum ApiError {
     Period(#[from] indsats_report::PeriodError),
     #[error("cancelled")]
     Cancelled,
-    /// A caseworker tried to export a participant of another caseworker's caseload.
+    /// A caseworker tried to change or export a case of another caseworker's caseload.
     #[error("not your case: it belongs to {caseworker}")]
     NotYourCase { caseworker: String },
     /// An encrypted case file that could not be made or opened.
@@ -28,6 +28,21 @@ pub enum ApiError {
     CaseFile(&'static str),
     #[error(transparent)]
     Sync(indsats_sync::SyncError),
+    /// A front end asked for more rights than the store grants this person.
+    #[error("asked for the role {}, granted {}", asked.code(), granted.code())]
+    RoleNotGranted { asked: indsats_core::model::Role, granted: indsats_core::model::Role, by: crate::identity::Source },
+    /// A front end asked to act as someone other than the person the store belongs to.
+    #[error("asked to act as {asked:?}, the store's person is {granted:?}")]
+    NotThisUser { asked: String, granted: String, by: crate::identity::Source },
+    /// The role is the team's: only the lead changes it, on the roster.
+    #[error("the role comes from the team's roster")]
+    RoleFromRoster,
+    /// Demo data goes only into a demo store, never among real people.
+    #[error("not a demo store")]
+    NotADemoStore,
+    /// A test build's switch (crate::switches) with a value it cannot read.
+    #[error("{name} cannot be read: {value:?}")]
+    TestSwitch { name: &'static str, value: String },
 }
 
 impl From<indsats_sync::SyncError> for ApiError {
@@ -79,6 +94,11 @@ impl ApiError {
             Self::NotYourCase { .. } => "not_your_case",
             Self::CaseFile(_) => "case_file",
             Self::Sync(e) => e.code(),
+            Self::RoleNotGranted { .. } => "role_not_granted",
+            Self::NotThisUser { .. } => "not_this_user",
+            Self::RoleFromRoster => "role_from_roster",
+            Self::NotADemoStore => "not_a_demo_store",
+            Self::TestSwitch { .. } => "test_switch",
         }
     }
 
@@ -87,15 +107,24 @@ impl ApiError {
         match self {
             Self::Invalid(e) | Self::Store(StoreError::Invalid(e)) => e.field().map(str::to_string),
             Self::StrategyFile(e) => e.field.clone(),
+            Self::RoleNotGranted { .. } | Self::RoleFromRoster => Some("role".into()),
+            Self::NotThisUser { .. } => Some("user".into()),
             _ => None,
         }
     }
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) | Self::StrategyFile(_) | Self::Forbidden { .. } | Self::Period(_) | Self::NotYourCase { .. } => {
-                ErrorClass::BadInput
-            }
+            Self::Invalid(_)
+            | Self::StrategyFile(_)
+            | Self::Forbidden { .. }
+            | Self::Period(_)
+            | Self::NotYourCase { .. }
+            | Self::RoleNotGranted { .. }
+            | Self::NotThisUser { .. }
+            | Self::RoleFromRoster
+            | Self::NotADemoStore
+            | Self::TestSwitch { .. } => ErrorClass::BadInput,
             Self::CaseFile("opened") => ErrorClass::BadInput,
             Self::CaseFile(_) => ErrorClass::Other,
             Self::Cancelled => ErrorClass::Other,
@@ -150,8 +179,12 @@ impl ApiError {
                 Lang::En => "Cancelled. Nothing from the cancelled part was saved.".into(),
             },
             Self::NotYourCase { caseworker } => match lang {
-                Lang::Da => format!("Sagen hører til {caseworker}. Kun sagens egen sagsbehandler eller en teamleder kan eksportere den."),
-                Lang::En => format!("The case belongs to {caseworker}. Only its own caseworker or a team lead can export it."),
+                Lang::Da => format!(
+                    "Sagen hører til {caseworker}s sagsstamme. Kun sagens egen sagsbehandler eller en teamleder kan ændre eller eksportere den."
+                ),
+                Lang::En => {
+                    format!("The case is in {caseworker}'s caseload. Only its own caseworker or a team lead can change or export it.")
+                }
             },
             Self::CaseFile("opened") => match lang {
                 Lang::Da => {
@@ -164,6 +197,61 @@ impl ApiError {
             Self::CaseFile(_) => match lang {
                 Lang::Da => "Filen kunne ikke krypteres. Intet er gemt; prøv igen.".into(),
                 Lang::En => "The file could not be encrypted. Nothing was saved; try again.".into(),
+            },
+            Self::RoleNotGranted { asked, granted, by } => {
+                let (a, g) = (asked.label(lang), granted.label(lang));
+                match (lang, by) {
+                    (Lang::Da, crate::identity::Source::Roster) => format!(
+                        "Teamets liste giver dig rollen «{g}», så du kan ikke arbejde som «{a}». Du kan vælge din egen rolle eller en med færre rettigheder; bed teamlederen om at ændre din rolle."
+                    ),
+                    (Lang::En, crate::identity::Source::Roster) => format!(
+                        "The team's roster gives you the role “{g}”, so you cannot act as “{a}”. You may act with your own role or one with fewer rights; ask the team lead to change your role."
+                    ),
+                    (Lang::Da, _) => format!(
+                        "Lageret blev oprettet med rollen «{g}», så du kan ikke arbejde som «{a}». Skift rollen med adgangsfrasen (indsats role set ROLLE), eller vælg en rolle med færre rettigheder."
+                    ),
+                    (Lang::En, _) => format!(
+                        "The store was set up with the role “{g}”, so you cannot act as “{a}”. Change the role with the passphrase (indsats role set ROLE), or choose a role with fewer rights."
+                    ),
+                }
+            }
+            Self::NotThisUser { asked, granted, by } => match (lang, by) {
+                (Lang::Da, crate::identity::Source::Roster) => {
+                    format!(
+                        "Denne computer står på teamets liste som {granted:?}, ikke {asked:?}. Udelad --user, eller bed teamlederen om at rette listen."
+                    )
+                }
+                (Lang::En, crate::identity::Source::Roster) => {
+                    format!(
+                        "This computer is on the team's roster as {granted:?}, not {asked:?}. Leave out --user, or ask the team lead to correct the roster."
+                    )
+                }
+                (Lang::Da, _) => {
+                    format!("Lageret tilhører {granted:?}, ikke {asked:?}. Udelad --user; en anden person skal have sit eget lager.")
+                }
+                (Lang::En, _) => {
+                    format!("The store belongs to {granted:?}, not {asked:?}. Leave out --user; another person needs a store of their own.")
+                }
+            },
+            Self::RoleFromRoster => match lang {
+                Lang::Da => "I et team kommer rollen fra teamets liste. Bed teamlederen om at ændre den (indsats team role).".into(),
+                Lang::En => "In a team the role comes from the team's roster. Ask the team lead to change it (indsats team role).".into(),
+            },
+            Self::NotADemoStore => match lang {
+                Lang::Da => {
+                    "Lageret rummer rigtige data, så der dannes ikke demodata i det. Brug en tom datamappe (--data-dir) til demoen.".into()
+                }
+                Lang::En => {
+                    "The store holds real data, so no demo data is made in it. Use an empty data folder (--data-dir) for the demo.".into()
+                }
+            },
+            Self::TestSwitch { name, value } => match lang {
+                Lang::Da => format!(
+                    "{name} kan ikke læses ({value:?}): skriv fx 2026-11-24T09:00:00Z (INDSATS_NOW) eller 2026-11-24 (INDSATS_TODAY)."
+                ),
+                Lang::En => format!(
+                    "{name} cannot be read ({value:?}): write e.g. 2026-11-24T09:00:00Z (INDSATS_NOW) or 2026-11-24 (INDSATS_TODAY)."
+                ),
             },
         }
     }

@@ -18,13 +18,16 @@ pub mod case_file;
 pub mod clock;
 pub mod demo;
 mod error;
+pub mod identity;
 pub mod recovery;
 mod session;
+pub mod switches;
 pub mod sync;
 mod views;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, ErrorClass, Result};
+pub use identity::{Ask, AskRole, Identity, Source};
 pub use indsats_core as core;
 pub use indsats_report::summary::{self, Cell, Summary};
 pub use indsats_report::{IndicatorResult, Period, Status};

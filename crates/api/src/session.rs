@@ -18,6 +18,7 @@ use rand_chacha::ChaCha20Rng;
 
 use crate::clock::Clock;
 use crate::error::{ApiError, Result};
+use crate::identity::{self, Ask, Identity, Source};
 use crate::views::*;
 
 /// The default strategy: Ballerup Kommune's, Vision 2029.
@@ -49,7 +50,10 @@ impl User {
 /// An unlocked store and the person acting on it.
 pub struct Session {
     pub(crate) store: Store,
+    /// Who acts: asked for by the front end, within [`Session::granted`].
     pub(crate) user: User,
+    /// What the store grants the person at this computer (crate::identity).
+    pub(crate) granted: Identity,
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) rng: ChaCha20Rng,
     /// The cases' facts as last loaded, with the store generation they were loaded at: the
@@ -76,7 +80,8 @@ impl std::fmt::Debug for Session {
 const PSEUDONYM_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl Session {
-    /// Creates a store in `dir`, loads the strategy, and opens a session as `user`.
+    /// Creates a store in `dir`, loads the strategy, and opens a session as `user`, who owns the
+    /// store with the role given (until a team's roster says otherwise).
     pub fn init(
         dir: &Path,
         passphrase: &str,
@@ -95,8 +100,9 @@ impl Session {
         let now = clock.now();
         let device = DeviceTag::new(&mut rng, now.timestamp_millis());
         let store = Store::create(dir, passphrase, kdf, &device.0, now)?;
-        let mut s = Session { store, user, clock, rng, cases: Default::default() };
-        let result = s.load_strategy(&spec);
+        let granted = Identity { user: user.name.clone(), role: user.role, source: Source::Owner };
+        let mut s = Session { store, user, granted, clock, rng, cases: Default::default() };
+        let result = s.record_owner("store.owner", false).and_then(|()| s.load_strategy(&spec));
         if let Err(e) = result {
             drop(s);
             for f in [indsats_store::DB_FILE, "indsats.db-wal", "indsats.db-shm", indsats_store::keys::KEY_FILE] {
@@ -107,13 +113,41 @@ impl Session {
         Ok(s)
     }
 
-    /// Unlocks an existing store with its passphrase and acts as `user`. A successful unlock is
-    /// audited (a failed one cannot be: the log is inside the locked store).
-    pub fn unlock(dir: &Path, passphrase: &str, user: User, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
+    /// Unlocks an existing store with its passphrase and acts as `ask` asks, within what the
+    /// store grants (crate::identity): a front end may ask for fewer rights, never more. A
+    /// successful unlock is audited (a failed one cannot be: the log is inside the locked store).
+    ///
+    /// A store made before owners were recorded takes the first person who unlocks it, with the
+    /// role asked for, as its owner (audited as `store.owner`).
+    pub fn unlock(dir: &Path, passphrase: &str, ask: impl Into<Ask>, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
         let store = Store::open(dir, passphrase)?;
-        let mut s = Session { store, user, clock, rng: rng_from(seed), cases: Default::default() };
-        s.audited("session.unlock", None, "adgang", String::new(), |_| Ok(()))?;
+        let ask = ask.into();
+        let (granted, adopted) = match identity::granted(&store)? {
+            Some(g) => (g, false),
+            None => {
+                let user = ask.user.clone().unwrap_or_default();
+                let role = match ask.role {
+                    identity::AskRole::Exactly(r) | identity::AskRole::AtMost(r) => r,
+                    identity::AskRole::Granted => Role::Caseworker,
+                };
+                let u = User::new(&user, role)?;
+                (Identity { user: u.name, role: u.role, source: Source::Owner }, true)
+            }
+        };
+        let user = identity::grant(&granted, &ask)?;
+        let mut s = Session { store, user, granted, clock, rng: rng_from(seed), cases: Default::default() };
+        if adopted {
+            s.record_owner("store.owner", false)?;
+        }
+        let detail = if s.user.role == s.granted.role { String::new() } else { format!("granted {}", s.granted.role.code()) };
+        s.audited("session.unlock", None, "adgang", detail, |_| Ok(()))?;
         Ok(s)
+    }
+
+    /// Records the granted identity as the store's owner, in one audited write.
+    pub(crate) fn record_owner(&mut self, action: &str, demo: bool) -> Result<()> {
+        let (user, role) = (self.granted.user.clone(), self.granted.role);
+        self.audited(action, None, "sikkerhed", format!("{user} ({})", role.code()), |tx| tx.set_owner(&user, role.code(), demo))
     }
 
     /// Changes the passphrase (re-wraps the key; the data is not re-encrypted). Audited.
@@ -144,8 +178,25 @@ impl Session {
         self.store.dir()
     }
 
+    /// The one role check of an operation: the acting role must include one of `allowed`
+    /// (an admin has a team lead's rights, a team lead a caseworker's).
     pub(crate) fn require(&self, allowed: &'static [Role], action: &'static str) -> Result<()> {
-        if allowed.contains(&self.user.role) { Ok(()) } else { Err(ApiError::Forbidden { action, role: self.user.role, allowed }) }
+        if allowed.iter().any(|a| self.user.role.includes(*a)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden { action, role: self.user.role, allowed })
+        }
+    }
+
+    /// The one check of a write to a case: a caseworker writes only the cases of their own
+    /// caseload (the team refuses anything else at merge, docs/sync.md "Write authority"); a
+    /// team lead or an admin writes any.
+    pub(crate) fn require_case(&self, participant: ParticipantId) -> Result<()> {
+        if self.user.role.includes(Role::TeamLead) {
+            return Ok(());
+        }
+        let owner = self.store.read().participant(participant)?.caseworker;
+        if owner == self.user.name { Ok(()) } else { Err(ApiError::NotYourCase { caseworker: owner }) }
     }
 
     pub(crate) fn entry(&self, action: &str, subject: Option<String>, purpose: &str, detail: String) -> AuditEntry {
@@ -431,6 +482,9 @@ impl Session {
             Some(c) => validate::required_text("caseworker", c, 64)?,
             None => self.user.name.clone(),
         };
+        if !self.user.role.includes(Role::TeamLead) && caseworker != self.user.name {
+            return Err(ApiError::NotYourCase { caseworker });
+        }
         let id = self.new_id(ParticipantId::new);
         let mut p = Participant {
             id,
@@ -507,6 +561,7 @@ impl Session {
         let today = self.today();
         let date = date.unwrap_or(today);
         validate::not_in_future("closed", date, today)?;
+        self.require_case(id)?;
         self.audited("participant.close", Some(id.to_string()), "sagsbehandling", String::new(), |tx| {
             tx.read().participant(id)?;
             tx.set_case_closed(id, Some(date))
@@ -523,6 +578,7 @@ impl Session {
         end: Option<NaiveDate>,
     ) -> Result<EnrolmentId> {
         validate::period(start, end)?;
+        self.require_case(participant)?;
         let id = self.new_id(EnrolmentId::new);
         let e = Enrolment { id, participant, initiative, start, end, outcome: None };
         self.audited("enrolment.create", Some(participant.to_string()), "sagsbehandling", initiative.to_string(), |tx| {
@@ -534,12 +590,14 @@ impl Session {
     pub fn end_enrolment(&mut self, id: EnrolmentId, end: NaiveDate, outcome: EnrolmentOutcome) -> Result<()> {
         validate::not_in_future("end", end, self.today())?;
         let p = self.store.read().enrolment(id)?.participant;
+        self.require_case(p)?;
         self.audited("enrolment.end", Some(p.to_string()), "sagsbehandling", id.to_string(), |tx| tx.end_enrolment(id, end, outcome))
     }
 
     /// Records one progress event, durably (one fsync'd transaction with its change log and audit).
     pub fn record_progress(&mut self, participant: ParticipantId, date: NaiveDate, details: EventDetails) -> Result<EventId> {
         event::validate_new(&details, date, self.today())?;
+        self.require_case(participant)?;
         let id = self.new_id(EventId::new);
         let ev = ProgressEvent { id, participant, date, details, recorded_by: self.user.name.clone(), recorded_at: self.clock.now() };
         self.audited("event.record", Some(participant.to_string()), "sagsbehandling", ev.details.type_code().to_string(), |tx| {

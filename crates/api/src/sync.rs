@@ -50,6 +50,19 @@ pub struct TeamView {
     pub on_roster: bool,
     /// Whether this device leads the team (and so may invite and add).
     pub leads: bool,
+    /// This device's key fingerprint: read it to the lead, who compares it with the request's.
+    pub fingerprint: String,
+}
+
+/// A join request as the lead checks it before adding it: the computer, the person and role it
+/// asks for, and its key's fingerprint (compare it with the one the joining computer shows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinRequestView {
+    pub id: String,
+    pub name: String,
+    pub user: String,
+    pub role: Role,
+    pub fingerprint: String,
 }
 
 /// What the header's sync status shows.
@@ -232,13 +245,42 @@ impl Session {
         Ok(JoinRequest::new(self.store.device(), device_name, self.user.name.clone(), self.user.role, &m.keys).to_json()?)
     }
 
-    /// Adds the device of a join request to the roster and signs it; the next sync publishes it.
-    pub fn team_add(&mut self, request: &[u8]) -> Result<TeamView> {
-        let mut m = self.lead_membership()?;
+    /// What a join request asks for, for the lead to check before [`Session::team_add`].
+    pub fn read_join_request(&self, request: &[u8]) -> Result<JoinRequestView> {
+        self.lead_membership()?;
         let req = JoinRequest::from_json(request)?;
+        Ok(JoinRequestView { fingerprint: req.fingerprint()?, id: req.id, name: req.name, user: req.user, role: req.role })
+    }
+
+    /// Adds the device of a join request to the roster and signs it; the next sync publishes it.
+    /// The request's user and role are only what the person asked for: the lead confirms them or
+    /// sets others (`user`, `role`), and the roster says what is granted from then on.
+    pub fn team_add(&mut self, request: &[u8], user: Option<&str>, role: Option<Role>) -> Result<TeamView> {
+        let mut m = self.lead_membership()?;
+        let mut req = JoinRequest::from_json(request)?;
+        if let Some(u) = user {
+            req.user = indsats_core::validate::required_text("user", u, 64)?;
+        }
+        if let Some(r) = role {
+            req.role = r;
+        }
+        let fingerprint = req.fingerprint()?;
         m.roster.add_device(&req)?;
         m.roster.sign(&m.keys)?;
-        self.save_membership("team.add", format!("{} ({}, {})", req.id, req.user, req.role.code()), &m)?;
+        self.save_membership("team.add", format!("{} ({}, {}, {fingerprint})", req.id, req.user, req.role.code()), &m)?;
+        Ok(team_view(&m, self.store.device()))
+    }
+
+    /// Changes the role of a device on the roster (the lead's computer); the next sync publishes
+    /// it, and each computer acts with its new role from its next unlock or sync.
+    pub fn team_set_role(&mut self, device: &str, role: Role) -> Result<TeamView> {
+        let mut m = self.lead_membership()?;
+        let before = m.roster.device(device).map(|d| d.role);
+        let changed = m.roster.set_role(device, role)?;
+        m.roster.sign(&m.keys)?;
+        let detail = format!("{} ({}): {} -> {}", changed.id, changed.user, before.map(|r| r.code()).unwrap_or("?"), role.code());
+        self.save_membership("team.role", detail, &m)?;
+        self.refresh_identity()?;
         Ok(team_view(&m, self.store.device()))
     }
 
@@ -474,5 +516,6 @@ fn team_view(m: &Membership, me: &str) -> TeamView {
         me: me.to_string(),
         on_roster: m.roster.device(me).is_some(),
         leads: m.leads(me),
+        fingerprint: indsats_sync::keys::fingerprint(&m.keys.verifying_key()),
     }
 }

@@ -19,8 +19,21 @@ fn user(name: &str, role: Role) -> User {
     User::new(name, role).unwrap()
 }
 
+/// A new store owned by mette (an admin), and a session of hers acting with `role`.
 fn init(dir: &std::path::Path, role: Role) -> Session {
-    Session::init(dir, PASS, StrategySource::Default, user("mette", role), Box::new(clock()), Some(1), KdfParams::FAST_INSECURE).unwrap()
+    let s =
+        Session::init(dir, PASS, StrategySource::Default, user("mette", Role::Admin), Box::new(clock()), Some(1), KdfParams::FAST_INSECURE)
+            .unwrap();
+    if role == Role::Admin {
+        return s;
+    }
+    drop(s);
+    as_role(dir, role)
+}
+
+/// mette again, acting with `role`.
+fn as_role(dir: &std::path::Path, role: Role) -> Session {
+    Session::unlock(dir, PASS, Ask::role(role), Box::new(clock()), Some(2)).unwrap()
 }
 
 fn person(name: &str) -> NewParticipant {
@@ -38,7 +51,7 @@ fn person(name: &str) -> NewParticipant {
 }
 
 fn audit_actions(dir: &std::path::Path) -> Vec<(String, Option<String>, String)> {
-    let mut lead = Session::unlock(dir, PASS, user("lead", Role::TeamLead), Box::new(clock()), Some(9)).unwrap();
+    let mut lead = Session::unlock(dir, PASS, Ask::role(Role::TeamLead), Box::new(clock()), Some(9)).unwrap();
     lead.audit_log(&AuditFilter::default())
         .unwrap()
         .into_iter()
@@ -113,7 +126,7 @@ fn roles_decide_what_may_be_done() {
     assert_eq!(s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap_err().code(), "forbidden");
     assert_eq!(s.generate_demo(&DemoOptions { participants: 5, seed: 1 }, &mut |_, _| true).unwrap_err().code(), "forbidden");
     drop(s);
-    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    let mut lead = as_role(dir.path(), Role::TeamLead);
     lead.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap();
     let ind = lead.goals().unwrap().into_iter().flat_map(|g| g.indicators).find(|i| i.key == "mm13-ustoettet-beskaeftigelse").unwrap();
     let t = ind.targets.iter().find(|t| t.year == 2027).unwrap();
@@ -254,13 +267,13 @@ fn passphrase_change_is_audited() {
     );
     s.change_passphrase(PASS, "new passphrase", KdfParams::FAST_INSECURE).unwrap();
     drop(s);
-    assert_eq!(Session::unlock(dir.path(), PASS, user("a", Role::Admin), Box::new(clock()), None).unwrap_err().class(), ErrorClass::Locked);
-    let mut s = Session::unlock(dir.path(), "new passphrase", user("a", Role::Admin), Box::new(clock()), None).unwrap();
-    let rows = s.audit_log(&AuditFilter { action_prefix: Some("store.".into()), ..Default::default() }).unwrap();
+    assert_eq!(Session::unlock(dir.path(), PASS, Ask::role(Role::Admin), Box::new(clock()), None).unwrap_err().class(), ErrorClass::Locked);
+    let mut s = Session::unlock(dir.path(), "new passphrase", Ask::role(Role::Admin), Box::new(clock()), None).unwrap();
+    let rows = s.audit_log(&AuditFilter { action_prefix: Some("store.passphrase".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 1);
     let unlocks = s.audit_log(&AuditFilter { action_prefix: Some("session.unlock".into()), ..Default::default() }).unwrap();
     assert_eq!(unlocks.len(), 1, "the refused unlock leaves no row; the successful one does");
-    assert_eq!(unlocks[0].user, "a");
+    assert_eq!(unlocks[0].user, "mette");
 }
 
 #[test]
@@ -270,7 +283,7 @@ fn a_cpr_search_is_logged_by_the_person_found_never_by_the_number() {
     let found = s.add_participant(NewParticipant { cpr: Some("070761-4286".into()), birth_year: None, ..person("Hodan Warsame") }).unwrap();
     assert_eq!(s.find_participants("070761-4286", 10, "henvendelse").unwrap().len(), 1);
     assert!(s.find_participants("0101011234", 10, "henvendelse").unwrap().is_empty());
-    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    let mut lead = as_role(dir.path(), Role::TeamLead);
     let rows = lead.audit_log(&AuditFilter { action_prefix: Some("participant.search".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 2);
     // Newest first: the search that found no one, then the one that found Hodan.
@@ -307,12 +320,12 @@ fn indicators_are_aggregates_and_the_drill_down_is_audited_for_team_leads_only()
 
     assert_eq!(s.indicator_participants(&mm13.indicator.key, period, "kontrol").unwrap_err().code(), "forbidden");
     drop(s);
-    let mut lead = Session::unlock(dir.path(), PASS, user("lead", Role::TeamLead), Box::new(clock()), None).unwrap();
+    let mut lead = as_role(dir.path(), Role::TeamLead);
     let who = lead.indicator_participants(&mm13.indicator.key, period, "årsstatus").unwrap();
     assert_eq!(who.iter().map(|h| h.pseudonym.as_str()).collect::<Vec<_>>(), vec![a.pseudonym.as_str()]);
     let rows = lead.audit_log(&AuditFilter { action_prefix: Some("indicator.".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].purpose.as_str(), rows[0].user.as_str()), ("årsstatus", "lead"));
+    assert_eq!((rows[0].purpose.as_str(), rows[0].user.as_str()), ("årsstatus", "mette"));
     assert_eq!(lead.indicator_participants("no-such", period, "x").unwrap_err().code(), "not_found");
 }
 
@@ -346,9 +359,11 @@ fn an_initiative_is_edited_under_the_rules_of_a_new_one() {
 
 #[test]
 fn drafts_are_each_users_own_and_survive_a_new_session() {
+    // Several people on one store: the demo's (anyone may explore it).
     let dir = tempfile::tempdir().unwrap();
     {
-        let s = init(dir.path(), Role::Caseworker);
+        let mut s = init(dir.path(), Role::Admin);
+        s.generate_demo(&DemoOptions { participants: 5, seed: 1 }, &mut |_, _| true).unwrap();
         s.save_draft("progress", r#"{"type":"module_test_passed"}"#).unwrap();
         assert!(s.save_draft("", "{}").is_err(), "a draft needs a form name");
     }
@@ -360,6 +375,62 @@ fn drafts_are_each_users_own_and_survive_a_new_session() {
     assert_eq!((drafts[0].0.as_str(), drafts[0].1.as_str()), ("progress", r#"{"type":"module_test_passed"}"#));
     s.discard_draft("progress").unwrap();
     assert!(s.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn who_acts_is_the_store_s_to_decide_and_a_front_end_may_only_ask_for_less() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Session::init(
+        dir.path(),
+        PASS,
+        StrategySource::Default,
+        user("mette", Role::Caseworker),
+        Box::new(clock()),
+        Some(1),
+        KdfParams::FAST_INSECURE,
+    )
+    .unwrap();
+    assert_eq!(s.identity().source, Source::Owner);
+    drop(s);
+    // More rights than the store's owner has, or another person: refused, with what to do.
+    let e = Session::unlock(dir.path(), PASS, Ask::role(Role::TeamLead), Box::new(clock()), None).unwrap_err();
+    assert_eq!((e.code(), e.class()), ("role_not_granted", ErrorClass::BadInput));
+    assert!(e.message(indsats_api::core::Lang::Da).contains("indsats role set"), "{}", e.message(indsats_api::core::Lang::Da));
+    let e = Session::unlock(dir.path(), PASS, user("bo", Role::Caseworker), Box::new(clock()), None).unwrap_err();
+    assert_eq!(e.code(), "not_this_user");
+    // Asking for nothing is acting as the owner.
+    let mut s = Session::unlock(dir.path(), PASS, Ask::default(), Box::new(clock()), None).unwrap();
+    assert_eq!((s.user().name.as_str(), s.user().role), ("mette", Role::Caseworker));
+    assert_eq!(s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap_err().code(), "forbidden");
+    // Raising the owner's role takes the passphrase again, and is audited.
+    assert_eq!(s.change_role("not the passphrase", Role::TeamLead).unwrap_err().class(), ErrorClass::Locked);
+    assert_eq!(s.user().role, Role::Caseworker);
+    s.change_role(PASS, Role::TeamLead).unwrap();
+    assert_eq!(s.user().role, Role::TeamLead);
+    s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap();
+    drop(s);
+    let mut lead = as_role(dir.path(), Role::TeamLead);
+    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("store.role_change".into()), ..Default::default() }).unwrap();
+    assert_eq!((rows.len(), rows[0].detail.as_str(), rows[0].user.as_str()), (1, "caseworker -> team_lead", "mette"));
+    // A caseworker writes only her own caseload; the lead registers a case for anyone.
+    let theirs = lead.add_participant(NewParticipant { caseworker: Some("bo".into()), ..person("Farida Nour") }).unwrap();
+    drop(lead);
+    let mut cw = as_role(dir.path(), Role::Caseworker);
+    let e = cw.record_progress(theirs.id, day(2026, 11, 2), EventDetails::MeetingHeld {}).unwrap_err();
+    assert_eq!(e.code(), "not_your_case");
+    assert_eq!(
+        cw.add_participant(NewParticipant { caseworker: Some("bo".into()), ..person("Sami Nour") }).unwrap_err().code(),
+        "not_your_case"
+    );
+    drop(cw);
+    assert_eq!(Session::unlock(dir.path(), PASS, Ask::default(), Box::new(clock()), None).unwrap().user().role, Role::TeamLead);
+    // Demo data never goes among real people.
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut real = init(dir2.path(), Role::Admin);
+    real.add_participant(person("Amina Haddad")).unwrap();
+    let e = real.generate_demo(&DemoOptions { participants: 5, seed: 1 }, &mut |_, _| true).unwrap_err();
+    assert_eq!((e.code(), e.class()), ("not_a_demo_store", ErrorClass::BadInput));
+    assert_eq!(real.identity().source, Source::Owner);
 }
 
 #[test]

@@ -130,7 +130,7 @@ fn the_overview_follows_every_write_here_and_in_another_process() {
     let before = community(&s);
     assert_eq!(community(&s), before, "the same data, the same number");
     // Another process (here: another session on the same folder) registers community participation.
-    let mut other = Session::unlock(dir.path(), PASS, user("kbh", Role::Caseworker), Box::new(clock()), Some(11)).unwrap();
+    let mut other = Session::unlock(dir.path(), PASS, user("kbh", Role::TeamLead), Box::new(clock()), Some(11)).unwrap();
     let people = other.participants(&ParticipantFilter::default(), "test").unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let kind = indsats_api::core::event::CommunityKind::Volunteering;

@@ -20,12 +20,16 @@ pub struct Cli {
     /// Language of messages and tables: da (default) or en.
     #[arg(long, global = true, env = "INDSATS_LANG", default_value = "da")]
     pub lang: String,
-    /// Who is acting (recorded in the audit log). Default: the login name.
+    /// Who is acting (recorded in the audit log). At `init`: the store's owner (default: the
+    /// login name). Afterwards it must be the store's person (the team's roster, or the owner);
+    /// leave it out to act as them.
     #[arg(long, global = true, env = "INDSATS_USER")]
     pub user: Option<String>,
-    /// The acting user's role: caseworker, team_lead or admin.
-    #[arg(long, global = true, env = "INDSATS_ROLE", default_value = "caseworker")]
-    pub role: String,
+    /// The role to act with: caseworker, team_lead or admin. At `init`: the owner's role
+    /// (default admin). Afterwards at most the role the store grants (the team's roster, or the
+    /// owner's); default: that role.
+    #[arg(long, global = true, env = "INDSATS_ROLE")]
+    pub role: Option<String>,
     /// Why you read personal data (recorded in the audit log).
     #[arg(long, global = true, env = "INDSATS_PURPOSE", default_value = "sagsbehandling")]
     pub purpose: String,
@@ -137,6 +141,12 @@ pub enum Command {
     /// The passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
+    /// Who acts on this store: the person and role it grants (the team's roster, or the owner),
+    /// and the role asked for.
+    Whoami,
+    /// The store owner's role (outside a team).
+    #[command(subcommand)]
+    Role(RoleCmd),
     /// The team this computer syncs with: create it (team lead), invite, join, add, remove, show.
     #[command(subcommand)]
     Team(TeamCmd),
@@ -303,6 +313,16 @@ pub enum PassphraseCmd {
     Change,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum RoleCmd {
+    /// Change the store owner's role outside a team (asks for the passphrase again; audited). In
+    /// a team the lead changes roles on the roster (`team role`).
+    Set {
+        /// caseworker, team_lead or admin.
+        role: String,
+    },
+}
+
 #[derive(Args, Debug)]
 pub struct LogArgs {
     /// The participant's id or pseudonym.
@@ -387,10 +407,28 @@ pub enum TeamCmd {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Add a computer from its request file (the team lead's computer). The next sync publishes the roster.
+    /// Add a computer from its request file (the team lead's computer). Without --yes it only
+    /// shows what the request asks for and its key's fingerprint; compare that with the one the
+    /// joining computer shows (`team show` there). The next sync publishes the roster.
     Add {
         /// The request file.
         request: PathBuf,
+        /// The person on the roster (default: the one the request asks for).
+        #[arg(long = "as-user")]
+        as_user: Option<String>,
+        /// Their role on the roster: caseworker, team_lead or admin (default: the one asked for).
+        #[arg(long = "as-role")]
+        as_role: Option<String>,
+        /// The fingerprint matches: add it.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Change a computer's role on the roster (the team lead's computer).
+    Role {
+        /// The computer's id (see `team show`).
+        device: String,
+        /// caseworker, team_lead or admin.
+        role: String,
     },
     /// Take a computer off the team (lost or replaced) (the team lead's computer).
     Remove {

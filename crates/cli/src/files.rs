@@ -20,6 +20,9 @@ pub enum CliError {
     /// `report --verify`: the data behind the report has changed (already said on stdout).
     #[error("the data has changed")]
     Changed,
+    /// `team add` without `--yes`: the request was shown, nothing was added.
+    #[error("not confirmed")]
+    Unconfirmed,
 }
 
 impl CliError {
@@ -30,6 +33,7 @@ impl CliError {
             Self::Read(..) => "read_failed",
             Self::NoMarker(_) => "not_a_report",
             Self::Changed => "data_changed",
+            Self::Unconfirmed => "not_confirmed",
         }
     }
 
@@ -65,6 +69,8 @@ impl CliError {
             }
             (Self::Changed, Lang::Da) => "Data bag rapporten er ændret siden den blev dannet. Dan en ny rapport.".into(),
             (Self::Changed, Lang::En) => "The data behind the report has changed since it was made. Make a new report.".into(),
+            (Self::Unconfirmed, Lang::Da) => "Intet er tilføjet. Sammenlign fingeraftrykket med det, den nye computer viser («indsats team show»), og kør igen med --yes (og evt. --as-user/--as-role).".into(),
+            (Self::Unconfirmed, Lang::En) => "Nothing was added. Compare the fingerprint with the one the new computer shows (“indsats team show”), and run again with --yes (and --as-user/--as-role if needed).".into(),
             (Self::NoMarker(p), Lang::En) => {
                 format!(
                     "{} is not an Indsats report (it has no data fingerprint). Choose a PDF, XLSX or CSV report made by “indsats report”.",

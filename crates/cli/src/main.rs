@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::Parser;
 use indsats_api::core::event::*;
 use indsats_api::core::model::*;
@@ -133,16 +133,14 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().to_path_buf())
 }
 
-/// The clock: the system's, or a fixed instant from INDSATS_NOW (RFC 3339) for reproducible runs.
+/// The clock: the system's (a test build may pin it: indsats_api::switches).
 fn clock() -> anyhow::Result<Box<dyn Clock>> {
-    match std::env::var("INDSATS_NOW") {
-        Ok(s) if !s.trim().is_empty() => {
-            let at: DateTime<Utc> =
-                DateTime::parse_from_rfc3339(s.trim()).context("INDSATS_NOW must be RFC 3339, e.g. 2026-11-24T09:00:00Z")?.into();
-            Ok(Box::new(FixedClock::new(at)))
-        }
-        _ => Ok(Box::new(SystemClock)),
-    }
+    Ok(indsats_api::switches::clock()?)
+}
+
+/// The key derivation for a new passphrase (a test build may weaken it: indsats_api::switches).
+fn kdf() -> KdfParams {
+    indsats_api::switches::kdf(KdfParams::INTERACTIVE)
 }
 
 fn passphrase(lang: Lang, env: &str, prompt_da: &str, prompt_en: &str, confirm: bool) -> anyhow::Result<String> {
@@ -171,28 +169,35 @@ fn passphrase(lang: Lang, env: &str, prompt_da: &str, prompt_en: &str, confirm: 
     Ok(p)
 }
 
-fn user(cli: &Cli, role: Option<Role>) -> anyhow::Result<User> {
+/// The owner of a new store: `--user` (default: the login name) with `--role` (default admin).
+fn owner(cli: &Cli) -> anyhow::Result<User> {
     let name = cli
         .user
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "ukendt".into());
-    let role = match role {
-        Some(r) => r,
-        None => code::<Role>(&cli.role)?,
-    };
+    let role = cli.role.as_deref().map(code::<Role>).transpose()?.unwrap_or(Role::Admin);
     User::new(&name, role).map_err(bad)
+}
+
+/// What `--user` and `--role` ask for: the store decides what is granted.
+fn ask(cli: &Cli) -> anyhow::Result<Ask> {
+    let role = match cli.role.as_deref() {
+        Some(r) => AskRole::Exactly(code::<Role>(r)?),
+        None => AskRole::Granted,
+    };
+    Ok(Ask { user: cli.user.clone(), role })
 }
 
 fn open(cli: &Cli, lang: Lang) -> anyhow::Result<Session> {
     let dir = data_dir(cli)?;
-    let u = user(cli, None)?;
+    let ask = ask(cli)?;
     if !indsats_api::is_initialised(&dir) {
         return Err(ApiError::Store(StoreError::NotInitialised { dir }).into());
     }
     let pass = passphrase(lang, "INDSATS_PASSPHRASE", "Adgangsfrase", "Passphrase", false)?;
-    Ok(Session::unlock(&dir, &pass, u, clock()?, None)?)
+    Ok(Session::unlock(&dir, &pass, ask, clock()?, None)?)
 }
 
 fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
@@ -204,7 +209,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 None => StrategySource::Default,
                 Some(p) => StrategySource::File(std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?),
             };
-            let u = user(&cli, Some(code::<Role>(&cli.role).unwrap_or(Role::Admin)))?;
+            let u = owner(&cli)?;
             let pass = passphrase(
                 lang,
                 "INDSATS_PASSPHRASE",
@@ -212,7 +217,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 "Choose a passphrase (at least 8 characters)",
                 true,
             )?;
-            let s = Session::init(&dir, &pass, source, u, clock()?, None, KdfParams::INTERACTIVE)?;
+            let s = Session::init(&dir, &pass, source, u, clock()?, None, kdf())?;
             out.init(&s)?;
         }
         Command::Goals => out.goals(&open(&cli, lang)?.goals()?),
@@ -424,7 +429,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     "Choose a passphrase for the demo data (at least 8 characters)",
                     true,
                 )?;
-                Session::init(&dir, &pass, StrategySource::Default, user(&cli, Some(Role::Admin))?, clock()?, None, KdfParams::INTERACTIVE)?
+                Session::init(&dir, &pass, StrategySource::Default, owner(&cli)?, clock()?, None, kdf())?
             };
             let bar = indicatif::ProgressBar::new(u64::from(*participants));
             if cli.json || !std::io::stderr().is_terminal() {
@@ -442,6 +447,22 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             bar.finish_and_clear();
             out.demo(&summary, started.elapsed());
         }
+        Command::Whoami => out.whoami(&open(&cli, lang)?),
+        Command::Role(RoleCmd::Set { role }) => {
+            let role: Role = code(role)?;
+            // Unlocked as the owner is now; the change is to the role, so --role is not asked for.
+            let dir = data_dir(&cli)?;
+            if !indsats_api::is_initialised(&dir) {
+                return Err(ApiError::Store(StoreError::NotInitialised { dir }).into());
+            }
+            let pass = passphrase(lang, "INDSATS_PASSPHRASE", "Adgangsfrase", "Passphrase", false)?;
+            let mut s = Session::unlock(&dir, &pass, Ask { user: cli.user.clone(), role: AskRole::Granted }, clock()?, None)?;
+            s.change_role(&pass, role)?;
+            out.ok(
+                &format!("Rollen er nu «{}». Ændringen er logget.", role.label(Lang::Da)),
+                &format!("The role is now “{}”. The change is logged.", role.label(Lang::En)),
+            );
+        }
         Command::Passphrase(PassphraseCmd::Change) => {
             let mut s = open(&cli, lang)?;
             let old = passphrase(lang, "INDSATS_PASSPHRASE", "Nuværende adgangsfrase", "Current passphrase", false)?;
@@ -452,7 +473,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 "New passphrase (at least 8 characters)",
                 true,
             )?;
-            s.change_passphrase(&old, &new, KdfParams::INTERACTIVE)?;
+            s.change_passphrase(&old, &new, kdf())?;
             out.ok(
                 "Adgangsfrasen er skiftet. Data er ikke krypteret om; kun nøglen er pakket ind på ny.",
                 "The passphrase is changed. The data was not re-encrypted; only its key was re-wrapped.",

@@ -712,6 +712,7 @@ impl Out {
                 )
             );
         }
+        println!("{}: {}", self.t("Denne computers fingeraftryk", "This computer's fingerprint"), t.fingerprint);
         let mut tab =
             table(&[self.t("Computer", "Computer"), self.t("Navn", "Name"), self.t("Bruger", "User"), self.t("Rolle", "Role"), ""]);
         for d in &t.devices {
@@ -725,6 +726,42 @@ impl Out {
             tab.add_row(vec![d.id.clone(), d.name.clone(), d.user.clone(), d.role.label(self.lang).to_string(), mark.join(", ")]);
         }
         println!("{tab}");
+    }
+
+    /// A join request, shown before the lead adds it.
+    pub fn join_request(&self, r: &indsats_api::sync::JoinRequestView, as_user: Option<&str>, as_role: Option<Role>) {
+        let user = as_user.unwrap_or(&r.user);
+        let role = as_role.unwrap_or(r.role);
+        if self.json {
+            self.print(serde_json::json!({
+                "request": r,
+                "would_add": {"user": user, "role": role.code()},
+            }));
+            return;
+        }
+        println!("{}: {} ({})", self.t("Computer", "Computer"), r.name, r.id);
+        println!("{}: {} ({}: {})", self.t("Beder om", "Asks for"), r.user, self.t("rolle", "role"), r.role.label(self.lang));
+        println!("{}: {}", self.t("Fingeraftryk", "Fingerprint"), r.fingerprint);
+        println!("{}: {} ({})", self.t("Tilføjes som", "Would be added as"), user, role.label(self.lang));
+    }
+
+    /// Who acts on the store.
+    pub fn whoami(&self, s: &Session) {
+        let (u, g) = (s.user(), s.identity());
+        let source = match g.source {
+            Source::Roster => self.t("teamets liste", "the team's roster"),
+            Source::Owner => self.t("lagerets ejer", "the store's owner"),
+            Source::Demo => self.t("demolager: enhver rolle", "demo store: any role"),
+        };
+        if self.json {
+            self.print(serde_json::json!({
+                "user": u.name, "role": u.role.code(), "granted_role": g.role.code(), "granted_by": g.source,
+            }));
+            return;
+        }
+        println!("{}: {}", self.t("Bruger", "User"), u.name);
+        println!("{}: {}", self.t("Rolle", "Role"), u.role.label(self.lang));
+        println!("{}: {} ({source})", self.t("Tildelt", "Granted"), g.role.label(self.lang));
     }
 
     pub fn sync_target(&self, t: Option<&indsats_api::sync::TargetConfig>) {

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use indsats_api::core::Lang;
+use indsats_api::core::model::{Code, Role};
 use indsats_api::sync::{ConflictChoice, KeyringSecretStore, Secret, SecretStore, SyncError, TargetConfig, next_attempt};
 use indsats_api::{ApiError, Session};
 
@@ -87,7 +88,20 @@ pub fn team(s: &mut Session, cmd: &TeamCmd, out: &Out) -> anyhow::Result<()> {
                 ),
             );
         }
-        TeamCmd::Add { request } => out.team(&s.team_add(&read_file(request)?)?),
+        TeamCmd::Add { request, as_user, as_role, yes } => {
+            let bytes = read_file(request)?;
+            let asked = s.read_join_request(&bytes)?;
+            let role = as_role.as_deref().map(Role::parse).transpose().map_err(ApiError::from)?;
+            if !*yes {
+                out.join_request(&asked, as_user.as_deref(), role);
+                return Err(files::CliError::Unconfirmed.into());
+            }
+            out.team(&s.team_add(&bytes, as_user.as_deref(), role)?)
+        }
+        TeamCmd::Role { device, role } => {
+            let role = Role::parse(role).map_err(ApiError::from)?;
+            out.team(&s.team_set_role(device, role)?)
+        }
         TeamCmd::Remove { device } => out.team(&s.team_remove(device)?),
         TeamCmd::Show => match s.team()? {
             Some(t) => out.team(&t),

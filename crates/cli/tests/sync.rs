@@ -34,6 +34,11 @@ fn target(goals: &Value, year: i64) -> Option<f64> {
 /// A lead's laptop with a team and a caseworker's laptop that has joined it (the lead has added
 /// its request), both set to sync through the same folder.
 fn pair() -> Pair {
+    pair_with("caseworker")
+}
+
+/// As [`pair`], the second laptop joining with `role` on the roster.
+fn pair_with(role: &str) -> Pair {
     let files = tempfile::tempdir().unwrap();
     let share = files.path().join("share");
     std::fs::create_dir(&share).unwrap();
@@ -54,7 +59,10 @@ fn pair() -> Pair {
     let invite = files.path().join("invite.json");
     let request = files.path().join("request.json");
     lead.cmd(&["team", "invite", "--out", invite.to_str().unwrap(), "--note", "Velkommen"]).role("team_lead").run().ok();
-    cw.cmd(&["team", "join", invite.to_str().unwrap(), "--device-name", "Annas bærbare", "--out", request.to_str().unwrap()]).run().ok();
+    cw.cmd(&["team", "join", invite.to_str().unwrap(), "--device-name", "Annas bærbare", "--out", request.to_str().unwrap()])
+        .role(role)
+        .run()
+        .ok();
     // Joined, but not on the roster until the lead adds it.
     let waiting = cw.cmd(&["team", "show"]).run().ok().json();
     assert_eq!(waiting["on_roster"], false);
@@ -63,7 +71,7 @@ fn pair() -> Pair {
     }
     cw.cmd(&["sync", "--once"]).run().fails(2, "not_on_roster", &["teamlederen"]);
 
-    let added = lead.cmd(&["team", "add", request.to_str().unwrap()]).role("team_lead").run().ok().json();
+    let added = lead.cmd(&["team", "add", request.to_str().unwrap(), "--yes"]).role("team_lead").run().ok().json();
     assert_eq!(added["version"], 2);
     assert_eq!(added["devices"].as_array().unwrap().len(), 2);
     Pair { lead, cw, share, _files: files }
@@ -75,9 +83,10 @@ fn sync(l: &Indsats) -> Value {
 
 #[test]
 fn a_team_syncs_through_a_folder_and_a_lost_edit_is_settled_from_the_inbox() {
-    let p = pair();
-    // Offline, both set next year's target of the same indicator, and the caseworker registers
-    // a participant.
+    // Two team leads: only leads set targets.
+    let p = pair_with("team_lead");
+    // Offline, both set next year's target of the same indicator, and the second laptop
+    // registers a participant.
     p.lead.cmd(&["target", INDICATOR, "2030", "40"]).role("team_lead").run().ok();
     p.cw.cmd(&["target", INDICATOR, "2030", "45"]).role("team_lead").run().ok();
     p.cw.add_participant(NAME, None);
@@ -175,7 +184,9 @@ fn team_commands_refuse_what_they_cannot_do_and_change_nothing() {
     p.cw.cmd(&["team", "join", invite.to_str().unwrap(), "--device-name", "igen", "--out", p.share.join("../r2.json").to_str().unwrap()])
         .run()
         .fails(2, "already_in_team", &["allerede"]);
-    p.cw.cmd(&["team", "add", invite.to_str().unwrap()]).role("team_lead").run().fails(2, "not_lead", &["teamlederens"]);
+    p.cw.cmd(&["team", "add", invite.to_str().unwrap(), "--yes"]).run().fails(2, "forbidden", &["må ikke"]);
+    // Its owner's rights (an admin, until the roster reaches it) do not make it the lead's.
+    p.cw.cmd(&["team", "add", invite.to_str().unwrap(), "--yes"]).role("team_lead").run().fails(2, "not_lead", &["teamlederens"]);
     // A bad escrow recipient and a relative folder are refused with what to do.
     let fresh = Indsats::new();
     fresh.init();

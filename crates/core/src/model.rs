@@ -186,6 +186,15 @@ code_enum!(
     }
 );
 
+impl Role {
+    /// Whether this role has every right of `other`: an admin has a team lead's, a team lead a
+    /// caseworker's. A front end may ask to act with a role the person's role includes, never
+    /// with more.
+    pub fn includes(self, other: Role) -> bool {
+        self >= other
+    }
+}
+
 /// The strategy a municipality follows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strategy {

@@ -49,18 +49,25 @@ pub fn clear_indsats_env(cmd: &mut Command) {
 pub struct Indsats {
     pub dir: PathBuf,
     tmp: Option<TempDir>,
+    /// The person at this laptop (INDSATS_USER of every call).
+    user: String,
 }
 
 impl Indsats {
     /// A fresh, empty data folder `<tempdir>/data` (not yet created).
     pub fn new() -> Indsats {
         let tmp = tempfile::tempdir().expect("tempdir");
-        Indsats { dir: tmp.path().join("data"), tmp: Some(tmp) }
+        Indsats { dir: tmp.path().join("data"), tmp: Some(tmp), user: USER.into() }
     }
 
     /// Uses `dir` as the data folder; the caller owns it.
     pub fn at(dir: &Path) -> Indsats {
-        Indsats { dir: dir.to_path_buf(), tmp: None }
+        Indsats { dir: dir.to_path_buf(), tmp: None, user: USER.into() }
+    }
+
+    /// A fresh data folder for the laptop of `user` (instead of [`USER`]).
+    pub fn new_as(user: &str) -> Indsats {
+        Indsats { user: user.into(), ..Indsats::new() }
     }
 
     /// The temp dir around the data folder (for strategy files and the like).
@@ -207,6 +214,11 @@ impl Call<'_> {
         self
     }
 
+    /// Asks to act as `user` (INDSATS_USER) instead of the laptop's person.
+    pub fn user(self, user: &str) -> Self {
+        self.env("INDSATS_USER", user)
+    }
+
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.env.push((k.into(), v.into()));
         self
@@ -215,7 +227,7 @@ impl Call<'_> {
     pub fn command(&self) -> Command {
         let mut c = Command::new(bin());
         clear_indsats_env(&mut c);
-        c.env("INDSATS_NOW", NOW).env("INDSATS_USER", USER);
+        c.env("INDSATS_NOW", NOW).env("INDSATS_USER", &self.t.user);
         if let Some(p) = &self.passphrase {
             c.env("INDSATS_PASSPHRASE", p);
         }
