@@ -70,7 +70,16 @@ package: deps ui-deps
 ## package-check: the bundler's settings, checked in `make test` by packaging the debug build (a
 ## few seconds, no release build): the .deb is made, depends on libssl3, and has a menu entry
 package-check: deps ui-deps
-	$(CARGO) build -p indsats-desktop
+	$(CARGO) build -p indsats-desktop -p indsats-cli
+	@# What ships has no test switches: the names are not even in the binaries, and the CLI
+	@# given INDSATS_NOW records the real time.
+	@for b in target/debug/indsats-desktop target/debug/indsats; do \
+	  if grep -a -q -e INDSATS_NOW -e INDSATS_TODAY -e INDSATS_FAST_KDF $$b; then echo "package-check: $$b holds a test switch"; exit 1; fi; done
+	@d=$$(mktemp -d) && \
+	  INDSATS_PASSPHRASE=package-check-pass INDSATS_NOW=2001-01-01T00:00:00Z target/debug/indsats --data-dir $$d/data --json init >/dev/null && \
+	  INDSATS_PASSPHRASE=package-check-pass INDSATS_NOW=2001-01-01T00:00:00Z target/debug/indsats --data-dir $$d/data --json audit --limit 1 | grep -q '"at": *"20[2-9]' && \
+	  rm -rf $$d && echo "package-check: a build without test-switches ignores INDSATS_NOW" || \
+	  { rm -rf $$d; echo "package-check: a build without test-switches honoured INDSATS_NOW"; exit 1; }
 	rm -rf target/debug/bundle
 	ui/node_modules/.bin/tauri bundle --debug --bundles deb
 	@deb=$$(ls target/debug/bundle/deb/*.deb) && \
@@ -103,6 +112,8 @@ sync-servers-stop:
 test: deps ui lint ui-test sync-servers
 	$(CARGO) test --workspace --exclude indsats-e2e --lib --bins --tests --no-fail-fast
 	$(CARGO) test --workspace --exclude indsats-e2e --doc
+	@# indsats-api alone, so without the CLI tests' test-switches: the switches are ignored.
+	$(CARGO) test -p indsats-api --lib switches
 	$(MAKE) e2e
 	$(MAKE) package-check
 
@@ -118,7 +129,7 @@ $(TAURI_DRIVER):
 ## e2e: the real app binary in a real WebKit window under Xvfb, one scenario at a time;
 ## screenshots in target/e2e-screenshots
 e2e: deps ui e2e-deps
-	$(CARGO) build -p indsats-desktop -p indsats-cli
+	$(CARGO) build -p indsats-desktop -p indsats-cli --features indsats-desktop/test-switches,indsats-cli/test-switches
 	$(XVFB) $(CARGO) test -p indsats-e2e --tests -- --test-threads=1
 
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md), then the app's cold start

@@ -28,7 +28,8 @@ async fn run<T: Send + 'static>(h: AppHandle, f: impl FnOnce(&App) -> Result<T> 
     tauri::async_runtime::spawn_blocking(move || {
         let app = h.state::<App>();
         f(&app).map_err(|e| {
-            log::warn!("{}: {e}", e.code());
+            // The code only: an error's text can hold what a person typed (a CPR number, a name).
+            log::warn!("{}", e.code());
             e.to_ui(app.lang())
         })
     })
@@ -145,7 +146,7 @@ fn info(app: &App) -> AppInfo {
             Source::Owner => "owner",
             Source::Demo => "demo",
         };
-        Who { user: user.name.clone(), role: user.role, granted: granted.role, source: source.into() }
+        Who { user: user.name.clone(), role: user.role, granted: granted.role, source: source.into(), roles: o.session.roles_to_ask() }
     });
     let today = clock().today();
     AppInfo {

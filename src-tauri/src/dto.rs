@@ -106,6 +106,8 @@ pub struct Who {
     pub granted: Role,
     /// `roster`, `owner` or `demo`.
     pub source: String,
+    /// The roles the settings may ask for.
+    pub roles: Vec<Role>,
 }
 
 /// The first run: the passphrase (typed twice), who works here, and the strategy to start from.

@@ -31,8 +31,9 @@ function info(over: Partial<AppInfo> = {}): AppInfo {
     strategy: 'Vision 2029',
     keystore_available: false,
     recovery_code: null,
+    who: null,
     ...over,
-  };
+  } as AppInfo;
 }
 
 const catalogue = {

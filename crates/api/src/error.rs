@@ -246,11 +246,11 @@ impl ApiError {
                 }
             },
             Self::TestSwitch { name, value } => match lang {
-                Lang::Da => format!(
-                    "{name} kan ikke læses ({value:?}): skriv fx 2026-11-24T09:00:00Z (INDSATS_NOW) eller 2026-11-24 (INDSATS_TODAY)."
-                ),
+                Lang::Da => {
+                    format!("{name} kan ikke læses ({value:?}): skriv et tidspunkt som 2026-11-24T09:00:00Z eller en dato som 2026-11-24.")
+                }
                 Lang::En => format!(
-                    "{name} cannot be read ({value:?}): write e.g. 2026-11-24T09:00:00Z (INDSATS_NOW) or 2026-11-24 (INDSATS_TODAY)."
+                    "{name} cannot be read ({value:?}): write an instant such as 2026-11-24T09:00:00Z or a date such as 2026-11-24."
                 ),
             },
         }

@@ -121,6 +121,12 @@ impl Session {
         &self.granted
     }
 
+    /// The roles this person may ask to act with: those the granted role includes (any in a
+    /// demo store).
+    pub fn roles_to_ask(&self) -> Vec<Role> {
+        Role::ALL.iter().copied().filter(|r| self.granted.source == Source::Demo || self.granted.role.includes(*r)).collect()
+    }
+
     /// What acting as `ask` would be, or why it is refused: for a front end that checks a
     /// choice before it locks and unlocks with it.
     pub fn may_act_as(&self, ask: &Ask) -> Result<User> {

@@ -318,3 +318,65 @@ async fn the_web_process_runs_lean_unless_the_environment_says_otherwise() -> Re
     }
     Ok(())
 }
+
+/// The lock leaves nothing personal in the window: after locking on a profile, the page's DOM
+/// holds neither the participant's name nor the CPR number; unlocking brings the profile back.
+/// The app's log file (its own data folder here) holds neither, even after an error about the
+/// number.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_window_and_the_log_file_hold_no_name_or_cpr_number() -> Result<()> {
+    const NAME: &str = "Ysolde Låsprøvesen";
+    let home = tempfile::tempdir()?;
+    let xdg = home.path().join("xdg");
+    let app = App::launch_with(home.path(), &[("XDG_DATA_HOME", &xdg.display().to_string())]).await?;
+    app.first_run("Mette Testesen").await?;
+    app.click("nav-participants").await?;
+    app.click("participant-new").await?;
+    app.fill("participant-name", NAME).await?;
+    // A CPR number with no such day first: refused, with the field named.
+    app.fill("participant-cpr", "320761-4286").await?;
+    app.fill("participant-programme-start", "01-03-2025").await?;
+    app.click("participant-save").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(!app.has("profile").await, "a CPR number with no such day is refused");
+    app.fill("participant-cpr", "070761-4286").await?;
+    app.click("participant-save").await?;
+    // The synthetic number fails modulus 11: a warning, then on to the profile.
+    if app.has("participant-continue").await {
+        app.click("participant-continue").await?;
+    }
+    app.wait_text("profile", NAME).await?;
+
+    app.click("lock").await?;
+    app.el("unlock-passphrase").await?;
+    let html = app.js("return document.documentElement.outerHTML;", vec![]).await?;
+    let html = html.as_str().context("the page's HTML")?.to_string();
+    for needle in [NAME, "Ysolde", "070761-4286", "0707614286", "320761"] {
+        ensure!(!html.contains(needle), "the locked window holds {needle:?}");
+    }
+    app.screenshot("locked-blank").await?;
+    app.unlock(PASSPHRASE).await?;
+    app.wait_text("profile", NAME).await?;
+    app.close().await?;
+
+    let mut logs = Vec::new();
+    let mut stack = vec![xdg.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "log") {
+                logs.push(p);
+            }
+        }
+    }
+    ensure!(!logs.is_empty(), "the app wrote no log file under {}", xdg.display());
+    for log in &logs {
+        let text = std::fs::read_to_string(log)?;
+        for needle in [NAME, "Ysolde", "070761", "0707614286", "320761"] {
+            ensure!(!text.contains(needle), "{} holds {needle:?}", log.display());
+        }
+    }
+    Ok(())
+}

@@ -15,7 +15,8 @@ const INDICATOR: &str = "mm13-ustoettet-beskaeftigelse";
 /// IT's escrow recipient (synthetic: the key behind it exists nowhere).
 const ESCROW: &str = "age1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5z5tpwxqergd3c8g7rusqmwn7f2";
 
-/// `indsats --json --data-dir DIR --role ROLE ARGS…` at `at` (RFC 3339); its JSON output.
+/// `indsats --json --data-dir DIR --role ROLE ARGS…` at `at` (RFC 3339); its JSON output. Each
+/// store acts as its own person (its owner, or the roster's entry); `init` names mette.
 fn cli(dir: &Path, passphrase: &str, role: &str, at: &str, args: &[&str]) -> Result<Value> {
     let bin = root().join("target/debug/indsats");
     if !bin.exists() {
@@ -25,7 +26,8 @@ fn cli(dir: &Path, passphrase: &str, role: &str, at: &str, args: &[&str]) -> Res
         .arg("--json")
         .arg("--data-dir")
         .arg(dir)
-        .args(["--role", role, "--user", if role == "team_lead" { "mette" } else { "anna" }])
+        .args(["--role", role])
+        .args(if args.first() == Some(&"init") { &["--user", "mette"][..] } else { &[] })
         .args(args)
         .env("INDSATS_PASSPHRASE", passphrase)
         .env("INDSATS_NOW", at)
@@ -78,10 +80,12 @@ async fn the_app_syncs_with_its_team_and_settles_a_lost_edit_from_the_inbox() ->
     app.close().await?;
     let store = home.path().join("store");
     let request = files.path().join("request.json");
+    // Anna is a team lead too (the roster says so once the lead adds her as she asks): only
+    // leads set targets, so both laptops may.
     cli(
         &store,
         PASSPHRASE,
-        "caseworker",
+        "team_lead",
         &early,
         &["team", "join", &invite.display().to_string(), "--device-name", "Annas bærbare", "--out", &request.display().to_string()],
     )?;
@@ -90,7 +94,7 @@ async fn the_app_syncs_with_its_team_and_settles_a_lost_edit_from_the_inbox() ->
     cli(&store, PASSPHRASE, "team_lead", &early, &["target", INDICATOR, "2030", "45"])?;
 
     // The lead adds the laptop, sets the same target later in the day, and syncs.
-    cli(&lead, LEAD_PASSPHRASE, "team_lead", &late, &["team", "add", &request.display().to_string()])?;
+    cli(&lead, LEAD_PASSPHRASE, "team_lead", &late, &["team", "add", &request.display().to_string(), "--yes"])?;
     cli(&lead, LEAD_PASSPHRASE, "team_lead", &late, &["sync", "target", "folder", &share_text])?;
     cli(&lead, LEAD_PASSPHRASE, "team_lead", &late, &["target", INDICATOR, "2030", "40"])?;
     cli(&lead, LEAD_PASSPHRASE, "team_lead", &late, &["sync", "--once"])?;

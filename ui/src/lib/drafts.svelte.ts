@@ -44,7 +44,7 @@ const held = $state<HeldDraft[]>([]);
 export function storeOf(info: AppInfo | null): string {
   if (!info) return '';
   const mode = info.mode === 'none' ? info.last_mode : info.mode;
-  return `${mode}|${info.data_dir}|${info.settings.user}`;
+  return `${mode}|${info.data_dir}|${info.who?.user ?? info.settings.user}`;
 }
 
 /** Registers a mounted form's keeper; returns the function that unregisters it (for onDestroy). */

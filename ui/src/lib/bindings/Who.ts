@@ -9,4 +9,8 @@ export type Who = { user: string, role: Role, granted: Role,
 /**
  * `roster`, `owner` or `demo`.
  */
-source: string, };
+source: string, 
+/**
+ * The roles the settings may ask for.
+ */
+roles: Array<Role>, };

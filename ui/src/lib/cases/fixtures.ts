@@ -52,5 +52,6 @@ export const info: AppInfo = {
   strategy: 'Vision 2029',
   keystore_available: false,
   recovery_code: null,
+  who: { user: 'Mette', role: 'caseworker', granted: 'caseworker', source: 'owner', roles: ['caseworker'] },
 };
 

@@ -136,6 +136,8 @@ const entries: [string, string, string][] = [
   ['shell.settings.user', 'Brugernavn', 'User name'],
   ['shell.settings.userHint', 'Navnet, logningen viser ved alt, hvad du gør.', 'The name the audit log shows for everything you do.'],
   ['shell.settings.role', 'Rolle', 'Role'],
+  ['shell.settings.whoRoster', 'I teamet er du {user} med rollen {role}: det står på teamets liste, som teamlederen fører. Bed teamlederen, hvis det skal ændres.', 'In the team you are {user} with the role {role}: that is on the team\'s roster, which the team lead keeps. Ask the team lead if it should change.'],
+  ['shell.settings.whoOwner', 'Lageret tilhører {user}, oprettet med rollen {role}. Du kan arbejde med færre rettigheder her; en rolle med flere skiftes med adgangsfrasen (indsats role set).', 'The store belongs to {user}, set up with the role {role}. You may work with fewer rights here; a role with more is changed with the passphrase (indsats role set).'],
   ['shell.settings.idle', 'Lås efter minutter uden aktivitet', 'Lock after minutes without activity'],
   ['shell.settings.idleHint', 'Mellem 1 og 240 minutter.', 'Between 1 and 240 minutes.'],
   ['shell.settings.noContact', '"Ingen kontakt" efter dage', '"No contact" after days'],
