@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real sync-target servers for the tests, on 127.0.0.1 only:
 #   - WebDAV: wsgidav (PyPI, pinned in scripts/requirements-wsgidav.txt) with Basic auth, in a venv;
-#   - S3:     s3s-fs (crates.io), installed with `cargo install --locked` under target/.
+#   - S3:     s3s-fs (crates.io), installed with `cargo install --locked --debug` into the per-user
+#             tools cache (~/.cache/indsats/tools), once per version.
 #
 # Usage: scripts/sync-servers.sh COMMAND
 #   install         make the venv and install s3s-fs if they are missing (s3s-fs compiles for minutes)
@@ -14,8 +15,7 @@
 #   restart-webdav  port with the same data and password
 #   kill-s3, restart-s3   the same for the S3 server
 #
-# Everything lives in target/sync-servers/ (or $INDSATS_SYNC_SERVERS_DIR): the venv, the s3s-fs
-# binary, the served folders, the config, logs, PID files and the env file. The passwords are
+# Everything else lives in target/sync-servers/ (or $INDSATS_SYNC_SERVERS_DIR): the venv, the served folders, the config, logs, PID files and the env file. The passwords are
 # throwaway test values made on the first start; nothing here is a real credential.
 set -euo pipefail
 umask 077
@@ -25,11 +25,14 @@ SCRIPT="$ROOT/scripts/sync-servers.sh"
 DIR="${INDSATS_SYNC_SERVERS_DIR:-$ROOT/target/sync-servers}"
 VENV="$DIR/venv"
 REQUIREMENTS="$ROOT/scripts/requirements-wsgidav.txt"
-CARGO_ROOT="$DIR/cargo"
-S3S_FS="$CARGO_ROOT/bin/s3s-fs"
 # s3s-fs 0.12.0 is the newest release whose rust-version (1.86) fits the workspace's floor (1.90);
 # 0.13/0.14 need 1.92 and 0.15+ need 1.96.
 S3S_FS_VERSION="${S3S_FS_VERSION:-0.12.0}"
+# Built once per version into the per-user tools cache (the Makefile's TOOLS_CACHE), outside the
+# clone, so that a new clone or `git clean` does not compile it again.
+TOOLS_CACHE="${INDSATS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/indsats/tools}"
+CARGO_ROOT="$TOOLS_CACHE/s3s-fs-$S3S_FS_VERSION"
+S3S_FS="$CARGO_ROOT/bin/s3s-fs"
 PYTHON="${PYTHON:-python3}"
 CARGO="${CARGO:-cargo}"
 STATE="$DIR/state"
@@ -65,7 +68,8 @@ ensure_s3s() {
   if [[ -x "$S3S_FS" ]] && "$S3S_FS" --version 2>/dev/null | grep -q "$S3S_FS_VERSION"; then return; fi
   command -v "$CARGO" >/dev/null || die "cargo is missing: install Rust to build s3s-fs"
   say "installing s3s-fs $S3S_FS_VERSION into $CARGO_ROOT (compiles for a few minutes, once)"
-  "$CARGO" install s3s-fs --version "$S3S_FS_VERSION" --locked --features binary --root "$CARGO_ROOT" --quiet
+  # A debug build compiles in far less time; a test server on loopback needs no speed.
+  "$CARGO" install s3s-fs --version "$S3S_FS_VERSION" --locked --debug --features binary --root "$CARGO_ROOT" --quiet
 }
 
 # --- state: ports and passwords, made on the first start and kept until `stop` ------------------

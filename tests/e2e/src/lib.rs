@@ -3,7 +3,7 @@
 //! through WebDriver by the `data-testid`s the screens carry.
 //!
 //! It needs a display (the Makefile runs the tests under `xvfb-run`), the app built with its
-//! front end embedded (`make e2e` builds it), tauri-driver (`target/tools/bin`) and Debian's
+//! front end embedded (`make e2e` builds it), tauri-driver (the per-user tools cache, `~/.cache/indsats/tools`) and Debian's
 //! WebKitWebDriver. When one is missing the tests fail with a message saying what to run; they
 //! never skip.
 
@@ -32,7 +32,13 @@ fn app_binary() -> PathBuf {
 }
 
 fn tauri_driver() -> PathBuf {
-    std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| root().join("target/tools/bin/tauri-driver"))
+    std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| {
+        // Where `make e2e-deps` puts it (Makefile: TOOLS_CACHE).
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+        cache.unwrap_or_default().join("indsats/tools/tauri-driver-2.1.0/bin/tauri-driver")
+    })
 }
 
 pub fn screenshot_dir() -> PathBuf {
