@@ -11,6 +11,7 @@
 //! **Architecture invariant:** all SQL of Indsats lives in this crate. Nothing here decides who may
 //! do what (that is indsats-api) and nothing here reads the clock: `now` is an argument.
 
+mod access;
 mod audit;
 mod error;
 mod facts;
@@ -26,7 +27,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use access::{AccessChain, AccessReceipt, FailedUnlocks, Review, ReviewOutcome, clear_failed, read_failed, record_failed_unlock};
+pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRow, CHAIN_START, Citizen, SHOWN, chain_hash, shown_detail};
 pub use error::{Result, StoreError};
 pub use keys::{DbKey, KdfParams};
 pub use merge::{Authority, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};
@@ -230,6 +232,35 @@ impl Store {
         let report = out?;
         on?;
         Ok(report)
+    }
+
+    /// Takes a run of another device's audit rows (one access bundle, already verified as signed
+    /// by that device) into the team's access log, in one transaction with one audit row.
+    /// `anchor` is the hash of the row before the first one. The device's chain is checked
+    /// against what this laptop holds ([`AccessReceipt`]); a problem is kept with the chain.
+    pub fn receive_access(
+        &mut self,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+        device: &str,
+        bundle: &str,
+        anchor: &[u8],
+        records: &[AuditRecord],
+    ) -> Result<AccessReceipt> {
+        let dir = self.dir.clone();
+        let tx =
+            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| StoreError::from_sqlite(&dir, e))?;
+        self.writes += 1;
+        let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
+        let receipt = t.receive_access(device, bundle, anchor, records)?;
+        t.finish(audit)?;
+        Ok(receipt)
+    }
+
+    /// Records an access bundle this laptop cannot read (sealed before it led) as passed, so
+    /// that it is not fetched again.
+    pub fn pass_access(&mut self, device: &str, bundle: &str) -> Result<()> {
+        access::note_bundle(&self.conn, &self.dir, device, bundle)
     }
 
     /// Every row that sync carries, as (table, id, the row as JSON), in a fixed order: two

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_merge.sql")),
     (5, include_str!("../migrations/0005_export_outbox.sql")),
     (6, include_str!("../migrations/0006_owner.sql")),
+    (7, include_str!("../migrations/0007_team_access.sql")),
 ];
 
 /// The schema version this build writes.

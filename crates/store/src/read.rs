@@ -10,7 +10,8 @@ use indsats_core::ids::*;
 use indsats_core::model::*;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use crate::audit::{self, AuditFilter, AuditRow};
+use crate::access::{AccessChain, Review};
+use crate::audit::{self, AuditFilter, AuditRecord, AuditRow};
 use crate::error::{Result, StoreError};
 
 pub struct Reader<'a> {
@@ -754,7 +755,54 @@ impl<'a> Reader<'a> {
     }
 
     pub fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
-        audit::list(self.conn, self.dir, f)
+        audit::list(self.conn, self.dir, &self.own_device()?, f)
+    }
+
+    /// One audit row by device and seq: this laptop's own, or the team's copy on a lead's laptop.
+    pub fn audit_row(&self, device: &str, seq: i64) -> Result<Option<AuditRow>> {
+        audit::one(self.conn, self.dir, &self.own_device()?, device, seq)
+    }
+
+    /// This laptop's own audit rows after seq `after` (at most `limit`), exactly as stored, with
+    /// the hash of the row at `after`: what an access bundle carries.
+    pub fn audit_records_after(&self, after: i64, limit: u32) -> Result<(Vec<u8>, Vec<AuditRecord>)> {
+        audit::records_after(self.conn, self.dir, after, limit)
+    }
+
+    /// The last row of this laptop's own audit log: (seq, hash).
+    pub fn audit_head(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        audit::head(self.conn, self.dir)
+    }
+
+    /// The other devices' access logs this laptop holds (a team lead's), one per device.
+    pub fn access_chains(&self) -> Result<Vec<AccessChain>> {
+        crate::access::chains(self.conn, self.dir)
+    }
+
+    /// One device's access log as held here, if any.
+    pub fn access_chain(&self, device: &str) -> Result<Option<AccessChain>> {
+        crate::access::chain(self.conn, self.dir, device)
+    }
+
+    /// Whether the access bundle `bundle` of `device` was read or passed before.
+    pub fn access_bundle_seen(&self, device: &str, bundle: &str) -> Result<bool> {
+        crate::access::seen_bundle(self.conn, self.dir, device, bundle)
+    }
+
+    /// The review sample of `month` (YYYY-MM), in the order drawn.
+    pub fn reviews(&self, month: &str) -> Result<Vec<Review>> {
+        crate::access::reviews(self.conn, self.dir, Some(month))
+    }
+
+    /// One drawn review by id.
+    pub fn review(&self, id: &str) -> Result<Option<Review>> {
+        Ok(crate::access::reviews(self.conn, self.dir, None)?.into_iter().find(|r| r.id == id))
+    }
+
+    fn own_device(&self) -> Result<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
+            .map_err(|e| StoreError::from_sqlite(self.dir, e))
     }
 
     /// Checks the audit log's hash chain; returns how many rows it holds.

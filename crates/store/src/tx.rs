@@ -19,12 +19,12 @@ use crate::read::Reader;
 pub const MAX_CLOCK_DRIFT_MS: u64 = 60 * 60 * 1000;
 
 pub struct Tx<'a> {
-    tx: Transaction<'a>,
+    pub(crate) tx: Transaction<'a>,
     device: i64,
-    dir: &'a Path,
+    pub(crate) dir: &'a Path,
     seq: i64,
     hlc: Hlc,
-    now: DateTime<Utc>,
+    pub(crate) now: DateTime<Utc>,
     now_ms: u64,
     /// Participants added in this transaction, with every event they got in it: their facts are
     /// derived from memory at commit.

@@ -491,3 +491,112 @@ fn a_draft_survives_reopening_stays_encrypted_and_leaves_no_change() {
     assert!(s.drafts("kim/").unwrap().is_empty());
     assert_eq!(s.drafts("alex/").unwrap().len(), 1);
 }
+
+/// Another device's log: `n` rows from seq `from` on, chained from `anchor`; returns the rows and
+/// the hash of the last.
+fn remote_rows(anchor: &[u8], from: i64, n: i64, tag: &str) -> (Vec<AuditRecord>, Vec<u8>) {
+    let mut prev = anchor.to_vec();
+    let mut rows = Vec::new();
+    for seq in from..from + n {
+        let r = AuditRecord { seq, at: format!("2026-11-24T09:00:{:02}.000000Z", seq % 60), entry: audit(&format!("{tag}{seq}")) };
+        prev = chain_hash(&prev, r.seq, &r.at, &r.entry);
+        rows.push(r);
+    }
+    (rows, prev)
+}
+
+#[test]
+fn the_team_s_access_log_keeps_each_device_s_chain_and_finds_a_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = create(dir.path());
+    let take = |s: &mut Store, dev: &str, id: &str, anchor: &[u8], rows: &[AuditRecord]| {
+        s.receive_access(now(), &audit("sync.access"), dev, id, anchor, rows).unwrap()
+    };
+    let (first, h5) = remote_rows(&CHAIN_START, 1, 5, "a");
+    assert_eq!(take(&mut s, "dev-a", "b1", &CHAIN_START, &first), AccessReceipt::Added { rows: 5 });
+    assert!(s.read().access_bundle_seen("dev-a", "b1").unwrap());
+    // The same rows again (a retried upload under another name): nothing new, no problem.
+    assert_eq!(take(&mut s, "dev-a", "b1x", &CHAIN_START, &first), AccessReceipt::Added { rows: 0 });
+    let overlap: Vec<AuditRecord> = first[3..].to_vec();
+    let (more, _) = remote_rows(&h5, 6, 3, "a");
+    let mut run = overlap;
+    run.extend(more.clone());
+    let anchor3 = {
+        let mut p = CHAIN_START.to_vec();
+        for r in &first[..3] {
+            p = chain_hash(&p, r.seq, &r.at, &r.entry);
+        }
+        p
+    };
+    assert_eq!(take(&mut s, "dev-a", "b2", &anchor3, &run), AccessReceipt::Added { rows: 3 });
+    // A gap waits and is not recorded as read.
+    let (late, _) = remote_rows(&[7u8; 32], 20, 2, "a");
+    assert_eq!(take(&mut s, "dev-a", "b3", &[7u8; 32], &late), AccessReceipt::Gap { expected: 9 });
+    assert!(!s.read().access_bundle_seen("dev-a", "b3").unwrap());
+
+    // The device's log was cut to 6 rows and went on: its rows 7.. differ from those held.
+    let (cut, _) = remote_rows(&CHAIN_START, 1, 6, "a");
+    let mut h6 = CHAIN_START.to_vec();
+    for r in &cut {
+        h6 = chain_hash(&h6, r.seq, &r.at, &r.entry);
+    }
+    let (rewritten, _) = remote_rows(&h6, 7, 4, "b");
+    let got = take(&mut s, "dev-a", "b4", &h6, &rewritten);
+    assert_eq!(got, AccessReceipt::Problem { seq: 7, problem: "changed".into() });
+    let c = s.read().access_chain("dev-a").unwrap().unwrap();
+    assert_eq!((c.rows, c.last_seq, c.problem.as_deref(), c.problem_seq), (8, 8, Some("changed"), Some(7)));
+    // What was held stays, and the device's chain stops until someone looks into it.
+    let (next, _) = remote_rows(&[1u8; 32], 9, 1, "c");
+    assert!(matches!(take(&mut s, "dev-a", "b5", &[1u8; 32], &next), AccessReceipt::Problem { .. }));
+    let held = s.read().audit(&AuditFilter { device: Some("dev-a".into()), ..Default::default() }).unwrap();
+    assert_eq!(held.len(), 8);
+    assert!(held.iter().all(|r| r.action.starts_with('a')), "{held:?}");
+
+    // A bundle that does not continue from the last row held is broken.
+    let (b1, _) = remote_rows(&CHAIN_START, 1, 2, "x");
+    take(&mut s, "dev-b", "c1", &CHAIN_START, &b1);
+    let (b2, _) = remote_rows(&[9u8; 32], 3, 2, "x");
+    assert_eq!(take(&mut s, "dev-b", "c2", &[9u8; 32], &b2), AccessReceipt::Problem { seq: 2, problem: "broken".into() });
+    // Another device is untouched by either; a later lead starts its copy where it can read.
+    let (c5, _) = remote_rows(&[3u8; 32], 50, 2, "y");
+    assert_eq!(take(&mut s, "dev-c", "d1", &[3u8; 32], &c5), AccessReceipt::Added { rows: 2 });
+    let chains = s.read().access_chains().unwrap();
+    assert_eq!(
+        chains.iter().map(|c| (c.device.as_str(), c.problem.is_some())).collect::<Vec<_>>(),
+        [("dev-a", true), ("dev-b", true), ("dev-c", false)]
+    );
+    assert_eq!(chains[2].first_seq, 50);
+    // Receiving is itself logged, and this laptop's own chain still holds.
+    assert!(s.read().verify_audit().unwrap() >= 7);
+}
+
+#[test]
+fn the_review_sample_is_kept_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = create(dir.path());
+    s.write(now(), &audit("participant.read"), |_| Ok(())).unwrap();
+    let own = s.device().to_string();
+    let id = s.write(now(), &audit("audit.sample"), |tx| tx.draw_review("2026-11", &own, 1, "mette")).unwrap();
+    assert_eq!(id, "2026-11-1");
+    let again = s.write(now(), &audit("audit.sample"), |tx| tx.draw_review("2026-11", &own, 1, "mette")).unwrap();
+    assert_eq!(again, id, "a row is drawn once a month");
+    s.write(now(), &audit("audit.review"), |tx| tx.mark_review(&id, ReviewOutcome::Questioned, "hvorfor?", "mette")).unwrap();
+    let r = s.read().review(&id).unwrap().unwrap();
+    assert_eq!((r.outcome, r.note.as_str(), r.reviewer.as_deref()), (Some(ReviewOutcome::Questioned), "hvorfor?", Some("mette")));
+    assert_eq!(s.read().audit_row(&own, 1).unwrap().unwrap().action, "participant.read");
+    let missing = s.write(now(), &audit("audit.review"), |tx| tx.mark_review("2026-11-9", ReviewOutcome::Ok, "", "mette"));
+    assert!(matches!(missing, Err(StoreError::NotFound { .. })));
+}
+
+#[test]
+fn failed_unlocks_are_counted_beside_the_store_until_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(create(dir.path()));
+    assert_eq!(read_failed(dir.path()).unwrap(), None);
+    record_failed_unlock(dir.path(), now()).unwrap();
+    record_failed_unlock(dir.path(), now() + chrono::Duration::minutes(2)).unwrap();
+    let f = read_failed(dir.path()).unwrap().unwrap();
+    assert_eq!((f.count, f.first.as_str(), f.last.as_str()), (2, "2026-11-24T09:00:00Z", "2026-11-24T09:02:00Z"));
+    clear_failed(dir.path()).unwrap();
+    assert_eq!(read_failed(dir.path()).unwrap(), None);
+}

@@ -468,7 +468,7 @@ pub fn is_bundle_id(s: &str) -> bool {
     s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-fn malformed(detail: impl Into<String>) -> SyncError {
+pub(crate) fn malformed(detail: impl Into<String>) -> SyncError {
     SyncError::Malformed { detail: detail.into() }
 }
 
@@ -485,12 +485,12 @@ fn check_changes(header: &Header, changes: &[Change]) -> Result<(), SyncError> {
     Ok(())
 }
 
-fn bundle_id(inner: &[u8]) -> String {
+pub(crate) fn bundle_id(inner: &[u8]) -> String {
     let digest = Sha256::digest(inner);
     hex::encode(&digest[..8])
 }
 
-fn encrypt(inner: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, SyncError> {
+pub(crate) fn encrypt(inner: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, SyncError> {
     let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
         .map_err(|e| malformed(format!("encryption: {e}")))?;
     let mut out = Vec::with_capacity(inner.len() + 256 + recipients.len() * 128 + inner.len() / 4096);
@@ -500,7 +500,7 @@ fn encrypt(inner: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8
     Ok(out)
 }
 
-fn decrypt(bytes: &[u8], identity: &age::x25519::Identity) -> Result<Zeroizing<Vec<u8>>, SyncError> {
+pub(crate) fn decrypt(bytes: &[u8], identity: &age::x25519::Identity) -> Result<Zeroizing<Vec<u8>>, SyncError> {
     let map = |e: age::DecryptError| match e {
         age::DecryptError::NoMatchingKeys => SyncError::NotForUs,
         _ => SyncError::Tampered,
@@ -512,7 +512,7 @@ fn decrypt(bytes: &[u8], identity: &age::x25519::Identity) -> Result<Zeroizing<V
     Ok(inner)
 }
 
-fn decoder(z: &[u8]) -> Result<zstd::stream::read::Decoder<'static, &[u8]>, SyncError> {
+pub(crate) fn decoder(z: &[u8]) -> Result<zstd::stream::read::Decoder<'static, &[u8]>, SyncError> {
     let mut d = zstd::stream::read::Decoder::with_buffer(z).map_err(|e| malformed(format!("decompression: {e}")))?;
     d.window_log_max(ZSTD_WINDOW_LOG_MAX).map_err(|e| malformed(format!("decompression: {e}")))?;
     Ok(d)
@@ -520,6 +520,13 @@ fn decoder(z: &[u8]) -> Result<zstd::stream::read::Decoder<'static, &[u8]>, Sync
 
 /// The header line, reading at most [`MAX_HEADER`] bytes of plaintext.
 fn peek_header(z: &[u8]) -> Result<Header, SyncError> {
+    let header: Header = peek_line(z)?;
+    header.check()?;
+    Ok(header)
+}
+
+/// The first line of the compressed JSON lines `z`, reading at most [`MAX_HEADER`] bytes.
+pub(crate) fn peek_line<T: serde::de::DeserializeOwned>(z: &[u8]) -> Result<T, SyncError> {
     let mut d = decoder(z)?;
     let mut buf = Zeroizing::new(Vec::with_capacity(512));
     let mut chunk = [0u8; 512];
@@ -530,9 +537,7 @@ fn peek_header(z: &[u8]) -> Result<Header, SyncError> {
         }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(end) = buf.iter().position(|&b| b == b'\n') {
-            let header: Header = serde_json::from_slice(&buf[..end]).map_err(|e| malformed(format!("header: {e}")))?;
-            header.check()?;
-            return Ok(header);
+            return serde_json::from_slice(&buf[..end]).map_err(|e| malformed(format!("header: {e}")));
         }
         if buf.len() > MAX_HEADER {
             return Err(malformed("the header line is too long"));
@@ -540,7 +545,7 @@ fn peek_header(z: &[u8]) -> Result<Header, SyncError> {
     }
 }
 
-fn decompress(z: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
+pub(crate) fn decompress(z: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
     let d = decoder(z)?;
     let mut out = Zeroizing::new(Vec::with_capacity(z.len().saturating_mul(6).min(MAX_PLAINTEXT)));
     d.take(MAX_PLAINTEXT as u64 + 1).read_to_end(&mut out).map_err(|e| malformed(format!("decompression: {e}")))?;

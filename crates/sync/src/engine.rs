@@ -12,9 +12,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use indsats_core::model::Role;
 use indsats_core::validate::Lang;
-use indsats_store::{AuditEntry, Authority, RemoteChange, Store};
+use indsats_store::{AccessReceipt, AuditEntry, Authority, RemoteChange, Store};
 
 use crate::SyncError;
+use crate::access;
 use crate::audience;
 use crate::bundle::{self, Change, Next};
 use crate::keys::DeviceKeys;
@@ -65,6 +66,13 @@ pub struct SyncReport {
     pub rekeyed: usize,
     /// Queued management exports put on the target now.
     pub exports: usize,
+    /// This device's audit rows put on the target now, for the team leads and the escrow.
+    pub access_pushed: u64,
+    /// Other devices' audit rows taken into the team's access log now (a team lead's laptop).
+    pub access_received: u64,
+    /// Devices whose access log differs from the one this laptop holds (cut or altered after it
+    /// arrived), with the first row concerned: shown until someone looks into it.
+    pub access_problems: Vec<(String, i64)>,
 }
 
 impl SyncReport {
@@ -301,11 +309,121 @@ async fn push_and_pull(store: &mut Store, me: &Me<'_>, target: &Target, now: Dat
     let mut report = pull(store, me, target, now).await?;
     report.pushed = pushed;
     report.pushed_changes = pushed_changes;
+    pull_access(store, me, target, now, &mut report).await?;
+    // Last, so that the rows of this sync's own merges and receipts go along.
+    report.access_pushed = push_access(store, me, target).await?;
     if me.roster.lead == me.device {
         report.rekeyed = serve_requests(me, target).await?;
     }
     report.exports = push_exports(store, me, target, now).await?;
     Ok(report)
+}
+
+/// How far this device's audit rows are on the target (the last seq pushed).
+pub const ACCESS_PUSHED_TO: &str = "access_pushed_to";
+
+/// Pushes this device's audit rows written since the last push, as access bundles sealed to the
+/// team leads' devices and the escrow (docs/sync.md, "The access log"). Returns the rows pushed.
+pub async fn push_access(store: &mut Store, me: &Me<'_>, target: &Target) -> Result<u64, SyncError> {
+    let recipients = access::recipients(me.roster)?;
+    let mut rows = 0;
+    loop {
+        let after: i64 = store.sync_state(ACCESS_PUSHED_TO)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let (anchor, records) = store.read().audit_records_after(after, access::MAX_ROWS)?;
+        if records.is_empty() {
+            return Ok(rows);
+        }
+        let sealed = access::seal(&me.roster.name, me.device, &anchor, &records, me.keys, &recipients)?;
+        match target.put_new(&sealed.name, &sealed.bytes).await {
+            Ok(PutOutcome::Written | PutOutcome::AlreadyExists) | Err(SyncError::TargetConflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        store.set_sync_state(&[(ACCESS_PUSHED_TO, Some(&sealed.to.to_string()))])?;
+        rows += records.len() as u64;
+    }
+}
+
+/// On a team lead's laptop: takes the other devices' new access bundles into the team's access
+/// log, each device's in order. A bundle that does not verify, or a device whose log differs
+/// from the one held, stops that device only.
+pub async fn pull_access(
+    store: &mut Store,
+    me: &Me<'_>,
+    target: &Target,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    if !me.roster.device(me.device).is_some_and(|d| audience::reads_all(me.roster, d)) {
+        return Ok(());
+    }
+    let mut by_device: BTreeMap<String, Vec<access::AccessName>> = BTreeMap::new();
+    for path in target.list(&format!("{}/access/", me.roster.name)).await? {
+        if let Some(n) = access::parse_name(&path)
+            && n.team == me.roster.name
+            && n.device != me.device
+        {
+            by_device.entry(n.device.clone()).or_default().push(n);
+        }
+    }
+    for (device, mut names) in by_device {
+        names.sort_by_key(|n| (n.from, n.to));
+        for n in names {
+            if let Some(c) = store.read().access_chain(&device)?
+                && c.problem.is_some()
+            {
+                report.access_problems.push((device.clone(), c.problem_seq.unwrap_or(c.last_seq)));
+                break;
+            }
+            // Each file once; one not seen before is read even when its rows seem held, so that
+            // a rewritten log sent again is compared with the rows held.
+            if store.read().access_bundle_seen(&device, &n.id)? {
+                continue;
+            }
+            let path = n.path();
+            let bytes = match target.get(&path).await {
+                Ok(b) => b,
+                Err(e @ SyncError::TooLarge { .. }) => {
+                    report.refused.push((path, e));
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            let opened = match access::open(&bytes, me.keys.identity(), me.roster) {
+                Ok(o) => o,
+                // Sealed before this device led: its rows before then are the escrow's to read.
+                Err(SyncError::NotForUs) => {
+                    store.pass_access(&device, &n.id)?;
+                    continue;
+                }
+                Err(e) => {
+                    report.refused.push((path, e));
+                    break;
+                }
+            };
+            let h = &opened.header;
+            if h.device != n.device || h.from != n.from || h.to != n.to || opened.id != n.id {
+                report.refused.push((path, SyncError::Malformed { detail: "the name on the target and the signed header differ".into() }));
+                break;
+            }
+            let audit = AuditEntry {
+                user: me.user.to_string(),
+                role: me.role.to_string(),
+                action: "sync.access".into(),
+                subject: None,
+                purpose: "kontrol".into(),
+                detail: format!("{device} {}–{} (pakke {})", h.from, h.to, opened.id),
+            };
+            match store.receive_access(now, &audit, &device, &opened.id, &opened.anchor, &opened.records)? {
+                AccessReceipt::Added { rows } => report.access_received += rows,
+                AccessReceipt::Gap { .. } => break,
+                AccessReceipt::Problem { seq, .. } => {
+                    report.access_problems.push((device.clone(), seq));
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The path of a queued export on the target.

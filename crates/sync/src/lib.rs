@@ -7,6 +7,7 @@
 //! - [`membership`]: this device's team (keys, roster, trusted lead key) and target, kept in the
 //!   encrypted store.
 //! - [`bundle`]: encoding, signing, encrypting and verifying bundles.
+//! - [`access`]: access bundles: each device's audit rows for the team leads and the escrow.
 //! - [`outbox`]: this device's change log as sealed bundles; how far it is pushed.
 //! - [`engine`]: one sync (push, then pull and merge in chain order), the backoff.
 //! - [`target`]: the shared target through OpenDAL: folder, WebDAV or S3, files that are never
@@ -15,6 +16,7 @@
 //! **Invariant:** nothing is written to a target that is not encrypted to the team, and nothing
 //! read from one is applied before its signature is checked against the roster.
 
+pub mod access;
 pub mod audience;
 pub mod bundle;
 pub mod engine;

@@ -134,6 +134,11 @@ fn folder() -> (tempfile::TempDir, Target) {
     (dir, target)
 }
 
+/// A device's change bundles on a folder target (not its access-log bundles).
+fn change_bundles_of(dir: &Path, device: &str) -> Vec<PathBuf> {
+    files_under(dir).into_iter().filter(|f| f.to_string_lossy().contains(device) && f.extension().is_some_and(|e| e == "bundle")).collect()
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -217,6 +222,25 @@ async fn three_laptops_through(target: &Target, name: &str) {
     assert_eq!((inbox[0].kind, inbox[0].mine.as_deref()), (ConflictKind::Field, Some("\"Praktik (Anna)\"")));
     assert!(t.b.store.conflicts(true).unwrap().is_empty() && t.lead.store.conflicts(true).unwrap().is_empty());
 
+    // The access log: each laptop's audit rows reached the lead, chain checked, and nobody else.
+    let chains = t.lead.store.read().access_chains().unwrap();
+    assert_eq!(chains.iter().map(|c| c.device.as_str()).collect::<Vec<_>>(), ["dev-anna", "dev-bo"]);
+    assert!(chains.iter().all(|c| c.problem.is_none() && c.first_seq == 1 && c.rows > 0), "{chains:?}");
+    let anna_rows =
+        t.lead.store.read().audit(&indsats_store::AuditFilter { device: Some("dev-anna".into()), ..Default::default() }).unwrap();
+    assert!(anna_rows.iter().all(|r| r.user == "anna") && !anna_rows.is_empty());
+    assert!(t.a.store.read().access_chains().unwrap().is_empty() && t.b.store.read().access_chains().unwrap().is_empty());
+    let files = target.list(&format!("{name}/access/")).await.unwrap();
+    assert!(files.len() >= 3, "{files:?}");
+    for f in &files {
+        let bytes = target.get(f).await.unwrap();
+        assert!(
+            matches!(indsats_sync::access::open(&bytes, t.a.keys.identity(), r), Err(SyncError::NotForUs)),
+            "{f} is not for a caseworker"
+        );
+        assert!(indsats_sync::access::open(&bytes, t.lead.keys.identity(), r).is_ok(), "{f} is for the lead");
+    }
+
     // A second round with nothing new moves nothing.
     let again = t.lead.sync(r, target, t0() + Duration::minutes(8)).await.unwrap();
     assert!(again.pushed.is_empty() && again.merged.is_empty() && again.refused.is_empty() && again.waiting.is_empty());
@@ -254,7 +278,7 @@ async fn a_flipped_byte_or_a_device_not_on_the_roster_is_refused_and_nothing_cha
     let mut t = team("ballerup-integration");
     t.a.write(t0(), |tx| tx.insert_initiative(&initiative(1)));
     t.a.sync(&t.roster, &target, t0()).await.unwrap();
-    let file = files_under(dir.path()).into_iter().find(|f| f.to_string_lossy().contains("dev-anna")).unwrap();
+    let file = change_bundles_of(dir.path(), "dev-anna").into_iter().next().unwrap();
     let good = std::fs::read(&file).unwrap();
     let mut bad = good.clone();
     let at = bad.len() / 2;
@@ -281,8 +305,12 @@ async fn a_flipped_byte_or_a_device_not_on_the_roster_is_refused_and_nothing_cha
     stranger.sync(&own_roster, &target, t0()).await.unwrap();
     let before = t.lead.store.synced_rows().unwrap();
     let r = t.lead.sync(&t.roster, &target, t0()).await.unwrap();
-    assert!(matches!(r.refused.as_slice(), [(_, SyncError::UnknownDevice { device })] if device == "dev-mallory"), "{:?}", r.refused);
+    // Both its change bundle and its access-log bundle.
+    assert_eq!(r.refused.len(), 2, "{:?}", r.refused);
+    assert!(r.refused.iter().all(|(_, e)| matches!(e, SyncError::UnknownDevice { device } if device == "dev-mallory")), "{:?}", r.refused);
+    assert!(r.refused.iter().any(|(name, _)| name.ends_with(".bundle")) && r.refused.iter().any(|(name, _)| name.ends_with(".access")));
     assert_eq!(t.lead.store.synced_rows().unwrap(), before);
+    assert!(t.lead.store.read().access_chain("dev-mallory").unwrap().is_none(), "no chain is kept for a stranger");
 }
 
 #[tokio::test]
@@ -293,7 +321,7 @@ async fn a_bundle_after_a_gap_waits_and_a_replayed_one_is_skipped_or_refused() {
     t.a.sync(&t.roster, &target, t0()).await.unwrap();
     t.a.write(t0(), |tx| tx.insert_initiative(&initiative(2)));
     t.a.sync(&t.roster, &target, t0()).await.unwrap();
-    let mut bundles: Vec<PathBuf> = files_under(dir.path()).into_iter().filter(|f| f.to_string_lossy().contains("dev-anna")).collect();
+    let mut bundles = change_bundles_of(dir.path(), "dev-anna");
     bundles.sort();
     assert_eq!(bundles.len(), 2);
     // The first has not arrived (a OneDrive folder still downloading it).
