@@ -841,26 +841,105 @@ pub async fn discard_draft(h: AppHandle, form: String) -> UiResult<()> {
 pub async fn audit_log(h: AppHandle, query: AuditQuery) -> UiResult<Vec<AuditEntry>> {
     with_session(h, move |s, _| {
         let some = |x: String| Some(x.trim().to_string()).filter(|x| !x.is_empty());
-        let f = indsats_api::AuditFilter {
+        let day = |field: &'static str, x: String| some(x).map(|d| indsats_api::core::validate::parse_date(field, &d)).transpose();
+        let q = indsats_api::AuditQuery {
             user: some(query.user),
-            subject: some(query.subject),
-            action_prefix: some(query.action),
-            since: None,
+            citizen: some(query.citizen),
+            action: some(query.action),
+            from: day("from", query.from).map_err(indsats_api::ApiError::from)?,
+            to: day("to", query.to).map_err(indsats_api::ApiError::from)?,
+            subject: None,
             limit: Some(query.limit.unwrap_or(500).clamp(1, 5000)),
         };
-        Ok(s.audit_log(&f)?
-            .into_iter()
-            .map(|r| AuditEntry {
-                seq: r.seq,
-                at: r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                user: r.user,
-                role: r.role,
-                action: r.action,
-                subject: r.subject,
-                purpose: r.purpose,
-                detail: r.detail,
+        Ok(s.audit_log(&q)?.into_iter().map(audit_entry).collect())
+    })
+    .await
+}
+
+fn audit_entry(r: indsats_api::AuditLine) -> AuditEntry {
+    AuditEntry {
+        device: r.device,
+        device_name: r.device_name,
+        own: r.own,
+        seq: r.seq,
+        at: r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        user: r.user,
+        role: r.role,
+        action: r.action,
+        subject: r.subject_label.or(r.subject),
+        purpose: r.purpose,
+        detail: r.detail,
+    }
+}
+
+/// The "check the log" button: this computer's chain and every other computer's log held here.
+#[tauri::command]
+pub async fn audit_verify(h: AppHandle) -> UiResult<AuditCheck> {
+    with_session(h, move |s, _| {
+        let c = s.verify_audit()?;
+        Ok(AuditCheck {
+            ok: c.ok(),
+            own_rows: c.own_rows,
+            devices: c
+                .devices
+                .into_iter()
+                .map(|d| DeviceLog {
+                    device: d.device,
+                    name: d.name,
+                    user: d.user,
+                    rows: d.rows,
+                    first_seq: d.first_seq,
+                    last_seq: d.last_seq,
+                    received_at: d.received_at,
+                    problem: d.problem,
+                    problem_seq: d.problem_seq,
+                })
+                .collect(),
+        })
+    })
+    .await
+}
+
+fn review_item(r: indsats_api::ReviewView) -> ReviewItem {
+    ReviewItem { id: r.id, access: audit_entry(r.line), outcome: r.outcome, note: r.note, reviewer: r.reviewer, reviewed_at: r.reviewed_at }
+}
+
+/// The month's review sample (YYYY-MM; empty: last month), drawn the first time it is asked for.
+#[tauri::command]
+pub async fn audit_sample(h: AppHandle, month: String) -> UiResult<ReviewSample> {
+    with_session(h, move |s, _| {
+        let month = Some(month.trim().to_string()).filter(|m| !m.is_empty());
+        let r = s.audit_sample(month.as_deref())?;
+        Ok(ReviewSample { month: r.month, drawn_now: r.drawn_now, items: r.items.into_iter().map(review_item).collect() })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn audit_review(h: AppHandle, input: ReviewInput) -> UiResult<ReviewItem> {
+    with_session(h, move |s, _| {
+        let question = input.question.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        Ok(review_item(s.audit_review(&input.id, question, &input.note)?))
+    })
+    .await
+}
+
+/// The citizen's extract (team leads), written where the save dialog said: .pdf or .csv.
+#[tauri::command]
+pub async fn audit_extract(h: AppHandle, request: ExtractRequest) -> UiResult<ExtractWritten> {
+    with_session(h, move |s, lang| {
+        let path = PathBuf::from(&request.path);
+        let format = indsats_api::ExtractFormat::of_path(&path).ok_or_else(|| {
+            indsats_api::ApiError::from(indsats_api::core::ValidationError::UnknownCode {
+                field: "path",
+                value: request.path.clone(),
+                expected: ".pdf, .csv".into(),
             })
-            .collect())
+        })?;
+        let e = s.audit_extract(&request.participant, Some(format), lang)?;
+        crate::state::write_atomically(&path, e.file.as_deref().unwrap_or_default())
+            .map_err(|source| DesktopError::Write { path: path.display().to_string(), source })?;
+        Ok(ExtractWritten { path: request.path, accesses: e.lines.len() as u64 })
     })
     .await
 }
@@ -971,6 +1050,7 @@ pub async fn sync_now(h: AppHandle) -> UiResult<SyncResult> {
         e.to_ui(lang)
     })?;
     let mut notes: Vec<String> = out.refused.iter().map(|(name, _, message)| format!("{name}: {message}")).collect();
+    notes.extend(out.access_problems.iter().map(|(_, _, message)| message.clone()));
     for (device, from) in &out.waiting {
         notes.push(match lang {
             Lang::Da => format!("Venter på ændring {from} fra {device}: den er ikke nået frem til synkroniseringsstedet endnu."),

@@ -530,23 +530,99 @@ pub struct Draft {
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct AuditQuery {
+    /// Who acted (a user name).
     pub user: String,
-    pub subject: String,
+    /// The citizen: a pseudonym, or a name that finds one person.
+    pub citizen: String,
     pub action: String,
+    /// From this day, YYYY-MM-DD (empty: no bound).
+    pub from: String,
+    /// To this day inclusive, YYYY-MM-DD (empty: no bound).
+    pub to: String,
     pub limit: Option<u32>,
 }
 
-/// One audit row.
+/// One row of the access log.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AuditEntry {
+    /// The computer whose log holds the row, its name on the roster, and whether it is this one.
+    pub device: String,
+    pub device_name: Option<String>,
+    pub own: bool,
     pub seq: i64,
     pub at: String,
     pub user: String,
     pub role: String,
     pub action: String,
+    /// The subject as people know it: a participant's pseudonym, or else the id.
     pub subject: Option<String>,
     pub purpose: String,
     pub detail: String,
+}
+
+/// The access log's check: this computer's chain, and each other computer's log held here.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditCheck {
+    pub ok: bool,
+    pub own_rows: u64,
+    pub devices: Vec<DeviceLog>,
+}
+
+/// Another computer's access log as held on this one.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeviceLog {
+    pub device: String,
+    pub name: Option<String>,
+    pub user: Option<String>,
+    pub rows: u64,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub received_at: String,
+    /// `changed` or `broken`, from entry `problem_seq` on.
+    pub problem: Option<String>,
+    pub problem_seq: Option<i64>,
+}
+
+/// A month's review sample.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewSample {
+    pub month: String,
+    pub drawn_now: bool,
+    pub items: Vec<ReviewItem>,
+}
+
+/// One drawn access and its review.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewItem {
+    pub id: String,
+    pub access: AuditEntry,
+    /// `ok`, `questioned`, or none yet.
+    pub outcome: Option<String>,
+    pub note: String,
+    pub reviewer: Option<String>,
+    pub reviewed_at: Option<String>,
+}
+
+/// A review's outcome: reviewed (`question` empty) or questioned with the reason.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReviewInput {
+    pub id: String,
+    pub question: Option<String>,
+    pub note: String,
+}
+
+/// A citizen's access extract, written where the save dialog said (.pdf or .csv).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExtractRequest {
+    pub participant: String,
+    pub path: String,
+}
+
+/// What an extract wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExtractWritten {
+    pub path: String,
+    pub accesses: u64,
 }
 
 /// The formats a management summary is exported in.
@@ -734,6 +810,13 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         Draft,
         AuditQuery,
         AuditEntry,
+        AuditCheck,
+        DeviceLog,
+        ReviewSample,
+        ReviewItem,
+        ReviewInput,
+        ExtractRequest,
+        ExtractWritten,
         ExportRequest,
         Exported,
         SyncStatus,

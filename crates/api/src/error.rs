@@ -40,6 +40,12 @@ pub enum ApiError {
     /// Demo data goes only into a demo store, never among real people.
     #[error("not a demo store")]
     NotADemoStore,
+    /// A citizen named by a name that finds more than one person.
+    #[error("the name finds more than one person")]
+    CitizenAmbiguous,
+    /// A document could not be made.
+    #[error(transparent)]
+    Export(#[from] indsats_export::ExportError),
     /// A test build's switch (crate::switches) with a value it cannot read.
     #[error("{name} cannot be read: {value:?}")]
     TestSwitch { name: &'static str, value: String },
@@ -99,6 +105,8 @@ impl ApiError {
             Self::RoleFromRoster => "role_from_roster",
             Self::NotADemoStore => "not_a_demo_store",
             Self::TestSwitch { .. } => "test_switch",
+            Self::CitizenAmbiguous => "citizen_ambiguous",
+            Self::Export(e) => e.code(),
         }
     }
 
@@ -124,7 +132,9 @@ impl ApiError {
             | Self::NotThisUser { .. }
             | Self::RoleFromRoster
             | Self::NotADemoStore
+            | Self::CitizenAmbiguous
             | Self::TestSwitch { .. } => ErrorClass::BadInput,
+            Self::Export(_) => ErrorClass::Other,
             Self::CaseFile("opened") => ErrorClass::BadInput,
             Self::CaseFile(_) => ErrorClass::Other,
             Self::Cancelled => ErrorClass::Other,
@@ -253,6 +263,11 @@ impl ApiError {
                     "{name} cannot be read ({value:?}): write an instant such as 2026-11-24T09:00:00Z or a date such as 2026-11-24."
                 ),
             },
+            Self::CitizenAmbiguous => match lang {
+                Lang::Da => "Navnet passer på flere personer. Skriv personens pseudonym (D-…) i stedet.".into(),
+                Lang::En => "The name fits more than one person. Write the person's pseudonym (D-…) instead.".into(),
+            },
+            Self::Export(e) => e.message(lang),
         }
     }
 }
@@ -260,6 +275,8 @@ impl ApiError {
 fn action_da(action: &str) -> &str {
     match action {
         "read the audit log" => "læse logningen",
+        "review access" => "gennemgå adgange i logningen",
+        "make a citizen's access extract" => "lave en borgers indsigt i adgange",
         "set indicator targets" => "ændre indikatorernes mål",
         "generate demo data" => "danne demodata",
         "close initiatives" => "lukke indsatser",

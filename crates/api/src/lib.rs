@@ -14,6 +14,7 @@
 //! user, the time, the subject (or search term) and the purpose. No front end reaches the store
 //! except through this crate.
 
+mod access;
 pub mod case_file;
 pub mod clock;
 pub mod demo;
@@ -25,14 +26,15 @@ pub mod switches;
 pub mod sync;
 mod views;
 
+pub use access::{
+    ACCESS_ACTIONS, AuditCheck, AuditLine, AuditQuery, DeviceLog, Extract, ExtractFormat, ReviewSample, ReviewView, SAMPLE_PER_PERSON,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, ErrorClass, Result};
 pub use identity::{Ask, AskRole, Identity, Source};
 pub use indsats_core as core;
 pub use indsats_report::summary::{self, Cell, Summary};
 pub use indsats_report::{IndicatorResult, Period, Status};
-pub use indsats_store::{
-    AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, QueuedExport, SearchHit, StoreCounts, StoreError, is_initialised,
-};
+pub use indsats_store::{InitiativeFilter, KdfParams, ParticipantFilter, QueuedExport, SearchHit, StoreCounts, StoreError, is_initialised};
 pub use session::{DEFAULT_STRATEGY, Session, StrategySource, User};
 pub use views::*;

@@ -12,7 +12,7 @@ use indsats_core::strategy_file::{self, StrategySpec};
 use indsats_core::validate::{self, Lang};
 use indsats_report::summary::{Data as SummaryData, Params as SummaryParams, Provenance, Summary};
 use indsats_report::{IndicatorResult, Period, Status};
-use indsats_store::{AuditEntry, AuditFilter, AuditRow, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, Store};
+use indsats_store::{AuditEntry, InitiativeFilter, KdfParams, ParticipantFilter, SearchHit, Store};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -115,12 +115,20 @@ impl Session {
 
     /// Unlocks an existing store with its passphrase and acts as `ask` asks, within what the
     /// store grants (crate::identity): a front end may ask for fewer rights, never more. A
-    /// successful unlock is audited (a failed one cannot be: the log is inside the locked store).
+    /// successful unlock is audited. A failed one is counted beside the locked store (a count and
+    /// two times, nothing else) and logged by the next successful unlock.
     ///
     /// A store made before owners were recorded takes the first person who unlocks it, with the
     /// role asked for, as its owner (audited as `store.owner`).
     pub fn unlock(dir: &Path, passphrase: &str, ask: impl Into<Ask>, clock: Box<dyn Clock>, seed: Option<u64>) -> Result<Session> {
-        let store = Store::open(dir, passphrase)?;
+        let store = match Store::open(dir, passphrase) {
+            Ok(s) => s,
+            Err(e @ indsats_store::StoreError::WrongPassphrase) => {
+                indsats_store::record_failed_unlock(dir, clock.now())?;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         let ask = ask.into();
         let (granted, adopted) = match identity::granted(&store)? {
             Some(g) => (g, false),
@@ -140,6 +148,11 @@ impl Session {
             s.record_owner("store.owner", false)?;
         }
         let detail = if s.user.role == s.granted.role { String::new() } else { format!("granted {}", s.granted.role.code()) };
+        if let Some(f) = indsats_store::read_failed(dir)? {
+            let detail = format!("{} forsøg {}–{}", f.count, f.first, f.last);
+            s.audited("session.unlock_failed", None, "sikkerhed", detail, |_| Ok(()))?;
+            indsats_store::clear_failed(dir)?;
+        }
         s.audited("session.unlock", None, "adgang", detail, |_| Ok(()))?;
         Ok(s)
     }
@@ -523,30 +536,35 @@ impl Session {
         Ok(self.store.read().participant_ref(id_or_pseudonym)?)
     }
 
-    /// Lists participants (names included): an audited read.
+    /// Lists participants (names included): an audited read that records whom it showed.
     pub fn participants(&mut self, filter: &ParticipantFilter, purpose: &str) -> Result<Vec<Participant>> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
-        let f = filter.clone();
-        self.audited("participant.list", f.caseworker.clone(), &purpose, String::new(), |tx| tx.read().participants(&f))
+        let list = self.store.read().participants(filter)?;
+        let detail = indsats_store::shown_detail("", list.iter().map(|p| p.pseudonym.as_str()));
+        self.audited("participant.list", filter.caseworker.clone(), &purpose, detail, |_| Ok(()))?;
+        Ok(list)
     }
 
-    /// Search as you type: an audited read whose subject is the search term.
+    /// Search as you type: an audited read whose subject is the search term (never a CPR
+    /// number) and whose detail names the persons shown. The hits are returned only once that
+    /// row is committed.
     pub fn find_participants(&mut self, query: &str, limit: u32, purpose: &str) -> Result<Vec<SearchHit>> {
         let purpose = validate::required_text("purpose", purpose, 200)?;
         let q = query.trim().to_string();
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        if is_whole_cpr(&q) {
-            // The log records whom a CPR search found, never the number itself. The hits are
-            // returned only once that row is committed.
-            let hits = self.store.read().search(&q, limit)?;
-            let subject = hits.first().map(|h| h.id.to_string());
-            let detail = if hits.is_empty() { "cpr: ingen fundet" } else { "cpr" };
-            self.audited("participant.search", subject, &purpose, detail.to_string(), |_| Ok(()))?;
-            return Ok(hits);
-        }
-        self.audited("participant.search", Some(q.clone()), &purpose, String::new(), |tx| tx.read().search(&q, limit))
+        let hits = self.store.read().search(&q, limit)?;
+        let shown = hits.iter().map(|h| h.pseudonym.as_str());
+        let (subject, detail) = if is_whole_cpr(&q) {
+            // The log records whom a CPR search found, never the number itself.
+            let note = if hits.is_empty() { "cpr: ingen fundet" } else { "cpr" };
+            (hits.first().map(|h| h.id.to_string()), indsats_store::shown_detail(note, shown))
+        } else {
+            (Some(q.clone()), indsats_store::shown_detail("", shown))
+        };
+        self.audited("participant.search", subject, &purpose, detail, |_| Ok(()))?;
+        Ok(hits)
     }
 
     /// A participant's whole case: an audited read.
@@ -752,9 +770,8 @@ impl Session {
         let ind = self.store.read().indicator(indicator)?;
         let cases = self.cases()?;
         let ids = indsats_report::compute(ind.measure, period, &cases, self.today()).participants;
-        let detail = format!("{} {period} ({} deltagere)", ind.key, ids.len());
-        self.audited("indicator.participants", Some(ind.id.to_string()), &purpose, detail, |tx| {
-            let r = tx.read();
+        let hits = {
+            let r = self.store.read();
             let mut hits = Vec::with_capacity(ids.len());
             for id in &ids {
                 let p = r.participant(*id)?;
@@ -767,8 +784,12 @@ impl Session {
                     case_closed: p.case_closed,
                 });
             }
-            Ok(hits)
-        })
+            hits
+        };
+        let note = format!("{} {period} ({} deltagere)", ind.key, ids.len());
+        let detail = indsats_store::shown_detail(&note, hits.iter().map(|h| h.pseudonym.as_str()));
+        self.audited("indicator.participants", Some(ind.id.to_string()), &purpose, detail, |_| Ok(()))?;
+        Ok(hits)
     }
 
     /// A participant's whole case as an encrypted file (age, passphrase) for handing the case
@@ -851,21 +872,6 @@ impl Session {
     fn draft_key(&self, form: &str) -> Result<String> {
         let form = validate::required_text("form", form, 64)?;
         Ok(format!("{}/{form}", self.user.name))
-    }
-
-    // ---- Audit ---------------------------------------------------------------------------------
-
-    /// The audit log (team leads and administrators). Reading it is itself audited.
-    pub fn audit_log(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
-        self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
-        let f = filter.clone();
-        self.audited("audit.read", f.subject.clone(), "kontrol", String::new(), |tx| tx.read().audit(&f))
-    }
-
-    /// Checks the audit log's hash chain; returns the number of rows.
-    pub fn verify_audit(&self) -> Result<u64> {
-        self.require(&[Role::TeamLead, Role::Admin], "read the audit log")?;
-        Ok(self.store.read().verify_audit()?)
     }
 }
 

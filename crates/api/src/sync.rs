@@ -118,6 +118,25 @@ pub struct SyncOutcome {
     pub rekeyed: usize,
     /// Queued management exports put on the target now.
     pub exports: usize,
+    /// This computer's audit rows sent now, for the team leads and the escrow.
+    pub access_pushed: u64,
+    /// Other computers' audit rows taken into the team's access log now (a team lead's laptop).
+    pub access_received: u64,
+    /// Computers whose access log differs from the one held here (cut or changed after it
+    /// arrived): (device, the first entry concerned, what to do in the user's language).
+    pub access_problems: Vec<(String, i64, String)>,
+}
+
+/// What the lead's laptop says about a computer whose access log was cut or changed.
+pub fn access_problem_message(device: &str, seq: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!(
+            "Logningen fra computeren {device} afviger fra den modtagne fra post {seq}: den er skåret af eller ændret på computeren. De modtagne poster er bevaret; kontakt IT."
+        ),
+        Lang::En => format!(
+            "The access log from the computer {device} differs from the one received, from entry {seq}: it was cut or changed on that computer. The entries received are kept; contact IT."
+        ),
+    }
 }
 
 impl SyncOutcome {
@@ -137,6 +156,9 @@ impl SyncOutcome {
             requested: r.requested,
             rekeyed: r.rekeyed,
             exports: r.exports,
+            access_pushed: r.access_pushed,
+            access_received: r.access_received,
+            access_problems: r.access_problems.iter().map(|(d, seq)| (d.clone(), *seq, access_problem_message(d, *seq, lang))).collect(),
         }
     }
 }

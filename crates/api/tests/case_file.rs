@@ -90,7 +90,7 @@ fn a_case_leaves_only_encrypted_to_its_caseworker_or_a_team_lead_and_is_logged()
     let mut lead = unlock(dir.path(), Role::TeamLead);
     lead.export_case(id, FILE_PASS, "kvalitetssikring", Some(10)).unwrap();
     let mut exports: Vec<_> = lead
-        .audit_log(&AuditFilter::default())
+        .audit_log(&AuditQuery::default())
         .unwrap()
         .into_iter()
         .filter(|r| r.action == "participant.export")

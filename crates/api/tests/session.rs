@@ -52,7 +52,7 @@ fn person(name: &str) -> NewParticipant {
 
 fn audit_actions(dir: &std::path::Path) -> Vec<(String, Option<String>, String)> {
     let mut lead = Session::unlock(dir, PASS, Ask::role(Role::TeamLead), Box::new(clock()), Some(9)).unwrap();
-    lead.audit_log(&AuditFilter::default())
+    lead.audit_log(&AuditQuery::default())
         .unwrap()
         .into_iter()
         .filter(|r| r.action != "session.unlock")
@@ -120,7 +120,7 @@ fn reads_of_a_person_and_searches_are_audited_with_purpose_and_aggregates_are_no
 fn roles_decide_what_may_be_done() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = init(dir.path(), Role::Caseworker);
-    let e = s.audit_log(&AuditFilter::default()).unwrap_err();
+    let e = s.audit_log(&AuditQuery::default()).unwrap_err();
     assert_eq!((e.code(), e.class()), ("forbidden", ErrorClass::BadInput));
     assert!(e.message(indsats_api::core::Lang::Da).contains("Sagsbehandler"), "{}", e.message(indsats_api::core::Lang::Da));
     assert_eq!(s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap_err().code(), "forbidden");
@@ -131,7 +131,7 @@ fn roles_decide_what_may_be_done() {
     let ind = lead.goals().unwrap().into_iter().flat_map(|g| g.indicators).find(|i| i.key == "mm13-ustoettet-beskaeftigelse").unwrap();
     let t = ind.targets.iter().find(|t| t.year == 2027).unwrap();
     assert_eq!((t.value, t.illustrative), (40.0, false));
-    assert!(lead.verify_audit().unwrap() > 0);
+    assert!(lead.verify_audit().unwrap().own_rows > 0);
 }
 
 #[test]
@@ -269,11 +269,18 @@ fn passphrase_change_is_audited() {
     drop(s);
     assert_eq!(Session::unlock(dir.path(), PASS, Ask::role(Role::Admin), Box::new(clock()), None).unwrap_err().class(), ErrorClass::Locked);
     let mut s = Session::unlock(dir.path(), "new passphrase", Ask::role(Role::Admin), Box::new(clock()), None).unwrap();
-    let rows = s.audit_log(&AuditFilter { action_prefix: Some("store.passphrase".into()), ..Default::default() }).unwrap();
+    let rows = s.audit_log(&AuditQuery { action: Some("store.passphrase".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 1);
-    let unlocks = s.audit_log(&AuditFilter { action_prefix: Some("session.unlock".into()), ..Default::default() }).unwrap();
-    assert_eq!(unlocks.len(), 1, "the refused unlock leaves no row; the successful one does");
+    let unlocks = s.audit_log(&AuditQuery { action: Some("session.unlock".into()), ..Default::default() }).unwrap();
+    let actions: Vec<&str> = unlocks.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["session.unlock", "session.unlock_failed"], "the refused unlock is counted and logged by the next one");
     assert_eq!(unlocks[0].user, "mette");
+    assert!(unlocks[1].detail.starts_with("1 forsøg 2026-"), "{:?}", unlocks[1].detail);
+    drop(s);
+    // Logged once: the count starts again.
+    let mut s = Session::unlock(dir.path(), "new passphrase", Ask::role(Role::Admin), Box::new(clock()), None).unwrap();
+    let failed = s.audit_log(&AuditQuery { action: Some("session.unlock_failed".into()), ..Default::default() }).unwrap();
+    assert_eq!(failed.len(), 1);
 }
 
 #[test]
@@ -284,7 +291,7 @@ fn a_cpr_search_is_logged_by_the_person_found_never_by_the_number() {
     assert_eq!(s.find_participants("070761-4286", 10, "henvendelse").unwrap().len(), 1);
     assert!(s.find_participants("0101011234", 10, "henvendelse").unwrap().is_empty());
     let mut lead = as_role(dir.path(), Role::TeamLead);
-    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("participant.search".into()), ..Default::default() }).unwrap();
+    let rows = lead.audit_log(&AuditQuery { action: Some("participant.search".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 2);
     // Newest first: the search that found no one, then the one that found Hodan.
     assert_eq!((rows[0].subject.as_deref(), rows[0].detail.as_str()), (None, "cpr: ingen fundet"));
@@ -294,8 +301,18 @@ fn a_cpr_search_is_logged_by_the_person_found_never_by_the_number() {
         assert!(!text.contains("0707614286") && !text.contains("070761-4286") && !text.contains("0101011234"), "{text}");
     }
     // The person can be shown who looked them up: the search is among the rows about them.
-    let about = lead.audit_log(&AuditFilter { subject: Some(found.id.to_string()), ..Default::default() }).unwrap();
+    let about = lead.audit_log(&AuditQuery { subject: Some(found.id.to_string()), ..Default::default() }).unwrap();
     assert!(about.iter().any(|r| r.action == "participant.search" && r.purpose == "henvendelse"));
+    // A search by name records whom it showed, so the person's rows hold it too.
+    let other = s.add_participant(person("Hodan Ali")).unwrap();
+    assert_eq!(s.find_participants("Hodan", 10, "opslag").unwrap().len(), 2);
+    s.participant(other.id, "opslag").unwrap();
+    let rows = lead.audit_log(&AuditQuery { citizen: Some(other.pseudonym.clone()), ..Default::default() }).unwrap();
+    let acts: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert!(acts.contains(&"participant.search") && acts.contains(&"participant.read") && acts.contains(&"participant.create"), "{acts:?}");
+    assert!(rows.iter().all(|r| r.subject_label.as_deref() != Some(found.pseudonym.as_str())), "only Hodan Ali's rows");
+    let by_name = lead.audit_log(&AuditQuery { citizen: Some("Hodan".into()), ..Default::default() }).unwrap_err();
+    assert_eq!(by_name.code(), "citizen_ambiguous");
 }
 
 #[test]
@@ -323,7 +340,7 @@ fn indicators_are_aggregates_and_the_drill_down_is_audited_for_team_leads_only()
     let mut lead = as_role(dir.path(), Role::TeamLead);
     let who = lead.indicator_participants(&mm13.indicator.key, period, "årsstatus").unwrap();
     assert_eq!(who.iter().map(|h| h.pseudonym.as_str()).collect::<Vec<_>>(), vec![a.pseudonym.as_str()]);
-    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("indicator.".into()), ..Default::default() }).unwrap();
+    let rows = lead.audit_log(&AuditQuery { action: Some("indicator.".into()), ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].purpose.as_str(), rows[0].user.as_str()), ("årsstatus", "mette"));
     assert_eq!(lead.indicator_participants("no-such", period, "x").unwrap_err().code(), "not_found");
@@ -410,7 +427,7 @@ fn who_acts_is_the_store_s_to_decide_and_a_front_end_may_only_ask_for_less() {
     s.set_target("mm13-ustoettet-beskaeftigelse", 2027, 40.0).unwrap();
     drop(s);
     let mut lead = as_role(dir.path(), Role::TeamLead);
-    let rows = lead.audit_log(&AuditFilter { action_prefix: Some("store.role_change".into()), ..Default::default() }).unwrap();
+    let rows = lead.audit_log(&AuditQuery { action: Some("store.role_change".into()), ..Default::default() }).unwrap();
     assert_eq!((rows.len(), rows[0].detail.as_str(), rows[0].user.as_str()), (1, "caseworker -> team_lead", "mette"));
     // A caseworker writes only her own caseload; the lead registers a case for anyone.
     let theirs = lead.add_participant(NewParticipant { caseworker: Some("bo".into()), ..person("Farida Nour") }).unwrap();

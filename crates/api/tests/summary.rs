@@ -110,7 +110,7 @@ fn only_team_leads_and_admins_make_summaries_and_each_is_logged() {
     let e = s.summary(Period::Year(2026), Lang::Da, 2).unwrap_err();
     assert_eq!((e.code(), e.field().as_deref()), ("out_of_range", Some("threshold")));
     let summary = s.summary(Period::Year(2026), Lang::Da, 5).unwrap();
-    let log = s.audit_log(&AuditFilter::default()).unwrap();
+    let log = s.audit_log(&AuditQuery::default()).unwrap();
     let made: Vec<_> = log.iter().filter(|r| r.action == "report.summary").collect();
     assert_eq!(made.len(), 1, "refused attempts are not summaries");
     assert!(made[0].detail.contains(&summary.provenance.snapshot));

@@ -157,22 +157,10 @@ pub enum Command {
     /// The conflicts inbox: your edits that lost to an edit made at the same time on another
     /// computer. Settle each with `conflicts resolve`.
     Conflicts(ConflictsArgs),
-    /// List the audit log (team lead, admin).
-    Audit {
-        #[arg(long)]
-        user_filter: Option<String>,
-        /// A participant id, initiative id or search term.
-        #[arg(long)]
-        subject: Option<String>,
-        /// Only actions starting with this, e.g. participant.
-        #[arg(long)]
-        action: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-        /// Check the log's hash chain instead of listing it.
-        #[arg(long)]
-        verify: bool,
-    },
+    /// The access log (team lead, admin): this computer's and, on a lead's, the team's. Filter
+    /// by person, citizen, action and period; check it; review a monthly sample; make a citizen's
+    /// extract.
+    Audit(AuditArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -509,5 +497,62 @@ pub enum ConflictsCmd {
         keep: Option<String>,
         #[arg(long)]
         value: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub cmd: Option<AuditCmd>,
+    /// Only what this person did (a user name).
+    #[arg(long = "by")]
+    pub by: Option<String>,
+    /// Only what concerned this citizen: a pseudonym (D-…) or a name that finds one person.
+    #[arg(long)]
+    pub citizen: Option<String>,
+    /// Only actions starting with this, e.g. participant. or participant.read.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// To this day, inclusive (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// An initiative's or indicator's id.
+    #[arg(long)]
+    pub subject: Option<String>,
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// Check the log's hash chain, and each device's log held here, instead of listing it.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// The month's review sample: drawn at random the first time (up to 5 accesses per person).
+    Sample {
+        /// YYYY-MM; the month before this one when left out.
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Mark a drawn access: --ok (reviewed) or --question WHY.
+    Review {
+        id: String,
+        #[arg(long, conflicts_with = "question")]
+        ok: bool,
+        #[arg(long)]
+        question: Option<String>,
+        /// A note with --ok.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Every access to one person's data across the team (GDPR art. 15), as .pdf or .csv.
+    Extract {
+        /// The person's pseudonym (D-…) or name.
+        participant: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }

@@ -23,6 +23,9 @@ pub enum CliError {
     /// `team add` without `--yes`: the request was shown, nothing was added.
     #[error("not confirmed")]
     Unconfirmed,
+    /// `audit --verify`: a device's access log differs from the one held (already said on stdout).
+    #[error("an access log has a problem")]
+    AccessProblem,
 }
 
 impl CliError {
@@ -34,6 +37,7 @@ impl CliError {
             Self::NoMarker(_) => "not_a_report",
             Self::Changed => "data_changed",
             Self::Unconfirmed => "not_confirmed",
+            Self::AccessProblem => "access_log_problem",
         }
     }
 
@@ -44,9 +48,10 @@ impl CliError {
         }
     }
 
-    /// The exit status: as for every error, but 4 for "the data has changed".
+    /// The exit status: as for every error, but 4 for "the data has changed" or "an access log
+    /// was cut or changed".
     pub fn exit_status(&self) -> Option<u8> {
-        matches!(self, Self::Changed).then_some(4)
+        matches!(self, Self::Changed | Self::AccessProblem).then_some(4)
     }
 
     pub fn message(&self, lang: Lang) -> String {
@@ -69,6 +74,8 @@ impl CliError {
             }
             (Self::Changed, Lang::Da) => "Data bag rapporten er ændret siden den blev dannet. Dan en ny rapport.".into(),
             (Self::Changed, Lang::En) => "The data behind the report has changed since it was made. Make a new report.".into(),
+            (Self::AccessProblem, Lang::Da) => "En computers logning afviger fra den, denne computer har modtaget: den er skåret af eller ændret. Kontakt IT; de modtagne rækker er bevaret.".into(),
+            (Self::AccessProblem, Lang::En) => "A computer's access log differs from the one this computer received: it was cut or changed. Contact IT; the rows received are kept.".into(),
             (Self::Unconfirmed, Lang::Da) => "Intet er tilføjet. Sammenlign fingeraftrykket med det, den nye computer viser («indsats team show»), og kør igen med --yes (og evt. --as-user/--as-role).".into(),
             (Self::Unconfirmed, Lang::En) => "Nothing was added. Compare the fingerprint with the one the new computer shows (“indsats team show”), and run again with --yes (and --as-user/--as-role if needed).".into(),
             (Self::NoMarker(p), Lang::En) => {

@@ -116,6 +116,51 @@ fn code<T: Code>(s: &str) -> anyhow::Result<T> {
     T::parse(s).map_err(bad)
 }
 
+/// `indsats audit …`: list, check, sample, review, extract.
+fn audit(s: &mut Session, a: &args::AuditArgs, lang: Lang, out: &Out) -> anyhow::Result<()> {
+    match &a.cmd {
+        Some(args::AuditCmd::Sample { month }) => out.review_sample(&s.audit_sample(month.as_deref())?),
+        Some(args::AuditCmd::Review { id, ok, question, note }) => {
+            if !*ok && question.is_none() {
+                return Err(bad(ValidationError::Required { field: "ok/question" }));
+            }
+            out.review(&s.audit_review(id, question.as_deref(), note)?);
+        }
+        Some(args::AuditCmd::Extract { participant, out: path }) => {
+            let Some(format) = indsats_api::ExtractFormat::of_path(path) else {
+                let value = path.display().to_string();
+                return Err(bad(ValidationError::UnknownCode { field: "out", value, expected: ".pdf, .csv".into() }));
+            };
+            if path.exists() {
+                return Err(files::CliError::Exists(path.clone()).into());
+            }
+            let e = s.audit_extract(participant, Some(format), lang)?;
+            files::write_new(path, e.file.as_deref().unwrap_or_default())?;
+            out.extract_written(path, &e);
+        }
+        None if a.verify => {
+            let check = s.verify_audit()?;
+            out.audit_verified(&check);
+            if !check.ok() {
+                return Err(files::CliError::AccessProblem.into());
+            }
+        }
+        None => {
+            let q = indsats_api::AuditQuery {
+                user: a.by.clone(),
+                citizen: a.citizen.clone(),
+                action: a.action.clone(),
+                from: odate("from", &a.from)?,
+                to: odate("to", &a.to)?,
+                subject: a.subject.clone(),
+                limit: Some(a.limit),
+            };
+            out.audit(&s.audit_log(&q)?);
+        }
+    }
+    Ok(())
+}
+
 fn required<T>(field: &'static str, v: Option<T>) -> anyhow::Result<T> {
     v.ok_or_else(|| bad(ValidationError::Required { field }))
 }
@@ -479,22 +524,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 "The passphrase is changed. The data was not re-encrypted; only its key was re-wrapped.",
             );
         }
-        Command::Audit { user_filter, subject, action, limit, verify } => {
-            let mut s = open(&cli, lang)?;
-            if *verify {
-                let n = s.verify_audit()?;
-                out.audit_verified(n);
-            } else {
-                let f = AuditFilter {
-                    user: user_filter.clone(),
-                    subject: subject.clone(),
-                    action_prefix: action.clone(),
-                    since: None,
-                    limit: Some(*limit),
-                };
-                out.audit(&s.audit_log(&f)?);
-            }
-        }
+        Command::Audit(a) => audit(&mut open(&cli, lang)?, a, lang, &out)?,
     }
     Ok(())
 }

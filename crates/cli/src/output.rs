@@ -648,18 +648,20 @@ impl Out {
         );
     }
 
-    pub fn audit(&self, rows: &[AuditRow]) {
+    fn audit_json(r: &indsats_api::AuditLine) -> Value {
+        json!({"device": r.device, "device_name": r.device_name, "own": r.own, "seq": r.seq, "at": r.at.to_rfc3339(),
+               "user": r.user, "role": r.role, "action": r.action, "subject": r.subject, "subject_label": r.subject_label,
+               "purpose": r.purpose, "detail": r.detail})
+    }
+
+    pub fn audit(&self, rows: &[indsats_api::AuditLine]) {
         if self.json {
-            self.print(Value::Array(
-                rows.iter()
-                    .map(|r| json!({"seq": r.seq, "at": r.at.to_rfc3339(), "user": r.user, "role": r.role, "action": r.action, "subject": r.subject, "purpose": r.purpose, "detail": r.detail}))
-                    .collect(),
-            ));
+            self.print(Value::Array(rows.iter().map(Self::audit_json).collect()));
             return;
         }
         let mut t = table(&[
-            "#",
             self.t("Tidspunkt (UTC)", "Time (UTC)"),
+            self.t("Computer", "Computer"),
             self.t("Bruger", "User"),
             self.t("Rolle", "Role"),
             self.t("Handling", "Action"),
@@ -668,23 +670,121 @@ impl Out {
         ]);
         for r in rows {
             t.add_row(vec![
-                r.seq.to_string(),
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                if r.own { self.t("denne", "this one").to_string() } else { r.device_name.clone().unwrap_or_else(|| r.device.clone()) },
                 r.user.clone(),
                 r.role.clone(),
                 r.action.clone(),
-                r.subject.clone().unwrap_or_default(),
+                r.subject_label.clone().or_else(|| r.subject.clone()).unwrap_or_default(),
                 r.purpose.clone(),
             ]);
         }
         println!("{t}");
     }
 
-    pub fn audit_verified(&self, n: u64) {
+    pub fn audit_verified(&self, c: &indsats_api::AuditCheck) {
         if self.json {
-            self.print(json!({"verified": true, "rows": n}));
+            let devices: Vec<Value> = c
+                .devices
+                .iter()
+                .map(|d| {
+                    json!({"device": d.device, "name": d.name, "user": d.user, "first_seq": d.first_seq, "last_seq": d.last_seq,
+                               "rows": d.rows, "received_at": d.received_at, "problem": d.problem, "problem_seq": d.problem_seq})
+                })
+                .collect();
+            self.print(json!({"verified": c.ok(), "rows": c.own_rows, "devices": devices}));
+            return;
+        }
+        println!(
+            "{} ({} {}).",
+            self.t("Denne computers logning er intakt", "This computer's audit log is intact"),
+            c.own_rows,
+            self.t("poster", "entries")
+        );
+        for d in &c.devices {
+            let who = format!("{} ({})", d.name.clone().unwrap_or_else(|| d.device.clone()), d.user.clone().unwrap_or_default());
+            match (&d.problem, d.problem_seq) {
+                (Some(p), seq) => println!(
+                    "{who}: {} {} ({p}). {}",
+                    self.t("afviger fra det modtagne fra post", "differs from what was received from entry"),
+                    seq.unwrap_or_default(),
+                    self.t("De modtagne poster er bevaret; kontakt IT.", "The entries received are kept; contact IT."),
+                ),
+                (None, _) => println!(
+                    "{who}: {} {}–{} {}.",
+                    d.rows,
+                    d.first_seq,
+                    d.last_seq,
+                    self.t("poster modtaget, kæden holder", "entries received, the chain holds")
+                ),
+            }
+        }
+    }
+
+    fn review_json(r: &indsats_api::ReviewView) -> Value {
+        json!({"id": r.id, "month": r.month, "access": Self::audit_json(&r.line), "outcome": r.outcome, "note": r.note,
+               "reviewer": r.reviewer, "reviewed_at": r.reviewed_at})
+    }
+
+    pub fn review_sample(&self, s: &indsats_api::ReviewSample) {
+        if self.json {
+            self.print(
+                json!({"month": s.month, "drawn_now": s.drawn_now, "items": s.items.iter().map(Self::review_json).collect::<Vec<_>>()}),
+            );
+            return;
+        }
+        if s.items.is_empty() {
+            println!("{} {}.", self.t("Ingen adgange at gennemgå i", "No accesses to review in"), s.month);
+            return;
+        }
+        let mut t = table(&[
+            "ID",
+            self.t("Tidspunkt (UTC)", "Time (UTC)"),
+            self.t("Bruger", "User"),
+            self.t("Handling", "Action"),
+            self.t("Emne", "Subject"),
+            self.t("Formål", "Purpose"),
+            self.t("Vurdering", "Outcome"),
+        ]);
+        for r in &s.items {
+            let l = &r.line;
+            t.add_row(vec![
+                r.id.clone(),
+                l.at.format("%Y-%m-%d %H:%M").to_string(),
+                l.user.clone(),
+                l.action.clone(),
+                l.subject_label.clone().unwrap_or_default(),
+                l.purpose.clone(),
+                match r.outcome.as_deref() {
+                    Some("ok") => self.t("i orden", "reviewed").to_string(),
+                    Some(_) => format!("{}: {}", self.t("spørgsmål", "questioned"), r.note),
+                    None => String::new(),
+                },
+            ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn review(&self, r: &indsats_api::ReviewView) {
+        if self.json {
+            self.print(Self::review_json(r));
         } else {
-            println!("{} ({n} {}).", self.t("Logningen er intakt", "The audit log is intact"), self.t("poster", "entries"));
+            println!("{} {}: {}.", self.t("Adgang", "Access"), r.id, r.outcome.as_deref().unwrap_or_default());
+        }
+    }
+
+    pub fn extract_written(&self, path: &std::path::Path, e: &indsats_api::Extract) {
+        if self.json {
+            self.print(json!({"written": path.display().to_string(), "pseudonym": e.pseudonym, "accesses": e.lines.len()}));
+        } else {
+            println!(
+                "{} {} ({} {}, {}).",
+                self.t("Skrev", "Wrote"),
+                path.display(),
+                e.lines.len(),
+                self.t("adgange", "accesses"),
+                e.pseudonym
+            );
         }
     }
 
@@ -843,6 +943,9 @@ impl Out {
         }
         for (name, _, message) in &o.refused {
             println!("{}: {name}: {message}", self.t("Afvist", "Refused"));
+        }
+        for (_, _, message) in &o.access_problems {
+            println!("{}: {message}", self.t("Logning", "Access log"));
         }
         if let Some(ms) = o.skew_ms {
             println!(

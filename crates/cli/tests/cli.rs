@@ -234,6 +234,9 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "role",
         "role set",
         "audit",
+        "audit sample",
+        "audit review",
+        "audit extract",
         "team",
         "team create",
         "team invite",
@@ -551,13 +554,22 @@ fn wrong_passphrase_exits_3_and_changes_no_byte() {
     let plain = t.cmd(&["status"]).passphrase("forkert-adgangsfrase").plain().run().exit(3);
     assert_eq!(plain.stderr_line(), "fejl: Forkert adgangsfrase. Prøv igen; data er ikke ændret.");
 
-    let after = t.files();
+    // The data is untouched; beside it, only the count of failed unlocks (four, no name, nothing
+    // typed) for the next unlock to log.
+    let mut after = t.files();
+    let failed = after.remove("failed-unlocks").expect("the failed unlocks are counted");
+    assert!(String::from_utf8_lossy(&failed).starts_with("4\n"), "{}", String::from_utf8_lossy(&failed));
     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
     for (name, bytes) in &before {
         assert!(after[name] == *bytes, "{name} changed");
     }
-    // The right passphrase still works.
+    // The right passphrase still works, logs the attempts and forgets the count.
     assert_eq!(t.open_participants(), 1);
+    assert!(!t.files().contains_key("failed-unlocks"));
+    let log = t.cmd(&["audit", "--action", "session.unlock_failed"]).role("team_lead").run().ok().json();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert!(log[0]["detail"].as_str().unwrap().starts_with("4 forsøg"), "{log:#?}");
 }
 
 // ---- 6. A read-only data folder -----------------------------------------------------------------

@@ -125,3 +125,130 @@ fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
     // In a team, the roster decides instead.
     anna.cmd(&["role", "set", "team_lead"]).run().fails(2, "role_from_roster", &["teamlederen"]);
 }
+
+/// Deletes the last `n` rows of a laptop's own audit log behind Indsats's back, as someone with
+/// the passphrase and a SQLite shell would.
+fn cut_audit_tail(l: &Indsats, n: i64) {
+    let key = indsats_store::keys::read_wrapped(&l.dir, PASSPHRASE).unwrap();
+    let c = rusqlite::Connection::open(l.dir.join(indsats_store::DB_FILE)).unwrap();
+    c.execute_batch(&key.sqlcipher_pragma()).unwrap();
+    c.execute("DELETE FROM audit_log WHERE seq > (SELECT max(seq) FROM audit_log) - ?1", [n]).unwrap();
+}
+
+#[test]
+fn the_lead_holds_the_team_s_access_log_reviews_it_and_finds_a_cut_tail() {
+    let files = tempfile::tempdir().unwrap();
+    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(path("share")).unwrap();
+    let (lead, anna, bo) = (Indsats::new_as("mette"), Indsats::new_as("anna"), Indsats::new_as("bo"));
+    lead.init();
+    anna.cmd(&["init"]).run().ok();
+    bo.cmd(&["init"]).run().ok();
+    lead.cmd(&["team", "create", "--name", "ballerup-adgang", "--device-name", "Mettes bærbare", "--escrow", ESCROW])
+        .role("team_lead")
+        .run()
+        .ok();
+    lead.cmd(&["team", "invite", "--out", &path("invite.json")]).role("team_lead").run().ok();
+    for (l, name) in [(&anna, "Annas bærbare"), (&bo, "Bos bærbare")] {
+        let req = path(&format!("{name}.json"));
+        l.cmd(&["team", "join", &path("invite.json"), "--device-name", name, "--out", &req]).run().ok();
+        lead.cmd(&["team", "add", &req, "--yes"]).role("team_lead").run().ok();
+    }
+    for l in [&lead, &anna, &bo] {
+        l.cmd(&["sync", "target", "folder", &path("share")]).run().ok();
+    }
+    sync(&lead);
+
+    // anna registers a case and reads it; bo registers one of his own.
+    let p = anna.cmd(&["participant", "add", "--name", "Wilhelmina Adgangsprøve", "--birth-year", "1988"]).run().ok().json();
+    let pseudonym = p["pseudonym"].as_str().unwrap().to_string();
+    anna.cmd(&["participant", "show", &pseudonym]).purpose("opfølgningssamtale").run().ok();
+    let q = bo.cmd(&["participant", "add", "--name", "Bertil Andenprøve", "--birth-year", "1979"]).run().ok().json();
+    let other = q["pseudonym"].as_str().unwrap().to_string();
+    let got = sync(&anna);
+    assert!(got["access_pushed"].as_u64().unwrap() > 0, "{got:#}");
+    sync(&bo);
+    let got = sync(&lead);
+    assert!(got["access_received"].as_u64().unwrap() > 0, "{got:#}");
+    assert_eq!(got["access_problems"].as_array().unwrap().len(), 0, "{got:#}");
+
+    // The access bundles are for the leads and the escrow: a caseworker's laptop holds none of
+    // the team's rows (and may not read even its own log).
+    sync(&anna);
+    anna.cmd(&["audit"]).run().fails(2, "forbidden", &[]);
+
+    // The lead lists anna's read of the person, with her user, time and purpose, by citizen.
+    let rows = lead.cmd(&["audit", "--citizen", &pseudonym]).role("team_lead").run().ok().json();
+    let rows = rows.as_array().unwrap();
+    let actions: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r["user"].as_str().unwrap(), r["action"].as_str().unwrap(), r["device_name"].as_str().unwrap_or("")))
+        .collect();
+    assert!(actions.contains(&("anna", "participant.read", "Annas bærbare")), "{rows:#?}");
+    assert!(actions.contains(&("anna", "participant.create", "Annas bærbare")), "{rows:#?}");
+    let read = rows.iter().find(|r| r["action"] == "participant.read").unwrap();
+    assert_eq!((read["purpose"].as_str(), read["subject_label"].as_str()), (Some("opfølgningssamtale"), Some(pseudonym.as_str())));
+    assert!(read["at"].as_str().unwrap().starts_with("20"), "{read:#}");
+    assert!(rows.iter().all(|r| r["user"] == "anna"), "only anna touched her case: {rows:#?}");
+    // By name too (one person), and by person and action across the team.
+    let by_name = lead.cmd(&["audit", "--citizen", "Wilhelmina Adgangsprøve"]).role("team_lead").run().ok().json();
+    assert_eq!(by_name.as_array().unwrap().len(), rows.len() + 1, "the listing before is itself logged");
+    let bo_rows = lead.cmd(&["audit", "--by", "bo", "--action", "participant.create"]).role("team_lead").run().ok().json();
+    assert_eq!(bo_rows.as_array().unwrap().len(), 1, "{bo_rows:#}");
+    assert_eq!(bo_rows[0]["subject_label"], other.as_str());
+    let none = lead.cmd(&["audit", "--by", "anna", "--to", "2000-01-01"]).role("team_lead").run().ok().json();
+    assert_eq!(none.as_array().unwrap().len(), 0);
+
+    // The citizen's extract lists exactly that person's accesses across the team.
+    let csv = path("indsigt.csv");
+    let before = lead.cmd(&["audit", "--citizen", &pseudonym]).role("team_lead").run().ok().json();
+    let written = lead.cmd(&["audit", "extract", &pseudonym, "--out", &csv]).role("team_lead").run().ok().json();
+    assert_eq!(written["accesses"].as_u64().unwrap() as usize, before.as_array().unwrap().len() + 1, "the listing just made is one more");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count() as u64, written["accesses"].as_u64().unwrap() + 1, "a header and one row per access: {text}");
+    assert!(text.contains("opfølgningssamtale") && text.contains("anna"), "{text}");
+    assert!(!text.contains(&other) && !text.contains("Bertil"), "nobody else's accesses: {text}");
+    let pdf = path("indsigt.pdf");
+    lead.cmd(&["audit", "extract", &pseudonym, "--out", &pdf]).role("team_lead").run().ok();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    lead.cmd(&["audit", "extract", &pseudonym, "--out", &pdf]).role("team_lead").run().fails(2, "file_exists", &[]);
+    anna.cmd(&["audit", "extract", &pseudonym, "--out", &path("anna.csv")]).run().fails(2, "forbidden", &[]);
+
+    // The month's review: a sample per person, drawn once, marked reviewed or questioned.
+    let month = read["at"].as_str().unwrap()[..7].to_string();
+    let sample = lead.cmd(&["audit", "sample", "--month", &month]).role("team_lead").run().ok().json();
+    assert_eq!(sample["drawn_now"], true);
+    let items = sample["items"].as_array().unwrap().clone();
+    assert!(items.iter().any(|i| i["access"]["user"] == "anna"), "{sample:#}");
+    let again = lead.cmd(&["audit", "sample", "--month", &month]).role("team_lead").run().ok().json();
+    assert_eq!((again["drawn_now"].as_bool(), again["items"].as_array().unwrap().len()), (Some(false), items.len()));
+    let id = items[0]["id"].as_str().unwrap();
+    lead.cmd(&["audit", "review", id]).role("team_lead").run().fails(2, "required", &[]);
+    let q = lead.cmd(&["audit", "review", id, "--question", "Ingen aftalt samtale den dag"]).role("team_lead").run().ok().json();
+    assert_eq!((q["outcome"].as_str(), q["reviewer"].as_str()), (Some("questioned"), Some("mette")));
+    let logged = lead.cmd(&["audit", "--action", "audit.review"]).role("team_lead").run().ok().json();
+    assert_eq!(logged.as_array().unwrap().len(), 1, "the review is logged");
+
+    // anna's log is cut behind Indsats's back after the lead had it; she goes on working.
+    cut_audit_tail(&anna, 4);
+    for _ in 0..8 {
+        anna.cmd(&["participant", "show", &pseudonym]).purpose("opfølgning").run().ok();
+    }
+    sync(&anna);
+    let got = sync(&lead);
+    let problems = got["access_problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{got:#}");
+    assert!(problems[0][2].as_str().unwrap().contains("skåret af eller ændret"), "{got:#}");
+    let check = lead.cmd(&["audit", "--verify"]).role("team_lead").run();
+    let check = check.exit(4);
+    let v: Value = serde_json::from_str(&check.stdout).unwrap();
+    let anna_log = v["devices"].as_array().unwrap().iter().find(|d| d["user"] == "anna").unwrap().clone();
+    assert!(anna_log["problem"].is_string(), "{v:#}");
+    assert_eq!(v["verified"], false);
+    // The rows as they first arrived are kept: the cut read is still in the lead's log.
+    let kept = lead.cmd(&["audit", "--citizen", &pseudonym, "--by", "anna"]).role("team_lead").run().ok().json();
+    assert!(kept.as_array().unwrap().iter().any(|r| r["purpose"] == "opfølgningssamtale"), "{kept:#}");
+    // bo's log is untouched and still verifies.
+    let bo_log = v["devices"].as_array().unwrap().iter().find(|d| d["user"] == "bo").unwrap().clone();
+    assert!(bo_log["problem"].is_null(), "{v:#}");
+}

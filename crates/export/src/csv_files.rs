@@ -15,8 +15,8 @@ use crate::text::{self, SUPPRESSED, texts};
 const BOM: char = '\u{feff}';
 
 /// A CSV file being written.
-struct Csv {
-    out: String,
+pub(crate) struct Csv {
+    pub(crate) out: String,
     sep: char,
     lang: Lang,
     /// Whether the current row has a field yet.
@@ -24,7 +24,7 @@ struct Csv {
 }
 
 impl Csv {
-    fn new(lang: Lang) -> Csv {
+    pub(crate) fn new(lang: Lang) -> Csv {
         let sep = match lang {
             Lang::Da => ';',
             Lang::En => ',',
@@ -35,7 +35,7 @@ impl Csv {
     }
 
     /// A field as it is, quoted when it must be.
-    fn raw(&mut self, s: &str) -> &mut Self {
+    pub(crate) fn raw(&mut self, s: &str) -> &mut Self {
         if self.in_row {
             self.out.push(self.sep);
         }
@@ -56,7 +56,7 @@ impl Csv {
     }
 
     /// A text field: text that a spreadsheet would run as a formula is defused.
-    fn text(&mut self, s: &str) -> &mut Self {
+    pub(crate) fn text(&mut self, s: &str) -> &mut Self {
         if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { self.raw(&format!("'{s}")) } else { self.raw(s) }
     }
 
@@ -73,12 +73,12 @@ impl Csv {
         }
     }
 
-    fn end_row(&mut self) {
+    pub(crate) fn end_row(&mut self) {
         self.out.push_str("\r\n");
         self.in_row = false;
     }
 
-    fn row(&mut self, fields: &[&str]) {
+    pub(crate) fn row(&mut self, fields: &[&str]) {
         for f in fields {
             self.text(f);
         }

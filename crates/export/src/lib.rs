@@ -6,6 +6,8 @@
 //! - `workbook.rs`: the XLSX workbook with the same tables and a native line chart per indicator.
 //! - `pdf_doc.rs`: the 2–5 page A4 PDF; `pdf_layout.rs` is its small page-layout engine (text
 //!   shaping and measuring with the embedded DejaVu Sans, pages as lists of drawing operations).
+//! - [`extract`]: the citizen's access extract (GDPR art. 15), every recorded access to one
+//!   person's data by whom, when and why, as CSV and as a tagged A4 PDF, with its own words.
 //!
 //! **Invariant:** the exports never compute or look anything up. They print the
 //! [`Summary`](indsats_report::summary::Summary), which has already passed disclosure control,
@@ -13,10 +15,13 @@
 //! documents' creation times are the summary's `generated_at`.
 
 mod csv_files;
+pub mod extract;
 mod pdf_doc;
 mod pdf_layout;
 pub mod text;
 mod workbook;
+
+pub use extract::{AccessExtract, AccessLine};
 
 use chrono::{DateTime, Utc};
 use indsats_core::validate::Lang;

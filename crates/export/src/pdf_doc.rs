@@ -13,14 +13,14 @@ use crate::ExportError;
 use crate::pdf_layout::{Align, BLACK, Flow, Fonts, GREY, LIGHT, Op, PAGE_H, PAGE_W, Rgb, render};
 use crate::text::{self, MISSING, SUPPRESSED, texts};
 
-const LEFT: f32 = 50.0;
-const RIGHT: f32 = PAGE_W - 50.0;
-const TOP: f32 = 48.0;
-const BOTTOM: f32 = PAGE_H - 62.0;
+pub(crate) const LEFT: f32 = 50.0;
+pub(crate) const RIGHT: f32 = PAGE_W - 50.0;
+pub(crate) const TOP: f32 = 48.0;
+pub(crate) const BOTTOM: f32 = PAGE_H - 62.0;
 
-const ACCENT: Rgb = Rgb(0x1F4E79);
+pub(crate) const ACCENT: Rgb = Rgb(0x1F4E79);
 const TARGET: Rgb = Rgb(0xC0504D);
-const ZEBRA: Rgb = Rgb(0xF2F5F9);
+pub(crate) const ZEBRA: Rgb = Rgb(0xF2F5F9);
 
 fn status_color(s: Status) -> Rgb {
     match s {
@@ -55,7 +55,7 @@ pub(crate) fn document(s: &Summary) -> Result<Vec<u8>, ExportError> {
     render(&fonts, &f.pages, metadata)
 }
 
-fn pdf_time(t: DateTime<Utc>) -> PdfDateTime {
+pub(crate) fn pdf_time(t: DateTime<Utc>) -> PdfDateTime {
     PdfDateTime::new(u16::try_from(t.year()).unwrap_or(1970))
         .month(t.month() as u8)
         .day(t.day() as u8)
@@ -92,7 +92,7 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn heading(f: &mut Flow<'_>, title: &str, keep_with: f32) {
+pub(crate) fn heading(f: &mut Flow<'_>, title: &str, keep_with: f32) {
     f.ensure(30.0 + keep_with);
     f.y += 8.0;
     f.text((f.left, f.y + 13.0), title, 13.0, true, ACCENT, Align::Left);

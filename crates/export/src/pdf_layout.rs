@@ -281,7 +281,7 @@ fn fill(color: Rgb) -> Fill {
     Fill { paint: color.krilla().into(), opacity: NormalizedF32::ONE, rule: Default::default() }
 }
 
-fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
+pub(crate) fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
     match op {
         Op::Text { x, y, size, bold, color, text } => {
             let face = fonts.face(*bold);
@@ -338,7 +338,7 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
 }
 
 /// A short description of a krilla error (its `Debug` would print whole fonts).
-fn describe(e: &krilla::error::KrillaError) -> String {
+pub(crate) fn describe(e: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError as K;
     match e {
         K::Font(_, why) => format!("font: {why}"),

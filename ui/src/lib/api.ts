@@ -27,6 +27,12 @@ import type { ProgressInput } from './bindings/ProgressInput';
 import type { Draft } from './bindings/Draft';
 import type { AuditQuery } from './bindings/AuditQuery';
 import type { AuditEntry } from './bindings/AuditEntry';
+import type { AuditCheck } from './bindings/AuditCheck';
+import type { ReviewSample } from './bindings/ReviewSample';
+import type { ReviewItem } from './bindings/ReviewItem';
+import type { ReviewInput } from './bindings/ReviewInput';
+import type { ExtractRequest } from './bindings/ExtractRequest';
+import type { ExtractWritten } from './bindings/ExtractWritten';
 import type { ExportRequest } from './bindings/ExportRequest';
 import type { Exported } from './bindings/Exported';
 import type { UiError } from './bindings/UiError';
@@ -91,6 +97,13 @@ export const api = {
   saveDraft: (form: string, body: string) => invoke<void>('save_draft', { form, body }),
   discardDraft: (form: string) => invoke<void>('discard_draft', { form }),
   auditLog: (query: AuditQuery) => invoke<AuditEntry[]>('audit_log', { query }),
+  auditVerify: () => invoke<AuditCheck>('audit_verify'),
+  /** The month's review sample (YYYY-MM; '' for last month), drawn the first time it is asked for. */
+  auditSample: (month: string) => invoke<ReviewSample>('audit_sample', { month }),
+  /** Reviewed (`question` null or '') or questioned with the reason. */
+  auditReview: (input: ReviewInput) => invoke<ReviewItem>('audit_review', { input }),
+  /** A citizen's access extract (team leads), written to `path` (.pdf or .csv). */
+  auditExtract: (request: ExtractRequest) => invoke<ExtractWritten>('audit_extract', { request }),
   exportSummary: (request: ExportRequest, onProgress: (p: Progress) => void) =>
     invoke<Exported>('export_summary', { request, progress: channel(onProgress) }),
   syncStatus: () => invoke<SyncStatus>('sync_status'),

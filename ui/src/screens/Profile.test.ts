@@ -61,6 +61,13 @@ const initiatives: InitiativeRow[] = [
 ];
 
 vi.mock('@tauri-apps/api/core', async () => (await import('../test-tauri')).core);
+const dialog = vi.hoisted(() => ({ save: async (_o?: unknown): Promise<string | null> => null, seen: [] as unknown[] }));
+vi.mock('@tauri-apps/plugin-dialog', () => ({
+  save: (o: unknown) => {
+    dialog.seen.push(o);
+    return dialog.save(o);
+  },
+}));
 handlers.participant = () => profile;
 handlers.initiatives = () => initiatives;
 const refuseEnrol = () => {
@@ -247,5 +254,61 @@ describe('Profile drafts', () => {
     await fireEvent.input(screen.getByTestId('profile-close-date'), { target: { value: '20-11-2026' } });
     await lockAndUnmount();
     expect(store.drafts.map((d) => d.form)).toEqual([`close-case:${P}`]);
+  });
+});
+
+describe('the access extract', () => {
+  const lead = () => ({ ...info, settings: { ...info.settings, role: 'team_lead' as const } });
+
+  beforeEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    draftStore();
+    dialog.seen.length = 0;
+    dialog.save = async () => '/home/mette/indsigt.pdf';
+    handlers.audit_extract = (a) => ({ path: (a as { request: { path: string } }).request.path, accesses: 17 });
+    app.catalogue = catalogue;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+  });
+
+  it('is not offered to a caseworker', async () => {
+    app.info = info;
+    await openProfile();
+    expect(screen.queryByRole('button', { name: 'Indsigt i adgange (PDF/CSV)' })).toBeNull();
+    expect(screen.queryByTestId('profile-extract')).toBeNull();
+  });
+
+  it('asks a team lead where to save it (PDF or CSV), sends the pseudonym and the path, and says how many accesses', async () => {
+    app.info = lead();
+    await openProfile();
+    await fireEvent.click(screen.getByRole('button', { name: 'Indsigt i adgange (PDF/CSV)' }));
+    await waitFor(() => expect(argsOf('audit_extract')).toEqual([{ request: { participant: 'D-4821', path: '/home/mette/indsigt.pdf' } }]));
+    expect(dialog.seen).toHaveLength(1);
+    const filters = (dialog.seen[0] as { filters: { extensions: string[] }[] }).filters.flatMap((f) => f.extensions);
+    expect(filters).toEqual(['pdf', 'csv']);
+    expect(await screen.findByText('Indsigten er gemt: 17 adgange i /home/mette/indsigt.pdf.')).toBeInTheDocument();
+  });
+
+  it('writes nothing when the save dialog is closed, and shows a refusal', async () => {
+    app.info = { ...lead(), settings: { ...info.settings, role: 'admin' } };
+    dialog.save = async () => null;
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-extract'));
+    await waitFor(() => expect(dialog.seen).toHaveLength(1));
+    expect(argsOf('audit_extract')).toEqual([]);
+
+    dialog.save = async () => '/home/mette/indsigt.txt';
+    handlers.audit_extract = () => {
+      throw { code: 'unknown_code', message: 'Filen skal ende på .pdf eller .csv.', field: 'path' };
+    };
+    await fireEvent.click(screen.getByTestId('profile-extract'));
+    expect(await screen.findByTestId('profile-extract-error')).toHaveTextContent('Filen skal ende på .pdf eller .csv.');
   });
 });

@@ -3,4 +3,20 @@
 /**
  * Which audit rows to show.
  */
-export type AuditQuery = { user: string, subject: string, action: string, limit: number | null, };
+export type AuditQuery = { 
+/**
+ * Who acted (a user name).
+ */
+user: string, 
+/**
+ * The citizen: a pseudonym, or a name that finds one person.
+ */
+citizen: string, action: string, 
+/**
+ * From this day, YYYY-MM-DD (empty: no bound).
+ */
+from: string, 
+/**
+ * To this day inclusive, YYYY-MM-DD (empty: no bound).
+ */
+to: string, limit: number | null, };

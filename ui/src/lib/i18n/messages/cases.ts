@@ -162,6 +162,11 @@ export default {
     'cases.profile.close_date': 'Afsluttet den',
     'cases.profile.close_yes': 'Ja, afslut sagen',
     'cases.profile.closed_done': 'Sagen er afsluttet.',
+    'cases.profile.extract': 'Indsigt i adgange (PDF/CSV)',
+    'cases.profile.extract_hint': 'Borgerens indsigt efter GDPR art. 15: alle adgange til personens data i teamet.',
+    'cases.profile.extract_title': 'Gem indsigt i adgange',
+    'cases.profile.extract_file': 'indsigt-adgange',
+    'cases.profile.extract_done': 'Indsigten er gemt: {n} adgange i {path}.',
 
     // Log progress
     'cases.progress.open': 'Registrér fremskridt',
@@ -371,6 +376,11 @@ export default {
     'cases.profile.close_date': 'Closed on',
     'cases.profile.close_yes': 'Yes, close the case',
     'cases.profile.closed_done': 'The case is closed.',
+    'cases.profile.extract': 'Access extract (PDF/CSV)',
+    'cases.profile.extract_hint': "The citizen's access extract under GDPR art. 15: every access to the person's data in the team.",
+    'cases.profile.extract_title': 'Save the access extract',
+    'cases.profile.extract_file': 'access-extract',
+    'cases.profile.extract_done': 'The extract is saved: {n} accesses in {path}.',
 
     // Log progress
     'cases.progress.open': 'Log progress',

@@ -1,0 +1,916 @@
+//! The citizen's access extract (GDPR art. 15): every recorded access to one person's data in
+//! Indsats, by whom, when and why, as a CSV file and as an A4 PDF.
+//!
+//! Like the summary exports, the extract prints what it is given: the rows in their order, the
+//! generation time passed in (never the clock), so the same extract gives the same bytes. Times
+//! are printed in UTC and the column header says so. The CSV uses the language's dialect of the
+//! summary's CSV files (`csv_files.rs`): `;` (Danish) or `,` (English), UTF-8 with a byte-order
+//! mark, CRLF, RFC 4180 quoting, and text that Excel would run as a formula defused with `'`.
+//!
+//! The PDF is tagged for screen readers: the title and the table's heading are headings, the
+//! header block and the explanation paragraphs, the table has a header row of column header
+//! cells (repeated, as artifacts, on every page the table continues on) and one row per access;
+//! rules, shading and the page footers are artifacts.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU16;
+
+use chrono::{DateTime, Utc};
+use indsats_core::model::{Code, Role};
+use indsats_core::validate::Lang;
+use krilla::Document;
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::tagging::{ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup, TagTree};
+
+use crate::ExportError;
+use crate::csv_files::Csv;
+use crate::pdf_doc::{ACCENT, BOTTOM, LEFT, RIGHT, TOP, ZEBRA, heading, pdf_time};
+use crate::pdf_layout::{Align, BLACK, Flow, Fonts, GREY, LIGHT, Op, PAGE_H, PAGE_W, describe, draw};
+use crate::text::{self, MISSING};
+
+/// One access to the person's data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessLine {
+    pub at: DateTime<Utc>,
+    /// Who: the caseworker's user name.
+    pub user: String,
+    /// The role code: `caseworker`, `team_lead` or `admin`.
+    pub role: String,
+    /// The audit action code, e.g. `participant.read`.
+    pub action: String,
+    /// Why: as the person typed it, or the task's own purpose (`sagsbehandling`).
+    pub purpose: String,
+    /// The device (laptop) id the access was made on.
+    pub device: String,
+}
+
+/// Every recorded access to one person's data, ready to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessExtract {
+    /// Danish (the default) or English.
+    pub lang: Lang,
+    /// When the extract was made: passed in, never read from the clock.
+    pub generated_at: DateTime<Utc>,
+    /// The team lead who made it.
+    pub generated_by: String,
+    /// The team's name, if in a team.
+    pub team: Option<String>,
+    pub citizen_name: String,
+    pub citizen_pseudonym: String,
+    /// Oldest first; printed in the order given.
+    pub rows: Vec<AccessLine>,
+}
+
+/// The extract as a CSV file: a header row and one row per access.
+pub fn csv(e: &AccessExtract) -> String {
+    let mut c = Csv::new(e.lang);
+    c.row(&columns(words(e.lang)));
+    for r in &e.rows {
+        for cell in cells(r, e.lang) {
+            c.text(&cell);
+        }
+        c.end_row();
+    }
+    c.out
+}
+
+/// The extract as a PDF document (A4).
+pub fn pdf(e: &AccessExtract) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::new()?;
+    let layout = layout(&fonts, e);
+    let w = words(e.lang);
+    let tag = text::language_tag(e.lang);
+    let metadata = Metadata::new()
+        .title(format!("{} – {}", w.title, e.citizen_pseudonym))
+        .authors(vec![e.generated_by.clone()])
+        .creator(format!("Indsats {}", env!("CARGO_PKG_VERSION")))
+        .language(tag.to_string())
+        .creation_date(pdf_time(e.generated_at))
+        .document_id(format!("indsats-access-extract:{}:{}:{tag}", e.citizen_pseudonym, e.generated_at.format("%Y-%m-%dT%H:%M:%SZ")));
+    render_tagged(&fonts, &layout, e.lang, metadata)
+}
+
+/// The fixed words of the extract in one language.
+struct Words {
+    title: &'static str,
+    name: &'static str,
+    pseudonym: &'static str,
+    team: &'static str,
+    generated_at: &'static str,
+    generated_by: &'static str,
+    count: &'static str,
+    accesses: &'static str,
+    none: &'static str,
+    time: &'static str,
+    user: &'static str,
+    role: &'static str,
+    action: &'static str,
+    purpose: &'static str,
+    device: &'static str,
+}
+
+const DA: Words = Words {
+    title: "Indsigt: adgang til dine oplysninger",
+    name: "Navn",
+    pseudonym: "Pseudonym",
+    team: "Team",
+    generated_at: "Dannet",
+    generated_by: "Dannet af",
+    count: "Registrerede adgange",
+    accesses: "Adgange",
+    none: "Ingen registrerede adgange",
+    time: "Tidspunkt (UTC)",
+    user: "Hvem",
+    role: "Rolle",
+    action: "Hvad",
+    purpose: "Hvorfor",
+    device: "Enhed",
+};
+
+const EN: Words = Words {
+    title: "Access to your data",
+    name: "Name",
+    pseudonym: "Pseudonym",
+    team: "Team",
+    generated_at: "Generated",
+    generated_by: "Generated by",
+    count: "Recorded accesses",
+    accesses: "Accesses",
+    none: "No recorded accesses",
+    time: "Time (UTC)",
+    user: "Who",
+    role: "Role",
+    action: "What",
+    purpose: "Why",
+    device: "Device",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Da => &DA,
+        Lang::En => &EN,
+    }
+}
+
+/// The table's columns, in the CSV file and the PDF alike.
+fn columns(w: &Words) -> [&'static str; 6] {
+    [w.time, w.user, w.role, w.action, w.purpose, w.device]
+}
+
+/// What the list is, in the reader's language.
+fn explanation(lang: Lang, team: Option<&str>) -> [String; 2] {
+    match lang {
+        Lang::Da => {
+            let scope = match team {
+                Some(t) => format!("i Indsats i hele teamet {t}"),
+                None => "i Indsats".to_string(),
+            };
+            [
+                format!(
+                    "Listen viser hver registreret adgang til dine oplysninger {scope}: hvem der så eller brugte dem, hvornår og hvorfor. Du får den, fordi du har ret til indsigt efter databeskyttelsesforordningens artikel 15."
+                ),
+                "Hvad fortæller, hvad der skete; hvorfor er formålet, som medarbejderen angav det; enhed er den computer, adgangen skete på. Tidspunkter er i UTC: dansk tid er 1 time senere om vinteren og 2 timer senere om sommeren.".to_string(),
+            ]
+        }
+        Lang::En => {
+            let scope = match team {
+                Some(t) => format!("in Indsats across the team {t}"),
+                None => "in Indsats".to_string(),
+            };
+            [
+                format!(
+                    "This list shows every recorded access to your data {scope}: who saw or used it, when and why. You receive it because you have a right of access under Article 15 of the General Data Protection Regulation."
+                ),
+                "What tells what happened; why is the purpose as the member of staff gave it; device is the computer the access was made on. Times are in UTC: Danish time is 1 hour later in winter and 2 hours later in summer.".to_string(),
+            ]
+        }
+    }
+}
+
+/// Human labels of the audit actions that concern a person: (code, Danish, English).
+const ACTIONS: &[(&str, &str, &str)] = &[
+    ("participant.read", "Åbnede sagen", "Opened the case"),
+    ("participant.search", "Søgte og fik personen vist", "Searched, and the person was shown"),
+    ("participant.list", "Så personen i en liste", "Saw the person in a list"),
+    ("participant.export", "Udleverede sagen som fil", "Exported the case file"),
+    ("participant.create", "Oprettede sagen", "Created the case"),
+    ("participant.close", "Lukkede sagen", "Closed the case"),
+    ("enrolment.create", "Tilmeldte personen en indsats", "Enrolled the person in an initiative"),
+    ("enrolment.end", "Afsluttede personens forløb i en indsats", "Ended the person's enrolment in an initiative"),
+    ("event.record", "Registrerede en hændelse i sagen", "Recorded an event in the case"),
+    ("indicator.participants", "Så personen bag et tal", "Saw the person behind a figure"),
+    ("audit.read", "Læste adgangsloggen om personen", "Read the access log about the person"),
+    ("audit.extract", "Dannede en indsigt i adgangene til personen", "Made an extract of the accesses to the person"),
+];
+
+/// An action's label; an unknown code is shown as the code itself.
+fn action_label(code: &str, lang: Lang) -> String {
+    let c = code.trim();
+    match ACTIONS.iter().find(|(k, _, _)| *k == c) {
+        Some((_, da, en)) => if lang == Lang::Da { da } else { en }.to_string(),
+        None => code.to_string(),
+    }
+}
+
+/// A role's label; an unknown code is shown as the code itself.
+fn role_label(code: &str, lang: Lang) -> String {
+    Role::parse(code).map_or_else(|_| code.to_string(), |r| r.label(lang).to_string())
+}
+
+/// The purposes that Indsats's own tasks give (Danish words), with their English meaning.
+const PURPOSES: &[(&str, &str)] = &[
+    ("sagsbehandling", "case work"),
+    ("registrering", "registration"),
+    ("kontrol", "supervision"),
+    ("indsigt", "right of access"),
+    ("målstyring", "goal management"),
+];
+
+/// The purpose as given; in English a task's own (Danish) purpose gets its meaning first, with
+/// the word as recorded kept in brackets.
+fn purpose(p: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        let key = p.trim().to_lowercase();
+        if let Some((_, en)) = PURPOSES.iter().find(|(da, _)| *da == key) {
+            return format!("{en} ({})", p.trim());
+        }
+    }
+    p.to_string()
+}
+
+/// `24-11-2026 09:05` (Danish) or `2026-11-24 09:05` (English), in UTC.
+fn time(t: DateTime<Utc>, lang: Lang) -> String {
+    match lang {
+        Lang::Da => t.format("%d-%m-%Y %H:%M").to_string(),
+        Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// A row's six cells as text, in the order of [`columns`].
+fn cells(r: &AccessLine, lang: Lang) -> [String; 6] {
+    [
+        time(r.at, lang),
+        r.user.clone(),
+        role_label(&r.role, lang),
+        action_label(&r.action, lang),
+        purpose(&r.purpose, lang),
+        r.device.clone(),
+    ]
+}
+
+// The PDF.
+
+/// What a drawn text is in the document's logical structure. The derived order is the reading
+/// order, so the tag tree is built by walking a sorted map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Title,
+    Info(usize),
+    Heading,
+    Th(usize),
+    Td(usize, usize),
+    Empty,
+    Footer,
+}
+
+/// A run of drawing operations on one page that belong to a part.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    page: usize,
+    start: usize,
+    end: usize,
+    part: Part,
+}
+
+/// The laid-out pages and what their texts are.
+struct Layout<'f> {
+    f: Flow<'f>,
+    marks: Vec<Mark>,
+}
+
+impl<'f> Layout<'f> {
+    /// The current page and how many operations it has.
+    fn at(&self) -> (usize, usize) {
+        let p = self.f.pages.len().saturating_sub(1);
+        (p, self.f.pages.get(p).map_or(0, Vec::len))
+    }
+
+    /// Draws with `draw` and marks what it drew (on every page it reached) as `part`.
+    fn mark(&mut self, part: Part, draw: impl FnOnce(&mut Flow<'f>)) {
+        let (p0, n0) = self.at();
+        draw(&mut self.f);
+        let (p1, _) = self.at();
+        for page in p0..=p1 {
+            let start = if page == p0 { n0 } else { 0 };
+            let end = self.f.pages.get(page).map_or(0, Vec::len);
+            if end > start {
+                self.marks.push(Mark { page, start, end, part });
+            }
+        }
+    }
+}
+
+/// The table's text size, line height and vertical padding of a row.
+const SIZE: f32 = 7.5;
+const LEADING: f32 = 9.5;
+const ROW_PAD: f32 = 4.5;
+/// The text's room in a column: 2 points left, 3 right.
+const PAD_X: f32 = 5.0;
+/// The columns' shares of the text width.
+const SHARES: [f32; 6] = [0.17, 0.14, 0.145, 0.215, 0.20, 0.13];
+
+/// Lines no wider than `width`: wrapped at spaces, and a word too long for a line broken
+/// between characters (nothing of a purpose or a device id may be cut off).
+fn cell_lines(fonts: &Fonts, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in fonts.wrap(text, size, bold, width) {
+        if fonts.width(&line, size, bold) <= width {
+            out.push(line);
+            continue;
+        }
+        let mut piece = String::new();
+        for ch in line.chars() {
+            piece.push(ch);
+            if piece.chars().nth(1).is_some() && fonts.width(&piece, size, bold) > width {
+                piece.pop();
+                out.push(std::mem::take(&mut piece));
+                piece.push(ch);
+            }
+        }
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+fn layout<'f>(fonts: &'f Fonts, e: &AccessExtract) -> Layout<'f> {
+    let (lang, w) = (e.lang, words(e.lang));
+    let mut d = Layout { f: Flow::new(fonts, LEFT, RIGHT, TOP, BOTTOM), marks: Vec::new() };
+    let width = d.f.width();
+
+    // The title.
+    let (x, y) = (d.f.left, d.f.y);
+    d.f.push(Op::Rect { x, y, w: width, h: 4.0, fill: ACCENT });
+    d.f.y += 14.0;
+    d.mark(Part::Title, |f| f.paragraph(f.left, width, w.title, 18.0, true, BLACK));
+    d.f.y += 6.0;
+
+    // Whom it is about, who made it and when.
+    let mut info: Vec<(&str, String, bool)> =
+        vec![(w.name, e.citizen_name.clone(), true), (w.pseudonym, e.citizen_pseudonym.clone(), false)];
+    if let Some(team) = &e.team {
+        info.push((w.team, team.clone(), false));
+    }
+    info.push((w.generated_at, text::date_time(e.generated_at, lang), false));
+    info.push((w.generated_by, e.generated_by.clone(), false));
+    info.push((w.count, e.rows.len().to_string(), false));
+    let label_w = 120.0;
+    let mut k = 0;
+    for (label, value, bold) in info {
+        let lines = cell_lines(fonts, &value, 9.0, bold, width - label_w);
+        d.mark(Part::Info(k), |f| {
+            f.ensure(lines.len() as f32 * 12.5);
+            f.text((f.left, f.y + 9.0), label, 8.5, false, GREY, Align::Left);
+            for line in &lines {
+                f.text((f.left + label_w, f.y + 9.0), line, 9.0, bold, BLACK, Align::Left);
+                f.y += 12.5;
+            }
+        });
+        k += 1;
+    }
+    d.f.y += 6.0;
+    let rule_y = d.f.y;
+    d.f.rule(rule_y, 0.6, LIGHT);
+    d.f.y += 8.0;
+
+    // What the list is.
+    for para in explanation(lang, e.team.as_deref()) {
+        d.mark(Part::Info(k), |f| f.paragraph(f.left, width, &para, 8.5, false, BLACK));
+        d.f.y += 4.0;
+        k += 1;
+    }
+
+    d.mark(Part::Heading, |f| heading(f, w.accesses, 60.0));
+    if e.rows.is_empty() {
+        d.mark(Part::Empty, |f| f.paragraph(f.left, width, w.none, 9.0, false, GREY));
+    } else {
+        table(&mut d, e);
+    }
+    footers(&mut d, e);
+    d
+}
+
+/// Where the table's columns are and its header row.
+struct Cols {
+    x: [f32; 6],
+    w: [f32; 6],
+    header: Vec<Vec<String>>,
+    header_h: f32,
+}
+
+/// One column's lines of text from a baseline.
+fn column_lines(f: &mut Flow<'_>, x: f32, baseline: f32, lines: &[String], bold: bool) {
+    for (m, line) in lines.iter().enumerate() {
+        f.text((x, baseline + m as f32 * LEADING), line, SIZE, bold, BLACK, Align::Left);
+    }
+}
+
+/// The header row at the cursor; the first one is the table's header, the ones repeated on
+/// later pages are artifacts.
+fn header_row(d: &mut Layout<'_>, cols: &Cols, first: bool) {
+    let bottom = d.f.y + cols.header_h;
+    for (c, lines) in cols.header.iter().enumerate() {
+        let x = d.f.left + cols.x[c] + 2.0;
+        let baseline = bottom - 4.0 - lines.len().saturating_sub(1) as f32 * LEADING;
+        if first {
+            d.mark(Part::Th(c), |f| column_lines(f, x, baseline, lines, true));
+        } else {
+            column_lines(&mut d.f, x, baseline, lines, true);
+        }
+    }
+    let (left, right) = (d.f.left, d.f.right);
+    d.f.line(vec![(left, bottom), (right, bottom)], 0.8, BLACK, None);
+    d.f.y = bottom + 2.0;
+}
+
+fn table(d: &mut Layout<'_>, e: &AccessExtract) {
+    let fonts = d.f.fonts;
+    let total = d.f.width();
+    let widths = SHARES.map(|s| s * total);
+    let mut x = [0.0; 6];
+    for c in 1..6 {
+        x[c] = x[c - 1] + widths[c - 1];
+    }
+    let header: Vec<Vec<String>> =
+        columns(words(e.lang)).iter().zip(widths).map(|(h, cw)| cell_lines(fonts, h, SIZE, true, cw - PAD_X)).collect();
+    let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * LEADING + 5.0;
+    let cols = Cols { x, w: widths, header, header_h };
+    // Lines of a row that fit on a page under the header.
+    let room_at = |y: f32, bottom: f32| ((bottom - y - ROW_PAD) / LEADING).floor().max(0.0) as usize;
+    let fresh_room = room_at(d.f.top + header_h + 2.0, d.f.bottom).max(1);
+
+    d.f.ensure(header_h + 2.0 + 3.0 * (LEADING + ROW_PAD));
+    header_row(d, &cols, true);
+    let mut fresh = false;
+    for (r, row) in e.rows.iter().enumerate() {
+        let row_lines: Vec<Vec<String>> = cells(row, e.lang)
+            .iter()
+            .zip(cols.w)
+            .map(|(t, cw)| {
+                let t = if t.trim().is_empty() { MISSING } else { t.as_str() };
+                cell_lines(fonts, t, SIZE, false, cw - PAD_X)
+            })
+            .collect();
+        let n = row_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let mut from = 0;
+        while from < n {
+            let room = room_at(d.f.y, d.f.bottom);
+            let room = if fresh { room.max(1) } else { room };
+            if n - from <= room {
+                row_part(d, &cols, &row_lines, r, from, n);
+                from = n;
+                fresh = false;
+            } else if from == 0 && n <= fresh_room && !fresh {
+                // The row fits whole on a new page: keep it whole.
+                d.f.new_page();
+                header_row(d, &cols, false);
+                fresh = true;
+            } else {
+                // A row longer than a page, or the page is full: as much as fits, then on.
+                if room > 0 {
+                    row_part(d, &cols, &row_lines, r, from, from + room);
+                    from += room;
+                }
+                d.f.new_page();
+                header_row(d, &cols, false);
+                fresh = true;
+            }
+        }
+    }
+}
+
+/// Lines `a..b` of a row's cells at the cursor.
+fn row_part(d: &mut Layout<'_>, cols: &Cols, cells: &[Vec<String>], r: usize, a: usize, b: usize) {
+    let h = (b - a) as f32 * LEADING + ROW_PAD;
+    if r % 2 == 1 {
+        let (x, y, w) = (d.f.left, d.f.y, d.f.width());
+        d.f.push(Op::Rect { x, y, w, h, fill: ZEBRA });
+    }
+    let baseline = d.f.y + 2.5 + SIZE;
+    for (c, lines) in cells.iter().enumerate() {
+        let seg = lines.get(a.min(lines.len())..b.min(lines.len())).unwrap_or(&[]);
+        if seg.is_empty() {
+            continue;
+        }
+        let x = d.f.left + cols.x[c] + 2.0;
+        d.mark(Part::Td(r, c), |f| column_lines(f, x, baseline, seg, false));
+    }
+    d.f.y += h;
+}
+
+fn footers(d: &mut Layout<'_>, e: &AccessExtract) {
+    let (lang, w) = (e.lang, words(e.lang));
+    let pages = d.f.pages.len();
+    let y = PAGE_H - 34.0;
+    for n in 0..pages {
+        let label = text::page_of(lang, n + 1, pages);
+        let label_w = d.f.fonts.width(&label, 7.5, false);
+        let left = d.f.fonts.fit(&format!("{} · {}", w.title, e.citizen_pseudonym), 7.5, false, d.f.width() - label_w - 20.0);
+        let ops = [
+            Op::Line { points: vec![(LEFT, y - 10.0), (RIGHT, y - 10.0)], width: 0.5, color: LIGHT, dash: None },
+            Op::Text { x: LEFT, y, size: 7.5, bold: false, color: GREY, text: left },
+            Op::Text { x: RIGHT - label_w, y, size: 7.5, bold: false, color: GREY, text: label },
+        ];
+        if let Some(page) = d.f.pages.get_mut(n) {
+            let start = page.len();
+            page.extend(ops);
+            d.marks.push(Mark { page: n, start, end: page.len(), part: Part::Footer });
+        }
+    }
+}
+
+/// Draws the laid-out pages like [`crate::pdf_layout::render`], with every text marked as the
+/// part it belongs to and everything else as an artifact, and attaches the tag tree.
+fn render_tagged(fonts: &Fonts, d: &Layout<'_>, lang: Lang, metadata: Metadata) -> Result<Vec<u8>, ExportError> {
+    let pages = &d.f.pages;
+    let mut parts: Vec<Vec<Option<Part>>> = pages.iter().map(|p| vec![None; p.len()]).collect();
+    for m in &d.marks {
+        if let Some(page) = parts.get_mut(m.page) {
+            for slot in page.iter_mut().take(m.end).skip(m.start) {
+                *slot = Some(m.part);
+            }
+        }
+    }
+    let mut ids: BTreeMap<Part, Vec<Identifier>> = BTreeMap::new();
+    let mut doc = Document::new();
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| ExportError::Pdf("page size".into()))?;
+    for (ops, parts) in pages.iter().zip(&parts) {
+        let mut page = doc.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        for (op, part) in ops.iter().zip(parts) {
+            match (op, part) {
+                (Op::Text { .. }, Some(part)) if *part != Part::Footer => {
+                    let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+                    draw(&mut surface, fonts, op);
+                    surface.end_tagged();
+                    ids.entry(*part).or_default().push(id);
+                }
+                _ => {
+                    let kind = if *part == Some(Part::Footer) { ArtifactType::Footer } else { ArtifactType::Other };
+                    surface.start_tagged(ContentTag::Artifact(kind));
+                    draw(&mut surface, fonts, op);
+                    surface.end_tagged();
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.set_tag_tree(tag_tree(ids, lang));
+    doc.set_metadata(metadata);
+    doc.finish().map_err(|e| ExportError::Pdf(describe(&e)))
+}
+
+/// The logical structure: the title (H1), the header block and explanation (P), the table's
+/// heading (H2), then the table (a header row of column headers, a row per access) or the
+/// paragraph that there are none.
+fn tag_tree(ids: BTreeMap<Part, Vec<Identifier>>, lang: Lang) -> TagTree {
+    let w = words(lang);
+    let mut tree = TagTree::new().with_lang(Some(text::language_tag(lang).to_string()));
+    let mut head_row = TagGroup::new(Tag::TR);
+    let mut body = TagGroup::new(Tag::TBody);
+    let mut row: Option<(usize, TagGroup)> = None;
+    let mut after_table = Vec::new();
+    for (part, leaves) in ids {
+        let nodes: Vec<Node> = leaves.into_iter().map(Node::from).collect();
+        match part {
+            Part::Title => tree.push(TagGroup::with_children(Tag::Hn(NonZeroU16::MIN, Some(w.title.to_string())), nodes)),
+            Part::Info(_) => tree.push(TagGroup::with_children(Tag::P, nodes)),
+            Part::Heading => {
+                tree.push(TagGroup::with_children(Tag::Hn(NonZeroU16::MIN.saturating_add(1), Some(w.accesses.to_string())), nodes))
+            }
+            Part::Th(_) => head_row.push(TagGroup::with_children(Tag::TH(TableHeaderScope::Column), nodes)),
+            Part::Td(r, _) => {
+                if row.as_ref().map(|(n, _)| *n) != Some(r)
+                    && let Some((_, done)) = row.replace((r, TagGroup::new(Tag::TR)))
+                {
+                    body.push(done);
+                }
+                if let Some((_, g)) = row.as_mut() {
+                    g.push(TagGroup::with_children(Tag::TD, nodes));
+                }
+            }
+            // Footers are artifacts and never get here; anything else after the table.
+            Part::Empty | Part::Footer => after_table.push(TagGroup::with_children(Tag::P, nodes)),
+        }
+    }
+    if let Some((_, done)) = row {
+        body.push(done);
+    }
+    if !head_row.children.is_empty() || !body.children.is_empty() {
+        let mut table = TagGroup::new(Tag::Table);
+        if !head_row.children.is_empty() {
+            table.push(TagGroup::with_children(Tag::THead, vec![head_row.into()]));
+        }
+        if !body.children.is_empty() {
+            table.push(body);
+        }
+        tree.push(table);
+    }
+    for g in after_table {
+        tree.push(g);
+    }
+    tree
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn line(t: &str, user: &str, role: &str, action: &str, purpose: &str, device: &str) -> AccessLine {
+        AccessLine {
+            at: at(t),
+            user: user.into(),
+            role: role.into(),
+            action: action.into(),
+            purpose: purpose.into(),
+            device: device.into(),
+        }
+    }
+
+    /// A synthetic extract: no real people.
+    fn sample(lang: Lang) -> AccessExtract {
+        AccessExtract {
+            lang,
+            generated_at: at("2026-11-24T09:00:00Z"),
+            generated_by: "tl.testleder".into(),
+            team: Some("Team Testby".into()),
+            citizen_name: "Amina Testesen".into(),
+            citizen_pseudonym: "D-0042".into(),
+            rows: vec![
+                line("2026-11-02T08:15:00Z", "sb.testbruger", "caseworker", "participant.read", "sagsbehandling", "LAP-0017"),
+                line("2026-11-03T13:40:00Z", "sb.testbruger", "caseworker", "participant.search", "opfølgning; ring tilbage", "LAP-0017"),
+                line("2026-11-10T09:05:00Z", "tl.testleder", "team_lead", "indicator.participants", "tjek af \"MM13\"", "LAP-0003"),
+                line("2026-11-20T10:00:00Z", "it.testadmin", "admin", "export.queue", "=HYPERLINK(\"x\")", "-LAP-9"),
+                line("2026-11-24T09:00:00Z", "tl.testleder", "auditor", "audit.extract", "indsigt", "LAP-0003"),
+            ],
+        }
+    }
+
+    /// The file without its byte-order mark, with LF line ends (easier to read as a snapshot).
+    fn readable(contents: &str) -> String {
+        contents.trim_start_matches('\u{feff}').replace("\r\n", "\n")
+    }
+
+    fn run(cmd: &str, args: &[&str]) -> String {
+        let out = Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} did not run ({e}): install poppler-utils (apt-get install poppler-utils)"));
+        assert!(out.status.success(), "{cmd} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// pdftotext's text (of pages `first..=last`, all when `None`) with runs of white space
+    /// made single spaces.
+    fn words_of(pdf: &Path, pages: Option<(usize, usize)>) -> String {
+        let (f, l) = pages.map(|(f, l)| (f.to_string(), l.to_string())).unwrap_or_default();
+        let mut args = vec!["-enc", "UTF-8"];
+        if pages.is_some() {
+            args.extend(["-f", f.as_str(), "-l", l.as_str()]);
+        }
+        args.extend([pdf.to_str().unwrap(), "-"]);
+        run("pdftotext", &args).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn pages_of(pdf: &Path) -> usize {
+        let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+        let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap_or_else(|| panic!("no page count: {info}"));
+        pages.trim().parse().unwrap()
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn csv_in_danish() {
+        let out = csv(&sample(Lang::Da));
+        assert!(out.starts_with('\u{feff}'), "no byte-order mark");
+        assert!(out.ends_with("\r\n") && !out.replace("\r\n", "").contains('\n'), "lines must end with CRLF");
+        assert!(out.contains(";\"opfølgning; ring tilbage\";"), "a ; in a Danish field must be quoted: {out}");
+        assert!(out.contains(";\"tjek af \"\"MM13\"\"\";"), "a quote must be doubled: {out}");
+        assert!(out.contains(";\"'=HYPERLINK(\"\"x\"\")\";'-LAP-9\r\n"), "a formula must be defused: {out}");
+        insta::assert_snapshot!("extract_da_csv", readable(&out));
+    }
+
+    #[test]
+    fn csv_in_english() {
+        let out = csv(&sample(Lang::En));
+        assert!(out.starts_with('\u{feff}') && out.ends_with("\r\n"));
+        assert!(out.contains(",opfølgning; ring tilbage,"), "a ; needs no quotes in an English field: {out}");
+        assert!(out.contains(",case work (sagsbehandling),"), "{out}");
+        insta::assert_snapshot!("extract_en_csv", readable(&out));
+    }
+
+    #[test]
+    fn csv_of_no_accesses_is_the_header_only() {
+        let mut e = sample(Lang::Da);
+        e.rows.clear();
+        assert_eq!(csv(&e), "\u{feff}Tidspunkt (UTC);Hvem;Rolle;Hvad;Hvorfor;Enhed\r\n");
+    }
+
+    #[test]
+    fn actions_and_roles_have_labels_and_unknown_codes_show_as_themselves() {
+        assert_eq!(action_label("participant.read", Lang::Da), "Åbnede sagen");
+        assert_eq!(action_label("participant.read", Lang::En), "Opened the case");
+        assert_eq!(action_label("indicator.participants", Lang::Da), "Så personen bag et tal");
+        assert_eq!(action_label("audit.read", Lang::En), "Read the access log about the person");
+        assert_eq!(action_label("sync.resolve", Lang::Da), "sync.resolve");
+        for code in [
+            "participant.read",
+            "participant.search",
+            "participant.list",
+            "participant.export",
+            "participant.create",
+            "participant.close",
+            "enrolment.create",
+            "enrolment.end",
+            "event.record",
+            "indicator.participants",
+            "audit.read",
+            "audit.extract",
+        ] {
+            for lang in [Lang::Da, Lang::En] {
+                assert_ne!(action_label(code, lang), code, "{code} has no label in {lang:?}");
+            }
+            assert_ne!(action_label(code, Lang::Da), action_label(code, Lang::En), "{code}");
+        }
+        assert_eq!(role_label("team_lead", Lang::Da), "Teamleder");
+        assert_eq!(role_label("caseworker", Lang::En), "Caseworker");
+        assert_eq!(role_label("auditor", Lang::Da), "auditor");
+        assert_eq!(purpose("sagsbehandling", Lang::Da), "sagsbehandling");
+        assert_eq!(purpose("opfølgning", Lang::En), "opfølgning");
+    }
+
+    #[test]
+    fn pdf_shows_the_person_and_the_accesses_and_is_deterministic() {
+        let e = sample(Lang::Da);
+        let a = pdf(&e).unwrap();
+        let b = pdf(&e).unwrap();
+        assert!(a == b, "the same extract gives the same bytes");
+        let mut later = e.clone();
+        later.generated_at = at("2026-11-25T10:30:00Z");
+        assert!(pdf(&later).unwrap() != a, "the generation time is in the document");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "indsigt.pdf", &a);
+        let text = words_of(&path, None);
+        for expect in [
+            "Indsigt: adgang til dine oplysninger",
+            "Amina Testesen",
+            "D-0042",
+            "Team Testby",
+            "24. november 2026 kl. 09.00 UTC",
+            "sb.testbruger",
+            "Åbnede sagen",
+            "Søgte og fik personen vist",
+            "Teamleder",
+            "Tidspunkt (UTC)",
+            "02-11-2026 08:15",
+            "LAP-0017",
+            "export.queue",
+            "databeskyttelsesforordningens artikel 15",
+            "Side 1 af 1",
+        ] {
+            assert!(text.contains(expect), "{expect:?} is missing: {text}");
+        }
+        assert_eq!(pages_of(&path), 1);
+        let info = run("pdfinfo", &["-isodates", path.to_str().unwrap()]);
+        assert!(info.contains("2026-11-24T09:00:00"), "{info}");
+        assert!(info.contains("tl.testleder"), "{info}");
+        assert!(info.contains("D-0042") && !info.contains("Amina"), "the metadata names the pseudonym only: {info}");
+    }
+
+    #[test]
+    fn pdf_in_english() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "extract.pdf", &pdf(&sample(Lang::En)).unwrap());
+        let text = words_of(&path, None);
+        for expect in [
+            "Access to your data",
+            "Amina Testesen",
+            "Opened the case",
+            "Team lead",
+            "Time (UTC)",
+            "2026-11-02 08:15",
+            "across the team Team Testby",
+            "Page 1 of 1",
+        ] {
+            assert!(text.contains(expect), "{expect:?} is missing: {text}");
+        }
+        assert!(!text.contains("Åbnede sagen"), "{text}");
+    }
+
+    #[test]
+    fn pdf_of_no_accesses_says_so() {
+        let mut e = sample(Lang::Da);
+        e.rows.clear();
+        e.team = None;
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "tom.pdf", &pdf(&e).unwrap());
+        let text = words_of(&path, None);
+        assert!(text.contains("Ingen registrerede adgange"), "{text}");
+        assert!(!text.contains("Tidspunkt (UTC)"), "no table without rows: {text}");
+        assert!(!text.contains("teamet"), "no team is named: {text}");
+        e.lang = Lang::En;
+        let path = write(&dir, "empty.pdf", &pdf(&e).unwrap());
+        assert!(words_of(&path, None).contains("No recorded accesses"));
+    }
+
+    fn many(n: usize) -> AccessExtract {
+        let mut e = sample(Lang::Da);
+        e.rows = (0..n)
+            .map(|k| AccessLine {
+                at: at("2026-01-01T08:00:00Z") + chrono::Duration::hours(k as i64),
+                user: format!("bruger-{:03}", k + 1),
+                role: "caseworker".into(),
+                action: "participant.read".into(),
+                purpose: "sagsbehandling".into(),
+                device: "LAP-0017".into(),
+            })
+            .collect();
+        e
+    }
+
+    #[test]
+    fn a_long_table_continues_on_more_pages_with_its_header() {
+        let e = many(120);
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "lang.pdf", &pdf(&e).unwrap());
+        let pages = pages_of(&path);
+        assert!(pages > 1, "{pages} page(s)");
+        let text = words_of(&path, None);
+        for k in 1..=120 {
+            assert!(text.contains(&format!("bruger-{k:03}")), "row {k} is missing");
+        }
+        let last = words_of(&path, Some((pages, pages)));
+        assert!(last.contains("Tidspunkt (UTC)") && last.contains("Hvorfor"), "the header is not repeated: {last}");
+        assert!(last.contains("bruger-120") && last.contains(&format!("Side {pages} af {pages}")), "{last}");
+    }
+
+    #[test]
+    fn long_cells_wrap_and_break_inside_the_margins_and_nothing_is_lost() {
+        let mut e = many(3);
+        let long: String = "formålsbeskrivelse".repeat(200);
+        e.rows[1].purpose = long.clone();
+        e.rows[1].device = "LAP-".to_string() + &"9".repeat(60);
+        let fonts = Fonts::new().unwrap();
+        let d = layout(&fonts, &e);
+        assert!(d.f.pages.len() > 1, "a 3,600-letter purpose takes more than a page");
+        let mut purpose_text = String::new();
+        for m in &d.marks {
+            for op in &d.f.pages[m.page][m.start..m.end] {
+                let Op::Text { x, y, size, bold, text, .. } = op else { continue };
+                if m.part != Part::Footer {
+                    assert!(*y <= BOTTOM + 0.01, "{text:?} below the bottom margin ({y})");
+                }
+                assert!(*x >= LEFT - 0.01 && x + fonts.width(text, *size, *bold) <= RIGHT + 0.01, "{text:?} outside the margins");
+                if m.part == Part::Td(1, 4) {
+                    purpose_text.push_str(text);
+                }
+            }
+        }
+        assert_eq!(purpose_text, long, "the purpose is printed whole");
+    }
+
+    #[test]
+    fn pdf_is_tagged_with_headings_and_a_table_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "tagged.pdf", &pdf(&many(60)).unwrap());
+        let info = run("pdfinfo", &[path.to_str().unwrap()]);
+        assert!(info.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{info}");
+        let tree = run("pdfinfo", &["-struct-text", path.to_str().unwrap()]);
+        for expect in ["H1", "H2", "Table", "THead", "TBody", "TH", "TD", "Indsigt: adgang til dine oplysninger", "Tidspunkt (UTC)"] {
+            assert!(tree.contains(expect), "{expect:?} is missing from the structure: {tree}");
+        }
+        // The header is in the structure once, though the table runs over more pages.
+        assert!(pages_of(&path) > 1);
+        assert_eq!(tree.matches("Tidspunkt (UTC)").count(), 1, "{tree}");
+        assert_eq!(tree.matches("TR").count(), 61, "a header row and 60 rows: {tree}");
+        assert!(!tree.contains("Side 1 af"), "footers are artifacts: {tree}");
+    }
+}
