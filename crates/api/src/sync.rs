@@ -306,6 +306,19 @@ impl Session {
         Ok(team_view(&m, self.store.device()))
     }
 
+    /// Hands the lead role to another computer on the roster (`team lead-transfer`): the roster
+    /// names it lead, signed by this computer, and the next sync publishes it; every computer
+    /// follows the handover, and the new lead's computer signs the team's changes from then on.
+    /// This computer keeps its entry and role (the new lead may change it) but no longer
+    /// changes the team.
+    pub fn team_hand_over(&mut self, device: &str) -> Result<TeamView> {
+        let mut m = self.lead_membership()?;
+        let to = m.roster.hand_over(device.trim(), &m.keys)?;
+        m.lead_key = to.verifying_key()?;
+        self.save_membership("team.lead_transfer", format!("{} ({})", to.id, to.user), &m)?;
+        Ok(team_view(&m, self.store.device()))
+    }
+
     /// Takes a device off the roster (a lost or replaced laptop); the next sync publishes it.
     /// Its bundles already applied stay; new ones are refused.
     pub fn team_remove(&mut self, device: &str) -> Result<TeamView> {

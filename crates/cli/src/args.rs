@@ -416,7 +416,16 @@ pub enum TeamCmd {
         /// The computer's id (see `team show`).
         device: String,
         /// caseworker, team_lead or admin.
-        role: String,
+        // Not `role`: that is the global `--role` (what this computer acts as), and clap would
+        // take the one for the other.
+        #[arg(value_name = "ROLE")]
+        new_role: String,
+    },
+    /// Hand the team lead's role to another computer on the team (the team lead's computer);
+    /// the next sync publishes it, and every computer follows.
+    LeadTransfer {
+        /// The new lead's computer id (see `team show`).
+        device: String,
     },
     /// Take a computer off the team (lost or replaced) (the team lead's computer).
     Remove {

@@ -98,10 +98,11 @@ pub fn team(s: &mut Session, cmd: &TeamCmd, out: &Out) -> anyhow::Result<()> {
             }
             out.team(&s.team_add(&bytes, as_user.as_deref(), role)?)
         }
-        TeamCmd::Role { device, role } => {
-            let role = Role::parse(role).map_err(ApiError::from)?;
+        TeamCmd::Role { device, new_role } => {
+            let role = Role::parse(new_role).map_err(ApiError::from)?;
             out.team(&s.team_set_role(device, role)?)
         }
+        TeamCmd::LeadTransfer { device } => out.team(&s.team_hand_over(device)?),
         TeamCmd::Remove { device } => out.team(&s.team_remove(device)?),
         TeamCmd::Show => match s.team()? {
             Some(t) => out.team(&t),

@@ -243,6 +243,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "team join",
         "team add",
         "team role",
+        "team lead-transfer",
         "team remove",
         "team show",
         "sync",

@@ -126,6 +126,78 @@ fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
     anna.cmd(&["role", "set", "team_lead"]).run().fails(2, "role_from_roster", &["teamlederen"]);
 }
 
+#[test]
+fn the_lead_hands_the_team_over_and_every_laptop_follows() {
+    let files = tempfile::tempdir().unwrap();
+    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(path("share")).unwrap();
+    let (lead, anna, bo) = (Indsats::new_as("mette"), Indsats::new_as("anna"), Indsats::new_as("bo"));
+    lead.init();
+    anna.cmd(&["init"]).run().ok();
+    bo.cmd(&["init"]).run().ok();
+    lead.cmd(&["team", "create", "--name", "ballerup-skifte", "--device-name", "Mettes bærbare", "--escrow", ESCROW])
+        .role("team_lead")
+        .run()
+        .ok();
+    lead.cmd(&["team", "invite", "--out", &path("invite.json")]).role("team_lead").run().ok();
+    for (l, name) in [(&anna, "Annas bærbare"), (&bo, "Bos bærbare")] {
+        let req = path(&format!("{name}.json"));
+        l.cmd(&["team", "join", &path("invite.json"), "--device-name", name, "--out", &req]).run().ok();
+        lead.cmd(&["team", "add", &req, "--yes"]).role("team_lead").run().ok();
+    }
+    for l in [&lead, &anna, &bo] {
+        l.cmd(&["sync", "target", "folder", &path("share")]).run().ok();
+    }
+    sync(&lead);
+    sync(&anna);
+    sync(&bo);
+    let id = |l: &Indsats| l.cmd(&["team", "show"]).run().ok().json()["me"].as_str().unwrap().to_string();
+    let (mette_id, anna_id, bo_id) = (id(&lead), id(&anna), id(&bo));
+
+    // Only the lead's laptop hands over, and only to a computer on the team.
+    anna.cmd(&["team", "lead-transfer", &bo_id]).run().fails(2, "forbidden", &[]);
+    lead.cmd(&["team", "lead-transfer", "dev-nobody"]).role("team_lead").run().fails(2, "roster_invalid", &[]);
+    let handed = lead.cmd(&["team", "lead-transfer", &bo_id]).role("team_lead").run().ok().json();
+    assert_eq!(handed["leads"], false, "{handed:#}");
+    let bo_now = handed["devices"].as_array().unwrap().iter().find(|d| d["id"] == bo_id.as_str()).unwrap().clone();
+    assert_eq!(bo_now["role"], "team_lead", "the new lead gets a lead's role");
+    lead.cmd(&["team", "role", &anna_id, "team_lead"]).role("team_lead").run().fails(2, "not_lead", &[]);
+    let logged = lead.cmd(&["audit", "--action", "team.lead_transfer"]).role("team_lead").run().ok().json();
+    assert_eq!(logged.as_array().unwrap().len(), 1, "{logged:#}");
+
+    // The old lead's laptop publishes the handover; bo's and anna's follow it.
+    sync(&lead);
+    sync(&bo);
+    sync(&anna);
+    let bo_team = bo.cmd(&["team", "show"]).run().ok().json();
+    assert_eq!(bo_team["leads"], true, "{bo_team:#}");
+    assert_eq!(bo.cmd(&["whoami"]).run().ok().json()["granted_role"], "team_lead");
+    assert_eq!(anna.cmd(&["team", "show"]).run().ok().json()["version"], bo_team["version"]);
+
+    // The new lead signs the team's changes: mette becomes a caseworker, and the target bo sets
+    // is the team's on every laptop.
+    bo.cmd(&["team", "role", &mette_id, "caseworker"]).role("team_lead").run().ok();
+    bo.cmd(&["target", INDICATOR, "2027", "61"]).role("team_lead").run().ok();
+    sync(&bo);
+    let got = sync(&anna);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    let got = sync(&lead);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    assert_eq!(lead.cmd(&["whoami"]).run().ok().json()["granted_role"], "caseworker");
+    lead.cmd(&["target", INDICATOR, "2027", "40"]).role("team_lead").run().fails(2, "role_not_granted", &[]);
+    for l in [&lead, &anna] {
+        let goals = l.cmd(&["goals"]).run().ok().json();
+        let target = goals
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+            .find(|i| i["key"] == INDICATOR)
+            .and_then(|i| i["targets"].as_array().unwrap().iter().find(|t| t["year"] == 2027).map(|t| t["value"].clone()));
+        assert_eq!(target, Some(serde_json::json!(61.0)), "bo's target reached every laptop");
+    }
+}
+
 /// Deletes the last `n` rows of a laptop's own audit log behind Indsats's back, as someone with
 /// the passphrase and a SQLite shell would.
 fn cut_audit_tail(l: &Indsats, n: i64) {

@@ -568,23 +568,29 @@ async fn refresh_roster(store: &mut Store, m: &mut Membership, target: &Target) 
         Err(SyncError::TargetNotFound { .. }) => None,
         Err(e) => return Err(e),
     };
-    let leads = m.leads(store.device());
+    // A newer roster than the target's is published by the device that holds it: the lead's,
+    // or the lead's before, right after it handed over (the roster is signed either way, and
+    // every device checks it).
+    let publishes = m.leads(store.device()) || m.roster.handovers.last().is_some_and(|h| h.from_key == m.keys.sign_key_base64());
     match theirs {
         Some(new) => match accept_update(&m.roster, &m.lead_key, &new) {
             Ok(RosterUpdate::Unchanged) => Ok(None),
-            Ok(RosterUpdate::Changed) => {
-                store.set_sync_state(&[(membership::ROSTER, Some(&membership::roster_value(&new)?))])?;
+            Ok(RosterUpdate::Changed { lead_key }) => {
+                let key = crate::keys::encode_sign_key(&lead_key);
+                store
+                    .set_sync_state(&[(membership::ROSTER, Some(&membership::roster_value(&new)?)), (membership::LEAD_KEY, Some(&key))])?;
                 let version = new.version;
                 m.roster = new;
+                m.lead_key = lead_key;
                 Ok(Some(version))
             }
-            Err(SyncError::RosterOlder { .. }) if leads => {
+            Err(SyncError::RosterOlder { .. }) if publishes => {
                 target.put_replace(&path, &m.roster.to_json()?).await?;
                 Ok(None)
             }
             Err(e) => Err(e),
         },
-        None if leads => {
+        None if publishes => {
             target.put_replace(&path, &m.roster.to_json()?).await?;
             Ok(None)
         }

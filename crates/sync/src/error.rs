@@ -66,6 +66,8 @@ pub enum SyncError {
     NoTarget,
     #[error("the escrow recipient {value:?} is not an age1… key")]
     BadEscrow { value: String },
+    #[error("the identity is not the escrow this team's roster names")]
+    NotTheEscrow,
 }
 
 impl SyncError {
@@ -99,6 +101,7 @@ impl SyncError {
             Self::NotLead => "not_lead",
             Self::NoTarget => "no_target",
             Self::BadEscrow { .. } => "bad_escrow",
+            Self::NotTheEscrow => "not_the_escrow",
         }
     }
 
@@ -217,6 +220,10 @@ impl SyncError {
             Self::NoTarget => match lang {
                 Lang::Da => "Der er ikke valgt et synkroniseringssted. Vælg en mappe, en WebDAV-adresse eller en S3-bucket under Indstillinger.".into(),
                 Lang::En => "No sync target is set. Choose a folder, a WebDAV address or an S3 bucket in Settings.".into(),
+            },
+            Self::NotTheEscrow => match lang {
+                Lang::Da => "Nøglefilen er ikke den nødadgangsnøgle (escrow), som teamets liste nævner. Brug IT's nøglefil til netop dette team; intet er ændret.".into(),
+                Lang::En => "The key file is not the escrow key this team's roster names. Use IT's key file for this team; nothing was changed.".into(),
             },
         }
     }

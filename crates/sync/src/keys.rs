@@ -205,6 +205,80 @@ fn identity_to_bytes(identity: &age::x25519::Identity) -> Result<Zeroizing<[u8; 
     Ok(out)
 }
 
+/// What an escrow signature is over, before the message: keeps it apart from any other use of
+/// the key.
+const ESCROW_SIGN_CONTEXT: &[u8] = b"indsats-escrow-sign/1\n";
+
+/// The signing key that IT's escrow identity stands for, in the XEdDSA way: the identity's
+/// clamped x25519 scalar signs as an ed25519 key, whose Montgomery form is the escrow's `age1…`
+/// recipient. So the escrow needs no second secret, and every roster already names the key
+/// ([`is_escrow_key`]). It signs only the roster that replaces a lost lead (docs/sync.md, "A lost
+/// lead laptop").
+pub struct EscrowSigner {
+    secret: ed25519_dalek::hazmat::ExpandedSecretKey,
+    public: VerifyingKey,
+}
+
+impl EscrowSigner {
+    /// The signer of an escrow identity (`AGE-SECRET-KEY-1…`, as IT keeps it).
+    pub fn new(identity: &age::x25519::Identity) -> Result<Self, SyncError> {
+        use sha2::Digest;
+        let scalar = identity_to_bytes(identity)?;
+        // The nonce prefix: from the secret, apart from every other use of it.
+        let mut prefix = sha2::Sha512::new();
+        prefix.update(b"indsats-escrow-nonce/1");
+        prefix.update(scalar.as_slice());
+        let prefix = prefix.finalize();
+        let mut expanded = Zeroizing::new([0u8; 64]);
+        expanded[..32].copy_from_slice(scalar.as_slice());
+        expanded[32..].copy_from_slice(&prefix[..32]);
+        // Clamps the scalar as x25519 does, so that its public point is the recipient's.
+        let secret = ed25519_dalek::hazmat::ExpandedSecretKey::from_bytes(&expanded);
+        let public = VerifyingKey::from(&secret);
+        Ok(Self { secret, public })
+    }
+
+    /// The signer from the text of an identity file: the first `AGE-SECRET-KEY-1…` line (age
+    /// writes comments above it).
+    pub fn from_identity_file(text: &str) -> Result<Self, SyncError> {
+        let line =
+            text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-1")).ok_or(SyncError::BadKey { what: "escrow identity" })?;
+        let identity = age::x25519::Identity::from_str(line).map_err(|_| SyncError::BadKey { what: "escrow identity" })?;
+        Self::new(&identity)
+    }
+
+    /// The escrow's signing key (on the roster, in a recovery's handover).
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.public
+    }
+
+    /// The escrow's `age1…` recipient.
+    pub fn recipient(&self) -> String {
+        let u = self.public.to_montgomery().to_bytes();
+        bech32::encode("age", u.to_base32(), Variant::Bech32).unwrap_or_default()
+    }
+
+    /// Signs a message as the escrow.
+    pub fn sign(&self, message: &[u8]) -> Signature {
+        let framed = [ESCROW_SIGN_CONTEXT, message].concat();
+        ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&self.secret, &framed, &self.public)
+    }
+}
+
+/// Whether `key` is the signing key of the escrow whose recipient is `recipient`.
+pub fn is_escrow_key(key: &VerifyingKey, recipient: &str) -> bool {
+    let Ok(r) = parse_recipient(recipient) else { return false };
+    let Ok((hrp, data, Variant::Bech32)) = bech32::decode(&r.to_string()) else { return false };
+    let Ok(u) = Vec::<u8>::from_base32(&data) else { return false };
+    hrp == "age" && !key.is_weak() && key.to_montgomery().to_bytes().as_slice() == u.as_slice()
+}
+
+/// Checks an escrow signature made by [`EscrowSigner::sign`].
+pub fn verify_escrow(key: &VerifyingKey, message: &[u8], sig: &Signature) -> bool {
+    let framed = [ESCROW_SIGN_CONTEXT, message].concat();
+    key.verify_strict(&framed, sig).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +286,32 @@ mod tests {
 
     fn keys(seed: u64) -> DeviceKeys {
         DeviceKeys::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(seed))
+    }
+
+    #[test]
+    fn the_escrow_signs_with_its_identity_and_its_recipient_names_the_key() {
+        for seed in 0..16 {
+            let escrow = keys(100 + seed);
+            let signer = EscrowSigner::new(escrow.identity()).unwrap();
+            assert_eq!(signer.recipient(), escrow.recipient_string(), "the key's Montgomery form is the recipient");
+            assert!(is_escrow_key(&signer.verifying_key(), &escrow.recipient_string()));
+            assert!(!is_escrow_key(&signer.verifying_key(), &keys(200 + seed).recipient_string()), "another escrow's");
+            assert!(
+                !is_escrow_key(&escrow.verifying_key(), &escrow.recipient_string()),
+                "the device's own signing key is not the escrow's"
+            );
+            let sig = signer.sign(b"roster v7");
+            assert!(verify_escrow(&signer.verifying_key(), b"roster v7", &sig));
+            assert!(!verify_escrow(&signer.verifying_key(), b"roster v8", &sig));
+            assert!(signer.verifying_key().verify_strict(b"roster v7", &sig).is_err(), "an escrow signature is only one in its context");
+        }
+        let file = format!(
+            "# created: 2026-01-01\n# public key: {}\n{}\n",
+            keys(7).recipient_string(),
+            keys(7).identity().to_string().expose_secret()
+        );
+        assert_eq!(EscrowSigner::from_identity_file(&file).unwrap().recipient(), keys(7).recipient_string());
+        assert!(EscrowSigner::from_identity_file("# nothing here\n").is_err());
     }
 
     #[test]

@@ -19,7 +19,10 @@ use indsats_core::model::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::SyncError;
-use crate::keys::{DeviceKeys, encode_signature, parse_recipient, parse_sign_key, parse_signature};
+use crate::keys::{
+    DeviceKeys, EscrowSigner, encode_sign_key, encode_signature, is_escrow_key, parse_recipient, parse_sign_key, parse_signature,
+    verify_escrow,
+};
 
 /// The roster's `format`.
 pub const ROSTER_FORMAT: &str = "indsats-team/1";
@@ -83,6 +86,11 @@ pub struct Roster {
     pub devices: Vec<Device>,
     /// The escrow `age1…` recipient: every bundle is also encrypted to it (IT holds the identity).
     pub escrow: String,
+    /// Every time the lead role moved to another device, oldest first: each signed by the lead
+    /// before it or, for a lost lead laptop, by the escrow. A device that trusts an earlier lead
+    /// follows them to this roster's lead ([`accept_update`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handovers: Vec<Handover>,
     /// Base64 of the lead's ed25519 signature over [`Roster::canonical_bytes`]; absent while
     /// the roster is being edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,13 +106,66 @@ struct Canonical<'a> {
     lead: &'a str,
     devices: &'a [Device],
     escrow: &'a str,
+    #[serde(skip_serializing_if = "<[Handover]>::is_empty")]
+    handovers: &'a [Handover],
+}
+
+/// Who signed a [`Handover`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoverBy {
+    /// The lead before: `team lead-transfer`.
+    Lead,
+    /// IT's escrow, for a lost lead laptop: `team recover`.
+    Escrow,
+}
+
+/// The lead role moving to another device at a roster version: the roster of that version is
+/// signed by `from_key` (not yet by the new lead), later ones by the new lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    /// The roster version that names the new lead.
+    pub version: u64,
+    pub by: HandoverBy,
+    /// Base64 of the signer's key: the lead's before, or the escrow's ([`EscrowSigner`]).
+    pub from_key: String,
+    /// The new lead's device id and signing key.
+    pub to: String,
+    pub to_key: String,
+    /// Base64 of `from_key`'s signature over [`Handover::message`].
+    pub signature: String,
+}
+
+impl Handover {
+    /// What the signer signs: the team, the version, who signs, and the new lead.
+    fn message(team: &str, version: u64, by: HandoverBy, from_key: &str, to: &str, to_key: &str) -> Vec<u8> {
+        let by = match by {
+            HandoverBy::Lead => "lead",
+            HandoverBy::Escrow => "escrow",
+        };
+        format!("indsats-handover/1\n{team}\n{version}\n{by}\n{from_key}\n{to}\n{to_key}").into_bytes()
+    }
+
+    /// Checks the handover's signature (not whether its signer is trusted).
+    fn verify(&self, team: &str) -> Result<(VerifyingKey, VerifyingKey), SyncError> {
+        let from = parse_sign_key(&self.from_key)?;
+        let to = parse_sign_key(&self.to_key)?;
+        let sig = parse_signature(&self.signature).ok_or(SyncError::RosterNotSigned)?;
+        let msg = Self::message(team, self.version, self.by, &self.from_key, &self.to, &self.to_key);
+        let ok = match self.by {
+            HandoverBy::Lead => from.verify_strict(&msg, &sig).is_ok(),
+            HandoverBy::Escrow => verify_escrow(&from, &msg, &sig),
+        };
+        if ok { Ok((from, to)) } else { Err(SyncError::RosterNotSigned) }
+    }
 }
 
 /// What [`accept_update`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RosterUpdate {
-    /// The new roster differs from the current one: store it and use it.
-    Changed,
+    /// The new roster differs from the current one: store it and use it, and trust `lead_key`
+    /// from now on (the same key unless the lead was handed over).
+    Changed { lead_key: VerifyingKey },
     /// The same roster: nothing to do.
     Unchanged,
 }
@@ -119,6 +180,7 @@ impl Roster {
             lead: lead.id.clone(),
             devices: vec![lead],
             escrow: escrow.into(),
+            handovers: Vec::new(),
             signature: None,
         };
         roster.check()?;
@@ -135,6 +197,7 @@ impl Roster {
             lead: &self.lead,
             devices: &self.devices,
             escrow: &self.escrow,
+            handovers: &self.handovers,
         };
         serde_json::to_vec(&c).map_err(|e| SyncError::RosterInvalid { detail: e.to_string() })
     }
@@ -209,7 +272,152 @@ impl Roster {
         }
         self.lead_device()?;
         parse_recipient(&self.escrow)?;
+        let mut last = 0;
+        for h in &self.handovers {
+            if h.version <= last || h.version > self.version {
+                return invalid(format!("handover at version {} out of order", h.version));
+            }
+            last = h.version;
+            parse_sign_key(&h.from_key)?;
+            parse_sign_key(&h.to_key)?;
+        }
+        if let Some(h) = self.handovers.last()
+            && (h.to != self.lead || h.to_key != self.lead_device()?.sign_key)
+        {
+            return invalid("the last handover does not name the roster's lead".into());
+        }
         Ok(())
+    }
+
+    /// The handover this version made, if it made one: its roster is signed by the handover's
+    /// signer, not yet by the new lead.
+    fn handover_now(&self) -> Option<&Handover> {
+        self.handovers.last().filter(|h| h.version == self.version)
+    }
+
+    /// The key that must have signed this roster: the lead's, or at a handover's version the
+    /// handover's signer.
+    pub fn signer_key(&self) -> Result<VerifyingKey, SyncError> {
+        match self.handover_now() {
+            Some(h) => parse_sign_key(&h.from_key),
+            None => self.lead_key(),
+        }
+    }
+
+    /// Checks the roster's own signature against `key` (an escrow's in its own context).
+    fn verify_signature(&self, key: &VerifyingKey) -> Result<(), SyncError> {
+        let Some(sig) = self.signature.as_deref() else {
+            return Err(SyncError::RosterNotSigned);
+        };
+        let sig = parse_signature(sig).ok_or(SyncError::RosterNotSigned)?;
+        let bytes = self.canonical_bytes()?;
+        let ok = match self.handover_now() {
+            Some(h) if h.by == HandoverBy::Escrow => verify_escrow(key, &bytes, &sig),
+            _ => key.verify_strict(&bytes, &sig).is_ok(),
+        };
+        if ok { Ok(()) } else { Err(SyncError::RosterNotSigned) }
+    }
+
+    /// Hands the lead role to device `to` (already on the roster), signed by the lead's own
+    /// device (`lead`): raises the version; `to` gets a team lead's role if its role does not
+    /// include one, and the lead before keeps its entry and role (change it afterwards from the
+    /// new lead's device). The roster is signed and ready to publish. Returns the new lead.
+    pub fn hand_over(&mut self, to: &str, lead: &DeviceKeys) -> Result<Device, SyncError> {
+        self.check()?;
+        if self.lead_key()? != lead.verifying_key() {
+            return Err(SyncError::RosterInvalid { detail: "only the lead's device can hand the lead over".into() });
+        }
+        if to == self.lead {
+            return Err(SyncError::RosterInvalid { detail: format!("device {to:?} already leads the team") });
+        }
+        let mut next = self.clone();
+        let Some(d) = next.devices.iter_mut().find(|d| d.id == to) else {
+            return Err(SyncError::RosterInvalid { detail: format!("device {to:?} is not on the roster") });
+        };
+        if !d.role.includes(Role::TeamLead) {
+            d.role = Role::TeamLead;
+        }
+        let new_lead = d.clone();
+        next.version = self.version.saturating_add(1);
+        next.lead = new_lead.id.clone();
+        let from_key = lead.sign_key_base64();
+        let msg = Handover::message(&next.name, next.version, HandoverBy::Lead, &from_key, &new_lead.id, &new_lead.sign_key);
+        let signature = encode_signature(&lead.sign(&msg));
+        next.handovers.push(Handover {
+            version: next.version,
+            by: HandoverBy::Lead,
+            from_key,
+            to: new_lead.id.clone(),
+            to_key: new_lead.sign_key.clone(),
+            signature,
+        });
+        next.check()?;
+        next.signature = Some(encode_signature(&lead.sign(&next.canonical_bytes()?)));
+        *self = next;
+        Ok(new_lead)
+    }
+
+    /// Replaces a lost lead laptop, signed by IT's escrow: the device `new_lead` (this laptop's
+    /// entry, added if it is not on the roster) leads with a team lead's role, and the lost
+    /// lead's device leaves the roster (its keys are no longer the team's). Raises the version;
+    /// the roster is signed and ready to publish. Returns the lost device's entry.
+    pub fn recover(&mut self, new_lead: Device, escrow: &EscrowSigner) -> Result<Device, SyncError> {
+        self.check()?;
+        if !is_escrow_key(&escrow.verifying_key(), &self.escrow) {
+            return Err(SyncError::NotTheEscrow);
+        }
+        if new_lead.id == self.lead {
+            return Err(SyncError::RosterInvalid { detail: format!("device {:?} already leads the team", new_lead.id) });
+        }
+        let mut next = self.clone();
+        let lost = next.lead_device()?.clone();
+        next.devices.retain(|d| d.id != lost.id && d.id != new_lead.id);
+        let mut entry = new_lead;
+        if !entry.role.includes(Role::TeamLead) {
+            entry.role = Role::TeamLead;
+        }
+        next.devices.push(entry.clone());
+        next.version = self.version.saturating_add(1);
+        next.lead = entry.id.clone();
+        let from_key = encode_sign_key(&escrow.verifying_key());
+        let msg = Handover::message(&next.name, next.version, HandoverBy::Escrow, &from_key, &entry.id, &entry.sign_key);
+        let signature = encode_signature(&escrow.sign(&msg));
+        next.handovers.push(Handover {
+            version: next.version,
+            by: HandoverBy::Escrow,
+            from_key,
+            to: entry.id.clone(),
+            to_key: entry.sign_key.clone(),
+            signature,
+        });
+        next.check()?;
+        next.signature = Some(encode_signature(&escrow.sign(&next.canonical_bytes()?)));
+        *self = next;
+        Ok(lost)
+    }
+
+    /// Checks a roster that arrived by hand (an invite, IT's copy of `team.json`) on its own
+    /// terms: signed by its signer, every handover signed by the lead before it or by the
+    /// escrow, ending at the roster's lead. Returns the lead key to trust from now on.
+    pub fn verify_self(&self) -> Result<VerifyingKey, SyncError> {
+        self.check()?;
+        let mut trust: Option<VerifyingKey> = None;
+        for h in &self.handovers {
+            let (from, to) = h.verify(&self.name)?;
+            let allowed = match (h.by, trust) {
+                (HandoverBy::Lead, Some(t)) => from == t,
+                // The first handover's lead before is not on record here: the roster's own
+                // signature chain is what this checks, as an invite always did.
+                (HandoverBy::Lead, None) => true,
+                (HandoverBy::Escrow, _) => is_escrow_key(&from, &self.escrow),
+            };
+            if !allowed {
+                return Err(SyncError::RosterNotSigned);
+            }
+            trust = Some(to);
+        }
+        self.verify_signature(&self.signer_key()?)?;
+        self.lead_key()
     }
 
     /// Signs the roster as its lead. `lead` must be the keys of the device named `lead`.
@@ -227,14 +435,10 @@ impl Roster {
     /// the key of the roster's own lead.
     pub fn verify(&self, lead_key: &VerifyingKey) -> Result<(), SyncError> {
         self.check()?;
-        let Some(sig) = self.signature.as_deref() else {
-            return Err(SyncError::RosterNotSigned);
-        };
-        let sig = parse_signature(sig).ok_or(SyncError::RosterNotSigned)?;
-        if self.lead_key()? != *lead_key {
+        if self.signer_key()? != *lead_key {
             return Err(SyncError::RosterNotSigned);
         }
-        lead_key.verify_strict(&self.canonical_bytes()?, &sig).map_err(|_| SyncError::RosterNotSigned)
+        self.verify_signature(lead_key)
     }
 
     /// Adds the device of a join request; raises the version and drops the signature (sign
@@ -292,8 +496,13 @@ impl Roster {
 
 /// Decides whether to take `new` in place of `current`: it must be signed by the lead key the
 /// device trusts, name the same team, and not be older. Refused rosters change nothing.
+///
+/// A roster whose lead has changed since `current` is taken only through its handovers: each
+/// signed by the lead this device trusts at that point (or by the escrow `current` names), in
+/// order, ending at the new roster's lead. Its key is then the one to trust
+/// ([`RosterUpdate::Changed`]).
 pub fn accept_update(current: &Roster, trusted_lead: &VerifyingKey, new: &Roster) -> Result<RosterUpdate, SyncError> {
-    new.verify(trusted_lead)?;
+    new.check()?;
     if new.name != current.name {
         return Err(SyncError::WrongTeam { expected: current.name.clone(), found: new.name.clone() });
     }
@@ -303,7 +512,27 @@ pub fn accept_update(current: &Roster, trusted_lead: &VerifyingKey, new: &Roster
     if new.version == current.version && new.canonical_bytes()? == current.canonical_bytes()? {
         return Ok(RosterUpdate::Unchanged);
     }
-    Ok(RosterUpdate::Changed)
+    let mut trust = *trusted_lead;
+    for h in new.handovers.iter().filter(|h| h.version > current.version) {
+        let (from, to) = h.verify(&new.name)?;
+        let allowed = match h.by {
+            HandoverBy::Lead => from == trust,
+            HandoverBy::Escrow => is_escrow_key(&from, &current.escrow),
+        };
+        if !allowed {
+            return Err(SyncError::RosterNotSigned);
+        }
+        trust = to;
+    }
+    match new.handover_now() {
+        // The handover was checked above (its version is newer than `current`).
+        Some(h) if h.version > current.version => new.verify_signature(&parse_sign_key(&h.from_key)?)?,
+        _ => new.verify(&trust)?,
+    }
+    if new.lead_key()? != trust {
+        return Err(SyncError::RosterNotSigned);
+    }
+    Ok(RosterUpdate::Changed { lead_key: trust })
 }
 
 /// An invite: the lead's signed roster (which carries the lead's key) and a note for the person
@@ -319,7 +548,7 @@ pub struct Invite {
 impl Invite {
     /// An invite with a roster signed by its lead.
     pub fn new(roster: Roster, note: impl Into<String>) -> Result<Self, SyncError> {
-        roster.verify(&roster.lead_key()?)?;
+        roster.verify_self()?;
         Ok(Self { format: INVITE_FORMAT.to_string(), roster, note: note.into() })
     }
 
@@ -329,8 +558,7 @@ impl Invite {
         if self.format != INVITE_FORMAT {
             return Err(SyncError::RosterInvalid { detail: format!("invite format {:?}, expected {INVITE_FORMAT:?}", self.format) });
         }
-        let key = self.roster.lead_key()?;
-        self.roster.verify(&key)?;
+        let key = self.roster.verify_self()?;
         Ok((self.roster.clone(), key))
     }
 

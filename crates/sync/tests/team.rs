@@ -5,7 +5,7 @@ use indsats_core::model::Role;
 use indsats_core::validate::Lang;
 use indsats_sync::SyncError;
 use indsats_sync::bundle::{Change, Header, Op, open, seal};
-use indsats_sync::keys::DeviceKeys;
+use indsats_sync::keys::{DeviceKeys, EscrowSigner};
 use indsats_sync::team::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -80,7 +80,7 @@ fn updates_are_taken_only_when_signed_by_the_trusted_lead_same_team_and_not_olde
     // Not signed yet.
     assert!(matches!(accept_update(&current, &trusted, &newer), Err(SyncError::RosterNotSigned)));
     newer.sign(&lead).unwrap();
-    assert_eq!(accept_update(&current, &trusted, &newer).unwrap(), RosterUpdate::Changed);
+    assert_eq!(accept_update(&current, &trusted, &newer).unwrap(), RosterUpdate::Changed { lead_key: trusted });
 
     // Older: refused.
     let err = accept_update(&newer, &trusted, &current).unwrap_err();
@@ -135,8 +135,8 @@ fn joining_offline_through_an_invite_and_a_join_request() {
 
     // A member who trusts the lead key from its own invite takes it; so does the new device.
     let taken = Roster::from_json(&published).unwrap();
-    assert_eq!(accept_update(&current, &lead.verifying_key(), &taken).unwrap(), RosterUpdate::Changed);
-    assert_eq!(accept_update(&bo_roster, &bo_trusts, &taken).unwrap(), RosterUpdate::Changed);
+    assert_eq!(accept_update(&current, &lead.verifying_key(), &taken).unwrap(), RosterUpdate::Changed { lead_key: lead.verifying_key() });
+    assert_eq!(accept_update(&bo_roster, &bo_trusts, &taken).unwrap(), RosterUpdate::Changed { lead_key: lead.verifying_key() });
     assert_eq!(taken.device("dev-bo").unwrap().sign_key, bo.sign_key_base64());
 
     // Now bundles between anna and bo open both ways, and the escrow reads them.
@@ -184,7 +184,7 @@ fn removing_a_device() {
     assert_eq!(removed.user, "anna");
     assert_eq!(next.version, current.version + 1);
     next.sign(&lead).unwrap();
-    assert_eq!(accept_update(&current, &lead.verifying_key(), &next).unwrap(), RosterUpdate::Changed);
+    assert_eq!(accept_update(&current, &lead.verifying_key(), &next).unwrap(), RosterUpdate::Changed { lead_key: lead.verifying_key() });
 
     // Anna's bundles are refused under the new roster, and new bundles are not encrypted to her.
     let changes = vec![Change {
@@ -234,4 +234,141 @@ fn malformed_rosters_are_refused() {
     twice.devices.push(twice.devices[1].clone());
     assert!(twice.check().is_err());
     assert!(Roster::new("a/b", Device::new("dev-lead", "x", "x", Role::TeamLead, &lead), escrow.recipient_string()).is_err());
+}
+
+// ---- Handing the lead over, and replacing a lost lead laptop ------------------------------------
+
+/// Anna's view of a newer roster: taken, with the lead key she trusts from then on.
+fn take(current: &Roster, trusted: &ed25519_dalek::VerifyingKey, new: &Roster) -> Result<ed25519_dalek::VerifyingKey, SyncError> {
+    match accept_update(current, trusted, new)? {
+        RosterUpdate::Changed { lead_key } => Ok(lead_key),
+        RosterUpdate::Unchanged => Ok(*trusted),
+    }
+}
+
+#[test]
+fn the_lead_hands_over_and_every_device_follows_even_one_that_missed_versions() {
+    let (lead, anna, bo, escrow) = (keys(1), keys(2), keys(4), keys(3));
+    let mut r = roster(&lead, &anna, &escrow);
+    r.add_device(&JoinRequest::new("dev-bo", "Bos bærbare", "bo", Role::Caseworker, &bo)).unwrap();
+    r.sign(&lead).unwrap();
+    let anna_has = r.clone();
+
+    // Only the lead's own device hands over, and only to a device on the roster.
+    assert!(r.clone().hand_over("dev-bo", &anna).is_err());
+    assert!(r.clone().hand_over("dev-nobody", &lead).is_err());
+    assert!(r.clone().hand_over("dev-lead", &lead).is_err());
+
+    let mut handed = r.clone();
+    let new_lead = handed.hand_over("dev-bo", &lead).unwrap();
+    assert_eq!((new_lead.id.as_str(), new_lead.role), ("dev-bo", Role::TeamLead), "the new lead gets a lead's role");
+    assert_eq!((handed.lead.as_str(), handed.version), ("dev-bo", r.version + 1));
+    assert_eq!(handed.device("dev-lead").unwrap().role, Role::TeamLead, "the lead before keeps its entry and role");
+    let handed = Roster::from_json(&handed.to_json().unwrap()).unwrap();
+    assert_eq!(take(&anna_has, &lead.verifying_key(), &handed).unwrap(), bo.verifying_key(), "anna now trusts bo's key");
+
+    // The old lead can no longer sign; the new one can, and a device that never saw the
+    // handover's version follows the handover kept in the roster.
+    let mut later = handed.clone();
+    later.set_role("dev-lead", Role::Caseworker).unwrap();
+    assert!(later.clone().sign(&lead).is_err(), "the lead before signs nothing now");
+    later.sign(&bo).unwrap();
+    assert_eq!(take(&handed, &bo.verifying_key(), &later).unwrap(), bo.verifying_key());
+    assert_eq!(take(&anna_has, &lead.verifying_key(), &later).unwrap(), bo.verifying_key(), "two versions behind");
+    assert!(
+        matches!(accept_update(&handed, &lead.verifying_key(), &later), Err(SyncError::RosterNotSigned)),
+        "a device that took the handover trusts bo only"
+    );
+
+    // A handover to and back: a device that missed both follows both.
+    let mut back = later.clone();
+    back.add_device(&JoinRequest::new("dev-mette2", "Mettes nye", "mette", Role::Caseworker, &keys(5))).unwrap();
+    back.sign(&bo).unwrap();
+    back.hand_over("dev-mette2", &bo).unwrap();
+    assert_eq!(take(&anna_has, &lead.verifying_key(), &back).unwrap(), keys(5).verifying_key());
+    // An invite made from it gives a joining device the new lead's key.
+    let (_, k) = Invite::new(back.clone(), "").unwrap().trust().unwrap();
+    assert_eq!(k, keys(5).verifying_key());
+}
+
+#[test]
+fn a_handover_not_signed_by_the_trusted_lead_is_refused() {
+    let (lead, anna, escrow) = (keys(1), keys(2), keys(3));
+    let r = roster(&lead, &anna, &escrow);
+
+    // Anna names herself lead and signs it: refused, with or without a handover record.
+    let mut forged = r.clone();
+    forged.lead = "dev-anna".into();
+    forged.devices[1].role = Role::TeamLead;
+    forged.version += 1;
+    forged.sign(&anna).unwrap();
+    assert!(matches!(accept_update(&r, &lead.verifying_key(), &forged), Err(SyncError::RosterNotSigned)));
+    assert!(r.clone().hand_over("dev-anna", &anna).is_err(), "her key is not the lead's");
+    let mut by_anna = r.clone();
+    by_anna.devices.swap(0, 1);
+    by_anna.lead = "dev-anna".into();
+    by_anna.devices[0].role = Role::TeamLead;
+    by_anna.sign(&anna).unwrap();
+    by_anna.hand_over("dev-lead", &anna).unwrap();
+    assert!(
+        matches!(accept_update(&r, &lead.verifying_key(), &by_anna), Err(SyncError::RosterNotSigned)),
+        "a record signed by a lead anna made up"
+    );
+
+    // A genuine record, altered afterwards: refused; as made: taken.
+    let mut handed = r.clone();
+    handed.hand_over("dev-anna", &lead).unwrap();
+    let mut tampered = handed.clone();
+    tampered.handovers[0].signature = handed.signature.clone().unwrap();
+    assert!(accept_update(&r, &lead.verifying_key(), &tampered).is_err(), "a record whose signature is not its own");
+    assert_eq!(take(&r, &lead.verifying_key(), &handed).unwrap(), anna.verifying_key());
+}
+
+#[test]
+fn it_s_escrow_replaces_a_lost_lead_laptop_and_the_team_follows() {
+    let (lead, anna, escrow) = (keys(1), keys(2), keys(3));
+    let r = roster(&lead, &anna, &escrow);
+    let replacement = keys(6);
+    let entry = Device::new("dev-mette-ny", "Mettes nye bærbare", "mette", Role::TeamLead, &replacement);
+
+    // Another escrow's identity is refused, and changes nothing.
+    let mut wrong = r.clone();
+    let err = wrong.recover(entry.clone(), &EscrowSigner::new(keys(30).identity()).unwrap()).unwrap_err();
+    assert!(matches!(err, SyncError::NotTheEscrow), "{err:?}");
+    assert!(err.message(Lang::Da).contains("intet er ændret"));
+    assert_eq!(wrong, r);
+
+    let mut recovered = r.clone();
+    let lost = recovered.recover(entry, &EscrowSigner::new(escrow.identity()).unwrap()).unwrap();
+    assert_eq!(lost.id, "dev-lead");
+    assert!(recovered.device("dev-lead").is_none(), "the lost laptop's keys are no longer the team's");
+    assert_eq!((recovered.lead.as_str(), recovered.version), ("dev-mette-ny", r.version + 1));
+    let recovered = Roster::from_json(&recovered.to_json().unwrap()).unwrap();
+    assert_eq!(take(&r, &lead.verifying_key(), &recovered).unwrap(), replacement.verifying_key(), "anna follows IT's escrow");
+    assert_eq!(recovered.verify_self().unwrap(), replacement.verifying_key());
+
+    // The new lead signs from then on; a roster signed by the lost laptop is refused.
+    let mut next = recovered.clone();
+    next.add_device(&JoinRequest::new("dev-bo", "Bos bærbare", "bo", Role::Caseworker, &keys(4))).unwrap();
+    next.sign(&replacement).unwrap();
+    assert_eq!(take(&recovered, &replacement.verifying_key(), &next).unwrap(), replacement.verifying_key());
+    assert_eq!(take(&r, &lead.verifying_key(), &next).unwrap(), replacement.verifying_key(), "a device that missed the recovery");
+    let mut thief = r.clone();
+    thief.add_device(&JoinRequest::new("dev-thief", "x", "x", Role::TeamLead, &keys(9))).unwrap();
+    thief.version = next.version + 1;
+    thief.sign(&lead).unwrap();
+    assert!(
+        matches!(accept_update(&next, &replacement.verifying_key(), &thief), Err(SyncError::RosterNotSigned)),
+        "the lost laptop signs nothing"
+    );
+
+    // An escrow record under a different escrow than the one the device trusts: refused.
+    let mut other = r.clone();
+    other.escrow = keys(31).recipient_string();
+    other.sign(&lead).unwrap();
+    let mut other_recovered = other.clone();
+    other_recovered
+        .recover(Device::new("dev-x", "X", "x", Role::TeamLead, &keys(10)), &EscrowSigner::new(keys(31).identity()).unwrap())
+        .unwrap();
+    assert!(matches!(accept_update(&r, &lead.verifying_key(), &other_recovered), Err(SyncError::RosterNotSigned)));
 }
