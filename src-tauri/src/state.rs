@@ -51,7 +51,9 @@ pub struct Open {
 pub struct App {
     pub paths: Paths,
     settings: Arc<Mutex<Settings>>,
-    session: Mutex<Option<Open>>,
+    /// Shared with the background sync, which has the session read the roster again when a
+    /// sync took a newer one.
+    session: Arc<Mutex<Option<Open>>>,
     /// The background sync of the open store.
     sync: Mutex<Option<Arc<crate::sync::Runner>>>,
     /// What "unlock" opens: the last store that was open.
@@ -70,7 +72,7 @@ impl App {
         App {
             paths,
             settings: Arc::new(Mutex::new(settings)),
-            session: Mutex::new(None),
+            session: Arc::new(Mutex::new(None)),
             sync: Mutex::new(None),
             last_mode: Mutex::new(Mode::Store),
             job: Mutex::new(None),
@@ -128,7 +130,16 @@ impl App {
                 Ok(handle) => {
                     let settings = self.settings.clone();
                     let lang = move || -> Lang { lock(&settings).lang.into() };
-                    *lock(&self.sync) = Some(crate::sync::Runner::start(handle, lang, crate::commands::now));
+                    // A newer roster may grant another role: the session acts within it at once.
+                    let session = self.session.clone();
+                    let on_roster = move || {
+                        if let Some(o) = lock(&session).as_mut()
+                            && let Err(e) = o.session.refresh_identity()
+                        {
+                            log::warn!("identity after a roster update: {}", e.code());
+                        }
+                    };
+                    *lock(&self.sync) = Some(crate::sync::Runner::start(handle, lang, crate::commands::now, on_roster));
                 }
                 Err(e) => log::warn!("no background sync: {}", e.code()),
             }

@@ -38,6 +38,8 @@ pub fn keystore_available() -> bool {
 /// The running sync of one unlocked store.
 pub struct Runner {
     handle: AsyncMutex<SyncHandle>,
+    /// Called after a sync that took a newer roster.
+    on_roster: Box<dyn Fn() + Send + Sync>,
     wake: Notify,
     running: AtomicBool,
     stop: AtomicBool,
@@ -49,9 +51,11 @@ impl Runner {
         handle: SyncHandle,
         lang: impl Fn() -> Lang + Send + Sync + 'static,
         now: fn() -> chrono::DateTime<chrono::Utc>,
+        on_roster: impl Fn() + Send + Sync + 'static,
     ) -> Arc<Runner> {
         let runner = Arc::new(Runner {
             handle: AsyncMutex::new(handle),
+            on_roster: Box::new(on_roster),
             wake: Notify::new(),
             running: AtomicBool::new(false),
             stop: AtomicBool::new(false),
@@ -91,6 +95,11 @@ impl Runner {
         }
         .await;
         self.running.store(false, Ordering::SeqCst);
+        if let Ok(outcome) = &result
+            && outcome.roster.is_some()
+        {
+            (self.on_roster)();
+        }
         result
     }
 
