@@ -147,7 +147,7 @@ $(TAURI_DRIVER):
 ## screenshots in target/e2e-screenshots
 e2e: deps ui e2e-deps
 	$(LINTED) $(CARGO) build -p indsats-desktop -p indsats-cli --features indsats-desktop/test-switches,indsats-cli/test-switches
-	$(XVFB) $(LINTED) $(CARGO) test -p indsats-e2e --tests -- --test-threads=1
+	$(LINTED) $(XVFB) $(CARGO) test -p indsats-e2e --tests -- --test-threads=1
 
 ## bench: criterion benchmarks in release mode (see docs/BENCHMARKS.md), then the app's cold start
 ## and memory with the municipal demo data
