@@ -126,19 +126,14 @@ fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
     anna.cmd(&["role", "set", "team_lead"]).run().fails(2, "role_from_roster", &["teamlederen"]);
 }
 
-#[test]
-fn the_lead_hands_the_team_over_and_every_laptop_follows() {
-    let files = tempfile::tempdir().unwrap();
-    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
-    std::fs::create_dir(path("share")).unwrap();
+/// A team through the folder `share` (made by the caller under `path`): mette's laptop leads,
+/// anna's and bo's are caseworkers', each with its target set and nothing synced yet.
+fn team_of_three(team: &str, path: &dyn Fn(&str) -> String) -> [Indsats; 3] {
     let (lead, anna, bo) = (Indsats::new_as("mette"), Indsats::new_as("anna"), Indsats::new_as("bo"));
     lead.init();
     anna.cmd(&["init"]).run().ok();
     bo.cmd(&["init"]).run().ok();
-    lead.cmd(&["team", "create", "--name", "ballerup-skifte", "--device-name", "Mettes bærbare", "--escrow", ESCROW])
-        .role("team_lead")
-        .run()
-        .ok();
+    lead.cmd(&["team", "create", "--name", team, "--device-name", "Mettes bærbare", "--escrow", ESCROW]).role("team_lead").run().ok();
     lead.cmd(&["team", "invite", "--out", &path("invite.json")]).role("team_lead").run().ok();
     for (l, name) in [(&anna, "Annas bærbare"), (&bo, "Bos bærbare")] {
         let req = path(&format!("{name}.json"));
@@ -148,6 +143,15 @@ fn the_lead_hands_the_team_over_and_every_laptop_follows() {
     for l in [&lead, &anna, &bo] {
         l.cmd(&["sync", "target", "folder", &path("share")]).run().ok();
     }
+    [lead, anna, bo]
+}
+
+#[test]
+fn the_lead_hands_the_team_over_and_every_laptop_follows() {
+    let files = tempfile::tempdir().unwrap();
+    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(path("share")).unwrap();
+    let [lead, anna, bo] = team_of_three("ballerup-skifte", &path);
     sync(&lead);
     sync(&anna);
     sync(&bo);
@@ -212,23 +216,7 @@ fn the_lead_holds_the_team_s_access_log_reviews_it_and_finds_a_cut_tail() {
     let files = tempfile::tempdir().unwrap();
     let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
     std::fs::create_dir(path("share")).unwrap();
-    let (lead, anna, bo) = (Indsats::new_as("mette"), Indsats::new_as("anna"), Indsats::new_as("bo"));
-    lead.init();
-    anna.cmd(&["init"]).run().ok();
-    bo.cmd(&["init"]).run().ok();
-    lead.cmd(&["team", "create", "--name", "ballerup-adgang", "--device-name", "Mettes bærbare", "--escrow", ESCROW])
-        .role("team_lead")
-        .run()
-        .ok();
-    lead.cmd(&["team", "invite", "--out", &path("invite.json")]).role("team_lead").run().ok();
-    for (l, name) in [(&anna, "Annas bærbare"), (&bo, "Bos bærbare")] {
-        let req = path(&format!("{name}.json"));
-        l.cmd(&["team", "join", &path("invite.json"), "--device-name", name, "--out", &req]).run().ok();
-        lead.cmd(&["team", "add", &req, "--yes"]).role("team_lead").run().ok();
-    }
-    for l in [&lead, &anna, &bo] {
-        l.cmd(&["sync", "target", "folder", &path("share")]).run().ok();
-    }
+    let [lead, anna, bo] = team_of_three("ballerup-adgang", &path);
     sync(&lead);
 
     // anna registers a case and reads it; bo registers one of his own.

@@ -318,6 +318,32 @@ impl Roster {
         if ok { Ok(()) } else { Err(SyncError::RosterNotSigned) }
     }
 
+    /// The next version, led by `to` (already in `devices`), with the handover that says so,
+    /// both signed by `sign` (the lead before's key or the escrow's, `from_key`).
+    fn lead_to(
+        &mut self,
+        to: &Device,
+        by: HandoverBy,
+        from_key: &str,
+        sign: impl Fn(&[u8]) -> ed25519_dalek::Signature,
+    ) -> Result<(), SyncError> {
+        self.version = self.version.saturating_add(1);
+        self.lead = to.id.clone();
+        let msg = Handover::message(&self.name, self.version, by, from_key, &to.id, &to.sign_key);
+        let signature = encode_signature(&sign(&msg));
+        self.handovers.push(Handover {
+            version: self.version,
+            by,
+            from_key: from_key.to_string(),
+            to: to.id.clone(),
+            to_key: to.sign_key.clone(),
+            signature,
+        });
+        self.check()?;
+        self.signature = Some(encode_signature(&sign(&self.canonical_bytes()?)));
+        Ok(())
+    }
+
     /// Hands the lead role to device `to` (already on the roster), signed by the lead's own
     /// device (`lead`): raises the version; `to` gets a team lead's role if its role does not
     /// include one, and the lead before keeps its entry and role (change it afterwards from the
@@ -338,21 +364,7 @@ impl Roster {
             d.role = Role::TeamLead;
         }
         let new_lead = d.clone();
-        next.version = self.version.saturating_add(1);
-        next.lead = new_lead.id.clone();
-        let from_key = lead.sign_key_base64();
-        let msg = Handover::message(&next.name, next.version, HandoverBy::Lead, &from_key, &new_lead.id, &new_lead.sign_key);
-        let signature = encode_signature(&lead.sign(&msg));
-        next.handovers.push(Handover {
-            version: next.version,
-            by: HandoverBy::Lead,
-            from_key,
-            to: new_lead.id.clone(),
-            to_key: new_lead.sign_key.clone(),
-            signature,
-        });
-        next.check()?;
-        next.signature = Some(encode_signature(&lead.sign(&next.canonical_bytes()?)));
+        next.lead_to(&new_lead, HandoverBy::Lead, &lead.sign_key_base64(), |m| lead.sign(m))?;
         *self = next;
         Ok(new_lead)
     }
@@ -377,21 +389,7 @@ impl Roster {
             entry.role = Role::TeamLead;
         }
         next.devices.push(entry.clone());
-        next.version = self.version.saturating_add(1);
-        next.lead = entry.id.clone();
-        let from_key = encode_sign_key(&escrow.verifying_key());
-        let msg = Handover::message(&next.name, next.version, HandoverBy::Escrow, &from_key, &entry.id, &entry.sign_key);
-        let signature = encode_signature(&escrow.sign(&msg));
-        next.handovers.push(Handover {
-            version: next.version,
-            by: HandoverBy::Escrow,
-            from_key,
-            to: entry.id.clone(),
-            to_key: entry.sign_key.clone(),
-            signature,
-        });
-        next.check()?;
-        next.signature = Some(encode_signature(&escrow.sign(&next.canonical_bytes()?)));
+        next.lead_to(&entry, HandoverBy::Escrow, &encode_sign_key(&escrow.verifying_key()), |m| escrow.sign(m))?;
         *self = next;
         Ok(lost)
     }
