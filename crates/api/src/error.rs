@@ -147,6 +147,8 @@ impl ApiError {
                     | S::NotLead
                     | S::NoTarget
                     | S::BadEscrow { .. }
+                    | S::NotTheEscrow
+                    | S::BadKey { .. }
                     | S::RosterInvalid { .. }
                     | S::RosterNotSigned
                     | S::WrongTeam { .. }
@@ -286,6 +288,7 @@ fn action_da(action: &str) -> &str {
         "export a participant's case" => "eksportere en deltagers sag",
         "create a team" => "oprette et team",
         "change the team" => "ændre teamet",
+        "replace the team lead's computer" => "erstatte teamlederens computer",
         other => other,
     }
 }

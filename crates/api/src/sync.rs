@@ -11,7 +11,7 @@ use indsats_core::Lang;
 use indsats_core::model::{Code, Role};
 use indsats_store::{ConflictKind, ConflictRow, Resolution, Store};
 use indsats_sync::engine::{self, SyncReport};
-use indsats_sync::keys::DeviceKeys;
+use indsats_sync::keys::{DeviceKeys, EscrowSigner};
 use indsats_sync::membership::{self, Membership};
 use indsats_sync::outbox;
 pub use indsats_sync::target::{KeyringSecretStore, MemorySecretStore, Secret, SecretStore, Secrets, Target, TargetConfig};
@@ -319,6 +319,57 @@ impl Session {
         Ok(team_view(&m, self.store.device()))
     }
 
+    /// Replaces the team's lost lead laptop with this computer, with IT's escrow identity (the
+    /// text of its identity file): reads the team's roster from the target set here, retires the
+    /// lost lead after its last change on the target, and names this computer lead, signed by
+    /// the escrow (docs/sync.md, "A lost lead laptop"). With `confirm` false it only shows the
+    /// team that would result and changes nothing: check its computers first, as anyone who can
+    /// write to the target could have put a roster there. The next sync publishes it; then
+    /// [`Session::team_escrow_serve`] lets this computer read the team's earlier bundles.
+    pub async fn team_recover(
+        &mut self,
+        team: &str,
+        escrow_identity: &str,
+        device_name: &str,
+        confirm: bool,
+        secrets: &dyn SecretStore,
+    ) -> Result<TeamView> {
+        self.require(&[Role::TeamLead], "replace the team lead's computer")?;
+        if let Some(m) = Membership::load(&self.store)? {
+            return Err(SyncError::AlreadyInTeam { team: m.roster.name }.into());
+        }
+        let device_name = indsats_core::validate::required_text("device_name", device_name, 64)?;
+        let escrow = EscrowSigner::from_identity_file(escrow_identity)?;
+        let target = configured_target(&self.store, secrets)?;
+        let mut roster = Roster::from_json(&target.get(&engine::roster_path(team.trim())).await?)?;
+        roster.verify_self()?;
+        let lost_last = engine::last_on_target(&target, &roster.name, &roster.lead).await?;
+        let keys = DeviceKeys::generate(&mut self.rng);
+        let me = Device::new(self.store.device(), device_name, self.user.name.clone(), self.user.role, &keys);
+        let lost = roster.recover(me, &escrow, lost_last)?;
+        let m = Membership { lead_key: keys.verifying_key(), keys, roster };
+        if confirm {
+            self.save_membership("team.recover", format!("{} ({}) erstattet efter ændring {lost_last}", lost.id, lost.user), &m)?;
+        }
+        Ok(team_view(&m, self.store.device()))
+    }
+
+    /// After [`Session::team_recover`], on the new lead's computer: re-encrypts, with IT's
+    /// escrow identity, the earlier bundles that this team's computers have asked for (a sync
+    /// asks for what it cannot read) to each asking computer. The identity is used for this
+    /// call and kept nowhere. Returns the copies made.
+    pub async fn team_escrow_serve(&mut self, escrow_identity: &str, secrets: &dyn SecretStore) -> Result<usize> {
+        let m = self.lead_membership()?;
+        let identity = indsats_sync::keys::identity_from_file(escrow_identity)?;
+        if identity.to_public().to_string() != m.roster.escrow {
+            return Err(SyncError::NotTheEscrow.into());
+        }
+        let target = configured_target(&self.store, secrets)?;
+        let made = engine::serve_requests_as_escrow(&identity, &m.roster, &target).await?;
+        self.audited("team.escrow_serve", None, "synkronisering", format!("{made} kopier"), |_| Ok(()))?;
+        Ok(made)
+    }
+
     /// Takes a device off the roster (a lost or replaced laptop); the next sync publishes it.
     /// Its bundles already applied stay; new ones are refused.
     pub fn team_remove(&mut self, device: &str) -> Result<TeamView> {
@@ -503,15 +554,20 @@ pub struct SyncHandle {
     user: User,
 }
 
+/// The target set in `store`, opened with its password.
+fn configured_target(store: &Store, secrets: &dyn SecretStore) -> Result<Target> {
+    let config = membership::target(store)?.ok_or(SyncError::NoTarget)?;
+    let loaded = Secrets::load(secrets, &config)?;
+    Ok(Target::open(&config, &loaded)?)
+}
+
 impl SyncHandle {
     /// The target's settings and its password, or why a sync cannot start.
     pub fn target(&self, secrets: &dyn SecretStore) -> Result<Target> {
         if Membership::load(&self.store)?.is_none() {
             return Err(SyncError::NoTeam.into());
         }
-        let config = membership::target(&self.store)?.ok_or(SyncError::NoTarget)?;
-        let loaded = Secrets::load(secrets, &config)?;
-        Ok(Target::open(&config, &loaded)?)
+        configured_target(&self.store, secrets)
     }
 
     /// One sync: the roster, then push and pull. Its outcome is kept for the status line.

@@ -427,6 +427,29 @@ pub enum TeamCmd {
         /// The new lead's computer id (see `team show`).
         device: String,
     },
+    /// IT: make this computer the team's lead in place of a lost lead laptop, with the escrow's
+    /// identity file (the target must be set here first: `sync target …`).
+    Recover {
+        /// The team's name (its folder on the target).
+        #[arg(long)]
+        team: String,
+        /// IT's escrow identity file (AGE-SECRET-KEY-1…); it is read, used and kept nowhere.
+        #[arg(long)]
+        escrow_identity: PathBuf,
+        /// A name people recognise for this computer, e.g. "Mettes nye bærbare".
+        #[arg(long)]
+        device_name: String,
+        /// The team shown is the right one: make the change.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// IT, after `team recover` and a sync: let the team's computers read the earlier bundles
+    /// they asked for, with the escrow's identity file.
+    EscrowServe {
+        /// IT's escrow identity file (AGE-SECRET-KEY-1…); it is read, used and kept nowhere.
+        #[arg(long)]
+        escrow_identity: PathBuf,
+    },
     /// Take a computer off the team (lost or replaced) (the team lead's computer).
     Remove {
         /// The computer's id (see `team show`).

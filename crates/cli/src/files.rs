@@ -23,6 +23,9 @@ pub enum CliError {
     /// `team add` without `--yes`: the request was shown, nothing was added.
     #[error("not confirmed")]
     Unconfirmed,
+    /// `team recover` without `--yes`: the team that would result was shown, nothing changed.
+    #[error("recovery not confirmed")]
+    RecoverUnconfirmed,
     /// `audit --verify`: a device's access log differs from the one held (already said on stdout).
     #[error("an access log has a problem")]
     AccessProblem,
@@ -36,7 +39,7 @@ impl CliError {
             Self::Read(..) => "read_failed",
             Self::NoMarker(_) => "not_a_report",
             Self::Changed => "data_changed",
-            Self::Unconfirmed => "not_confirmed",
+            Self::Unconfirmed | Self::RecoverUnconfirmed => "not_confirmed",
             Self::AccessProblem => "access_log_problem",
         }
     }
@@ -76,6 +79,8 @@ impl CliError {
             (Self::Changed, Lang::En) => "The data behind the report has changed since it was made. Make a new report.".into(),
             (Self::AccessProblem, Lang::Da) => "En computers logning afviger fra den, denne computer har modtaget: den er skåret af eller ændret. Kontakt IT; de modtagne rækker er bevaret.".into(),
             (Self::AccessProblem, Lang::En) => "A computer's access log differs from the one this computer received: it was cut or changed. Contact IT; the rows received are kept.".into(),
+            (Self::RecoverUnconfirmed, Lang::Da) => "Intet er ændret. Kontrollér, at teamets computere, brugere og roller ovenfor er de rigtige (spørg en sagsbehandler, hvad «indsats team show» viser hos hende), og kør igen med --yes.".into(),
+            (Self::RecoverUnconfirmed, Lang::En) => "Nothing was changed. Check that the team's computers, users and roles above are the right ones (ask a caseworker what “indsats team show” shows on hers), and run again with --yes.".into(),
             (Self::Unconfirmed, Lang::Da) => "Intet er tilføjet. Sammenlign fingeraftrykket med det, den nye computer viser («indsats team show»), og kør igen med --yes (og evt. --as-user/--as-role).".into(),
             (Self::Unconfirmed, Lang::En) => "Nothing was added. Compare the fingerprint with the one the new computer shows (“indsats team show”), and run again with --yes (and --as-user/--as-role if needed).".into(),
             (Self::NoMarker(p), Lang::En) => {

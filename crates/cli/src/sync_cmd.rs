@@ -4,6 +4,8 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use zeroize::Zeroizing;
+
 use indsats_api::core::Lang;
 use indsats_api::core::model::{Code, Role};
 use indsats_api::sync::{ConflictChoice, KeyringSecretStore, Secret, SecretStore, SyncError, TargetConfig, next_attempt};
@@ -103,6 +105,24 @@ pub fn team(s: &mut Session, cmd: &TeamCmd, out: &Out) -> anyhow::Result<()> {
             out.team(&s.team_set_role(device, role)?)
         }
         TeamCmd::LeadTransfer { device } => out.team(&s.team_hand_over(device)?),
+        TeamCmd::Recover { team, escrow_identity, device_name, yes } => {
+            let identity = Zeroizing::new(String::from_utf8_lossy(&read_file(escrow_identity)?).into_owned());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let view = runtime.block_on(s.team_recover(team, &identity, device_name, *yes, &CliSecrets::new()))?;
+            out.team(&view);
+            if !*yes {
+                return Err(files::CliError::RecoverUnconfirmed.into());
+            }
+        }
+        TeamCmd::EscrowServe { escrow_identity } => {
+            let identity = Zeroizing::new(String::from_utf8_lossy(&read_file(escrow_identity)?).into_owned());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let made = runtime.block_on(s.team_escrow_serve(&identity, &CliSecrets::new()))?;
+            out.ok(
+                &format!("{made} pakker er gjort læselige for de computere, der bad om dem. De får dem ved næste synkronisering."),
+                &format!("{made} bundles were made readable for the computers that asked. They get them at their next sync."),
+            );
+        }
         TeamCmd::Remove { device } => out.team(&s.team_remove(device)?),
         TeamCmd::Show => match s.team()? {
             Some(t) => out.team(&t),

@@ -244,6 +244,8 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "team add",
         "team role",
         "team lead-transfer",
+        "team recover",
+        "team escrow-serve",
         "team remove",
         "team show",
         "sync",

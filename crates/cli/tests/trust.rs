@@ -128,12 +128,12 @@ fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
 
 /// A team through the folder `share` (made by the caller under `path`): mette's laptop leads,
 /// anna's and bo's are caseworkers', each with its target set and nothing synced yet.
-fn team_of_three(team: &str, path: &dyn Fn(&str) -> String) -> [Indsats; 3] {
+fn team_of_three(team: &str, escrow: &str, path: &dyn Fn(&str) -> String) -> [Indsats; 3] {
     let (lead, anna, bo) = (Indsats::new_as("mette"), Indsats::new_as("anna"), Indsats::new_as("bo"));
     lead.init();
     anna.cmd(&["init"]).run().ok();
     bo.cmd(&["init"]).run().ok();
-    lead.cmd(&["team", "create", "--name", team, "--device-name", "Mettes bærbare", "--escrow", ESCROW]).role("team_lead").run().ok();
+    lead.cmd(&["team", "create", "--name", team, "--device-name", "Mettes bærbare", "--escrow", escrow]).role("team_lead").run().ok();
     lead.cmd(&["team", "invite", "--out", &path("invite.json")]).role("team_lead").run().ok();
     for (l, name) in [(&anna, "Annas bærbare"), (&bo, "Bos bærbare")] {
         let req = path(&format!("{name}.json"));
@@ -151,7 +151,7 @@ fn the_lead_hands_the_team_over_and_every_laptop_follows() {
     let files = tempfile::tempdir().unwrap();
     let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
     std::fs::create_dir(path("share")).unwrap();
-    let [lead, anna, bo] = team_of_three("ballerup-skifte", &path);
+    let [lead, anna, bo] = team_of_three("ballerup-skifte", ESCROW, &path);
     sync(&lead);
     sync(&anna);
     sync(&bo);
@@ -202,6 +202,84 @@ fn the_lead_hands_the_team_over_and_every_laptop_follows() {
     }
 }
 
+/// IT's escrow identity for the recovery test (synthetic, made for it; guards nothing real).
+const ESCROW_IDENTITY: &str = "# created: 2026-12-03\nAGE-SECRET-KEY-1LVWS7SMEH89J78NTCYSYR92724R7CYQ3PFZL7EAW883ZEMJRWKJQZJL27F\n";
+
+#[test]
+fn it_replaces_a_lost_lead_laptop_with_the_escrow_and_the_new_lead_gets_the_team_s_history() {
+    let files = tempfile::tempdir().unwrap();
+    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(path("share")).unwrap();
+    let escrow = indsats_sync::keys::EscrowSigner::from_identity_file(ESCROW_IDENTITY).unwrap().recipient();
+    let [lost, anna, bo] = team_of_three("ballerup-noed", &escrow, &path);
+    sync(&lost);
+    sync(&anna);
+    sync(&bo);
+    // The lead sets a target; anna registers a case. Then the lead's laptop is lost.
+    lost.cmd(&["target", INDICATOR, "2027", "55"]).role("team_lead").run().ok();
+    anna.cmd(&["participant", "add", "--name", "Wilhelmina Nødprøve", "--birth-year", "1991"]).run().ok();
+    sync(&lost);
+    sync(&anna);
+
+    // IT sets up the replacement: the target first, then the recovery with the escrow's file.
+    let new = Indsats::new_as("mette");
+    new.init();
+    new.cmd(&["sync", "target", "folder", &path("share")]).run().ok();
+    std::fs::write(path("escrow.txt"), ESCROW_IDENTITY).unwrap();
+    std::fs::write(path("other.txt"), "AGE-SECRET-KEY-1VF4UGUY4LUFZ3H4UTEKM87HHSA6WWE8PRHRTQDXYU0H3MXP2VLFQT2NKZQ\n").unwrap();
+    let recover = |file: &str| -> Vec<String> {
+        ["team", "recover", "--team", "ballerup-noed", "--escrow-identity", &path(file), "--device-name", "Mettes nye bærbare"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let args = |v: &[String], more: &[&str]| -> Vec<String> { v.iter().cloned().chain(more.iter().map(|s| s.to_string())).collect() };
+    let run = |v: Vec<String>| new.cmd(&v.iter().map(String::as_str).collect::<Vec<_>>()).role("team_lead").run();
+    run(args(&recover("other.txt"), &["--yes"])).fails(2, "not_the_escrow", &["intet er ændret"]);
+    // Without --yes it shows the team it would make, and changes nothing.
+    let shown = run(recover("escrow.txt")).exit(2);
+    assert!(shown.stdout.contains("anna") && shown.stdout.contains("Mettes nye bærbare"), "{}", shown.stdout);
+    assert_eq!(shown.error().code, "not_confirmed");
+    new.cmd(&["team", "show"]).run().fails(2, "no_team", &[]);
+    let team = run(args(&recover("escrow.txt"), &["--yes"])).ok().json();
+    assert_eq!(team["leads"], true, "{team:#}");
+    assert!(
+        !team["devices"].as_array().unwrap().iter().any(|d| d["name"] == "Mettes bærbare"),
+        "the lost laptop is off the team: {team:#}"
+    );
+
+    // Its first sync publishes the roster and asks for what it cannot read; the escrow answers;
+    // the next sync brings the team's history: anna's case and the lost lead's target.
+    let first = sync(&new);
+    assert!(first["requested"].as_u64().unwrap() > 0, "{first:#}");
+    new.cmd(&["team", "escrow-serve", "--escrow-identity", &path("other.txt")]).role("team_lead").run().fails(2, "not_the_escrow", &[]);
+    let served = new.cmd(&["team", "escrow-serve", "--escrow-identity", &path("escrow.txt")]).role("team_lead").run().ok();
+    assert!(!served.stdout.contains("AGE-SECRET-KEY"), "the identity is never printed");
+    let second = sync(&new);
+    assert_eq!(second["refused"].as_array().unwrap().len(), 0, "{second:#}");
+    let hits = new.cmd(&["participant", "find", "Nødprøve"]).role("team_lead").run().ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits:#}");
+    let goals = new.cmd(&["goals"]).run().ok().json();
+    let target = goals
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["key"] == INDICATOR)
+        .and_then(|i| i["targets"].as_array().unwrap().iter().find(|t| t["year"] == 2027).map(|t| t["value"].clone()));
+    assert_eq!(target, Some(serde_json::json!(55.0)), "the lost lead's target is the team's history");
+
+    // anna's laptop follows the escrow's handover; the lost laptop is off the team.
+    sync(&anna);
+    let anna_team = anna.cmd(&["team", "show"]).run().ok().json();
+    let lead_name = anna_team["devices"].as_array().unwrap().iter().find(|d| d["lead"] == true).unwrap()["name"].clone();
+    assert_eq!(lead_name, "Mettes nye bærbare", "{anna_team:#}");
+    let found = lost.cmd(&["sync", "--once"]).run();
+    assert_eq!(found.error().code, "not_on_roster", "{}", found.stderr);
+    let log = new.cmd(&["audit", "--action", "team.recover"]).role("team_lead").run().ok().json();
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log:#}");
+}
+
 /// Deletes the last `n` rows of a laptop's own audit log behind Indsats's back, as someone with
 /// the passphrase and a SQLite shell would.
 fn cut_audit_tail(l: &Indsats, n: i64) {
@@ -216,7 +294,7 @@ fn the_lead_holds_the_team_s_access_log_reviews_it_and_finds_a_cut_tail() {
     let files = tempfile::tempdir().unwrap();
     let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
     std::fs::create_dir(path("share")).unwrap();
-    let [lead, anna, bo] = team_of_three("ballerup-adgang", &path);
+    let [lead, anna, bo] = team_of_three("ballerup-adgang", ESCROW, &path);
     sync(&lead);
 
     // anna registers a case and reads it; bo registers one of his own.

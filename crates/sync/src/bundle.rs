@@ -282,7 +282,12 @@ pub fn open(bytes: &[u8], identity: &age::x25519::Identity, roster: &Roster) -> 
 
     // Who says they made it: read only the header line, with a bounded decoder.
     let claimed = peek_header(z)?;
-    let device = roster.device(&claimed.device).ok_or_else(|| SyncError::UnknownDevice { device: claimed.device.clone() })?;
+    let (device, last) = roster.author(&claimed.device).ok_or_else(|| SyncError::UnknownDevice { device: claimed.device.clone() })?;
+    if let Some(last) = last
+        && claimed.to > last
+    {
+        return Err(SyncError::Retired { device: claimed.device.clone(), last });
+    }
     let key = device.verifying_key()?;
     let mut signed = Zeroizing::new(Vec::with_capacity(MAGIC.len() + z.len()));
     signed.extend_from_slice(MAGIC);

@@ -258,9 +258,9 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                 detail: format!("{device} {}–{} ({} ændringer, pakke {})", h.from, h.to, h.count, opened.id),
             };
             // What the roster lets the device write (docs/sync.md, "Write authority").
-            let authority = match me.roster.device(&device) {
-                Some(d) if d.role.includes(Role::TeamLead) => Authority::Lead,
-                Some(d) => Authority::Member { user: d.user.clone() },
+            let authority = match me.roster.author(&device) {
+                Some((d, _)) if d.role.includes(Role::TeamLead) => Authority::Lead,
+                Some((d, _)) => Authority::Member { user: d.user.clone() },
                 None => {
                     report.refused.push((path, SyncError::UnknownDevice { device: device.clone() }));
                     break;
@@ -488,12 +488,28 @@ async fn request_access(
 /// header). A request that has been answered, with a copy or with a refusal, is removed, so
 /// the lead's syncs do not read it again. Returns how many copies were made now.
 pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncError> {
-    let escrow = crate::keys::parse_recipient(&me.roster.escrow)?;
+    serve_requests_with(me.keys.identity(), Some(me.device), me.roster, target).await
+}
+
+/// The same with IT's escrow identity, after a lost lead laptop was replaced (`team recover`):
+/// what was sealed before the new lead joined is readable by the escrow only. The identity is
+/// used for this call and kept nowhere.
+pub async fn serve_requests_as_escrow(escrow: &age::x25519::Identity, roster: &Roster, target: &Target) -> Result<usize, SyncError> {
+    serve_requests_with(escrow, None, roster, target).await
+}
+
+async fn serve_requests_with(
+    identity: &age::x25519::Identity,
+    me: Option<&str>,
+    roster: &Roster,
+    target: &Target,
+) -> Result<usize, SyncError> {
+    let escrow = crate::keys::parse_recipient(&roster.escrow)?;
     let mut made = 0;
-    for path in target.list(&format!("{}/requests/", me.roster.name)).await? {
+    for path in target.list(&format!("{}/requests/", roster.name)).await? {
         let Some((asker, n)) = bundle::parse_request(&path) else { continue };
-        let Some(device) = me.roster.device(&asker) else { continue };
-        if n.team != me.roster.name || asker == me.device {
+        let Some(device) = roster.device(&asker) else { continue };
+        if n.team != roster.name || Some(asker.as_str()) == me {
             continue;
         }
         let copy = bundle::rekeyed_name(&n, &asker);
@@ -506,8 +522,8 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
             Err(SyncError::TargetNotFound { .. }) => continue,
             Err(e) => return Err(e),
         };
-        match bundle::open(&original, me.keys.identity(), me.roster) {
-            Ok(b) if audience::reads(me.roster, device, b.header.aud.as_deref()) => {}
+        match bundle::open(&original, identity, roster) {
+            Ok(b) if audience::reads(roster, device, b.header.aud.as_deref()) => {}
             // Another caseload's: not for the asking device, now or later.
             Ok(_) => {
                 target.delete(&path).await?;
@@ -516,7 +532,7 @@ pub async fn serve_requests(me: &Me<'_>, target: &Target) -> Result<usize, SyncE
             // Unreadable: the asking device is told when it reads the original.
             Err(_) => continue,
         }
-        let bytes = match bundle::reencrypt(&original, me.keys.identity(), &[device.age_recipient()?, escrow.clone()]) {
+        let bytes = match bundle::reencrypt(&original, identity, &[device.age_recipient()?, escrow.clone()]) {
             Ok(b) => b,
             // Damaged, or not readable by the lead either: the asking device will be told when
             // it reads the original.
@@ -552,6 +568,21 @@ pub async fn sync_team(store: &mut Store, user: &str, role: &str, target: &Targe
     .await;
     record(store, now, &result)?;
     result
+}
+
+/// The last change of `device` on the target (the largest `to` among its bundles), 0 if none:
+/// where a lost laptop's history ends when it is retired ([`Roster::recover`]).
+pub async fn last_on_target(target: &Target, team: &str, device: &str) -> Result<u64, SyncError> {
+    let mut last = 0;
+    for path in target.list(&format!("{team}/bundles/{device}/")).await? {
+        if let Some(n) = bundle::parse_name(&path)
+            && n.team == team
+            && n.device == device
+        {
+            last = last.max(n.to);
+        }
+    }
+    Ok(last)
 }
 
 /// The roster's path on the target.

@@ -11,6 +11,8 @@ pub enum SyncError {
     // keys, team, bundle
     #[error("device {device} is not on the team's roster")]
     UnknownDevice { device: String },
+    #[error("device {device} left the team after its change {last}")]
+    Retired { device: String, last: u64 },
     #[error("the bundle has been altered or damaged")]
     Tampered,
     #[error("the bundle is not encrypted to this device")]
@@ -76,6 +78,7 @@ impl SyncError {
         match self {
             Self::Store(e) => e.code(),
             Self::UnknownDevice { .. } => "unknown_device",
+            Self::Retired { .. } => "retired_device",
             Self::Tampered => "tampered",
             Self::NotForUs => "not_for_us",
             Self::Malformed { .. } => "malformed",
@@ -112,6 +115,10 @@ impl SyncError {
             Self::UnknownDevice { device } => match lang {
                 Lang::Da => format!("Enheden {device} er ikke på teamets liste. Spørg teamlederen, om den skal tilføjes; intet er ændret."),
                 Lang::En => format!("Device {device} is not on the team's roster. Ask the team lead whether it should be added; nothing was changed."),
+            },
+            Self::Retired { device, last } => match lang {
+                Lang::Da => format!("Enheden {device} blev erstattet (en mistet bærbar); kun dens ændringer til og med nr. {last} hører til teamet. Denne pakke er afvist; resten af teamet synkroniserer videre."),
+                Lang::En => format!("Device {device} was replaced (a lost laptop); only its changes up to number {last} are the team's. This bundle is refused; the rest of the team keeps syncing."),
             },
             Self::Tampered => match lang {
                 Lang::Da => "Pakken er ændret eller beskadiget og er ikke anvendt. Bed afsenderen synkronisere igen.".into(),

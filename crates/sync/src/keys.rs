@@ -241,10 +241,7 @@ impl EscrowSigner {
     /// The signer from the text of an identity file: the first `AGE-SECRET-KEY-1…` line (age
     /// writes comments above it).
     pub fn from_identity_file(text: &str) -> Result<Self, SyncError> {
-        let line =
-            text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-1")).ok_or(SyncError::BadKey { what: "escrow identity" })?;
-        let identity = age::x25519::Identity::from_str(line).map_err(|_| SyncError::BadKey { what: "escrow identity" })?;
-        Self::new(&identity)
+        Self::new(&identity_from_file(text)?)
     }
 
     /// The escrow's signing key (on the roster, in a recovery's handover).
@@ -263,6 +260,14 @@ impl EscrowSigner {
         let framed = [ESCROW_SIGN_CONTEXT, message].concat();
         ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&self.secret, &framed, &self.public)
     }
+}
+
+/// The identity in the text of an age identity file: its first `AGE-SECRET-KEY-1…` line (age
+/// writes comments above it).
+pub fn identity_from_file(text: &str) -> Result<age::x25519::Identity, SyncError> {
+    let line =
+        text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-1")).ok_or(SyncError::BadKey { what: "escrow identity" })?;
+    age::x25519::Identity::from_str(line).map_err(|_| SyncError::BadKey { what: "escrow identity" })
 }
 
 /// Whether `key` is the signing key of the escrow whose recipient is `recipient`.

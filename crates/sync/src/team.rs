@@ -91,6 +91,11 @@ pub struct Roster {
     /// follows them to this roster's lead ([`accept_update`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handovers: Vec<Handover>,
+    /// Devices that left the team without handing over (a lost lead laptop): their bundles up
+    /// to `last` stay the team's history, later ones are refused, and nothing new is encrypted
+    /// to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<Retired>,
     /// Base64 of the lead's ed25519 signature over [`Roster::canonical_bytes`]; absent while
     /// the roster is being edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +113,16 @@ struct Canonical<'a> {
     escrow: &'a str,
     #[serde(skip_serializing_if = "<[Handover]>::is_empty")]
     handovers: &'a [Handover],
+    #[serde(skip_serializing_if = "<[Retired]>::is_empty")]
+    retired: &'a [Retired],
+}
+
+/// A device that left the team after its change `last` ([`Roster::retired`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retired {
+    pub device: Device,
+    /// The last change (`s`) of its that the team keeps.
+    pub last: u64,
 }
 
 /// Who signed a [`Handover`].
@@ -181,6 +196,7 @@ impl Roster {
             devices: vec![lead],
             escrow: escrow.into(),
             handovers: Vec::new(),
+            retired: Vec::new(),
             signature: None,
         };
         roster.check()?;
@@ -198,6 +214,7 @@ impl Roster {
             devices: &self.devices,
             escrow: &self.escrow,
             handovers: &self.handovers,
+            retired: &self.retired,
         };
         serde_json::to_vec(&c).map_err(|e| SyncError::RosterInvalid { detail: e.to_string() })
     }
@@ -218,6 +235,12 @@ impl Roster {
     /// A device on the roster.
     pub fn device(&self, id: &str) -> Option<&Device> {
         self.devices.iter().find(|d| d.id == id)
+    }
+
+    /// Who made a bundle: a device on the roster, or a retired one with the last change of its
+    /// that the team keeps.
+    pub fn author(&self, id: &str) -> Option<(&Device, Option<u64>)> {
+        self.device(id).map(|d| (d, None)).or_else(|| self.retired.iter().find(|r| r.device.id == id).map(|r| (&r.device, Some(r.last))))
     }
 
     /// The lead's device entry.
@@ -268,6 +291,14 @@ impl Roster {
             let r = d.age_recipient()?.to_string();
             if !recipients.insert(r) {
                 return invalid(format!("device {:?} reuses another device's recipient", d.id));
+            }
+        }
+        for r in &self.retired {
+            if !ids.insert(r.device.id.as_str()) {
+                return invalid(format!("device {:?} is listed twice", r.device.id));
+            }
+            if !sign_keys.insert(r.device.verifying_key()?.to_bytes()) {
+                return invalid(format!("device {:?} reuses another device's signing key", r.device.id));
             }
         }
         self.lead_device()?;
@@ -371,9 +402,10 @@ impl Roster {
 
     /// Replaces a lost lead laptop, signed by IT's escrow: the device `new_lead` (this laptop's
     /// entry, added if it is not on the roster) leads with a team lead's role, and the lost
-    /// lead's device leaves the roster (its keys are no longer the team's). Raises the version;
-    /// the roster is signed and ready to publish. Returns the lost device's entry.
-    pub fn recover(&mut self, new_lead: Device, escrow: &EscrowSigner) -> Result<Device, SyncError> {
+    /// lead's device is retired after its change `lost_last` (the last of its bundles on the
+    /// target: what it made before is the team's history, anything later is refused). Raises the
+    /// version; the roster is signed and ready to publish. Returns the lost device's entry.
+    pub fn recover(&mut self, new_lead: Device, escrow: &EscrowSigner, lost_last: u64) -> Result<Device, SyncError> {
         self.check()?;
         if !is_escrow_key(&escrow.verifying_key(), &self.escrow) {
             return Err(SyncError::NotTheEscrow);
@@ -384,6 +416,7 @@ impl Roster {
         let mut next = self.clone();
         let lost = next.lead_device()?.clone();
         next.devices.retain(|d| d.id != lost.id && d.id != new_lead.id);
+        next.retired.push(Retired { device: lost.clone(), last: lost_last });
         let mut entry = new_lead;
         if !entry.role.includes(Role::TeamLead) {
             entry.role = Role::TeamLead;

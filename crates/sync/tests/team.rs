@@ -333,15 +333,37 @@ fn it_s_escrow_replaces_a_lost_lead_laptop_and_the_team_follows() {
 
     // Another escrow's identity is refused, and changes nothing.
     let mut wrong = r.clone();
-    let err = wrong.recover(entry.clone(), &EscrowSigner::new(keys(30).identity()).unwrap()).unwrap_err();
+    let err = wrong.recover(entry.clone(), &EscrowSigner::new(keys(30).identity()).unwrap(), 2).unwrap_err();
     assert!(matches!(err, SyncError::NotTheEscrow), "{err:?}");
     assert!(err.message(Lang::Da).contains("intet er ændret"));
     assert_eq!(wrong, r);
 
     let mut recovered = r.clone();
-    let lost = recovered.recover(entry, &EscrowSigner::new(escrow.identity()).unwrap()).unwrap();
+    let lost = recovered.recover(entry, &EscrowSigner::new(escrow.identity()).unwrap(), 2).unwrap();
     assert_eq!(lost.id, "dev-lead");
     assert!(recovered.device("dev-lead").is_none(), "the lost laptop's keys are no longer the team's");
+    assert_eq!(recovered.retired.len(), 1);
+    assert!(!recovered.recipients().unwrap().iter().any(|r| r.to_string() == lead.recipient_string()), "nothing new is sealed to it");
+
+    // Its bundles up to its change 2 stay the team's history; a later one (a thief's) is refused.
+    let change = |s: u64| Change {
+        s,
+        h: s,
+        t: "initiative".into(),
+        r: "i1".into(),
+        o: Op::Update,
+        f: Some("title".into()),
+        v: Some("\"x\"".into()),
+        b: None,
+    };
+    let upto = vec![change(1), change(2)];
+    let old = seal(&Header::new(TEAM, "dev-lead", "", &upto).unwrap(), &upto, &lead, &r.recipients().unwrap()).unwrap();
+    assert_eq!(open(&old.bytes, escrow.identity(), &recovered).unwrap().header.to, 2);
+    let later = vec![change(3)];
+    let thief = seal(&Header::new(TEAM, "dev-lead", &old.id, &later).unwrap(), &later, &lead, &r.recipients().unwrap()).unwrap();
+    let err = open(&thief.bytes, escrow.identity(), &recovered).unwrap_err();
+    assert!(matches!(err, SyncError::Retired { last: 2, .. }), "{err:?}");
+    assert!(err.message(Lang::Da).contains("resten af teamet synkroniserer videre"));
     assert_eq!((recovered.lead.as_str(), recovered.version), ("dev-mette-ny", r.version + 1));
     let recovered = Roster::from_json(&recovered.to_json().unwrap()).unwrap();
     assert_eq!(take(&r, &lead.verifying_key(), &recovered).unwrap(), replacement.verifying_key(), "anna follows IT's escrow");
@@ -368,7 +390,7 @@ fn it_s_escrow_replaces_a_lost_lead_laptop_and_the_team_follows() {
     other.sign(&lead).unwrap();
     let mut other_recovered = other.clone();
     other_recovered
-        .recover(Device::new("dev-x", "X", "x", Role::TeamLead, &keys(10)), &EscrowSigner::new(keys(31).identity()).unwrap())
+        .recover(Device::new("dev-x", "X", "x", Role::TeamLead, &keys(10)), &EscrowSigner::new(keys(31).identity()).unwrap(), 0)
         .unwrap();
     assert!(matches!(accept_update(&r, &lead.verifying_key(), &other_recovered), Err(SyncError::RosterNotSigned)));
 }
