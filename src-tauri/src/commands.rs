@@ -325,6 +325,12 @@ pub async fn lock(h: AppHandle) -> UiResult<AppInfo> {
     .await
 }
 
+/// The window listens for the operating system's locks (session lock, sleep) on `channel`.
+#[tauri::command]
+pub fn os_lock_watch(h: AppHandle, channel: Channel<String>) {
+    h.state::<App>().set_os_lock_channel(channel);
+}
+
 /// Opens the demo store as `user` in `role`, making it first (with progress) when there is none.
 #[tauri::command]
 pub async fn open_demo(h: AppHandle, participants: u32, user: String, role: Role, progress: Channel<Progress>) -> UiResult<AppInfo> {

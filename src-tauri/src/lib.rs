@@ -7,6 +7,7 @@
 //!   (`ui/src/lib/bindings/`, checked by a test).
 //! - [`state`]: the settings, the open session and the running job.
 //! - [`sync`]: the background sync of the open store (its own connection; one sync at a time).
+//! - [`os_lock`]: the operating system's session lock and sleep, which lock the app.
 //! - [`error`]: this crate's failures, and how any failure is shown (a message in the user's
 //!   language, the field it concerns).
 //!
@@ -16,6 +17,7 @@
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod os_lock;
 pub mod state;
 pub mod sync;
 
@@ -42,6 +44,11 @@ pub fn run() -> anyhow::Result<()> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::App::new(paths))
+        .setup(|app| {
+            let handle = app.handle().clone();
+            os_lock::start(move |reason| handle.state::<state::App>().os_locked(reason));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::save_settings,
@@ -86,6 +93,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::team,
             commands::conflicts,
             commands::resolve_conflict,
+            commands::os_lock_watch,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -60,6 +60,9 @@ pub struct App {
     last_mode: Mutex<Mode>,
     /// The cancel flag of the long job running now.
     job: Mutex<Option<Arc<AtomicBool>>>,
+    /// Where the window hears that the operating system locked or went to sleep
+    /// (`crate::os_lock`).
+    os_lock: Mutex<Option<tauri::ipc::Channel<String>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -73,6 +76,7 @@ impl App {
             paths,
             settings: Arc::new(Mutex::new(settings)),
             session: Arc::new(Mutex::new(None)),
+            os_lock: Mutex::new(None),
             sync: Mutex::new(None),
             last_mode: Mutex::new(Mode::Store),
             job: Mutex::new(None),
@@ -145,6 +149,25 @@ impl App {
             }
         }
         *lock(&self.session) = open;
+    }
+
+    /// The window's channel for the operating system's locks (the latest window's).
+    pub fn set_os_lock_channel(&self, channel: tauri::ipc::Channel<String>) {
+        *lock(&self.os_lock) = Some(channel);
+    }
+
+    /// Tells the window that the operating system locked (it saves its drafts and locks), if
+    /// the store is open and a window listens.
+    pub fn os_locked(&self, reason: crate::os_lock::Reason) {
+        if lock(&self.session).is_none() {
+            return;
+        }
+        log::info!("os lock: {}", reason.code());
+        if let Some(c) = lock(&self.os_lock).as_ref()
+            && c.send(reason.code().to_string()).is_err()
+        {
+            log::warn!("os lock: the window did not take the message");
+        }
     }
 
     /// The background sync of the open store.

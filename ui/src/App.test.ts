@@ -423,6 +423,27 @@ describe('Lock', () => {
     }
   });
 
+  it('locks when the operating system locks or sleeps, with the draft typed saved first', async () => {
+    let channel: { onmessage: (m: unknown) => void } | null = null;
+    handlers.os_lock_watch = (a) => {
+      channel = (a as { channel: { onmessage: (m: unknown) => void } }).channel;
+      return null;
+    };
+    await typeOnProfile();
+    expect(channel).not.toBeNull();
+    expect(events).not.toContain('lock');
+    channel!.onmessage('sleep');
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+    const saves = events.filter((e) => e.startsWith('saved '));
+    expect(saves).toHaveLength(1);
+    expect(events.indexOf(saves[0])).toBeLessThan(events.indexOf('lock'));
+    expectNothingPersonal();
+    // Locked already: another one changes nothing.
+    channel!.onmessage('session_lock');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.filter((e) => e === 'lock')).toHaveLength(1);
+  });
+
   it('saves the draft typed in Log progress before it locks, and opens it again after unlock', async () => {
     await typeOnProfile();
     // Locked at once, before the form's own save (300 ms after typing) has run.

@@ -64,6 +64,12 @@ function channel(onProgress: (p: Progress) => void): Channel<Progress> {
 
 export const api = {
   appInfo: () => invoke<AppInfo>('app_info'),
+  /** Calls `onLock` when the operating system locks the session or the laptop goes to sleep. */
+  watchOsLock: (onLock: (reason: string) => void) => {
+    const ch = new Channel<string>();
+    ch.onmessage = onLock;
+    return invoke<null>('os_lock_watch', { channel: ch });
+  },
   saveSettings: (settings: Settings) => invoke<AppInfo>('save_settings', { settings }),
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),
