@@ -200,6 +200,25 @@ pub async fn save_settings(h: AppHandle, settings: Settings) -> UiResult<AppInfo
     .await
 }
 
+/// Changes the role of the store's owner (outside a team), with the passphrase (or the recovery
+/// code); audited by indsats-api. The session acts with the new role at once, and the settings
+/// ask for it from then on.
+#[tauri::command]
+pub async fn change_owner_role(h: AppHandle, passphrase: String, role: Role) -> UiResult<AppInfo> {
+    run(h, move |app| {
+        {
+            let mut open = app.session();
+            let open = open.as_mut().ok_or(DesktopError::Locked)?;
+            open.session.change_role(&passphrase, role)?;
+        }
+        let mut s = app.settings();
+        s.role = role;
+        app.set_settings(s)?;
+        Ok(info(app))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn first_run(h: AppHandle, input: FirstRun) -> UiResult<AppInfo> {
     run(h, move |app| {

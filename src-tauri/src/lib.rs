@@ -52,6 +52,7 @@ pub fn run() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::save_settings,
+            commands::change_owner_role,
             commands::first_run,
             commands::read_strategy_file,
             commands::unlock,

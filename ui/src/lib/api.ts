@@ -71,6 +71,7 @@ export const api = {
     return invoke<null>('os_lock_watch', { channel: ch });
   },
   saveSettings: (settings: Settings) => invoke<AppInfo>('save_settings', { settings }),
+  changeOwnerRole: (passphrase: string, role: Role) => invoke<AppInfo>('change_owner_role', { passphrase, role }),
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),
   unlock: (passphrase: string) => invoke<AppInfo>('unlock', { passphrase }),
