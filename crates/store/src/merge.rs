@@ -342,7 +342,13 @@ impl Tx<'_> {
             m.report.skew_ms = Some(m.report.skew_ms.map_or(skew, |s| s.max(skew)));
         }
         let history = history(self.conn(), self.dir(), table, &c.row_id)?;
-        if self.authorise(m, c, table, &history)? == Decision::Known {
+        // An insert's row, read once for the authority check and the write.
+        let row = if c.op == "insert" {
+            c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+        } else {
+            None
+        };
+        if self.authorise(m, c, table, &history, row.as_ref())? == Decision::Known {
             // The shared strategy as every laptop loads it at set-up: nothing new, and not a
             // write that may win over a lead's later edit.
             m.report.changes += 1;
@@ -380,8 +386,7 @@ impl Tx<'_> {
         let clock = (c.hlc, m.device);
         match c.op.as_str() {
             "insert" => {
-                let Some(row) = c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
-                else {
+                let Some(row) = row else {
                     return Err(bad(format!("change {} inserts no row", c.seq)));
                 };
                 if let Some(k) = row.keys().find(|k| !cols.contains(&k.as_str())) {
@@ -440,15 +445,17 @@ impl Tx<'_> {
     /// insert of a strategy row that is already here with the same content (the strategy every
     /// laptop loads at set-up, with the same named ids) is [`Decision::Known`]: skipped, not
     /// refused.
-    fn authorise(&self, m: &mut Merge<'_>, c: &RemoteChange, table: &str, history: &[Entry]) -> Result<Decision> {
+    fn authorise(
+        &self,
+        m: &mut Merge<'_>,
+        c: &RemoteChange,
+        table: &str,
+        history: &[Entry],
+        row: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<Decision> {
         let Authority::Member { user } = m.authority else { return Ok(Decision::Apply) };
         let refuse = |what: String| Err(StoreError::NotAuthorised { device: m.device.to_string(), detail: what });
-        let inserted = |field: &str| -> Option<String> {
-            (c.op == "insert")
-                .then(|| c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok()))
-                .flatten()
-                .and_then(|row| row.get(field).and_then(|v| v.as_str()).map(str::to_string))
-        };
+        let inserted = |field: &str| -> Option<String> { row.and_then(|row| row.get(field).and_then(|v| v.as_str()).map(str::to_string)) };
         let parse = |v: Option<&str>| v.and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
         match table {
             "initiative" | "initiative_goal" => Ok(Decision::Apply),
@@ -463,7 +470,8 @@ impl Tx<'_> {
                 }
             }
             "participant" => {
-                let owners = self.case_owners(m, &c.row_id)?;
+                // The row's own history, already read: no second read.
+                let owners = owners_of(history);
                 let new_case_of_own = owners.is_empty() && inserted("caseworker").as_deref() == Some(user.as_str());
                 if owners.iter().any(|o| o == user) || new_case_of_own {
                     Ok(Decision::Apply)
@@ -499,20 +507,7 @@ impl Tx<'_> {
         if let Some(o) = m.owners.get(participant) {
             return Ok(o.clone());
         }
-        let mut owners: Vec<String> = Vec::new();
-        for e in history(self.conn(), self.dir(), "participant", participant)? {
-            let value = e.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
-            let owner = match (e.op.as_str(), e.field.as_deref(), value) {
-                ("insert", _, Some(serde_json::Value::Object(row))) => row.get("caseworker").and_then(|v| v.as_str()).map(str::to_string),
-                ("update", Some("caseworker"), Some(serde_json::Value::String(s))) => Some(s),
-                _ => None,
-            };
-            if let Some(o) = owner
-                && !owners.contains(&o)
-            {
-                owners.push(o);
-            }
-        }
+        let owners = owners_of(&history(self.conn(), self.dir(), "participant", participant)?);
         m.owners.insert(participant.to_string(), owners.clone());
         Ok(owners)
     }
@@ -837,6 +832,28 @@ pub(crate) fn synced_rows(conn: &Connection, dir: &std::path::Path) -> Result<Ve
         out.extend(rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)?);
     }
     Ok(out)
+}
+
+/// Every caseworker a participant's case has had, from its row's logged writes.
+fn owners_of(history: &[Entry]) -> Vec<String> {
+    let mut owners: Vec<String> = Vec::new();
+    for e in history {
+        let owner = match (e.op.as_str(), e.field.as_deref()) {
+            ("insert", _) => e
+                .value
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+                .and_then(|row| row.get("caseworker").and_then(|v| v.as_str()).map(str::to_string)),
+            ("update", Some("caseworker")) => e.value.as_deref().and_then(|v| serde_json::from_str::<String>(v).ok()),
+            _ => None,
+        };
+        if let Some(o) = owner
+            && !owners.contains(&o)
+        {
+            owners.push(o);
+        }
+    }
+    owners
 }
 
 #[cfg(test)]
