@@ -16,6 +16,18 @@ fn sync(l: &Indsats) -> Value {
     l.cmd(&["sync", "--once"]).run().ok().json()
 }
 
+/// The target for 2027 of [`INDICATOR`] as a laptop's `goals` shows it.
+fn target_2027(l: &Indsats) -> Option<Value> {
+    let goals = l.cmd(&["goals"]).run().ok().json();
+    goals
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["key"] == INDICATOR)
+        .and_then(|i| i["targets"].as_array().unwrap().iter().find(|t| t["year"] == 2027).map(|t| t["value"].clone()))
+}
+
 #[test]
 fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
     let files = tempfile::tempdir().unwrap();
@@ -95,20 +107,7 @@ fn the_roster_decides_who_acts_and_merge_holds_each_laptop_to_it() {
     assert!(message.contains("resten af teamet synkroniserer videre"), "{message}");
     let hits = lead.cmd(&["participant", "find", "Tillidsprøve"]).role("team_lead").run().ok().json();
     assert_eq!(hits[0]["pseudonym"], pseudonym.as_str(), "anna's case arrived: {hits:#}");
-    let goals = lead.cmd(&["goals"]).run().ok().json();
-    let target = goals
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
-        .find(|i| i["key"] == INDICATOR)
-        .unwrap()["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["year"] == 2027)
-        .map(|t| t["value"].clone());
-    assert_ne!(target, Some(serde_json::json!(99.0)), "bo's target is not the team's");
+    assert_ne!(target_2027(&lead), Some(serde_json::json!(99.0)), "bo's target is not the team's");
     // The status line on the lead's laptop keeps saying so.
     let status = lead.cmd(&["sync", "status"]).run().ok().json();
     assert_eq!(status["refused"].as_array().unwrap().len(), 1, "{status:#}");
@@ -190,15 +189,7 @@ fn the_lead_hands_the_team_over_and_every_laptop_follows() {
     assert_eq!(lead.cmd(&["whoami"]).run().ok().json()["granted_role"], "caseworker");
     lead.cmd(&["target", INDICATOR, "2027", "40"]).role("team_lead").run().fails(2, "role_not_granted", &[]);
     for l in [&lead, &anna] {
-        let goals = l.cmd(&["goals"]).run().ok().json();
-        let target = goals
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
-            .find(|i| i["key"] == INDICATOR)
-            .and_then(|i| i["targets"].as_array().unwrap().iter().find(|t| t["year"] == 2027).map(|t| t["value"].clone()));
-        assert_eq!(target, Some(serde_json::json!(61.0)), "bo's target reached every laptop");
+        assert_eq!(target_2027(l), Some(serde_json::json!(61.0)), "bo's target reached every laptop");
     }
 }
 
@@ -259,15 +250,7 @@ fn it_replaces_a_lost_lead_laptop_with_the_escrow_and_the_new_lead_gets_the_team
     assert_eq!(second["refused"].as_array().unwrap().len(), 0, "{second:#}");
     let hits = new.cmd(&["participant", "find", "Nødprøve"]).role("team_lead").run().ok().json();
     assert_eq!(hits.as_array().unwrap().len(), 1, "{hits:#}");
-    let goals = new.cmd(&["goals"]).run().ok().json();
-    let target = goals
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
-        .find(|i| i["key"] == INDICATOR)
-        .and_then(|i| i["targets"].as_array().unwrap().iter().find(|t| t["year"] == 2027).map(|t| t["value"].clone()));
-    assert_eq!(target, Some(serde_json::json!(55.0)), "the lost lead's target is the team's history");
+    assert_eq!(target_2027(&new), Some(serde_json::json!(55.0)), "the lost lead's target is the team's history");
 
     // anna's laptop follows the escrow's handover; the lost laptop is off the team.
     sync(&anna);
