@@ -821,6 +821,15 @@ pub async fn end_enrolment(h: AppHandle, input: EndEnrolmentInput) -> UiResult<(
 }
 
 #[tauri::command]
+pub async fn reopen_case(h: AppHandle, participant: String) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: ParticipantId = parse_id("participant", &participant)?;
+        Ok(s.reopen_case(id)?)
+    })
+    .await
+}
+
+#[tauri::command]
 pub async fn close_case(h: AppHandle, participant: String, date_text: String) -> UiResult<()> {
     with_session(h, move |s, _| {
         let id: ParticipantId = parse_id("participant", &participant)?;

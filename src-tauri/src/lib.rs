@@ -77,6 +77,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::enrol,
             commands::end_enrolment,
             commands::close_case,
+            commands::reopen_case,
             commands::record_progress,
             commands::drafts,
             commands::save_draft,

@@ -586,6 +586,16 @@ impl Session {
         })
     }
 
+    /// Reopens a closed case (closed by mistake, or the citizen is back): its closing date is
+    /// cleared, a logged write that syncs like any edit. An open case is left as it is.
+    pub fn reopen_case(&mut self, id: ParticipantId) -> Result<()> {
+        self.require_case(id)?;
+        if self.store.read().participant(id)?.case_closed.is_none() {
+            return Ok(());
+        }
+        self.audited("participant.reopen", Some(id.to_string()), "sagsbehandling", String::new(), |tx| tx.set_case_closed(id, None))
+    }
+
     // ---- Enrolments and progress ---------------------------------------------------------------
 
     pub fn enrol(

@@ -158,6 +158,11 @@ fn the_ladder_and_target_group_follow_the_logged_events() {
     assert_eq!(s.record_progress(p, day(2026, 11, 25), EventDetails::MeetingHeld {}).unwrap_err().code(), "in_future");
     s.close_case(p, Some(day(2026, 6, 1))).unwrap();
     assert_eq!(s.record_progress(p, day(2026, 7, 1), EventDetails::MeetingHeld {}).unwrap_err().code(), "case_closed");
+    // Closed by mistake: reopened, the case takes events again; reopening an open case is nothing.
+    s.reopen_case(p).unwrap();
+    assert_eq!(s.participant(p, "test").unwrap().participant.case_closed, None);
+    s.record_progress(p, day(2026, 7, 1), EventDetails::MeetingHeld {}).unwrap();
+    s.reopen_case(p).unwrap();
 }
 
 #[test]

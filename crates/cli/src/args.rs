@@ -269,6 +269,8 @@ pub enum ParticipantCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Reopen a closed case (closed by mistake, or the citizen is back).
+    Reopen { participant: String },
     /// Export a participant's whole case as an encrypted file (age, passphrase) to hand it over:
     /// the case's own caseworker or a team lead; audited.
     Export {

@@ -349,6 +349,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     s.close_case(pid, odate("closed", d)?)?;
                     out.ok("Sagen er lukket.", "The case is closed.");
                 }
+                ParticipantCmd::Reopen { participant } => {
+                    let pid = s.participant_id(participant)?;
+                    s.reopen_case(pid)?;
+                    out.ok("Sagen er åben igen.", "The case is open again.");
+                }
                 ParticipantCmd::Export { participant, out: path, purpose } => {
                     let pid = s.participant_id(participant)?;
                     if path.exists() {

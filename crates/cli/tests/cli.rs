@@ -219,6 +219,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "participant find",
         "participant show",
         "participant close",
+        "participant reopen",
         "participant export",
         "enrol",
         "enrolment",
@@ -536,6 +537,21 @@ fn strategy_file_with_a_misspelt_field_leaves_no_store() {
 }
 
 // ---- 4. The wrong passphrase --------------------------------------------------------------------
+
+#[test]
+fn a_case_closed_by_mistake_is_reopened_and_counts_as_open_again() {
+    let (t, p, _) = store_with_participant();
+    assert_eq!(t.open_participants(), 1);
+    t.cmd(&["participant", "close", &p]).run().ok();
+    assert_eq!(t.open_participants(), 0);
+    let reopened = t.cmd(&["participant", "reopen", &p]).plain().run().ok();
+    assert_eq!(reopened.stdout.trim(), "Sagen er åben igen.");
+    assert_eq!(t.open_participants(), 1);
+    t.cmd(&["log", &p, "meeting_held"]).run().ok();
+    let log = t.cmd(&["audit", "--action", "participant.reopen"]).role("team_lead").run().ok().json();
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log:#}");
+    t.cmd(&["participant", "reopen", "D-NOBODY1"]).run().fails(2, "not_found", &[]);
+}
 
 #[test]
 fn wrong_passphrase_exits_3_and_changes_no_byte() {

@@ -99,6 +99,7 @@ export const api = {
   enrol: (input: EnrolInput) => invoke<string>('enrol', { input }),
   endEnrolment: (input: EndEnrolmentInput) => invoke<void>('end_enrolment', { input }),
   closeCase: (participant: string, dateText: string) => invoke<void>('close_case', { participant, dateText }),
+  reopenCase: (participant: string) => invoke<void>('reopen_case', { participant }),
   recordProgress: (input: ProgressInput, draft: string | null) => invoke<string>('record_progress', { input, draft }),
   drafts: () => invoke<Draft[]>('drafts'),
   saveDraft: (form: string, body: string) => invoke<void>('save_draft', { form, body }),

@@ -312,3 +312,49 @@ describe('the access extract', () => {
     expect(await screen.findByTestId('profile-extract-error')).toHaveTextContent('Filen skal ende på .pdf eller .csv.');
   });
 });
+
+describe('Reopening a case', () => {
+  beforeEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    draftStore();
+    app.info = info;
+    app.catalogue = catalogue;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    handlers.participant = () => profile;
+  });
+
+  it('offers a closed case to be reopened, reopens it in the core and shows it open again', async () => {
+    let closed: string | null = '2026-11-20';
+    handlers.participant = () => ({ ...profile, case_closed: closed });
+    handlers.reopen_case = () => {
+      closed = null;
+      return null;
+    };
+    await openProfile();
+    expect(screen.queryByTestId('profile-close')).toBeNull();
+    await fireEvent.click(screen.getByTestId('profile-reopen'));
+    await waitFor(() => expect(argsOf('reopen_case')).toEqual([{ participant: P }]));
+    expect(await screen.findByText('Sagen er åben igen.')).toBeInTheDocument();
+    expect(await screen.findByTestId('profile-close')).toBeInTheDocument();
+    expect(screen.queryByTestId('profile-reopen')).toBeNull();
+  });
+
+  it('says why when the core refuses, and the case stays closed', async () => {
+    handlers.participant = () => ({ ...profile, case_closed: '2026-11-20' });
+    handlers.reopen_case = () => {
+      throw { code: 'not_your_case', message: 'Sagen hører til Bo Testsen.', field: null };
+    };
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-reopen'));
+    expect(await screen.findByTestId('profile-reopen-error')).toHaveTextContent('Sagen hører til Bo Testsen.');
+    expect(screen.getByTestId('profile-reopen')).toBeInTheDocument();
+  });
+});
