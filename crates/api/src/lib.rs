@@ -17,6 +17,7 @@
 mod access;
 pub mod case_file;
 pub mod clock;
+pub mod corrections;
 pub mod demo;
 mod error;
 pub mod identity;

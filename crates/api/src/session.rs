@@ -461,7 +461,10 @@ impl Session {
 
     // ---- Participants --------------------------------------------------------------------------
 
-    pub fn add_participant(&mut self, new: NewParticipant) -> Result<Added> {
+    /// A participant's details checked with the day's date, as a new registration and a
+    /// correction both need them: name, CPR number (its modulus-11 check only warns), birth year
+    /// (from the CPR number when not given), and dates in order and not in the future.
+    pub(crate) fn checked_details(&self, new: &NewParticipant) -> Result<CheckedDetails> {
         let today = self.today();
         let name = validate::required_text("name", &new.name, 200)?;
         let mut warnings = Vec::new();
@@ -491,6 +494,11 @@ impl Session {
         } else if new.programme_end.is_some() {
             return Err(indsats_core::ValidationError::Required { field: "programme_start" }.into());
         }
+        Ok(CheckedDetails { name, cpr: cpr.map(|c| c.cpr), birth_year, warnings })
+    }
+
+    pub fn add_participant(&mut self, new: NewParticipant) -> Result<Added> {
+        let CheckedDetails { name, cpr, birth_year, mut warnings } = self.checked_details(&new)?;
         let caseworker = match new.caseworker.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(c) => validate::required_text("caseworker", c, 64)?,
             None => self.user.name.clone(),
@@ -503,7 +511,7 @@ impl Session {
             id,
             pseudonym: Self::pseudonym(&mut self.rng),
             name,
-            cpr: cpr.map(|c| c.cpr),
+            cpr,
             birth_year,
             origin: new.origin,
             arrival_date: new.arrival_date,
@@ -593,7 +601,13 @@ impl Session {
         if self.store.read().participant(id)?.case_closed.is_none() {
             return Ok(());
         }
-        self.audited("participant.reopen", Some(id.to_string()), "sagsbehandling", String::new(), |tx| tx.set_case_closed(id, None))
+        let closed = self.store.read().participant(id)?.case_closed;
+        let changes = vec![indsats_core::model::FieldChange { field: "closed".into(), from: closed.map(|d| d.to_string()), to: None }];
+        let c = self.correction(id, CorrectionTarget::Participant, id.to_string(), CorrectionKind::Reopen, changes, String::new());
+        self.audited("participant.reopen", Some(id.to_string()), "sagsbehandling", String::new(), |tx| {
+            tx.set_case_closed(id, None)?;
+            tx.insert_correction(&c)
+        })
     }
 
     // ---- Enrolments and progress ---------------------------------------------------------------
@@ -638,12 +652,14 @@ impl Session {
         Ok(id)
     }
 
-    /// A participant's timeline with the ladder step after each event: an audited read.
-    pub fn timeline(&mut self, id: ParticipantId, purpose: &str) -> Result<Vec<(ProgressEvent, u8)>> {
+    /// A participant's timeline with the ladder step after each event, and the corrections of
+    /// the case's records: an audited read.
+    pub fn timeline(&mut self, id: ParticipantId, purpose: &str) -> Result<TimelineView> {
         let view = self.participant(id, purpose)?;
         let rules = LadderRules::default();
         let pairs: Vec<_> = view.events.iter().map(|e| (e.date, &e.details)).collect();
-        Ok(view.events.iter().map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules))).collect())
+        let events = view.events.iter().map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules))).collect();
+        Ok(TimelineView { events, corrections: view.corrections })
     }
 
     // ---- Overview ------------------------------------------------------------------------------
@@ -924,6 +940,7 @@ fn view_of(r: &indsats_store::Reader<'_>, id: ParticipantId, today: NaiveDate) -
         _ => None,
     });
     Ok(ParticipantView {
+        corrections: r.corrections_of_participant(id)?,
         ladder_step: ladder::step_on(&pairs, today, &rules),
         ladder_history: ladder::history(&pairs, today, &rules),
         participant,
@@ -962,4 +979,12 @@ fn checked_initiative(id: InitiativeId, new: NewInitiative) -> Result<Initiative
         status: new.status,
         description: new.description.trim().to_string(),
     })
+}
+
+/// A participant's details after [`Session::checked_details`].
+pub(crate) struct CheckedDetails {
+    pub name: String,
+    pub cpr: Option<indsats_core::cpr::Cpr>,
+    pub birth_year: i32,
+    pub warnings: Vec<Warning>,
 }

@@ -70,6 +70,22 @@ impl Warning {
     }
 }
 
+/// A correction of an enrolment: `None` keeps a field; `Some(None)` clears the end or the outcome.
+#[derive(Debug, Clone, Default)]
+pub struct EnrolmentEdit {
+    pub start: Option<NaiveDate>,
+    pub end: Option<Option<NaiveDate>>,
+    pub outcome: Option<Option<EnrolmentOutcome>>,
+}
+
+/// A participant's timeline: each event with the ladder step after it (oldest first), and the
+/// corrections of the case's records (oldest first).
+#[derive(Debug, Clone)]
+pub struct TimelineView {
+    pub events: Vec<(ProgressEvent, u8)>,
+    pub corrections: Vec<Correction>,
+}
+
 /// A participant added, with any warnings to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Added {
@@ -112,6 +128,8 @@ pub struct ParticipantView {
     pub ladder_history: Vec<(NaiveDate, u8)>,
     pub enrolments: Vec<(Enrolment, String)>,
     pub events: Vec<ProgressEvent>,
+    /// Corrections of the case's records (its details, events, enrolments), oldest first.
+    pub corrections: Vec<Correction>,
 }
 
 /// The caseload and goal overview as numbers.

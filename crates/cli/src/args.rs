@@ -82,11 +82,14 @@ pub enum Command {
         #[arg(long)]
         end: Option<String>,
     },
-    /// End an enrolment with its outcome.
+    /// End, correct or remove an enrolment.
     #[command(subcommand)]
     Enrolment(EnrolmentCmd),
     /// Log one progress event.
     Log(LogArgs),
+    /// Correct or remove a logged event.
+    #[command(subcommand)]
+    Event(EventCmd),
     /// A participant's timeline with the ladder step after each event.
     Timeline {
         /// The participant's id or pseudonym.
@@ -209,6 +212,13 @@ pub enum InitiativeCmd {
         #[arg(long)]
         contribution: String,
     },
+    /// Remove an initiative's link to a goal.
+    Unlink {
+        id: String,
+        /// The goal's key or id.
+        #[arg(long)]
+        goal: String,
+    },
     /// Close an initiative.
     Close {
         id: String,
@@ -271,6 +281,33 @@ pub enum ParticipantCmd {
     },
     /// Reopen a closed case (closed by mistake, or the citizen is back).
     Reopen { participant: String },
+    /// Correct a participant's details (the fields not given stay as they are; "" clears an
+    /// optional one). The caseworker changes by a handover, not here.
+    Edit {
+        participant: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// DDMMYY-SSSS; "" removes it.
+        #[arg(long)]
+        cpr: Option<String>,
+        #[arg(long)]
+        birth_year: Option<i32>,
+        /// non_western, western or danish
+        #[arg(long)]
+        origin: Option<String>,
+        #[arg(long)]
+        arrival: Option<String>,
+        /// selvforsoergelse, introduktion or ingen
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        programme_start: Option<String>,
+        #[arg(long)]
+        programme_end: Option<String>,
+        /// Why (kept with the correction and shown on the timeline).
+        #[arg(long, default_value = "")]
+        why: String,
+    },
     /// Export a participant's whole case as an encrypted file (age, passphrase) to hand it over:
     /// the case's own caseworker or a team lead; audited.
     Export {
@@ -294,6 +331,57 @@ pub enum EnrolmentCmd {
         end: String,
         #[arg(long)]
         outcome: String,
+    },
+    /// Correct an enrolment's dates or outcome (the fields not given stay as they are).
+    Edit {
+        id: String,
+        #[arg(long)]
+        start: Option<String>,
+        /// The end date; "" clears it (the enrolment is open again, without an outcome).
+        #[arg(long)]
+        end: Option<String>,
+        /// completed, dropped_out, job or education; "" clears it.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Why (kept with the correction and shown on the timeline).
+        #[arg(long, default_value = "")]
+        why: String,
+    },
+    /// Remove an enrolment registered in error; the timeline keeps what it was.
+    Remove {
+        id: String,
+        /// Why it is removed (required; shown on the timeline).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventCmd {
+    /// Correct an event's date or details. To change the details, give --event and the details
+    /// in full, as `log` takes them; without --event they stay as they are.
+    Edit {
+        /// The event's id (see `timeline`).
+        id: String,
+        #[arg(long)]
+        date: Option<String>,
+        /// The event type, when the details change (default: the event's own).
+        #[arg(long)]
+        event: Option<String>,
+        #[command(flatten)]
+        details: Box<DetailArgs>,
+        /// Why (kept with the correction and shown on the timeline).
+        #[arg(long, default_value = "")]
+        why: String,
+    },
+    /// Remove an event registered in error (on the wrong person, or twice); the timeline keeps
+    /// what was removed, when, by whom and why.
+    Remove {
+        /// The event's id (see `timeline`).
+        id: String,
+        /// Why it is removed (required; shown on the timeline).
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -322,6 +410,13 @@ pub struct LogArgs {
     /// The day it happened (default: today).
     #[arg(long)]
     pub date: Option<String>,
+    #[command(flatten)]
+    pub details: DetailArgs,
+}
+
+/// An event's details, by type (see `log --help`).
+#[derive(Args, Debug, Default)]
+pub struct DetailArgs {
     /// du1, du2, du3
     #[arg(long)]
     pub course: Option<String>,
@@ -361,6 +456,41 @@ pub struct LogArgs {
     /// fraflyttet, repatrieret, doed (closure); for community, --kind (or this) names the kind
     #[arg(long)]
     pub reason: Option<String>,
+}
+
+impl DetailArgs {
+    /// Whether any detail was given.
+    pub fn any(&self) -> bool {
+        let DetailArgs {
+            course,
+            module,
+            exam,
+            offer,
+            hours,
+            kind,
+            level,
+            result,
+            dimension,
+            scale: _,
+            score,
+            target_group,
+            new_end,
+            reason,
+        } = self;
+        course.is_some()
+            || module.is_some()
+            || exam.is_some()
+            || offer.is_some()
+            || hours.is_some()
+            || kind.is_some()
+            || level.is_some()
+            || result.is_some()
+            || dimension.is_some()
+            || score.is_some()
+            || target_group.is_some()
+            || new_end.is_some()
+            || reason.is_some()
+    }
 }
 
 #[derive(Subcommand, Debug)]

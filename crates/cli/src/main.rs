@@ -312,6 +312,10 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     s.link_initiative(id("initiative", i)?, goal, contribution)?;
                     out.ok("Indsatsen er koblet til målet.", "The initiative is linked to the goal.");
                 }
+                InitiativeCmd::Unlink { id: i, goal } => {
+                    s.unlink_initiative(id("initiative", i)?, goal)?;
+                    out.ok("Indsatsen er ikke længere koblet til målet.", "The initiative is no longer linked to the goal.");
+                }
                 InitiativeCmd::Close { id: i, end } => {
                     s.set_initiative_status(id("initiative", i)?, InitiativeStatus::Closed, odate("end", end)?)?;
                     out.ok("Indsatsen er lukket.", "The initiative is closed.");
@@ -354,6 +358,34 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     s.reopen_case(pid)?;
                     out.ok("Sagen er åben igen.", "The case is open again.");
                 }
+                ParticipantCmd::Edit {
+                    participant,
+                    name,
+                    cpr,
+                    birth_year,
+                    origin,
+                    arrival,
+                    programme,
+                    programme_start,
+                    programme_end,
+                    why,
+                } => {
+                    let pid = s.participant_id(participant)?;
+                    let now = s.participant(pid, &cli.purpose)?.participant;
+                    let edit = NewParticipant {
+                        name: name.clone().unwrap_or(now.name),
+                        cpr: cpr.clone().or_else(|| now.cpr.as_ref().map(|c| c.formatted())),
+                        birth_year: Some(birth_year.unwrap_or(now.birth_year)),
+                        origin: origin.as_deref().map(code).transpose()?.unwrap_or(now.origin),
+                        arrival_date: edited_date("arrival_date", arrival, now.arrival_date)?,
+                        programme: programme.as_deref().map(code).transpose()?.unwrap_or(now.programme),
+                        programme_start: edited_date("programme_start", programme_start, now.programme_start)?,
+                        programme_end: edited_date("programme_end", programme_end, now.programme_end)?,
+                        caseworker: None,
+                    };
+                    let warnings = s.edit_participant(pid, edit, why)?;
+                    out.ok_with_warnings(&warnings, "Oplysningerne er rettet.", "The details are corrected.");
+                }
                 ParticipantCmd::Export { participant, out: path, purpose } => {
                     let pid = s.participant_id(participant)?;
                     if path.exists() {
@@ -386,6 +418,37 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             s.end_enrolment(id("enrolment", e)?, date("end", end)?, code(outcome)?)?;
             out.ok("Forløbet er afsluttet.", "The enrolment has ended.");
         }
+        Command::Enrolment(EnrolmentCmd::Edit { id: e, start, end, outcome, why }) => {
+            let mut s = open(&cli, lang)?;
+            let edit = EnrolmentEdit {
+                start: start.as_deref().map(|d| date("start", d)).transpose()?,
+                end: cleared(end, |d| date("end", d))?,
+                outcome: cleared(outcome, code)?,
+            };
+            s.edit_enrolment(id("enrolment", e)?, edit, why)?;
+            out.ok("Forløbet er rettet.", "The enrolment is corrected.");
+        }
+        Command::Enrolment(EnrolmentCmd::Remove { id: e, reason }) => {
+            let mut s = open(&cli, lang)?;
+            s.remove_enrolment(id("enrolment", e)?, reason)?;
+            out.ok("Forløbet er fjernet.", "The enrolment is removed.");
+        }
+        Command::Event(EventCmd::Edit { id: e, date: d, event: kind, details, why }) => {
+            let mut s = open(&cli, lang)?;
+            let when = d.as_deref().map(|d| date("date", d)).transpose()?;
+            let details = match kind {
+                Some(kind) => Some(event_details(kind, details)?),
+                None if details.any() => return Err(bad(ValidationError::Required { field: "event" })),
+                None => None,
+            };
+            s.correct_event(id("event", e)?, when, details, why)?;
+            out.ok("Hændelsen er rettet.", "The event is corrected.");
+        }
+        Command::Event(EventCmd::Remove { id: e, reason }) => {
+            let mut s = open(&cli, lang)?;
+            s.remove_event(id("event", e)?, reason)?;
+            out.ok("Hændelsen er fjernet.", "The event is removed.");
+        }
         Command::Log(a) => {
             let mut s = open(&cli, lang)?;
             let pid = s.participant_id(&a.participant)?;
@@ -393,7 +456,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 Some(d) => date("date", d)?,
                 None => s.today(),
             };
-            let details = event_details(a)?;
+            let details = event_details(&a.event, &a.details)?;
             let id = s.record_progress(pid, when, details)?;
             out.created("event", &id.to_string(), None);
         }
@@ -535,7 +598,25 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
 }
 
 /// Builds typed event details from the flags the event type needs.
-fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
+/// An optional field being corrected: not given keeps it (`None`), "" clears it (`Some(None)`).
+fn cleared<T>(given: &Option<String>, parse: impl Fn(&str) -> anyhow::Result<T>) -> anyhow::Result<Option<Option<T>>> {
+    match given.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(v) => Ok(Some(Some(parse(v)?))),
+    }
+}
+
+/// An optional date being corrected: not given keeps `now`, "" clears it.
+fn edited_date(field: &'static str, given: &Option<String>, now: Option<NaiveDate>) -> anyhow::Result<Option<NaiveDate>> {
+    match given.as_deref().map(str::trim) {
+        None => Ok(now),
+        Some("") => Ok(None),
+        Some(d) => Ok(Some(date(field, d)?)),
+    }
+}
+
+fn event_details(event: &str, a: &DetailArgs) -> anyhow::Result<EventDetails> {
     let course = || -> anyhow::Result<DanishCourse> { code(&required("course", a.course.clone())?) };
     let module = || required("module", a.module);
     let exam = || -> anyhow::Result<DanishExam> { code(&required("exam", a.exam.clone())?) };
@@ -543,7 +624,7 @@ fn event_details(a: &LogArgs) -> anyhow::Result<EventDetails> {
     let kind = || -> anyhow::Result<EmploymentKind> { code(&required("kind", a.kind.clone())?) };
     let offer = || -> anyhow::Result<InitiativeType> { code(&required("offer", a.offer.clone())?) };
     let hours = || required("hours_per_week", a.hours);
-    Ok(match a.event.trim() {
+    Ok(match event.trim() {
         "visitation" => EventDetails::Visitation { target_group: code(&required("target_group", a.target_group.clone())?)? },
         "contract_signed" => EventDetails::ContractSigned {},
         "programme_extended" => {

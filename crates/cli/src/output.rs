@@ -119,6 +119,19 @@ impl Out {
         }
     }
 
+    /// `ok`, with the warnings worth a second look (JSON: `{"ok": true, "warnings": […]}`).
+    pub fn ok_with_warnings(&self, warnings: &[Warning], da: &str, en: &str) {
+        if self.json {
+            let warnings: Vec<Value> = warnings.iter().map(|w| json!({"code": w.code(), "message": w.message(self.lang)})).collect();
+            self.print(json!({"ok": true, "warnings": warnings}));
+        } else {
+            for w in warnings {
+                eprintln!("{}: {}", self.t("advarsel", "warning"), w.message(self.lang));
+            }
+            println!("{}", self.t(da, en));
+        }
+    }
+
     pub fn created(&self, kind: &str, id: &str, pseudonym: Option<&str>) {
         if self.json {
             self.print(json!({"created": kind, "id": id, "pseudonym": pseudonym}));
@@ -444,17 +457,30 @@ impl Out {
         println!("{}: {}", self.t("Hændelser", "Events"), v.events.len());
     }
 
-    pub fn timeline(&self, rows: &[(ProgressEvent, u8)]) {
+    pub fn timeline(&self, v: &TimelineView) {
         if self.json {
-            self.print(Value::Array(
-                rows.iter()
-                    .map(|(e, s)| {
-                        let mut j = Self::event_json(e);
-                        j["ladder_step"] = json!(s);
-                        j
+            let events: Vec<Value> = v
+                .events
+                .iter()
+                .map(|(e, s)| {
+                    let mut j = Self::event_json(e);
+                    j["ladder_step"] = json!(s);
+                    j
+                })
+                .collect();
+            let corrections: Vec<Value> = v
+                .corrections
+                .iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id.to_string(), "target": c.target.table(), "target_id": c.target_id, "kind": c.kind.code(),
+                        "changes": c.changes.iter().map(|f| json!({"field": f.field, "from": f.from, "to": f.to})).collect::<Vec<_>>(),
+                        "reason": c.reason, "made_by": c.made_by, "made_at": c.made_at.to_rfc3339(),
+                        "text": indsats_api::corrections::describe(c, self.lang),
                     })
-                    .collect(),
-            ));
+                })
+                .collect();
+            self.print(json!({"events": events, "corrections": corrections}));
             return;
         }
         let mut t = table(&[
@@ -463,17 +489,25 @@ impl Out {
             self.t("Detaljer", "Details"),
             self.t("Trin", "Step"),
             self.t("Registreret af", "Recorded by"),
+            "Id",
         ]);
-        for (e, s) in rows {
+        for (e, s) in &v.events {
             t.add_row(vec![
                 self.date(Some(e.date)),
                 e.details.type_label(self.lang).to_string(),
                 e.details.summary(self.lang),
                 s.to_string(),
                 e.recorded_by.clone(),
+                e.id.to_string(),
             ]);
         }
         println!("{t}");
+        if !v.corrections.is_empty() {
+            println!("{}:", self.t("Rettelser", "Corrections"));
+            for c in &v.corrections {
+                println!("  {}", indsats_api::corrections::describe(c, self.lang));
+            }
+        }
     }
 
     pub fn status(&self, v: &StatusView) {

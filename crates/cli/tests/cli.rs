@@ -66,7 +66,7 @@ fn happy_scenario_from_init_to_verified_audit_log() {
 
     let purpose = "opfølgning på jobplan";
     let timeline = t.cmd(&["timeline", &pseudonym]).purpose(purpose).run().ok().json();
-    let events = timeline.as_array().unwrap();
+    let events = timeline["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{timeline:#}");
     let ev = &events[0];
     assert_eq!(ev["type"], "module_test_passed");
@@ -212,6 +212,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "initiative list",
         "initiative show",
         "initiative link",
+        "initiative unlink",
         "initiative close",
         "participant",
         "participant add",
@@ -220,11 +221,17 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "participant show",
         "participant close",
         "participant reopen",
+        "participant edit",
         "participant export",
         "enrol",
         "enrolment",
         "enrolment end",
+        "enrolment edit",
+        "enrolment remove",
         "log",
+        "event",
+        "event edit",
+        "event remove",
         "timeline",
         "status",
         "demo",
@@ -551,6 +558,114 @@ fn a_case_closed_by_mistake_is_reopened_and_counts_as_open_again() {
     let log = t.cmd(&["audit", "--action", "participant.reopen"]).role("team_lead").run().ok().json();
     assert_eq!(log.as_array().unwrap().len(), 1, "{log:#}");
     t.cmd(&["participant", "reopen", "D-NOBODY1"]).run().fails(2, "not_found", &[]);
+}
+
+#[test]
+fn corrections_rewrite_the_record_keep_their_history_and_move_the_numbers() {
+    let (t, p, initiative) = store_with_participant();
+    let events = |t: &Indsats| t.counts()["events"].as_u64().expect("events");
+    let timeline = |t: &Indsats| t.cmd(&["timeline", &p]).run().ok().json();
+
+    // A typo in a date, then in the details.
+    let logged =
+        t.cmd(&["log", &p, "module_test_passed", "--course", "du2", "--module", "3", "--date", "01-03-2026"]).run().ok().json();
+    let ev = logged["id"].as_str().expect("log --json returns the event's id").to_string();
+    t.cmd(&["event", "edit", &ev, "--date", "02-03-2026", "--why", "tastefejl"]).run().ok();
+    t.cmd(&["event", "edit", &ev, "--event", "module_test_passed", "--course", "du2", "--module", "4"]).run().ok();
+    let tl = timeline(&t);
+    assert_eq!(tl["events"][0]["date"], "2026-03-02", "{tl:#}");
+    assert_eq!(tl["events"][0]["details"]["module"], 4);
+    let texts: Vec<&str> = tl["corrections"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts,
+        [
+            "rettet 24-11-2026 af testbruger: Dato 01-03-2026 → 02-03-2026 (tastefejl)",
+            "rettet 24-11-2026 af testbruger: Detaljer Modultest bestået: DU2 modul 3 → Modultest bestået: DU2 modul 4",
+        ]
+    );
+    // Giving details without the event type is refused, and so is a correction into the future.
+    rejected(&t, &["event", "edit", &ev, "--module", "5"], "required", Some("event"), &[]);
+    rejected(&t, &["event", "edit", &ev, "--date", "01-12-2026"], "in_future", Some("date"), &[]);
+
+    // An event logged on the wrong person is removed, with a reason; the count moves.
+    let wrong = t.cmd(&["log", &p, "employment_started", "--kind", "ordinary", "--hours", "37"]).run().ok().json();
+    let wrong = wrong["id"].as_str().unwrap().to_string();
+    assert_eq!(events(&t), 2);
+    rejected(&t, &["event", "remove", &wrong, "--reason", "  "], "required", Some("reason"), &[]);
+    t.cmd(&["event", "remove", &wrong, "--reason", "registreret på forkert borger"]).run().ok();
+    assert_eq!(events(&t), 1);
+    let tl = timeline(&t);
+    assert_eq!(tl["events"].as_array().unwrap().len(), 1);
+    let removed = tl["corrections"][2]["text"].as_str().unwrap();
+    assert!(removed.starts_with("fjernet 24-11-2026 af testbruger: 24-11-2026; Ansættelse startet: Ordinær, 37 t/uge"), "{removed}");
+    assert!(removed.ends_with("(registreret på forkert borger)"), "{removed}");
+    t.cmd(&["event", "edit", &wrong, "--date", "01-11-2026"]).run().fails(2, "not_found", &["hændelse"]);
+
+    // The participant's details; a CPR number another case has is refused.
+    t.cmd(&["participant", "edit", &p, "--name", "Amina Hassan Ali", "--arrival", "01-06-2019", "--why", "stavefejl"]).run().ok();
+    let shown = t.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["name"], "Amina Hassan Ali");
+    assert_eq!(shown["arrival_date"], "2019-06-01");
+    let found = t.cmd(&["participant", "find", "Ali"]).run().ok().json();
+    assert_eq!(found.as_array().unwrap().len(), 1, "the search finds the corrected name");
+    let other = t.add_participant("Bo Berg", Some("010190-1236"));
+    rejected(&t, &["participant", "edit", &other, "--cpr", CPR], "duplicate_cpr", Some("cpr"), &[]);
+    let tl = timeline(&t);
+    let edited = tl["corrections"][3]["text"].as_str().unwrap();
+    assert_eq!(edited, "rettet 24-11-2026 af testbruger: Navn Amina Hassan → Amina Hassan Ali; Indrejsedato – → 01-06-2019 (stavefejl)");
+
+    // An enrolment: its start, its end and outcome, then removed as never begun.
+    let e = t.cmd(&["enrol", &p, &initiative, "--start", "01-02-2026"]).run().ok().json();
+    let e = e["id"].as_str().unwrap().to_string();
+    let active = |t: &Indsats| t.counts()["enrolments_active"].as_u64().unwrap();
+    assert_eq!(active(&t), 1);
+    t.cmd(&["enrolment", "edit", &e, "--start", "01-03-2026"]).run().ok();
+    t.cmd(&["enrolment", "edit", &e, "--end", "01-10-2026", "--outcome", "completed"]).run().ok();
+    assert_eq!(active(&t), 0);
+    let shown = t.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["enrolments"][0]["start"], "2026-03-01");
+    assert_eq!(shown["enrolments"][0]["outcome"], "completed");
+    t.cmd(&["enrolment", "edit", &e, "--end", ""]).run().ok();
+    let shown = t.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["enrolments"][0]["outcome"], Value::Null, "clearing the end clears the outcome");
+    assert_eq!(active(&t), 1);
+    rejected(&t, &["enrolment", "edit", &e, "--outcome", "job"], "required", Some("end"), &[]);
+    rejected(&t, &["enrolment", "edit", &e, "--start", "01-01-2025"], "enrolment_outside_initiative", Some("start"), &[]);
+    t.cmd(&["enrolment", "remove", &e, "--reason", "aldrig startet"]).run().ok();
+    assert_eq!(active(&t), 0);
+    let shown = t.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["enrolments"].as_array().unwrap().len(), 0);
+    let tl = timeline(&t);
+    let last = tl["corrections"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert_eq!(last, "fjernet 24-11-2026 af testbruger: Virksomhedspraktik i detailhandlen; 01-03-2026 (aldrig startet)");
+
+    // An initiative's link to a goal.
+    t.cmd(&["initiative", "link", &initiative, "--goal", "selvforsoergelse", "--contribution", "Praktik fører til job"]).run().ok();
+    assert_eq!(t.cmd(&["initiative", "show", &initiative]).run().ok().json()["goals"].as_array().unwrap().len(), 1);
+    t.cmd(&["initiative", "unlink", &initiative, "--goal", "selvforsoergelse"]).run().ok();
+    assert_eq!(t.cmd(&["initiative", "show", &initiative]).run().ok().json()["goals"].as_array().unwrap().len(), 0);
+    rejected(&t, &["initiative", "unlink", &initiative, "--goal", "selvforsoergelse"], "not_found", None, &["kobling til målet"]);
+
+    // Each correction is audited with the fields it touched, never their values.
+    let log = t.cmd(&["audit", "--action", "participant.edit"]).role("team_lead").run().ok().json();
+    let row = &log.as_array().unwrap()[0];
+    assert_eq!(row["detail"], "name,arrival_date", "{row:#}");
+    for action in ["event.edit", "event.remove", "enrolment.edit", "enrolment.remove", "initiative.unlink"] {
+        let log = t.cmd(&["audit", "--action", action]).role("team_lead").run().ok().json();
+        assert!(!log.as_array().unwrap().is_empty(), "{action} is audited");
+    }
+}
+
+#[test]
+fn a_caseworker_corrects_only_her_own_caseload() {
+    let (t, p, _) = store_with_participant();
+    let ev = t.cmd(&["log", &p, "meeting_held"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    let theirs = t.cmd(&["participant", "add", "--name", "Cem Demir", "--birth-year", "1988", "--caseworker", "kollega"]).role("team_lead").run().ok().json();
+    let theirs = theirs["pseudonym"].as_str().unwrap().to_string();
+    let theirs_ev = t.cmd(&["log", &theirs, "meeting_held"]).role("team_lead").run().ok().json()["id"].as_str().unwrap().to_string();
+    rejected(&t, &["event", "remove", &theirs_ev, "--reason", "fejl"], "not_your_case", None, &["kollega"]);
+    rejected(&t, &["participant", "edit", &theirs, "--name", "Cem D."], "not_your_case", None, &[]);
+    t.cmd(&["event", "remove", &ev, "--reason", "dobbelt registreret"]).run().ok();
 }
 
 #[test]

@@ -245,3 +245,52 @@ fn a_case_goes_to_its_caseworker_s_laptops_and_one_for_a_caseworker_without_a_la
     let names: Vec<&str> = hits.as_array().unwrap().iter().filter_map(|h| h["name"].as_str()).collect();
     assert_eq!(names, ["Ole Fjordsen"], "{hits:#}");
 }
+
+#[test]
+fn a_correction_syncs_with_its_history_and_one_made_meanwhile_elsewhere_is_a_conflict() {
+    // Both laptops work as the same caseworker (the caseworker's and the lead's).
+    let p = pair();
+    let added = p.cw.add_participant("Ole Fjordsen", None);
+    let ev = p.cw.cmd(&["log", &added, "meeting_held", "--date", "02-11-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    let removed = p.cw.cmd(&["log", &added, "contract_signed", "--date", "03-11-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    sync(&p.lead);
+    sync(&p.cw);
+    sync(&p.lead);
+    let role = |l: &Indsats| if std::ptr::eq(l, &p.lead) { "team_lead" } else { "caseworker" };
+    let events = |l: &Indsats| l.cmd(&["timeline", &added]).role(role(l)).run().ok().json();
+    assert_eq!(events(&p.lead)["events"].as_array().unwrap().len(), 2);
+
+    // The caseworker removes one event and corrects the other's date; the lead, offline at the
+    // same time, corrects that same date differently.
+    p.cw.cmd(&["event", "remove", &removed, "--reason", "registreret på forkert borger"]).run().ok();
+    p.cw.cmd(&["event", "edit", &ev, "--date", "04-11-2026", "--why", "tastefejl"]).run().ok();
+    p.lead.cmd(&["event", "edit", &ev, "--date", "05-11-2026"]).role("team_lead").run().ok();
+    sync(&p.cw);
+    sync(&p.lead);
+    sync(&p.cw);
+
+    // Both laptops agree: one event, one date, and the whole history of corrections.
+    let (a, b) = (events(&p.lead), events(&p.cw));
+    assert_eq!(a["events"], b["events"], "the laptops converge");
+    assert_eq!(a["events"].as_array().unwrap().len(), 1, "the removal reached the lead: {a:#}");
+    let texts = |v: &Value| -> Vec<String> {
+        let mut t: Vec<String> = v["corrections"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap().to_string()).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(texts(&a), texts(&b));
+    assert_eq!(texts(&a).len(), 3, "{:#}", a["corrections"]);
+    assert!(texts(&a).iter().any(|t| t.starts_with("fjernet") && t.ends_with("(registreret på forkert borger)")));
+    // The correction that lost is in its laptop's inbox, with both dates.
+    let inbox = |l: &Indsats| l.cmd(&["conflicts"]).role(role(l)).run().ok().json().as_array().unwrap().clone();
+    let (li, ci) = (inbox(&p.lead), inbox(&p.cw));
+    assert_eq!(li.len() + ci.len(), 1, "lead {li:?}, caseworker {ci:?}");
+    let conflict = if li.len() == 1 { &li[0] } else { &ci[0] };
+    assert_eq!(conflict["field"], "date", "{conflict:#}");
+    // The inbox holds each value as its JSON text.
+    let value = |k: &str| serde_json::from_str::<String>(conflict[k].as_str().unwrap()).unwrap();
+    let mut dates = [value("mine"), value("theirs")];
+    dates.sort();
+    assert_eq!(dates, ["2026-11-04", "2026-11-05"], "{conflict:#}");
+    assert_eq!(a["events"][0]["date"], value("theirs"), "the winner is the date shown");
+}

@@ -86,6 +86,11 @@ id_type!(
     "participant"
 );
 id_type!(
+    /// A correction of a case's record (rettelse).
+    CorrectionId,
+    "correction"
+);
+id_type!(
     /// A participant's enrolment in an initiative (forløb).
     EnrolmentId,
     "enrolment"

@@ -297,6 +297,77 @@ pub struct Enrolment {
     pub outcome: Option<EnrolmentOutcome>,
 }
 
+/// What a correction changed: a participant's details, an event, or an enrolment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionTarget {
+    Participant,
+    Event,
+    Enrolment,
+}
+
+impl CorrectionTarget {
+    /// The table the corrected record lives in (also the code stored with the correction).
+    pub fn table(self) -> &'static str {
+        match self {
+            CorrectionTarget::Participant => "participant",
+            CorrectionTarget::Event => "progress_event",
+            CorrectionTarget::Enrolment => "enrolment",
+        }
+    }
+    pub fn from_table(t: &str) -> Option<Self> {
+        [CorrectionTarget::Participant, CorrectionTarget::Event, CorrectionTarget::Enrolment].into_iter().find(|x| x.table() == t)
+    }
+}
+
+/// How a record was corrected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionKind {
+    /// Fields rewritten.
+    Edit,
+    /// Removed as registered in error (an event on the wrong person, an enrolment never begun).
+    Remove,
+    /// A closed case opened again.
+    Reopen,
+}
+
+impl CorrectionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            CorrectionKind::Edit => "edit",
+            CorrectionKind::Remove => "remove",
+            CorrectionKind::Reopen => "reopen",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [CorrectionKind::Edit, CorrectionKind::Remove, CorrectionKind::Reopen].into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// One field a correction changed, as stored text (ISO dates, codes, numbers; an event's details
+/// as their JSON). `None`: empty. A CPR number's values are never kept here, only that it changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A correction of a case's record (rettelse): kept beside the record, synced with it and shown
+/// on its timeline, never overwritten. A removed record's last content is in `changes` (as
+/// `from`), so the timeline can still say what was removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    pub id: CorrectionId,
+    pub participant: ParticipantId,
+    pub target: CorrectionTarget,
+    pub target_id: String,
+    pub kind: CorrectionKind,
+    pub changes: Vec<FieldChange>,
+    pub reason: String,
+    pub made_by: String,
+    pub made_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

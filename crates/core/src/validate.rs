@@ -102,6 +102,9 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "user" => ("Bruger", "User"),
         "role" => ("Rolle", "Role"),
         "closed" => ("Lukkedato", "Closing date"),
+        "details" => ("Detaljer", "Details"),
+        "reason" => ("Begrundelse", "Reason"),
+        "initiative" => ("Indsats", "Initiative"),
         _ => (field, field),
     };
     match lang {

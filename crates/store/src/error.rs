@@ -206,6 +206,8 @@ impl StoreError {
                     ("goal", true) => "mål",
                     ("indicator", true) => "indikator",
                     ("enrolment", true) => "forløb",
+                    ("progress event", true) => "hændelse",
+                    ("goal link", true) => "kobling til målet",
                     ("strategy", true) => "strategi",
                     (k, _) => k,
                 };

@@ -61,7 +61,17 @@ pub(crate) const SYNCED: &[(&str, &[&str])] = &[
     ("enrolment", &["participant_id", "initiative_id", "start_date", "end_date", "outcome"]),
     ("progress_event", &["participant_id", "date", "type", "details", "recorded_by", "recorded_at"]),
     ("manual_value", &["indicator_id", "period", "value", "note", "entered_by", "entered_at"]),
+    ("correction", &["participant_id", "target", "target_id", "kind", "changes", "reason", "made_by", "made_at"]),
 ];
+
+/// The tables whose rows belong to one case through their `participant_id`: written by the
+/// case's caseworkers and the leads, sent only to them (docs/sync.md, "Write authority").
+pub(crate) const CASE_TABLES: &[&str] = &["enrolment", "progress_event", "correction"];
+
+/// `table`'s static name when it is one of [`CASE_TABLES`].
+pub(crate) fn case_table(table: &str) -> Option<&'static str> {
+    CASE_TABLES.iter().find(|t| **t == table).copied()
+}
 
 /// The tables that decide the strategy's picture: only a team lead's device writes them.
 const LEAD_TABLES: &[&str] = &["strategy", "goal", "indicator", "indicator_target", "manual_value"];
@@ -479,7 +489,12 @@ impl Tx<'_> {
                     refuse(format!("change {} writes a case of another caseworker's caseload", c.seq))
                 }
             }
-            "enrolment" | "progress_event" => {
+            t if CASE_TABLES.contains(&t) => {
+                if c.op == "update" && c.field.as_deref() == Some("participant_id") {
+                    // A record is removed from the wrong case and logged on the right one; moving
+                    // it would let a caseworker write into a colleague's case.
+                    return refuse(format!("change {} moves {t} to another case", c.seq));
+                }
                 let participant = match inserted("participant_id") {
                     Some(p) => Some(p),
                     None => history.iter().filter(|e| e.op == "insert").find_map(|e| {

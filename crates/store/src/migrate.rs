@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_export_outbox.sql")),
     (6, include_str!("../migrations/0006_owner.sql")),
     (7, include_str!("../migrations/0007_team_access.sql")),
+    (8, include_str!("../migrations/0008_corrections.sql")),
 ];
 
 /// The schema version this build writes.

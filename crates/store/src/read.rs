@@ -218,6 +218,28 @@ fn event_row(r: &Row) -> rusqlite::Result<ProgressEvent> {
     })
 }
 
+const CORRECTION_COLS: &str = "id, participant_id, target, target_id, kind, changes, reason, made_by, made_at";
+fn correction_row(r: &Row) -> rusqlite::Result<Correction> {
+    let bad = |i: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::<dyn std::error::Error + Send + Sync>::from(what))
+    };
+    let target: String = r.get(2)?;
+    let kind: String = r.get(4)?;
+    let changes: String = r.get(5)?;
+    let at: String = r.get(8)?;
+    Ok(Correction {
+        id: id(&r.get::<_, String>(0)?)?,
+        participant: id(&r.get::<_, String>(1)?)?,
+        target: CorrectionTarget::from_table(&target).ok_or_else(|| bad(2, format!("unknown correction target {target}")))?,
+        target_id: r.get(3)?,
+        kind: CorrectionKind::parse(&kind).ok_or_else(|| bad(4, format!("unknown correction kind {kind}")))?,
+        changes: serde_json::from_str(&changes).map_err(|e| bad(5, e.to_string()))?,
+        reason: r.get(6)?,
+        made_by: r.get(7)?,
+        made_at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).map_err(|e| bad(8, e.to_string()))?,
+    })
+}
+
 /// Turns what a person typed into an FTS5 query: each word a quoted prefix, all required.
 fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
@@ -516,6 +538,15 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// The corrections of a participant's records, oldest first.
+    pub fn corrections_of_participant(&self, p: ParticipantId) -> Result<Vec<Correction>> {
+        self.all(
+            &format!("SELECT {CORRECTION_COLS} FROM correction WHERE participant_id = ?1 ORDER BY made_at, rowid"),
+            [p.to_string()],
+            correction_row,
+        )
+    }
+
     /// Open cases per caseworker, and how many of them have had no event since `contact_since`.
     pub fn caseload(&self, contact_since: NaiveDate) -> Result<Vec<CaseloadRow>> {
         self.all(
@@ -622,7 +653,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Whose case each change belongs to, for sync's audiences: the caseworker of the
-    /// participant that a `participant`, `enrolment` or `progress_event` change concerns, as this
+    /// participant that a `participant` change or a change of a case's record (an enrolment, an event,
+    /// a correction) concerns, as this
     /// store has the case now; `None` for the team's own rows (strategy, goals, indicators,
     /// targets, initiatives and their goal links, manual values). A row that is gone (deleted) is
     /// traced through the change log. A case this store cannot trace gets an empty caseworker,
@@ -633,17 +665,16 @@ impl<'a> Reader<'a> {
         let mut caseworker_of: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(changes.len());
         for c in changes {
-            let participant = match c.table.as_str() {
-                "participant" => c.row_id.clone(),
-                t @ ("enrolment" | "progress_event") => match participant_of.get(&(t, c.row_id.as_str())) {
+            let participant = match (c.table.as_str(), crate::merge::case_table(&c.table)) {
+                ("participant", _) => c.row_id.clone(),
+                (_, Some(table)) => match participant_of.get(&(table, c.row_id.as_str())) {
                     Some(p) => p.clone(),
                     None => {
-                        let table = if t == "enrolment" { "enrolment" } else { "progress_event" };
                         let p = match inserted_field(c, "participant_id") {
                             Some(p) => p,
                             None => self.traced_field(table, &c.row_id, "participant_id")?.unwrap_or_default(),
                         };
-                        participant_of.insert((t, c.row_id.as_str()), p.clone());
+                        participant_of.insert((table, c.row_id.as_str()), p.clone());
                         p
                     }
                 },

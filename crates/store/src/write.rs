@@ -163,6 +163,12 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Removes an initiative's link to a goal (a tombstone, synced). Returns false when there
+    /// was no such link.
+    pub fn unlink_goal(&mut self, initiative: InitiativeId, goal: GoalId) -> Result<bool> {
+        self.delete("initiative_goal", &format!("{initiative}:{goal}"))
+    }
+
     pub fn insert_participant(&mut self, p: &Participant) -> Result<()> {
         if let Some(cpr) = &p.cpr
             && self.read().participant_by_cpr(cpr.digits())?.is_some()
@@ -188,6 +194,54 @@ impl Tx<'_> {
         )?;
         self.participant_added(p);
         Ok(())
+    }
+
+    /// Rewrites a participant's details (not the caseworker: that is a handover, nor the case's
+    /// closing: [`Tx::set_case_closed`]); only the fields that differ reach the change log. A CPR
+    /// number another participant has is refused.
+    pub fn update_participant(&mut self, p: &Participant) -> Result<()> {
+        if let Some(cpr) = &p.cpr
+            && self.read().participant_by_cpr(cpr.digits())?.is_some_and(|other| other != p.id)
+        {
+            return Err(ValidationError::DuplicateCpr.into());
+        }
+        let found = self.update(
+            "participant",
+            &p.id.to_string(),
+            &[
+                ("name", t(&p.name)),
+                ("cpr", p.cpr.as_ref().map_or(Value::Null, |c| t(c.digits()))),
+                ("birth_year", i(p.birth_year.into())),
+                ("origin", t(p.origin.code())),
+                ("arrival_date", od(p.arrival_date)),
+                ("programme", t(p.programme.code())),
+                ("programme_start", od(p.programme_start)),
+                ("programme_end", od(p.programme_end)),
+            ],
+        )?;
+        if !found {
+            return Err(StoreError::NotFound { kind: "participant", id: p.id.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Records a correction beside the record it corrects (the caller writes the record).
+    pub fn insert_correction(&mut self, c: &Correction) -> Result<()> {
+        let changes = serde_json::to_string(&c.changes).map_err(|err| StoreError::Encoding(err.to_string()))?;
+        self.insert(
+            "correction",
+            &c.id.to_string(),
+            &[
+                ("participant_id", t(&c.participant.to_string())),
+                ("target", t(c.target.table())),
+                ("target_id", t(&c.target_id)),
+                ("kind", t(c.kind.code())),
+                ("changes", Value::Text(changes)),
+                ("reason", t(&c.reason)),
+                ("made_by", t(&c.made_by)),
+                ("made_at", t(&c.made_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
+            ],
+        )
     }
 
     /// Closes (or with `None` reopens) a participant's case.
@@ -234,6 +288,31 @@ impl Tx<'_> {
         let initiative = self.read().initiative(e.initiative)?;
         validate::enrolment_within(e.start, Some(end), initiative.start, initiative.end)?;
         self.update("enrolment", &id.to_string(), &[("end_date", d(end)), ("outcome", t(outcome.code()))])?;
+        Ok(())
+    }
+
+    /// Corrects an enrolment's dates and outcome, with the rules of a new one: inside its
+    /// initiative's period, and no second open enrolment in the same initiative.
+    pub fn update_enrolment(&mut self, e: &Enrolment) -> Result<()> {
+        let initiative = self.read().initiative(e.initiative)?;
+        validate::enrolment_within(e.start, e.end, initiative.start, initiative.end)?;
+        if e.end.is_none()
+            && let Some(open) = self
+                .read()
+                .enrolments_of_participant(e.participant)?
+                .into_iter()
+                .find(|x| x.id != e.id && x.initiative == e.initiative && x.end.is_none())
+        {
+            return Err(ValidationError::AlreadyEnrolled { start: open.start }.into());
+        }
+        let found = self.update(
+            "enrolment",
+            &e.id.to_string(),
+            &[("start_date", d(e.start)), ("end_date", od(e.end)), ("outcome", e.outcome.map_or(Value::Null, |o| t(o.code())))],
+        )?;
+        if !found {
+            return Err(StoreError::NotFound { kind: "enrolment", id: e.id.to_string() });
+        }
         Ok(())
     }
 
@@ -285,6 +364,21 @@ impl Tx<'_> {
         self.delete("progress_event", &id.to_string())?;
         self.case_changed(event.participant.to_string());
         Ok(event)
+    }
+
+    /// Corrects an event's date and details (the caller checks them with the day's date).
+    pub fn update_event(&mut self, e: &ProgressEvent) -> Result<()> {
+        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::Encoding(err.to_string()))?;
+        let found = self.update(
+            "progress_event",
+            &e.id.to_string(),
+            &[("date", d(e.date)), ("type", t(e.details.type_code())), ("details", Value::Text(details))],
+        )?;
+        if !found {
+            return Err(StoreError::NotFound { kind: "progress event", id: e.id.to_string() });
+        }
+        self.case_changed(e.participant.to_string());
+        Ok(())
     }
 
     /// Records one progress event (its rules are checked by the caller with the day's date).

@@ -799,3 +799,65 @@ fn a_bundle_that_cannot_be_applied_is_refused_as_the_sender_s_not_this_laptop_s(
     // The good part alone still merges.
     t.lead.merge(t0(), &audit("sync.apply"), "device-a", "x", &good, &Authority::Lead).unwrap();
 }
+
+#[test]
+fn a_correction_belongs_to_its_case_goes_to_its_caseworker_and_is_written_only_by_them() {
+    let mut t = three();
+    let p = participant(1, None);
+    let e = event(1, p.id, EventDetails::MeetingHeld {});
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_participant(&p)?;
+        tx.insert_event(&e)
+    })
+    .unwrap();
+    let first = pending(&t.a, &t.lead);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a1", &first, &member("kbh")).unwrap();
+    let correction = Correction {
+        id: CorrectionId::new(1_700_000_300_000, [3; 10]),
+        participant: p.id,
+        target: CorrectionTarget::Event,
+        target_id: e.id.to_string(),
+        kind: CorrectionKind::Edit,
+        changes: vec![FieldChange { field: "date".into(), from: Some("2026-03-01".into()), to: Some("2026-03-02".into()) }],
+        reason: "tastefejl".into(),
+        made_by: "kbh".into(),
+        made_at: t0(),
+    };
+    let fixed = ProgressEvent { date: day(2026, 3, 2), ..e.clone() };
+    t.a.write(t0() + Duration::minutes(1), &audit("event.edit"), |tx| {
+        tx.update_event(&fixed)?;
+        tx.insert_correction(&correction)
+    })
+    .unwrap();
+    let later = pending(&t.a, &t.lead);
+    // Sync sends it to the case's caseworker (and the leads), like the case itself.
+    let owners = t.a.read().case_owners(&later).unwrap();
+    assert!(later.iter().any(|c| c.table == "correction"));
+    assert!(owners.iter().all(|o| o.as_deref() == Some("kbh")), "{owners:?}");
+
+    // Another caseworker's device may not write it, nor move a record to another case.
+    let r = t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &renumbered(&later), &member("bo"));
+    assert!(matches!(r, Err(StoreError::NotAuthorised { .. })), "{r:?}");
+    let moved = RemoteChange {
+        seq: 1,
+        hlc: later[0].hlc + 10,
+        table: "progress_event".into(),
+        row_id: e.id.to_string(),
+        op: "update".into(),
+        field: Some("participant_id".into()),
+        value: Some(format!("\"{}\"", participant(2, None).id)),
+        base: None,
+    };
+    let r = t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &[moved], &member("kbh"));
+    assert!(matches!(&r, Err(StoreError::NotAuthorised { detail, .. }) if detail.contains("moves progress_event")), "{r:?}");
+
+    // Its caseworker's device may: the date and the correction beside it arrive together.
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a2", &later, &member("kbh")).unwrap();
+    assert_eq!(t.lead.read().event(e.id).unwrap().date, day(2026, 3, 2));
+    assert_eq!(t.lead.read().corrections_of_participant(p.id).unwrap(), [correction]);
+}
+
+/// `changes` as the first bundle of another device (its own sequence from 1).
+fn renumbered(changes: &[RemoteChange]) -> Vec<RemoteChange> {
+    changes.iter().enumerate().map(|(i, c)| RemoteChange { seq: i as u64 + 1, ..c.clone() }).collect()
+}
