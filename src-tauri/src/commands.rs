@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use indsats_api::core::ids::{EnrolmentId, InitiativeId, ParticipantId};
+use indsats_api::core::ids::{EnrolmentId, EventId, InitiativeId, ParticipantId};
 use indsats_api::core::model::Role;
 use indsats_api::core::validate::{self, Lang};
 use indsats_api::demo::DemoOptions;
@@ -678,6 +678,15 @@ pub async fn link_initiative(h: AppHandle, initiative: String, goal: String, con
     .await
 }
 
+#[tauri::command]
+pub async fn unlink_initiative(h: AppHandle, initiative: String, goal: String) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: InitiativeId = parse_id("initiative", &initiative)?;
+        Ok(s.unlink_initiative(id, &goal)?)
+    })
+    .await
+}
+
 // ---- Participants ------------------------------------------------------------------------------
 
 fn hit(x: indsats_api::SearchHit) -> ParticipantHit {
@@ -770,27 +779,43 @@ pub async fn participant(h: AppHandle, id: String) -> UiResult<Profile> {
             ladder_history: v.ladder_history.iter().map(|(d, step)| LadderPoint { date: date(*d), step: *step }).collect(),
             enrolments: v.enrolments.iter().map(|(e, title)| enrolment_row(e, title)).collect(),
             events,
+            corrections: v
+                .corrections
+                .iter()
+                .rev()
+                .map(|c| CorrectionLine {
+                    id: c.id.to_string(),
+                    target: c.target.table().into(),
+                    target_id: c.target_id.clone(),
+                    kind: c.kind.code().into(),
+                    text: indsats_api::corrections::describe(c, lang),
+                })
+                .collect(),
         })
     })
     .await
 }
 
+/// The participant form's fields, parsed.
+fn new_participant(input: ParticipantInput) -> Result<indsats_api::NewParticipant> {
+    Ok(indsats_api::NewParticipant {
+        name: input.name,
+        cpr: Some(input.cpr).filter(|c| !c.trim().is_empty()),
+        birth_year: parse_opt_u32("birth_year", &input.birth_year)?.map(|y| y as i32),
+        origin: input.origin,
+        arrival_date: parse_opt_date("arrival_date", &input.arrival_date)?,
+        programme: input.programme,
+        programme_start: parse_opt_date("programme_start", &input.programme_start)?,
+        programme_end: parse_opt_date("programme_end", &input.programme_end)?,
+        caseworker: Some(input.caseworker).filter(|c| !c.trim().is_empty()),
+        not_a_duplicate: input.not_a_duplicate,
+    })
+}
+
 #[tauri::command]
 pub async fn add_participant(h: AppHandle, input: ParticipantInput) -> UiResult<Added> {
     with_session(h, move |s, lang| {
-        let birth_year = parse_opt_u32("birth_year", &input.birth_year)?.map(|y| y as i32);
-        let new = indsats_api::NewParticipant {
-            name: input.name,
-            cpr: Some(input.cpr).filter(|c| !c.trim().is_empty()),
-            birth_year,
-            origin: input.origin,
-            arrival_date: parse_opt_date("arrival_date", &input.arrival_date)?,
-            programme: input.programme,
-            programme_start: parse_opt_date("programme_start", &input.programme_start)?,
-            programme_end: parse_opt_date("programme_end", &input.programme_end)?,
-            caseworker: Some(input.caseworker).filter(|c| !c.trim().is_empty()),
-        };
-        let added = s.add_participant(new)?;
+        let added = s.add_participant(new_participant(input)?)?;
         Ok(Added {
             id: added.id.to_string(),
             pseudonym: added.pseudonym,
@@ -816,6 +841,59 @@ pub async fn end_enrolment(h: AppHandle, input: EndEnrolmentInput) -> UiResult<(
     with_session(h, move |s, _| {
         let id: EnrolmentId = parse_id("enrolment", &input.enrolment)?;
         Ok(s.end_enrolment(id, parse_date("end", &input.end)?, input.outcome)?)
+    })
+    .await
+}
+
+/// Corrects a participant's details; returns the warnings worth a second look.
+#[tauri::command]
+pub async fn edit_participant(h: AppHandle, input: EditParticipantInput) -> UiResult<Vec<String>> {
+    with_session(h, move |s, lang| {
+        let id: ParticipantId = parse_id("participant", &input.participant)?;
+        let warnings = s.edit_participant(id, new_participant(input.details)?, &input.reason)?;
+        Ok(warnings.iter().map(|w| w.message(lang).to_string()).collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn correct_event(h: AppHandle, input: CorrectEventInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: EventId = parse_id("event", &input.event)?;
+        Ok(s.correct_event(id, Some(parse_date("date", &input.date)?), None, &input.reason)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn remove_event(h: AppHandle, input: RemoveInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: EventId = parse_id("event", &input.id)?;
+        Ok(s.remove_event(id, &input.reason)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn edit_enrolment(h: AppHandle, input: EditEnrolmentInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: EnrolmentId = parse_id("enrolment", &input.enrolment)?;
+        let end = parse_opt_date("end", &input.end)?;
+        let edit = indsats_api::EnrolmentEdit {
+            start: Some(parse_date("start", &input.start)?),
+            end: Some(end),
+            outcome: Some(input.outcome.filter(|_| end.is_some())),
+        };
+        Ok(s.edit_enrolment(id, edit, &input.reason)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn remove_enrolment(h: AppHandle, input: RemoveInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let id: EnrolmentId = parse_id("enrolment", &input.id)?;
+        Ok(s.remove_enrolment(id, &input.reason)?)
     })
     .await
 }

@@ -435,6 +435,8 @@ pub struct ParticipantInput {
     pub programme_end: String,
     /// Empty: the acting user.
     pub caseworker: String,
+    /// Confirmed as another person than a case with the same name and birth year.
+    pub not_a_duplicate: bool,
 }
 
 /// A participant added, and anything worth a second look.
@@ -488,6 +490,54 @@ pub struct Profile {
     pub enrolments: Vec<EnrolmentRow>,
     /// Newest first.
     pub events: Vec<TimelineEvent>,
+    /// Corrections of the case's records, newest first, as the timeline shows them.
+    pub corrections: Vec<CorrectionLine>,
+}
+
+/// One correction on a profile: "rettet 03-12-2026 af Anna: Dato 02-11-2026 → 03-11-2026".
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CorrectionLine {
+    pub id: String,
+    /// What was corrected: `participant`, `progress_event` or `enrolment`.
+    pub target: String,
+    pub target_id: String,
+    /// `edit`, `remove` or `reopen`.
+    pub kind: String,
+    /// The correction in the user's language (made in the core).
+    pub text: String,
+}
+
+/// A correction of a participant's details, as the form holds it (dates and numbers as typed).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EditParticipantInput {
+    pub participant: String,
+    pub details: ParticipantInput,
+    pub reason: String,
+}
+
+/// A correction of an event's date (its details stay).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CorrectEventInput {
+    pub event: String,
+    pub date: String,
+    pub reason: String,
+}
+
+/// A correction of an enrolment; an empty end clears it (and the outcome).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EditEnrolmentInput {
+    pub enrolment: String,
+    pub start: String,
+    pub end: String,
+    pub outcome: Option<model::EnrolmentOutcome>,
+    pub reason: String,
+}
+
+/// A record removed as registered in error, and why.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RemoveInput {
+    pub id: String,
+    pub reason: String,
 }
 
 /// An enrolment to make.
@@ -777,6 +827,11 @@ pub struct UiError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    /// The id of the record the error points to, where there is one to open: the existing case
+    /// of a `possible_duplicate` or `duplicate_cpr`.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 /// Every type above, for the binding generator and its check.
@@ -804,6 +859,11 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         ParticipantInput,
         Added,
         Profile,
+        CorrectionLine,
+        EditParticipantInput,
+        CorrectEventInput,
+        EditEnrolmentInput,
+        RemoveInput,
         EnrolInput,
         EndEnrolmentInput,
         ProgressInput,

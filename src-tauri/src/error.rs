@@ -169,7 +169,11 @@ impl DesktopError {
     }
 
     pub fn to_ui(&self, lang: Lang) -> UiError {
-        UiError { code: self.code().into(), message: self.message(lang), field: self.field() }
+        let about = match self {
+            DesktopError::Api(indsats_api::ApiError::PossibleDuplicate { id, .. }) => Some(id.to_string()),
+            _ => None,
+        };
+        UiError { code: self.code().into(), message: self.message(lang), field: self.field(), about }
     }
 }
 

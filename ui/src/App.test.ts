@@ -296,6 +296,7 @@ const profile: Profile = {
   ladder_step: 2,
   ladder_history: [{ date: '2026-10-01', step: 2 }],
   enrolments: [],
+  corrections: [],
   events: [
     {
       id: 'e1',

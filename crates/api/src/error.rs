@@ -40,6 +40,10 @@ pub enum ApiError {
     /// Demo data goes only into a demo store, never among real people.
     #[error("not a demo store")]
     NotADemoStore,
+    /// A new participant who may be someone already registered: the same CPR number (always
+    /// refused), or the same name and birth year (refused unless confirmed as another person).
+    #[error("possibly a duplicate of {pseudonym}")]
+    PossibleDuplicate { pseudonym: String, id: indsats_core::ids::ParticipantId, by_cpr: bool },
     /// A citizen named by a name that finds more than one person.
     #[error("the name finds more than one person")]
     CitizenAmbiguous,
@@ -106,6 +110,8 @@ impl ApiError {
             Self::NotADemoStore => "not_a_demo_store",
             Self::TestSwitch { .. } => "test_switch",
             Self::CitizenAmbiguous => "citizen_ambiguous",
+            Self::PossibleDuplicate { by_cpr: true, .. } => "duplicate_cpr",
+            Self::PossibleDuplicate { by_cpr: false, .. } => "possible_duplicate",
             Self::Export(e) => e.code(),
         }
     }
@@ -116,6 +122,8 @@ impl ApiError {
             Self::Invalid(e) | Self::Store(StoreError::Invalid(e)) => e.field().map(str::to_string),
             Self::StrategyFile(e) => e.field.clone(),
             Self::RoleNotGranted { .. } | Self::RoleFromRoster => Some("role".into()),
+            Self::PossibleDuplicate { by_cpr: true, .. } => Some("cpr".into()),
+            Self::PossibleDuplicate { by_cpr: false, .. } => Some("name".into()),
             Self::NotThisUser { .. } => Some("user".into()),
             _ => None,
         }
@@ -128,6 +136,7 @@ impl ApiError {
             | Self::Forbidden { .. }
             | Self::Period(_)
             | Self::NotYourCase { .. }
+            | Self::PossibleDuplicate { .. }
             | Self::RoleNotGranted { .. }
             | Self::NotThisUser { .. }
             | Self::RoleFromRoster
@@ -189,6 +198,22 @@ impl ApiError {
             Self::Cancelled => match lang {
                 Lang::Da => "Afbrudt. Intet fra den afbrudte del er gemt.".into(),
                 Lang::En => "Cancelled. Nothing from the cancelled part was saved.".into(),
+            },
+            Self::PossibleDuplicate { pseudonym, by_cpr: true, .. } => match lang {
+                Lang::Da => {
+                    format!("CPR-nummeret er allerede registreret på sagen {pseudonym}. Åbn den sag i stedet for at oprette en ny.")
+                }
+                Lang::En => {
+                    format!("The CPR number is already registered on the case {pseudonym}. Open that case instead of creating a new one.")
+                }
+            },
+            Self::PossibleDuplicate { pseudonym, by_cpr: false, .. } => match lang {
+                Lang::Da => format!(
+                    "Der findes allerede en sag med samme navn og fødselsår: {pseudonym}. Åbn den, hvis det er samme person; er det en anden, så bekræft det og registrér igen."
+                ),
+                Lang::En => format!(
+                    "A case with the same name and birth year exists: {pseudonym}. Open it if it is the same person; if it is someone else, confirm that and register again."
+                ),
             },
             Self::NotYourCase { caseworker } => match lang {
                 Lang::Da => format!(

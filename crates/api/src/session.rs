@@ -528,6 +528,7 @@ impl Session {
             }
             p.pseudonym = Self::pseudonym(&mut self.rng);
         }
+        self.refuse_duplicate(&p, new.not_a_duplicate)?;
         if p.caseworker != self.user.name
             && let Some(m) = indsats_sync::membership::Membership::load(&self.store)?
             && !m.roster.devices.iter().any(|d| d.user == p.caseworker)
@@ -537,6 +538,39 @@ impl Session {
         let pseudonym = p.pseudonym.clone();
         self.audited("participant.create", Some(id.to_string()), "registrering", String::new(), |tx| tx.insert_participant(&p))?;
         Ok(Added { id, pseudonym, warnings })
+    }
+
+    /// Refuses a new participant who may already have a case: the same CPR number, or (unless
+    /// confirmed as someone else) the same name and birth year. The existing case is named by its
+    /// pseudonym, and showing it is audited like a search hit.
+    fn refuse_duplicate(&mut self, p: &Participant, confirmed_other: bool) -> Result<()> {
+        let found = {
+            let r = self.store.read();
+            let by_cpr = match &p.cpr {
+                Some(cpr) => r.participant_by_cpr(cpr.digits())?,
+                None => None,
+            };
+            let found = match by_cpr {
+                Some(id) => Some((id, true)),
+                None if confirmed_other => None,
+                None => {
+                    let wanted = normalised_name(&p.name);
+                    r.search(&p.name, 200)?
+                        .into_iter()
+                        .find(|h| h.birth_year == p.birth_year && normalised_name(&h.name) == wanted)
+                        .map(|h| (h.id, false))
+                }
+            };
+            match found {
+                Some((id, by_cpr)) => Some((id, by_cpr, r.participant(id)?.pseudonym)),
+                None => None,
+            }
+        };
+        let Some((id, by_cpr, pseudonym)) = found else { return Ok(()) };
+        let why = if by_cpr { "samme cpr" } else { "samme navn og fødselsår" };
+        let detail = indsats_store::shown_detail(why, std::iter::once(pseudonym.as_str()));
+        self.audited("participant.duplicate", Some(id.to_string()), "registrering", detail, |_| Ok(()))?;
+        Err(ApiError::PossibleDuplicate { pseudonym, id, by_cpr })
     }
 
     /// Resolves a participant given by id or pseudonym.
@@ -987,4 +1021,9 @@ pub(crate) struct CheckedDetails {
     pub cpr: Option<indsats_core::cpr::Cpr>,
     pub birth_year: i32,
     pub warnings: Vec<Warning>,
+}
+
+/// A name compared for duplicates: case and spacing folded.
+fn normalised_name(name: &str) -> String {
+    name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }

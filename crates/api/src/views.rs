@@ -32,6 +32,9 @@ pub struct NewParticipant {
     pub programme_end: Option<NaiveDate>,
     /// The caseworker; the acting user when empty.
     pub caseworker: Option<String>,
+    /// The person has been confirmed as someone else than a case with the same name and birth
+    /// year (a case with the same CPR number is always refused).
+    pub not_a_duplicate: bool,
 }
 
 /// Something worth telling the user that does not stop the save.

@@ -43,6 +43,7 @@ fn a_case_leaves_only_encrypted_to_its_caseworker_or_a_team_lead_and_is_logged()
             programme_start: None,
             programme_end: None,
             caseworker: Some("jonas".into()),
+            not_a_duplicate: false,
         })
         .unwrap()
         .id;
@@ -60,6 +61,7 @@ fn a_case_leaves_only_encrypted_to_its_caseworker_or_a_team_lead_and_is_logged()
             programme_start: None,
             programme_end: None,
             caseworker: None,
+            not_a_duplicate: false,
         })
         .unwrap()
         .id;

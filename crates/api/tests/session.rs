@@ -47,6 +47,7 @@ fn person(name: &str) -> NewParticipant {
         programme_start: Some(day(2021, 6, 1)),
         programme_end: None,
         caseworker: None,
+        not_a_duplicate: false,
     }
 }
 
@@ -240,7 +241,7 @@ fn the_demo_is_deterministic_per_seed_and_day() {
                 .iter()
                 .map(|p| (p.id, p.name.clone(), p.cpr.as_ref().map(|c| c.digits().to_string()), p.case_closed))
                 .collect::<Vec<_>>(),
-            timeline.iter().map(|(e, step)| (e.id, e.date, e.details.clone(), *step)).collect::<Vec<_>>(),
+            timeline.events.iter().map(|(e, step)| (e.id, e.date, e.details.clone(), *step)).collect::<Vec<_>>(),
             s.status(60).unwrap().ladder,
         ));
         summaries.push(summary);

@@ -136,7 +136,7 @@ fn the_overview_follows_every_write_here_and_in_another_process() {
     let kind = indsats_api::core::event::CommunityKind::Volunteering;
     let fresh = people
         .iter()
-        .find(|p| other.timeline(p.id, "test").unwrap().iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
+        .find(|p| other.timeline(p.id, "test").unwrap().events.iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
         .unwrap()
         .id;
     other.record_progress(fresh, day, EventDetails::Community { kind }).unwrap();
@@ -147,7 +147,7 @@ fn the_overview_follows_every_write_here_and_in_another_process() {
     let second = people
         .iter()
         .filter(|p| p.id != fresh)
-        .find(|p| s.timeline(p.id, "test").unwrap().iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
+        .find(|p| s.timeline(p.id, "test").unwrap().events.iter().all(|(e, _)| !matches!(e.details, EventDetails::Community { .. })))
         .unwrap()
         .id;
     s.record_progress(second, day, EventDetails::Community { kind }).unwrap();

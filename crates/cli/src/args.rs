@@ -254,6 +254,10 @@ pub enum ParticipantCmd {
         /// Default: the acting user.
         #[arg(long)]
         caseworker: Option<String>,
+        /// A case with the same name and birth year exists, and this is another person: register
+        /// anyway. (A case with the same CPR number is always refused.)
+        #[arg(long)]
+        not_a_duplicate: bool,
     },
     /// List participants (an audited read).
     List {

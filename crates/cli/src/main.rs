@@ -325,7 +325,18 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
         Command::Participant(cmd) => {
             let mut s = open(&cli, lang)?;
             match cmd {
-                ParticipantCmd::Add { name, cpr, birth_year, origin, arrival, programme, programme_start, programme_end, caseworker } => {
+                ParticipantCmd::Add {
+                    name,
+                    cpr,
+                    birth_year,
+                    origin,
+                    arrival,
+                    programme,
+                    programme_start,
+                    programme_end,
+                    caseworker,
+                    not_a_duplicate,
+                } => {
                     let added = s.add_participant(NewParticipant {
                         name: name.clone(),
                         cpr: cpr.clone(),
@@ -336,6 +347,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         programme_start: odate("programme_start", programme_start)?,
                         programme_end: odate("programme_end", programme_end)?,
                         caseworker: caseworker.clone(),
+                        not_a_duplicate: *not_a_duplicate,
                     })?;
                     out.participant_added(&added);
                 }
@@ -382,6 +394,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         programme_start: edited_date("programme_start", programme_start, now.programme_start)?,
                         programme_end: edited_date("programme_end", programme_end, now.programme_end)?,
                         caseworker: None,
+                        not_a_duplicate: false,
                     };
                     let warnings = s.edit_participant(pid, edit, why)?;
                     out.ok_with_warnings(&warnings, "Oplysningerne er rettet.", "The details are corrected.");

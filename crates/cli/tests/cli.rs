@@ -329,14 +329,14 @@ fn cpr_with_a_birth_date_in_the_future_is_rejected() {
 
 #[test]
 fn duplicate_cpr_is_rejected() {
-    let (t, _, _) = store_with_participant();
+    let (t, p, _) = store_with_participant();
     for same in [CPR, "1503851233", " 150385-1233 "] {
         rejected(
             &t,
             &["participant", "add", "--name", "Anden Person", "--cpr", same],
             "duplicate_cpr",
             Some("cpr"),
-            &["allerede", "CPR-nummer", "Søg"],
+            &["allerede", "CPR-nummer", &p, "Åbn den sag"],
         );
     }
 }
@@ -567,8 +567,7 @@ fn corrections_rewrite_the_record_keep_their_history_and_move_the_numbers() {
     let timeline = |t: &Indsats| t.cmd(&["timeline", &p]).run().ok().json();
 
     // A typo in a date, then in the details.
-    let logged =
-        t.cmd(&["log", &p, "module_test_passed", "--course", "du2", "--module", "3", "--date", "01-03-2026"]).run().ok().json();
+    let logged = t.cmd(&["log", &p, "module_test_passed", "--course", "du2", "--module", "3", "--date", "01-03-2026"]).run().ok().json();
     let ev = logged["id"].as_str().expect("log --json returns the event's id").to_string();
     t.cmd(&["event", "edit", &ev, "--date", "02-03-2026", "--why", "tastefejl"]).run().ok();
     t.cmd(&["event", "edit", &ev, "--event", "module_test_passed", "--course", "du2", "--module", "4"]).run().ok();
@@ -660,12 +659,38 @@ fn corrections_rewrite_the_record_keep_their_history_and_move_the_numbers() {
 fn a_caseworker_corrects_only_her_own_caseload() {
     let (t, p, _) = store_with_participant();
     let ev = t.cmd(&["log", &p, "meeting_held"]).run().ok().json()["id"].as_str().unwrap().to_string();
-    let theirs = t.cmd(&["participant", "add", "--name", "Cem Demir", "--birth-year", "1988", "--caseworker", "kollega"]).role("team_lead").run().ok().json();
+    let theirs = t
+        .cmd(&["participant", "add", "--name", "Cem Demir", "--birth-year", "1988", "--caseworker", "kollega"])
+        .role("team_lead")
+        .run()
+        .ok()
+        .json();
     let theirs = theirs["pseudonym"].as_str().unwrap().to_string();
     let theirs_ev = t.cmd(&["log", &theirs, "meeting_held"]).role("team_lead").run().ok().json()["id"].as_str().unwrap().to_string();
     rejected(&t, &["event", "remove", &theirs_ev, "--reason", "fejl"], "not_your_case", None, &["kollega"]);
     rejected(&t, &["participant", "edit", &theirs, "--name", "Cem D."], "not_your_case", None, &[]);
     t.cmd(&["event", "remove", &ev, "--reason", "dobbelt registreret"]).run().ok();
+}
+
+#[test]
+fn a_possible_duplicate_is_refused_naming_the_existing_case_unless_confirmed_as_another_person() {
+    let (t, p, _) = store_with_participant();
+    let born = t.cmd(&["participant", "show", &p]).run().ok().json()["birth_year"].to_string();
+    // The same CPR number: always refused, with the case it is registered on.
+    rejected(&t, &["participant", "add", "--name", "A. Hassan", "--cpr", CPR], "duplicate_cpr", Some("cpr"), &[&p]);
+    rejected(&t, &["participant", "add", "--name", "A. Hassan", "--cpr", CPR, "--not-a-duplicate"], "duplicate_cpr", Some("cpr"), &[&p]);
+    // The same name (case and spacing aside) and birth year: refused unless confirmed.
+    rejected(&t, &["participant", "add", "--name", "amina  HASSAN", "--birth-year", &born], "possible_duplicate", Some("name"), &[&p]);
+    assert_eq!(t.open_participants(), 1);
+    // Another birth year, or confirmed as another person: registered.
+    t.cmd(&["participant", "add", "--name", "Amina Hassan", "--birth-year", "1971"]).run().ok();
+    t.cmd(&["participant", "add", "--name", "Amina Hassan", "--birth-year", &born, "--not-a-duplicate"]).run().ok();
+    assert_eq!(t.open_participants(), 3);
+    // Each refusal showed a case: logged like a search hit, with the pseudonym shown.
+    let log = t.cmd(&["audit", "--action", "participant.duplicate"]).role("team_lead").run().ok().json();
+    let rows = log.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{log:#}");
+    assert!(rows.iter().all(|r| r["detail"].as_str().unwrap().contains(&p)), "{log:#}");
 }
 
 #[test]

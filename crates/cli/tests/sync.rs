@@ -252,7 +252,8 @@ fn a_correction_syncs_with_its_history_and_one_made_meanwhile_elsewhere_is_a_con
     let p = pair();
     let added = p.cw.add_participant("Ole Fjordsen", None);
     let ev = p.cw.cmd(&["log", &added, "meeting_held", "--date", "02-11-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
-    let removed = p.cw.cmd(&["log", &added, "contract_signed", "--date", "03-11-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    let removed =
+        p.cw.cmd(&["log", &added, "contract_signed", "--date", "03-11-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
     sync(&p.lead);
     sync(&p.cw);
     sync(&p.lead);

@@ -91,6 +91,87 @@ async fn first_run_to_a_logged_module_test_changes_the_overview() -> Result<()> 
     app.close().await
 }
 
+/// Waits until `id`'s text is `want`, or fails after 20 s saying what it was.
+async fn wait_until_text_is(app: &App, id: &str, want: &str, what: &str) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = app.text(id).await?;
+        if now == want {
+            return Ok(());
+        }
+        ensure!(std::time::Instant::now() < deadline, "{what}: {id} is\n{now}\nnot\n{want}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Opens Zainab's profile from the participants screen.
+async fn open_zainab(app: &App) -> Result<()> {
+    app.click("nav-participants").await?;
+    app.fill("participant-search", "Zainab").await?;
+    app.click("participant-hit").await?;
+    app.wait_text("profile", "Zainab Testdatter").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_date_corrected_an_event_removed_and_a_case_reopened_move_the_overview_back() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    initiative_participant_enrolment(&app).await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    let ladder = app.text("ladder").await?;
+    let caseload = app.text("caseload").await?;
+
+    open_zainab(&app).await?;
+    app.click("profile-log").await?;
+    app.click("progress-type-module_test_passed").await?;
+    app.fill("progress-module", "2").await?;
+    app.click("progress-save").await?;
+    app.wait_text("timeline", "Modultest bestået").await?;
+
+    // A typo in the date, corrected with a reason: the timeline and its history say so.
+    app.click("event-correct").await?;
+    app.fill("correct-event-date", "20-11-2026").await?;
+    app.fill("correct-event-reason", "tastefejl").await?;
+    app.click("correct-event-save").await?;
+    app.wait_text("timeline", "20-11-2026").await?;
+    app.wait_text("corrections", "20-11-2026 (tastefejl)").await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    ensure!(app.text("ladder").await? != ladder, "the module test moves the ladder");
+
+    // The event was on the wrong person: removed, and the overview's ladder is as before.
+    open_zainab(&app).await?;
+    app.click("event-correct").await?;
+    app.fill("correct-event-reason", "registreret på forkert borger").await?;
+    app.click("correct-event-remove").await?;
+    app.wait_text("corrections", "(registreret på forkert borger)").await?;
+    app.screenshot("corrections-on-the-profile").await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    wait_until_text_is(&app, "ladder", &ladder, "the removed event no longer counts").await?;
+
+    // Closed by mistake, then reopened: the caseload counts the case again.
+    open_zainab(&app).await?;
+    app.click("profile-close").await?;
+    app.click("profile-close-confirm").await?;
+    app.el("profile-reopen").await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    let closed = app.wait_text("caseload", "").await?;
+    ensure!(closed != caseload, "closing the case moves the caseload:\n{closed}");
+    open_zainab(&app).await?;
+    app.click("profile-reopen").await?;
+    app.el("profile-close").await?;
+    app.wait_text("corrections", "genåbnet").await?;
+    app.click("nav-overview").await?;
+    app.el("overview").await?;
+    wait_until_text_is(&app, "caseload", &caseload, "the reopened case counts again").await?;
+    app.close().await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_wrong_passphrase_is_refused() -> Result<()> {
     let home = tempfile::tempdir()?;

@@ -28,6 +28,7 @@ const profile: Profile = {
   ladder_step: 1,
   ladder_history: [],
   enrolments: [],
+  corrections: [],
   events: [],
 };
 

@@ -23,6 +23,10 @@ import type { Added } from './bindings/Added';
 import type { Profile } from './bindings/Profile';
 import type { EnrolInput } from './bindings/EnrolInput';
 import type { EndEnrolmentInput } from './bindings/EndEnrolmentInput';
+import type { EditParticipantInput } from './bindings/EditParticipantInput';
+import type { CorrectEventInput } from './bindings/CorrectEventInput';
+import type { EditEnrolmentInput } from './bindings/EditEnrolmentInput';
+import type { RemoveInput } from './bindings/RemoveInput';
 import type { ProgressInput } from './bindings/ProgressInput';
 import type { Draft } from './bindings/Draft';
 import type { AuditQuery } from './bindings/AuditQuery';
@@ -100,6 +104,13 @@ export const api = {
   endEnrolment: (input: EndEnrolmentInput) => invoke<void>('end_enrolment', { input }),
   closeCase: (participant: string, dateText: string) => invoke<void>('close_case', { participant, dateText }),
   reopenCase: (participant: string) => invoke<void>('reopen_case', { participant }),
+  /** Corrects a participant's details; the warnings worth a second look come back. */
+  editParticipant: (input: EditParticipantInput) => invoke<string[]>('edit_participant', { input }),
+  correctEvent: (input: CorrectEventInput) => invoke<void>('correct_event', { input }),
+  removeEvent: (input: RemoveInput) => invoke<void>('remove_event', { input }),
+  editEnrolment: (input: EditEnrolmentInput) => invoke<void>('edit_enrolment', { input }),
+  removeEnrolment: (input: RemoveInput) => invoke<void>('remove_enrolment', { input }),
+  unlinkInitiative: (initiative: string, goal: string) => invoke<void>('unlink_initiative', { initiative, goal }),
   recordProgress: (input: ProgressInput, draft: string | null) => invoke<string>('record_progress', { input, draft }),
   drafts: () => invoke<Draft[]>('drafts'),
   saveDraft: (form: string, body: string) => invoke<void>('save_draft', { form, body }),

@@ -153,3 +153,31 @@ describe('the initiative form', () => {
     expect(screen.queryByTestId('initiative-link-draft')).toBeNull();
   });
 });
+
+describe('unlinking a goal', () => {
+  it('removes the link in the core and shows the initiative without it; a refusal is said', async () => {
+    let linked = true;
+    handlers.initiative = () => ({
+      ...detail,
+      goals: linked ? [{ goal_id: 'g1', goal_title: 'Selvforsørgelse', contribution: 'Flere i job' }] : [],
+    });
+    handlers.unlink_initiative = () => {
+      linked = false;
+      return null;
+    };
+    render(Initiative, { props: { id: 'i1' } });
+    const button = await screen.findByRole('button', { name: 'Fjern koblingen til Selvforsørgelse' });
+    await fireEvent.click(button);
+    await waitFor(() => expect(argsOf('unlink_initiative')).toEqual([{ initiative: 'i1', goal: 'g1' }]));
+    expect(await screen.findByText('Indsatsen er ikke knyttet til et mål endnu.')).toBeInTheDocument();
+
+    linked = true;
+    handlers.unlink_initiative = () => {
+      throw { code: 'not_found', message: 'Der findes ingen kobling til målet.', field: null };
+    };
+    cleanup();
+    render(Initiative, { props: { id: 'i1' } });
+    await fireEvent.click(await screen.findByTestId('initiative-unlink'));
+    expect(await screen.findByTestId('initiative-unlink-error')).toHaveTextContent('Der findes ingen kobling til målet.');
+  });
+});

@@ -131,3 +131,42 @@ describe('the new-participant form', () => {
     expect(heldCount(where)).toBe(0);
   });
 });
+
+describe('a possible duplicate', () => {
+  it('offers the existing case the core names, or registers anyway once confirmed as another person', async () => {
+    handlers.add_participant = (a) => {
+      const input = a.input as { not_a_duplicate: boolean };
+      if (!input.not_a_duplicate) {
+        throw { code: 'possible_duplicate', message: 'Der findes allerede en sag med samme navn og fødselsår: D-AAAA1111.', field: 'name', about: 'p-old' };
+      }
+      return { id: 'p-new', pseudonym: 'D-BBBB2222', warnings: [] };
+    };
+    render(Participants);
+    await fireEvent.click(await screen.findByTestId('participant-new'));
+    await fireEvent.input(screen.getByTestId('participant-name'), { target: { value: 'Amina Testesen' } });
+    await fireEvent.input(screen.getByTestId('participant-birth-year'), { target: { value: '1990' } });
+    await fireEvent.click(screen.getByTestId('participant-save'));
+    expect(await screen.findByTestId('participant-duplicate')).toHaveTextContent('D-AAAA1111');
+    expect(document.activeElement).toBe(screen.getByTestId('participant-duplicate-open'));
+    await fireEvent.click(screen.getByTestId('participant-not-a-duplicate'));
+    await waitFor(() => expect(argsOf('add_participant')).toHaveLength(2));
+    expect((argsOf('add_participant')[1].input as { not_a_duplicate: boolean }).not_a_duplicate).toBe(true);
+    await waitFor(() => expect(nav.screen).toBe('profile'));
+    expect(nav.params).toEqual({ id: 'p-new' });
+  });
+
+  it('opens the case with the same CPR number instead, and offers no way around it', async () => {
+    handlers.add_participant = () => {
+      throw { code: 'duplicate_cpr', message: 'CPR-nummeret er allerede registreret på sagen D-CCCC3333.', field: 'cpr', about: 'p-cpr' };
+    };
+    render(Participants);
+    await fireEvent.click(await screen.findByTestId('participant-new'));
+    await fireEvent.input(screen.getByTestId('participant-name'), { target: { value: 'Bo Testesen' } });
+    await fireEvent.click(screen.getByTestId('participant-save'));
+    expect(await screen.findByTestId('participant-duplicate')).toHaveTextContent('D-CCCC3333');
+    expect(screen.queryByTestId('participant-not-a-duplicate')).toBeNull();
+    await fireEvent.click(screen.getByTestId('participant-duplicate-open'));
+    expect(nav.screen).toBe('profile');
+    expect(nav.params).toEqual({ id: 'p-cpr' });
+  });
+});

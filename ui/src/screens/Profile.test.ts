@@ -30,6 +30,7 @@ const profile: Profile = {
   enrolments: [
     { id: 'en1', participant: P, label: 'Sprogcafé Nord', initiative: 'i1', start: '2026-10-01', end: null, outcome: null },
   ],
+  corrections: [],
   events: [
     {
       id: 'e2',
@@ -356,5 +357,121 @@ describe('Reopening a case', () => {
     await fireEvent.click(screen.getByTestId('profile-reopen'));
     expect(await screen.findByTestId('profile-reopen-error')).toHaveTextContent('Sagen hører til Bo Testsen.');
     expect(screen.getByTestId('profile-reopen')).toBeInTheDocument();
+  });
+});
+
+describe('Corrections', () => {
+  beforeEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    draftStore();
+    app.info = info;
+    app.catalogue = catalogue;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    handlers.participant = () => profile;
+  });
+
+  it("corrects an event's date with a reason, and shows the history the core returns", async () => {
+    let history: Profile['corrections'] = [];
+    handlers.participant = () => ({ ...profile, corrections: history });
+    handlers.correct_event = () => {
+      history = [{ id: 'c1', target: 'progress_event', target_id: 'e2', kind: 'edit', text: 'rettet 25-11-2026 af Mette: Dato 01-10-2026 → 02-10-2026 (tastefejl)' }];
+      return null;
+    };
+    await openProfile();
+    expect(screen.queryByTestId('corrections')).toBeNull();
+    await fireEvent.click(screen.getByTestId('event-correct'));
+    const date = screen.getByTestId('correct-event-date');
+    expect(date).toHaveValue('01-10-2026');
+    expect(document.activeElement).toBe(date);
+    await fireEvent.input(date, { target: { value: '02-10-2026' } });
+    await fireEvent.input(screen.getByTestId('correct-event-reason'), { target: { value: 'tastefejl' } });
+    await fireEvent.click(screen.getByTestId('correct-event-save'));
+    await waitFor(() => expect(argsOf('correct_event')).toEqual([{ input: { event: 'e2', date: '02-10-2026', reason: 'tastefejl' } }]));
+    expect(await screen.findByText('Hændelsen er rettet.')).toBeInTheDocument();
+    expect(await screen.findByTestId('corrections')).toHaveTextContent('rettet 25-11-2026 af Mette: Dato 01-10-2026 → 02-10-2026 (tastefejl)');
+    expect(screen.queryByTestId('correct-event-form')).toBeNull();
+  });
+
+  it('removes an event only with a reason: the refusal stands beside the reason, and the draft is kept', async () => {
+    handlers.remove_event = (args: Record<string, unknown>) => {
+      const input = args.input as { reason: string };
+      if (!input.reason.trim()) throw { code: 'required', message: 'Udfyld Begrundelse.', field: 'reason' };
+      return null;
+    };
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('event-correct'));
+    await fireEvent.click(screen.getByTestId('correct-event-remove'));
+    const reason = screen.getByTestId('correct-event-reason');
+    expect(await screen.findByText('Udfyld Begrundelse.')).toBeInTheDocument();
+    expect(reason).toHaveAttribute('aria-invalid', 'true');
+    await fireEvent.input(reason, { target: { value: 'forkert borger' } });
+    await fireEvent.click(screen.getByTestId('correct-event-remove'));
+    await waitFor(() => expect(argsOf('remove_event').at(-1)).toEqual({ input: { id: 'e2', reason: 'forkert borger' } }));
+    expect(await screen.findByText('Hændelsen er fjernet.')).toBeInTheDocument();
+  });
+
+  it("corrects the participant's details from a form filled with what the case has, and shows the core's warnings", async () => {
+    handlers.edit_participant = () => ['CPR-nummeret består ikke modulus 11-kontrollen.'];
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-edit'));
+    const name = screen.getByTestId('edit-participant-name');
+    expect(name).toHaveValue('Zainab Testdatter');
+    expect(screen.getByTestId('edit-participant-arrival')).toHaveValue('01-05-2024');
+    expect(screen.getByTestId('edit-participant-cpr')).toHaveValue('010190-1234');
+    await fireEvent.input(name, { target: { value: 'Zainab Testdatter Ali' } });
+    await fireEvent.click(screen.getByTestId('edit-participant-save'));
+    await waitFor(() => expect(argsOf('edit_participant')).toHaveLength(1));
+    const sent = argsOf('edit_participant')[0].input as { participant: string; details: Record<string, string>; reason: string };
+    expect(sent.participant).toBe(P);
+    expect(sent.details.name).toBe('Zainab Testdatter Ali');
+    expect(sent.details.programme_start).toBe('01-03-2025');
+    expect(await screen.findByTestId('correction-warnings')).toHaveTextContent('modulus 11');
+    expect(screen.queryByTestId('edit-participant-form')).toBeNull();
+  });
+
+  it('keeps a correction of the details as the draft edit-participant:<id> and opens it again', async () => {
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-edit'));
+    await fireEvent.input(screen.getByTestId('edit-participant-reason'), { target: { value: 'stavefejl' } });
+    await lockAndUnmount();
+    expect(saved(`edit-participant:${P}`).at(-1)).toContain('stavefejl');
+    await openProfile();
+    const reason = await screen.findByTestId('edit-participant-reason');
+    await waitFor(() => expect(reason).toHaveValue('stavefejl'));
+    await fireEvent.click(screen.getByTestId('edit-participant-cancel'));
+    await waitFor(() => expect(argsOf('discard_draft')).toContainEqual({ form: `edit-participant:${P}` }));
+  });
+
+  it('corrects an enrolment (an empty outcome is sent as none) and removes one', async () => {
+    handlers.edit_enrolment = () => null;
+    handlers.remove_enrolment = () => null;
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('enrolment-edit'));
+    const start = screen.getByTestId('edit-enrolment-start');
+    expect(start).toHaveValue('01-10-2026');
+    await fireEvent.input(start, { target: { value: '02-10-2026' } });
+    await fireEvent.click(screen.getByTestId('edit-enrolment-save'));
+    await waitFor(() =>
+      expect(argsOf('edit_enrolment')).toEqual([{ input: { enrolment: 'en1', start: '02-10-2026', end: '', outcome: null, reason: '' } }]),
+    );
+    expect(await screen.findByText('Forløbet er rettet.')).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('enrolment-edit'));
+    await fireEvent.input(screen.getByTestId('edit-enrolment-reason'), { target: { value: 'aldrig startet' } });
+    await fireEvent.click(screen.getByTestId('edit-enrolment-remove'));
+    await waitFor(() => expect(argsOf('remove_enrolment')).toEqual([{ input: { id: 'en1', reason: 'aldrig startet' } }]));
+    expect(await screen.findByText('Forløbet er fjernet.')).toBeInTheDocument();
+
+    const axe = (await import('axe-core')).default;
+    await fireEvent.click(screen.getByTestId('event-correct'));
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(result.violations.map((v) => v.id)).toEqual([]);
   });
 });

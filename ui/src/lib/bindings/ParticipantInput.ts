@@ -9,4 +9,8 @@ export type ParticipantInput = { name: string, cpr: string, birth_year: string, 
 /**
  * Empty: the acting user.
  */
-caseworker: string, };
+caseworker: string, 
+/**
+ * Confirmed as another person than a case with the same name and birth year.
+ */
+not_a_duplicate: boolean, };

@@ -4,4 +4,9 @@
  * An error as the window shows it: a message in the user's language beside the field that
  * caused it.
  */
-export type UiError = { code: string, message: string, field: string | null, };
+export type UiError = { code: string, message: string, field: string | null, 
+/**
+ * The id of the record the error points to, where there is one to open: the existing case
+ * of a `possible_duplicate` or `duplicate_cpr`.
+ */
+about?: string, };
