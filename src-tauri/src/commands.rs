@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use indsats_api::core::ids::{EnrolmentId, EventId, InitiativeId, ParticipantId};
+use indsats_api::core::ids::{EnrolmentId, EventId, InitiativeId, NoteId, ParticipantId};
 use indsats_api::core::model::Role;
 use indsats_api::core::validate::{self, Lang};
 use indsats_api::demo::DemoOptions;
@@ -791,6 +791,31 @@ pub async fn participant(h: AppHandle, id: String) -> UiResult<Profile> {
                     text: indsats_api::corrections::describe(c, lang),
                 })
                 .collect(),
+            notes: v
+                .notes
+                .iter()
+                .rev()
+                .map(|t| {
+                    let at = |n: &indsats_api::core::model::JournalNote| n.written_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    NoteLine {
+                        id: t.current.id.to_string(),
+                        event: t.current.event.map(|e| e.to_string()),
+                        text: t.current.text.clone(),
+                        written_by: t.current.written_by.clone(),
+                        written_at: at(&t.current),
+                        earlier: t
+                            .earlier
+                            .iter()
+                            .map(|n| NoteVersion {
+                                id: n.id.to_string(),
+                                text: n.text.clone(),
+                                written_by: n.written_by.clone(),
+                                written_at: at(n),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
         })
     })
     .await
@@ -852,6 +877,22 @@ pub async fn edit_participant(h: AppHandle, input: EditParticipantInput) -> UiRe
         let id: ParticipantId = parse_id("participant", &input.participant)?;
         let warnings = s.edit_participant(id, new_participant(input.details)?, &input.reason)?;
         Ok(warnings.iter().map(|w| w.message(lang).to_string()).collect())
+    })
+    .await
+}
+
+/// Writes a journal note (or a new version of one); its form's draft goes with it.
+#[tauri::command]
+pub async fn write_note(h: AppHandle, input: NoteInput, draft: Option<String>) -> UiResult<String> {
+    with_session(h, move |s, _| {
+        let p: ParticipantId = parse_id("participant", &input.participant)?;
+        let event: Option<EventId> = Some(input.event.trim()).filter(|e| !e.is_empty()).map(|e| parse_id("event", e)).transpose()?;
+        let replaces: Option<NoteId> = Some(input.replaces.trim()).filter(|e| !e.is_empty()).map(|e| parse_id("note", e)).transpose()?;
+        let id = s.write_note(p, event, replaces, &input.text)?;
+        if let Some(form) = draft {
+            s.discard_draft(&form)?;
+        }
+        Ok(id.to_string())
     })
     .await
 }

@@ -492,6 +492,39 @@ pub struct Profile {
     pub events: Vec<TimelineEvent>,
     /// Corrections of the case's records, newest first, as the timeline shows them.
     pub corrections: Vec<CorrectionLine>,
+    /// Journal notes, newest first, each with its earlier versions.
+    pub notes: Vec<NoteLine>,
+}
+
+/// A journal note on a profile: its current version and the ones it corrected (oldest first).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct NoteLine {
+    pub id: String,
+    /// The event the note is about, if any.
+    pub event: Option<String>,
+    pub text: String,
+    pub written_by: String,
+    pub written_at: String,
+    pub earlier: Vec<NoteVersion>,
+}
+
+/// An earlier version of a note.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct NoteVersion {
+    pub id: String,
+    pub text: String,
+    pub written_by: String,
+    pub written_at: String,
+}
+
+/// A note to write: on the case, or on an event (`event` empty: the case); `replaces` the note
+/// it corrects (empty: a new note).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NoteInput {
+    pub participant: String,
+    pub event: String,
+    pub replaces: String,
+    pub text: String,
 }
 
 /// One correction on a profile: "rettet 03-12-2026 af Anna: Dato 02-11-2026 → 03-11-2026".
@@ -860,6 +893,9 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         Added,
         Profile,
         CorrectionLine,
+        NoteLine,
+        NoteVersion,
+        NoteInput,
         EditParticipantInput,
         CorrectEventInput,
         EditEnrolmentInput,

@@ -80,6 +80,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::reopen_case,
             commands::unlink_initiative,
             commands::edit_participant,
+            commands::write_note,
             commands::correct_event,
             commands::remove_event,
             commands::edit_enrolment,

@@ -297,6 +297,7 @@ const profile: Profile = {
   ladder_history: [{ date: '2026-10-01', step: 2 }],
   enrolments: [],
   corrections: [],
+  notes: [],
   events: [
     {
       id: 'e1',

@@ -14,7 +14,8 @@ use crate::error::{ApiError, Result};
 use crate::views::ParticipantView;
 use indsats_core::model::Code;
 
-/// The case as JSON: the profile, the enrolments, the timeline and the ladder.
+/// The case as JSON: the profile, the enrolments, the timeline, the ladder, the journal notes
+/// (every version) and the corrections.
 pub fn to_json(v: &ParticipantView, exported_at: &str, exported_by: &str) -> Value {
     let p = &v.participant;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
@@ -54,6 +55,24 @@ pub fn to_json(v: &ParticipantView, exported_at: &str, exported_by: &str) -> Val
             "details": serde_json::to_value(&e.details).unwrap_or(Value::Null),
             "recorded_by": e.recorded_by,
             "recorded_at": e.recorded_at.to_rfc3339(),
+        })).collect::<Vec<_>>(),
+        "notes": v.notes.iter().flat_map(|t| t.earlier.iter().chain(std::iter::once(&t.current))).map(|n| json!({
+            "id": n.id.to_string(),
+            "event": n.event.map(|e| e.to_string()),
+            "replaces": n.replaces.map(|r| r.to_string()),
+            "text": n.text,
+            "written_by": n.written_by,
+            "written_at": n.written_at.to_rfc3339(),
+        })).collect::<Vec<_>>(),
+        "corrections": v.corrections.iter().map(|c| json!({
+            "id": c.id.to_string(),
+            "target": c.target.table(),
+            "target_id": c.target_id,
+            "kind": c.kind.code(),
+            "changes": c.changes.iter().map(|f| json!({"field": f.field, "from": f.from, "to": f.to})).collect::<Vec<_>>(),
+            "reason": c.reason,
+            "made_by": c.made_by,
+            "made_at": c.made_at.to_rfc3339(),
         })).collect::<Vec<_>>(),
     })
 }

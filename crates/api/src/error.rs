@@ -44,6 +44,12 @@ pub enum ApiError {
     /// refused), or the same name and birth year (refused unless confirmed as another person).
     #[error("possibly a duplicate of {pseudonym}")]
     PossibleDuplicate { pseudonym: String, id: indsats_core::ids::ParticipantId, by_cpr: bool },
+    /// A note on an event, or a new version of a note, of another participant's case.
+    #[error("the note or event belongs to another case")]
+    NoteElsewhere,
+    /// A new version of a note that a newer version already replaces.
+    #[error("the note has a newer version")]
+    NoteNotCurrent,
     /// A citizen named by a name that finds more than one person.
     #[error("the name finds more than one person")]
     CitizenAmbiguous,
@@ -110,6 +116,8 @@ impl ApiError {
             Self::NotADemoStore => "not_a_demo_store",
             Self::TestSwitch { .. } => "test_switch",
             Self::CitizenAmbiguous => "citizen_ambiguous",
+            Self::NoteElsewhere => "note_elsewhere",
+            Self::NoteNotCurrent => "note_not_current",
             Self::PossibleDuplicate { by_cpr: true, .. } => "duplicate_cpr",
             Self::PossibleDuplicate { by_cpr: false, .. } => "possible_duplicate",
             Self::Export(e) => e.code(),
@@ -137,6 +145,8 @@ impl ApiError {
             | Self::Period(_)
             | Self::NotYourCase { .. }
             | Self::PossibleDuplicate { .. }
+            | Self::NoteElsewhere
+            | Self::NoteNotCurrent
             | Self::RoleNotGranted { .. }
             | Self::NotThisUser { .. }
             | Self::RoleFromRoster
@@ -214,6 +224,14 @@ impl ApiError {
                 Lang::En => format!(
                     "A case with the same name and birth year exists: {pseudonym}. Open it if it is the same person; if it is someone else, confirm that and register again."
                 ),
+            },
+            Self::NoteElsewhere => match lang {
+                Lang::Da => "Notatet eller hændelsen hører til en anden borgers sag. Skriv notatet på den rigtige sag.".into(),
+                Lang::En => "The note or the event belongs to another citizen's case. Write the note on the right case.".into(),
+            },
+            Self::NoteNotCurrent => match lang {
+                Lang::Da => "Notatet er allerede rettet af en nyere version. Ret den nyeste version i stedet.".into(),
+                Lang::En => "A newer version has already corrected this note. Correct the newest version instead.".into(),
             },
             Self::NotYourCase { caseworker } => match lang {
                 Lang::Da => format!(

@@ -21,6 +21,7 @@ pub mod corrections;
 pub mod demo;
 mod error;
 pub mod identity;
+pub mod notes;
 pub mod recovery;
 mod session;
 pub mod switches;

@@ -693,7 +693,7 @@ impl Session {
         let rules = LadderRules::default();
         let pairs: Vec<_> = view.events.iter().map(|e| (e.date, &e.details)).collect();
         let events = view.events.iter().map(|e| (e.clone(), ladder::step_on(&pairs, e.date, &rules))).collect();
-        Ok(TimelineView { events, corrections: view.corrections })
+        Ok(TimelineView { events, corrections: view.corrections, notes: view.notes })
     }
 
     // ---- Overview ------------------------------------------------------------------------------
@@ -975,6 +975,7 @@ fn view_of(r: &indsats_store::Reader<'_>, id: ParticipantId, today: NaiveDate) -
     });
     Ok(ParticipantView {
         corrections: r.corrections_of_participant(id)?,
+        notes: crate::notes::threads(r.notes_of_participant(id)?),
         ladder_step: ladder::step_on(&pairs, today, &rules),
         ladder_history: ladder::history(&pairs, today, &rules),
         participant,

@@ -87,6 +87,7 @@ pub struct EnrolmentEdit {
 pub struct TimelineView {
     pub events: Vec<(ProgressEvent, u8)>,
     pub corrections: Vec<Correction>,
+    pub notes: Vec<crate::notes::NoteThread>,
 }
 
 /// A participant added, with any warnings to show.
@@ -133,6 +134,8 @@ pub struct ParticipantView {
     pub events: Vec<ProgressEvent>,
     /// Corrections of the case's records (its details, events, enrolments), oldest first.
     pub corrections: Vec<Correction>,
+    /// The case's journal notes, each with its earlier versions, by when first written.
+    pub notes: Vec<crate::notes::NoteThread>,
 }
 
 /// The caseload and goal overview as numbers.

@@ -67,6 +67,8 @@ fn a_case_leaves_only_encrypted_to_its_caseworker_or_a_team_lead_and_is_logged()
         .id;
     s.record_progress(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), indsats_api::core::event::EventDetails::MeetingHeld {})
         .unwrap();
+    let first = s.write_note(id, None, None, "Første notat").unwrap();
+    s.write_note(id, None, Some(first), "Første notat, rettet").unwrap();
 
     let sealed = s.export_case(id, FILE_PASS, "overdragelse", Some(10)).unwrap();
     assert!(sealed.starts_with(b"age-encryption.org/v1"));
@@ -76,6 +78,9 @@ fn a_case_leaves_only_encrypted_to_its_caseworker_or_a_team_lead_and_is_logged()
     assert_eq!(doc["format"], "indsats-case/1");
     assert_eq!(doc["participant"]["name"], name);
     assert_eq!(doc["events"][0]["type"], "meeting_held");
+    // The notes travel with the case, every version.
+    let notes: Vec<&str> = doc["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+    assert_eq!(notes, ["Første notat", "Første notat, rettet"]);
     assert_eq!(doc["exported_by"], "mette");
     assert_eq!(case_file::open(&sealed, "not the passphrase at all").unwrap_err().code(), "case_file");
     let mut damaged = sealed.clone();

@@ -90,6 +90,28 @@ pub enum Command {
     /// Correct or remove a logged event.
     #[command(subcommand)]
     Event(EventCmd),
+    /// Write a journal note on a case (notatpligt), or on one of its events; with --replaces, a
+    /// new version of a note (the earlier stays in its history). The notes are on `timeline`.
+    Note {
+        /// The participant's id or pseudonym.
+        participant: String,
+        #[arg(long)]
+        text: String,
+        /// The event (a conversation) the note is about (see `timeline`).
+        #[arg(long)]
+        on: Option<String>,
+        /// The note this corrects (its current version).
+        #[arg(long)]
+        replaces: Option<String>,
+    },
+    /// Search the journal notes of your own caseload (an audited search).
+    Notes {
+        /// Words the note holds.
+        #[arg(long)]
+        search: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// A participant's timeline with the ladder step after each event.
     Timeline {
         /// The participant's id or pseudonym.

@@ -473,6 +473,18 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let id = s.record_progress(pid, when, details)?;
             out.created("event", &id.to_string(), None);
         }
+        Command::Note { participant, text, on, replaces } => {
+            let mut s = open(&cli, lang)?;
+            let pid = s.participant_id(participant)?;
+            let on = on.as_deref().map(|e| id("event", e)).transpose()?;
+            let replaces = replaces.as_deref().map(|n| id("note", n)).transpose()?;
+            let note = s.write_note(pid, on, replaces, text)?;
+            out.created("note", &note.to_string(), None);
+        }
+        Command::Notes { search, limit } => {
+            let mut s = open(&cli, lang)?;
+            out.note_hits(&s.search_notes(search, *limit, &cli.purpose)?);
+        }
         Command::Timeline { participant } => {
             let mut s = open(&cli, lang)?;
             let pid = s.participant_id(participant)?;

@@ -141,6 +141,8 @@ impl Out {
                 ("participant", Lang::Da) => "Deltager oprettet",
                 ("enrolment", Lang::Da) => "Tilmeldt",
                 ("event", Lang::Da) => "Registreret",
+                ("note", Lang::Da) => "Notat gemt",
+                ("note", Lang::En) => "Note saved",
                 ("initiative", Lang::En) => "Initiative created",
                 ("participant", Lang::En) => "Participant created",
                 ("enrolment", Lang::En) => "Enrolled",
@@ -480,7 +482,16 @@ impl Out {
                     })
                 })
                 .collect();
-            self.print(json!({"events": events, "corrections": corrections}));
+            let notes: Vec<Value> = v
+                .notes
+                .iter()
+                .map(|t| {
+                    let mut j = Self::note_json(&t.current);
+                    j["earlier"] = Value::Array(t.earlier.iter().map(Self::note_json).collect());
+                    j
+                })
+                .collect();
+            self.print(json!({"events": events, "corrections": corrections, "notes": notes}));
             return;
         }
         let mut t = table(&[
@@ -502,12 +513,58 @@ impl Out {
             ]);
         }
         println!("{t}");
+        if !v.notes.is_empty() {
+            println!("{}:", self.t("Notater", "Notes"));
+            for t in &v.notes {
+                let n = &t.current;
+                let earlier = match t.earlier.len() {
+                    0 => String::new(),
+                    k => format!(
+                        " – {}",
+                        self.t(&format!("rettet, {k} tidligere version(er)"), &format!("corrected, {k} earlier version(s)"))
+                    ),
+                };
+                println!("  {} {} ({}){earlier}: {}", self.date(Some(n.written_at.date_naive())), n.written_by, n.id, n.text);
+            }
+        }
         if !v.corrections.is_empty() {
             println!("{}:", self.t("Rettelser", "Corrections"));
             for c in &v.corrections {
                 println!("  {}", indsats_api::corrections::describe(c, self.lang));
             }
         }
+    }
+
+    fn note_json(n: &indsats_api::core::model::JournalNote) -> Value {
+        json!({
+            "id": n.id.to_string(), "event": n.event.map(|e| e.to_string()), "replaces": n.replaces.map(|r| r.to_string()),
+            "text": n.text, "written_by": n.written_by, "written_at": n.written_at.to_rfc3339(),
+        })
+    }
+
+    pub fn note_hits(&self, hits: &[indsats_api::notes::NoteHit]) {
+        if self.json {
+            self.print(Value::Array(
+                hits.iter()
+                    .map(|h| {
+                        let mut j = Self::note_json(&h.note);
+                        j["pseudonym"] = json!(h.pseudonym);
+                        j
+                    })
+                    .collect(),
+            ));
+            return;
+        }
+        let mut t = table(&[self.t("Borger", "Citizen"), self.t("Skrevet", "Written"), self.t("Af", "By"), self.t("Notat", "Note")]);
+        for h in hits {
+            t.add_row(vec![
+                h.pseudonym.clone(),
+                self.date(Some(h.note.written_at.date_naive())),
+                h.note.written_by.clone(),
+                h.note.text.clone(),
+            ]);
+        }
+        println!("{t}");
     }
 
     pub fn status(&self, v: &StatusView) {

@@ -232,6 +232,8 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "event",
         "event edit",
         "event remove",
+        "note",
+        "notes",
         "timeline",
         "status",
         "demo",
@@ -691,6 +693,69 @@ fn a_possible_duplicate_is_refused_naming_the_existing_case_unless_confirmed_as_
     let rows = log.as_array().unwrap();
     assert_eq!(rows.len(), 3, "{log:#}");
     assert!(rows.iter().all(|r| r["detail"].as_str().unwrap().contains(&p)), "{log:#}");
+}
+
+#[test]
+fn a_journal_note_is_corrected_by_a_new_version_searched_in_the_own_caseload_and_never_exported() {
+    let (t, p, _) = store_with_participant();
+    let ev = t.cmd(&["log", &p, "meeting_held"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    let first = t.cmd(&["note", &p, "--on", &ev, "--text", "Talte om praktik i Bagerforretningen-Ø; tolk på arabisk"]).run().ok().json();
+    assert_eq!(first["created"], "note");
+    let first = first["id"].as_str().unwrap().to_string();
+    let second =
+        t.cmd(&["note", &p, "--replaces", &first, "--text", "Talte om praktik i Bagerforretningen-Ø; tolk på somali"]).run().ok().json();
+    let second = second["id"].as_str().unwrap().to_string();
+    // An earlier version cannot be corrected twice; a note needs text.
+    rejected(&t, &["note", &p, "--replaces", &first, "--text", "x"], "note_not_current", None, &["nyeste version"]);
+    rejected(&t, &["note", &p, "--text", "   "], "required", Some("text"), &[]);
+
+    // The timeline has the current version, on its event, with the earlier one in its history.
+    let tl = t.cmd(&["timeline", &p]).run().ok().json();
+    let notes = tl["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{tl:#}");
+    assert_eq!(notes[0]["id"], second.as_str());
+    assert_eq!(notes[0]["event"], ev.as_str(), "a new version stays on its event");
+    assert!(notes[0]["text"].as_str().unwrap().ends_with("somali"));
+    assert_eq!(notes[0]["earlier"][0]["id"], first.as_str());
+    assert!(notes[0]["earlier"][0]["text"].as_str().unwrap().ends_with("arabisk"));
+
+    // Search finds the current version in one's own caseload, and nothing of a colleague's.
+    let hits = t.cmd(&["notes", "--search", "bagerforretningen"]).run().ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits:#}");
+    assert_eq!(hits[0]["pseudonym"], p.as_str());
+    assert!(hits[0]["text"].as_str().unwrap().ends_with("somali"));
+    let theirs = t
+        .cmd(&["participant", "add", "--name", "Cem Demir", "--birth-year", "1988", "--caseworker", "kollega"])
+        .role("team_lead")
+        .run()
+        .ok()
+        .json();
+    t.cmd(&["note", theirs["pseudonym"].as_str().unwrap(), "--text", "Bagerforretningen-Ø ringede"]).role("team_lead").run().ok();
+    let hits = t.cmd(&["notes", "--search", "Bagerforretningen"]).run().ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), 1, "only her own caseload: {hits:#}");
+    // A caseworker writes notes only in her own caseload.
+    rejected(&t, &["note", theirs["pseudonym"].as_str().unwrap(), "--text", "x"], "not_your_case", None, &[]);
+
+    // The audit log names the notes and the search, never a note's text.
+    let log = t.cmd(&["audit", "--action", "note."]).role("team_lead").run().ok().json();
+    let rows = log.as_array().unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r["action"].as_str().unwrap()).collect();
+    for a in ["note.write", "note.correct", "note.search"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    assert!(!log.to_string().contains("somali"), "{log:#}");
+
+    // No management export holds a note (the CSV files: plain text a search can read).
+    let out = t.tmp().join("rapport");
+    t.cmd(&["report", "--period", "2026", "--format", "csv", "--out", out.to_str().unwrap()]).role("team_lead").run().ok();
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(!files.is_empty());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for needle in ["Bagerforretningen", "somali", "arabisk"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{} holds {needle}", f.display());
+        }
+    }
 }
 
 #[test]

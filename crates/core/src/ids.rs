@@ -86,6 +86,11 @@ id_type!(
     "participant"
 );
 id_type!(
+    /// A journal note (notat) on a case.
+    NoteId,
+    "note"
+);
+id_type!(
     /// A correction of a case's record (rettelse).
     CorrectionId,
     "correction"

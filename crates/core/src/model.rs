@@ -368,6 +368,20 @@ pub struct Correction {
     pub made_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A journal note (notat, offentlighedsloven § 13) on a participant's case, or on one of its
+/// events (a conversation). A saved note is never rewritten: a correction is a new note that
+/// `replaces` the one before, and the earlier versions stay in its history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JournalNote {
+    pub id: NoteId,
+    pub participant: ParticipantId,
+    pub event: Option<EventId>,
+    pub replaces: Option<NoteId>,
+    pub text: String,
+    pub written_by: String,
+    pub written_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,6 +207,7 @@ impl StoreError {
                     ("indicator", true) => "indikator",
                     ("enrolment", true) => "forløb",
                     ("progress event", true) => "hændelse",
+                    ("note", true) => "notat",
                     ("goal link", true) => "kobling til målet",
                     ("strategy", true) => "strategi",
                     (k, _) => k,

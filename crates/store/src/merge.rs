@@ -62,11 +62,12 @@ pub(crate) const SYNCED: &[(&str, &[&str])] = &[
     ("progress_event", &["participant_id", "date", "type", "details", "recorded_by", "recorded_at"]),
     ("manual_value", &["indicator_id", "period", "value", "note", "entered_by", "entered_at"]),
     ("correction", &["participant_id", "target", "target_id", "kind", "changes", "reason", "made_by", "made_at"]),
+    ("note", &["participant_id", "event_id", "replaces", "text", "written_by", "written_at"]),
 ];
 
 /// The tables whose rows belong to one case through their `participant_id`: written by the
 /// case's caseworkers and the leads, sent only to them (docs/sync.md, "Write authority").
-pub(crate) const CASE_TABLES: &[&str] = &["enrolment", "progress_event", "correction"];
+pub(crate) const CASE_TABLES: &[&str] = &["enrolment", "progress_event", "correction", "note"];
 
 /// `table`'s static name when it is one of [`CASE_TABLES`].
 pub(crate) fn case_table(table: &str) -> Option<&'static str> {

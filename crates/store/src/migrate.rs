@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_owner.sql")),
     (7, include_str!("../migrations/0007_team_access.sql")),
     (8, include_str!("../migrations/0008_corrections.sql")),
+    (9, include_str!("../migrations/0009_notes.sql")),
 ];
 
 /// The schema version this build writes.

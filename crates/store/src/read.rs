@@ -240,6 +240,36 @@ fn correction_row(r: &Row) -> rusqlite::Result<Correction> {
     })
 }
 
+const NOTE_COLS: &str = "n.id, n.participant_id, n.event_id, n.replaces, n.text, n.written_by, n.written_at";
+fn note_row(r: &Row) -> rusqlite::Result<JournalNote> {
+    let at: String = r.get(6)?;
+    let opt_id = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+    Ok(JournalNote {
+        id: id(&r.get::<_, String>(0)?)?,
+        participant: id(&r.get::<_, String>(1)?)?,
+        event: opt_id(2)?.map(|s| id(&s)).transpose()?,
+        replaces: opt_id(3)?.map(|s| id(&s)).transpose()?,
+        text: r.get(4)?,
+        written_by: r.get(5)?,
+        written_at: DateTime::parse_from_rfc3339(&at)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?,
+    })
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, its wildcards taken literally.
+fn like_anywhere(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// Turns what a person typed into an FTS5 query: each word a quoted prefix, all required.
 fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
@@ -544,6 +574,42 @@ impl<'a> Reader<'a> {
             &format!("SELECT {CORRECTION_COLS} FROM correction WHERE participant_id = ?1 ORDER BY made_at, rowid"),
             [p.to_string()],
             correction_row,
+        )
+    }
+
+    /// Every version of every journal note of a participant, oldest first.
+    pub fn notes_of_participant(&self, p: ParticipantId) -> Result<Vec<JournalNote>> {
+        self.all(
+            &format!("SELECT {NOTE_COLS} FROM note n WHERE n.participant_id = ?1 ORDER BY n.written_at, n.rowid"),
+            [p.to_string()],
+            note_row,
+        )
+    }
+
+    pub fn note(&self, note: NoteId) -> Result<JournalNote> {
+        self.one("note", &note.to_string(), &format!("SELECT {NOTE_COLS} FROM note n WHERE n.id = ?1"), note_row)
+    }
+
+    /// Whether a newer version replaces this note.
+    pub fn note_replaced(&self, note: NoteId) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM note WHERE replaces = ?1")
+            .and_then(|mut s| s.exists([note.to_string()]))
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The current versions of the notes in `caseworker`'s open and closed cases whose text holds
+    /// `query` (ASCII case folded), newest first, each with its case's pseudonym.
+    pub fn search_notes(&self, caseworker: &str, query: &str, limit: u32) -> Result<Vec<(JournalNote, String)>> {
+        self.all(
+            &format!(
+                "SELECT {NOTE_COLS}, p.pseudonym FROM note n JOIN participant p ON p.id = n.participant_id
+                 WHERE p.caseworker = ?1 AND n.text LIKE ?2 ESCAPE '\\'
+                   AND NOT EXISTS (SELECT 1 FROM note newer WHERE newer.replaces = n.id)
+                 ORDER BY n.written_at DESC LIMIT ?3"
+            ),
+            (caseworker, like_anywhere(query), limit),
+            |r| Ok((note_row(r)?, r.get(7)?)),
         )
     }
 

@@ -225,6 +225,22 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Saves a journal note (a new version, when it `replaces` one; the caller checks that).
+    pub fn insert_note(&mut self, n: &JournalNote) -> Result<()> {
+        self.insert(
+            "note",
+            &n.id.to_string(),
+            &[
+                ("participant_id", t(&n.participant.to_string())),
+                ("event_id", n.event.map_or(Value::Null, |e| t(&e.to_string()))),
+                ("replaces", n.replaces.map_or(Value::Null, |r| t(&r.to_string()))),
+                ("text", t(&n.text)),
+                ("written_by", t(&n.written_by)),
+                ("written_at", t(&n.written_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
+            ],
+        )
+    }
+
     /// Records a correction beside the record it corrects (the caller writes the record).
     pub fn insert_correction(&mut self, c: &Correction) -> Result<()> {
         let changes = serde_json::to_string(&c.changes).map_err(|err| StoreError::Encoding(err.to_string()))?;

@@ -861,3 +861,28 @@ fn a_correction_belongs_to_its_case_goes_to_its_caseworker_and_is_written_only_b
 fn renumbered(changes: &[RemoteChange]) -> Vec<RemoteChange> {
     changes.iter().enumerate().map(|(i, c)| RemoteChange { seq: i as u64 + 1, ..c.clone() }).collect()
 }
+
+#[test]
+fn a_journal_note_goes_only_to_its_case_s_caseworker_and_only_they_write_it() {
+    let mut t = three();
+    let p = participant(1, None);
+    t.a.write(t0(), &audit("x"), |tx| tx.insert_participant(&p)).unwrap();
+    let first = pending(&t.a, &t.lead);
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a1", &first, &member("kbh")).unwrap();
+    let note = JournalNote {
+        id: NoteId::new(1_700_000_400_000, [4; 10]),
+        participant: p.id,
+        event: None,
+        replaces: None,
+        text: "Talte om praktik".into(),
+        written_by: "kbh".into(),
+        written_at: t0(),
+    };
+    t.a.write(t0() + Duration::minutes(1), &audit("note.write"), |tx| tx.insert_note(&note)).unwrap();
+    let later = pending(&t.a, &t.lead);
+    assert_eq!(t.a.read().case_owners(&later).unwrap(), [Some("kbh".to_string())]);
+    let r = t.lead.merge(t0(), &audit("sync.apply"), "device-b", "b1", &renumbered(&later), &member("bo"));
+    assert!(matches!(r, Err(StoreError::NotAuthorised { .. })), "{r:?}");
+    t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a2", &later, &member("kbh")).unwrap();
+    assert_eq!(t.lead.read().notes_of_participant(p.id).unwrap(), [note]);
+}

@@ -114,7 +114,7 @@ async fn open_zainab(app: &App) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_date_corrected_an_event_removed_and_a_case_reopened_move_the_overview_back() -> Result<()> {
+async fn a_note_written_a_date_corrected_an_event_removed_and_a_case_reopened_move_the_overview_back() -> Result<()> {
     let home = tempfile::tempdir()?;
     let app = App::launch(home.path()).await?;
     app.first_run("Mette Testesen").await?;
@@ -130,6 +130,14 @@ async fn a_date_corrected_an_event_removed_and_a_case_reopened_move_the_overview
     app.fill("progress-module", "2").await?;
     app.click("progress-save").await?;
     app.wait_text("timeline", "Modultest bestået").await?;
+
+    // What was said goes in a journal note, on the event.
+    app.click("note-new").await?;
+    select_text(&app, "note-event", "Modultest bestået").await?;
+    app.fill("note-text", "Talte om modul 3; tolk ikke nødvendig.").await?;
+    app.click("note-save").await?;
+    app.wait_text("notes", "Talte om modul 3").await?;
+    app.wait_text("notes", "Modultest bestået").await?;
 
     // A typo in the date, corrected with a reason: the timeline and its history say so.
     app.click("event-correct").await?;

@@ -29,6 +29,7 @@ const profile: Profile = {
   ladder_history: [],
   enrolments: [],
   corrections: [],
+  notes: [],
   events: [],
 };
 

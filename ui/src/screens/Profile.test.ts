@@ -31,6 +31,7 @@ const profile: Profile = {
     { id: 'en1', participant: P, label: 'Sprogcafé Nord', initiative: 'i1', start: '2026-10-01', end: null, outcome: null },
   ],
   corrections: [],
+  notes: [],
   events: [
     {
       id: 'e2',
@@ -473,5 +474,79 @@ describe('Corrections', () => {
     await fireEvent.click(screen.getByTestId('event-correct'));
     const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
     expect(result.violations.map((v) => v.id)).toEqual([]);
+  });
+});
+
+describe('Journal notes', () => {
+  beforeEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    draftStore();
+    app.info = info;
+    app.catalogue = catalogue;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    handlers.participant = () => profile;
+  });
+
+  it('writes a note on an event with its draft, and shows it with the earlier versions of a corrected one', async () => {
+    let notes: Profile['notes'] = [];
+    handlers.participant = () => ({ ...profile, notes });
+    handlers.write_note = () => {
+      notes = [
+        {
+          id: 'n2',
+          event: 'e2',
+          text: 'Tolk på somali; aftalt praktik.',
+          written_by: 'Mette',
+          written_at: '2026-11-25T10:00:00Z',
+          earlier: [{ id: 'n1', text: 'Tolk på arabisk; aftalt praktik.', written_by: 'Mette', written_at: '2026-11-24T10:00:00Z' }],
+        },
+      ];
+      return 'n2';
+    };
+    await openProfile();
+    expect(screen.getByTestId('notes')).toHaveTextContent('Ingen notater endnu.');
+    await fireEvent.click(screen.getByTestId('note-new'));
+    expect(document.activeElement).toBe(screen.getByTestId('note-text'));
+    await fireEvent.change(screen.getByTestId('note-event'), { target: { value: 'e2' } });
+    await fireEvent.input(screen.getByTestId('note-text'), { target: { value: 'Tolk på somali; aftalt praktik.' } });
+    await waitFor(() => expect(saved(`note:${P}`).length).toBeGreaterThan(0));
+    await fireEvent.click(screen.getByTestId('note-save'));
+    await waitFor(() =>
+      expect(argsOf('write_note')).toEqual([
+        { input: { participant: P, event: 'e2', replaces: '', text: 'Tolk på somali; aftalt praktik.' }, draft: `note:${P}` },
+      ]),
+    );
+    expect(await screen.findByText('Notatet er gemt.')).toBeInTheDocument();
+    const list = screen.getByTestId('notes');
+    expect(list).toHaveTextContent('Tolk på somali');
+    expect(list).toHaveTextContent('om Tilbud startet 01-10-2026');
+    expect(screen.getByTestId('note-history')).toHaveTextContent('Tolk på arabisk');
+  });
+
+  it('corrects a note as a new version that replaces it, and says why the core refuses', async () => {
+    handlers.participant = () => ({
+      ...profile,
+      notes: [{ id: 'n1', event: null, text: 'Første udgave', written_by: 'Mette', written_at: '2026-11-24T10:00:00Z', earlier: [] }],
+    });
+    handlers.write_note = () => {
+      throw { code: 'note_not_current', message: 'Notatet er allerede rettet af en nyere version.', field: null };
+    };
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('note-correct'));
+    const text = screen.getByTestId('note-text');
+    expect(text).toHaveValue('Første udgave');
+    await fireEvent.input(text, { target: { value: 'Anden udgave' } });
+    await fireEvent.click(screen.getByTestId('note-save'));
+    expect(await screen.findByTestId('note-error')).toHaveTextContent('nyere version');
+    expect(argsOf('write_note')[0]).toEqual({ input: { participant: P, event: '', replaces: 'n1', text: 'Anden udgave' }, draft: 'note:n1' });
+    expect(text).toHaveValue('Anden udgave');
   });
 });

@@ -2,6 +2,7 @@
 import type { CorrectionLine } from "./CorrectionLine";
 import type { EnrolmentRow } from "./EnrolmentRow";
 import type { LadderPoint } from "./LadderPoint";
+import type { NoteLine } from "./NoteLine";
 import type { Origin } from "./Origin";
 import type { ProgrammeKind } from "./ProgrammeKind";
 import type { TargetGroup } from "./TargetGroup";
@@ -22,4 +23,8 @@ events: Array<TimelineEvent>,
 /**
  * Corrections of the case's records, newest first, as the timeline shows them.
  */
-corrections: Array<CorrectionLine>, };
+corrections: Array<CorrectionLine>, 
+/**
+ * Journal notes, newest first, each with its earlier versions.
+ */
+notes: Array<NoteLine>, };
