@@ -482,6 +482,15 @@ pub struct DetailArgs {
     /// fraflyttet, repatrieret, doed (closure); for community, --kind (or this) names the kind
     #[arg(long)]
     pub reason: Option<String>,
+    /// held, cancelled, no_show (conversation)
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// in_person, phone, video (conversation; default in_person)
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// The interpreter's language, when one was used (conversation)
+    #[arg(long)]
+    pub interpreter: Option<String>,
 }
 
 impl DetailArgs {
@@ -502,6 +511,9 @@ impl DetailArgs {
             target_group,
             new_end,
             reason,
+            outcome,
+            mode,
+            interpreter,
         } = self;
         course.is_some()
             || module.is_some()
@@ -516,6 +528,9 @@ impl DetailArgs {
             || target_group.is_some()
             || new_end.is_some()
             || reason.is_some()
+            || outcome.is_some()
+            || mode.is_some()
+            || interpreter.is_some()
     }
 }
 

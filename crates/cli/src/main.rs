@@ -657,6 +657,11 @@ fn event_details(event: &str, a: &DetailArgs) -> anyhow::Result<EventDetails> {
         }
         "programme_ended" => EventDetails::ProgrammeEnded {},
         "meeting_held" => EventDetails::MeetingHeld {},
+        "conversation" => EventDetails::Conversation {
+            outcome: code(&required("conversation_outcome", a.outcome.clone())?)?,
+            mode: code(a.mode.as_deref().unwrap_or("in_person"))?,
+            interpreter: a.interpreter.clone().filter(|l| !l.trim().is_empty()),
+        },
         "danish_started" => EventDetails::DanishStarted { course: course()?, module: module()? },
         "module_test_passed" => EventDetails::ModuleTestPassed { course: course()?, module: module()? },
         "exam_registered" => EventDetails::ExamRegistered { exam: exam()? },

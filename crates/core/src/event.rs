@@ -116,42 +116,110 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// How a planned conversation went.
+    ConversationOutcome, "conversation_outcome" {
+        Held = "held", "Afholdt", "Held";
+        Cancelled = "cancelled", "Aflyst", "Cancelled";
+        NoShow = "no_show", "Udeblevet", "No-show";
+    }
+);
+
+code_enum!(
+    /// How a conversation was held (integrationsloven allows all three).
+    ConversationMode, "conversation_mode" {
+        InPerson = "in_person", "Fremmøde", "In person";
+        Phone = "phone", "Telefon", "Phone";
+        Video = "video", "Video", "Video";
+    }
+);
+
 /// The typed details of a progress event. The variant is the event type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventDetails {
     // Case
-    Visitation { target_group: TargetGroup },
+    Visitation {
+        target_group: TargetGroup,
+    },
     ContractSigned {},
-    ProgrammeExtended { new_end: NaiveDate },
+    ProgrammeExtended {
+        new_end: NaiveDate,
+    },
     ProgrammeEnded {},
     MeetingHeld {},
+    /// A conversation with the citizen (a follow-up conversation, a job conversation): how it
+    /// went, how it was held, and the interpreter's language if one was used. What was said is
+    /// a journal note on the event.
+    Conversation {
+        outcome: ConversationOutcome,
+        mode: ConversationMode,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interpreter: Option<String>,
+    },
     // Danish
-    DanishStarted { course: DanishCourse, module: u8 },
-    ModuleTestPassed { course: DanishCourse, module: u8 },
-    ExamRegistered { exam: DanishExam },
-    ExamPassed { exam: DanishExam },
-    DanishInterrupted { course: DanishCourse },
+    DanishStarted {
+        course: DanishCourse,
+        module: u8,
+    },
+    ModuleTestPassed {
+        course: DanishCourse,
+        module: u8,
+    },
+    ExamRegistered {
+        exam: DanishExam,
+    },
+    ExamPassed {
+        exam: DanishExam,
+    },
+    DanishInterrupted {
+        course: DanishCourse,
+    },
     // Offers
-    OfferStarted { offer: InitiativeType, hours_per_week: f32 },
-    OfferEnded { offer: InitiativeType, result: OfferResult },
+    OfferStarted {
+        offer: InitiativeType,
+        hours_per_week: f32,
+    },
+    OfferEnded {
+        offer: InitiativeType,
+        result: OfferResult,
+    },
     // Job
-    EmploymentStarted { kind: EmploymentKind, hours_per_week: f32 },
-    EmploymentEnded { kind: EmploymentKind },
+    EmploymentStarted {
+        kind: EmploymentKind,
+        hours_per_week: f32,
+    },
+    EmploymentEnded {
+        kind: EmploymentKind,
+    },
     // Education
-    EducationStarted { level: EducationLevel },
-    EducationCompleted { level: EducationLevel },
-    EducationInterrupted { level: EducationLevel },
+    EducationStarted {
+        level: EducationLevel,
+    },
+    EducationCompleted {
+        level: EducationLevel,
+    },
+    EducationInterrupted {
+        level: EducationLevel,
+    },
     // Benefits
     BenefitEnded {},
     BenefitResumed {},
     // Progression
-    ProgressionMeasured { dimension: Dimension, scale: Scale, score: u8 },
+    ProgressionMeasured {
+        dimension: Dimension,
+        scale: Scale,
+        score: u8,
+    },
     // Community
-    Community { kind: CommunityKind },
+    Community {
+        kind: CommunityKind,
+    },
     // Closure
-    Closure { reason: ClosureReason },
+    Closure {
+        reason: ClosureReason,
+    },
 }
 
 /// The event types, as codes, with labels; the order is the order a picker shows them in.
@@ -160,6 +228,7 @@ pub const EVENT_TYPES: &[(&str, &str, &str)] = &[
     ("offer_started", "Tilbud startet", "Offer started"),
     ("employment_started", "Ansættelse startet", "Employment started"),
     ("meeting_held", "Samtale afholdt", "Meeting held"),
+    ("conversation", "Samtale (afholdt, aflyst, udeblevet)", "Conversation (held, cancelled, no-show)"),
     ("progression_measured", "Progressionsmåling", "Progression measured"),
     ("visitation", "Visitation (målgruppe)", "Assessment (target group)"),
     ("contract_signed", "Kontrakt indgået", "Contract signed"),
@@ -181,6 +250,12 @@ pub const EVENT_TYPES: &[(&str, &str, &str)] = &[
 ];
 
 impl EventDetails {
+    /// Whether this is a conversation that took place: a held conversation, or the older
+    /// "meeting held" (Samtale afholdt). The deadlines count these.
+    pub fn is_held_conversation(&self) -> bool {
+        matches!(self, Self::MeetingHeld {} | Self::Conversation { outcome: ConversationOutcome::Held, .. })
+    }
+
     /// The event type's stable code (the serde tag).
     pub fn type_code(&self) -> &'static str {
         match self {
@@ -189,6 +264,7 @@ impl EventDetails {
             Self::ProgrammeExtended { .. } => "programme_extended",
             Self::ProgrammeEnded {} => "programme_ended",
             Self::MeetingHeld {} => "meeting_held",
+            Self::Conversation { .. } => "conversation",
             Self::DanishStarted { .. } => "danish_started",
             Self::ModuleTestPassed { .. } => "module_test_passed",
             Self::ExamRegistered { .. } => "exam_registered",
@@ -243,6 +319,16 @@ impl EventDetails {
             }
             Self::Community { kind } => kind.label(lang).to_string(),
             Self::Closure { reason } => reason.label(lang).to_string(),
+            Self::Conversation { outcome, mode, interpreter } => {
+                let mut s = format!("{}, {}", outcome.label(lang), mode.label(lang).to_lowercase());
+                if let Some(l) = interpreter {
+                    s.push_str(&match lang {
+                        Lang::Da => format!(", tolk: {l}"),
+                        Lang::En => format!(", interpreter: {l}"),
+                    });
+                }
+                s
+            }
             Self::ContractSigned {} | Self::ProgrammeEnded {} | Self::MeetingHeld {} | Self::BenefitEnded {} | Self::BenefitResumed {} => {
                 String::new()
             }
@@ -271,6 +357,7 @@ impl EventDetails {
                 expected: TargetGroup::ALL.iter().filter(|g| g.valid_on(date)).map(|g| g.code()).collect::<Vec<_>>().join(", "),
             }),
             Self::ProgrammeExtended { new_end } => validate::period(date, Some(*new_end)),
+            Self::Conversation { interpreter: Some(l), .. } => validate::required_text("interpreter", l, 60).map(|_| ()),
             _ => Ok(()),
         }
     }

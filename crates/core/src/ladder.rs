@@ -60,6 +60,12 @@ impl State {
         use EventDetails as E;
         match e {
             E::Visitation { .. } | E::ContractSigned {} | E::MeetingHeld {} => self.assessed = true,
+            // A conversation that took place is an assessment; a cancelled one or a no-show is not.
+            E::Conversation { outcome, .. } => {
+                if *outcome == crate::event::ConversationOutcome::Held {
+                    self.assessed = true;
+                }
+            }
             E::DanishStarted { .. } | E::ModuleTestPassed { .. } => {
                 self.assessed = true;
                 self.danish_active = true;

@@ -11,11 +11,14 @@
 //! - [`validate`]: every rule that rejects bad input, with messages in Danish and English.
 //! - [`hlc`]: the hybrid logical clock that orders changes across laptops.
 //! - [`strategy_file`]: the TOML format a municipality describes its strategy in.
+//! - [`deadlines`]: the dated rule sets of what is due for a participant, and the due items they
+//!   derive from a case.
 //!
 //! **Architecture invariant:** this crate does no IO and never reads the clock. Time ("today",
 //! "now") and randomness are arguments.
 
 pub mod cpr;
+pub mod deadlines;
 pub mod event;
 pub mod facts;
 pub mod hlc;

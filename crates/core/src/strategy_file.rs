@@ -60,7 +60,16 @@ pub struct TargetSpec {
     pub illustrative: bool,
 }
 
-/// What is wrong with a strategy file, and where.
+/// Which TOML file an error is about (the strategy file and the deadlines file share the
+/// checking and its messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TomlFile {
+    #[default]
+    Strategy,
+    Deadlines,
+}
+
+/// What is wrong with a strategy file (or a deadlines file: [`TomlFile`]), and where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct StrategyFileError {
     /// 1-based line, where known.
@@ -68,12 +77,15 @@ pub struct StrategyFileError {
     /// The field concerned, where known.
     pub field: Option<String>,
     kind: ErrorKind,
+    file: TomlFile,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum ErrorKind {
+pub(crate) enum ErrorKind {
     MissingField,
-    UnknownField { expected: String },
+    UnknownField {
+        expected: String,
+    },
     Syntax(String),
     BadValue(String),
     BadCode(crate::ValidationError),
@@ -82,8 +94,17 @@ enum ErrorKind {
     Period,
     NoGoals,
     Empty,
-    TargetOutsidePeriod { year: i32, start: i32, end: i32 },
+    TargetOutsidePeriod {
+        year: i32,
+        start: i32,
+        end: i32,
+    },
     BaselineYearWithoutBaseline,
+    /// A rule of a deadlines file that does not hold, in both languages.
+    Rule {
+        da: String,
+        en: String,
+    },
 }
 
 impl fmt::Display for StrategyFileError {
@@ -93,17 +114,26 @@ impl fmt::Display for StrategyFileError {
 }
 
 impl StrategyFileError {
-    fn at(src: &str, offset: usize, field: Option<&str>, kind: ErrorKind) -> Self {
-        Self { line: Some(line_of(src, offset)), field: field.map(str::to_string), kind }
+    pub(crate) fn at(src: &str, offset: usize, field: Option<&str>, kind: ErrorKind) -> Self {
+        Self { line: Some(line_of(src, offset)), field: field.map(str::to_string), kind, file: TomlFile::Strategy }
+    }
+
+    pub(crate) fn in_file(self, file: TomlFile) -> Self {
+        Self { file, ..self }
     }
 
     /// The message for a person: where, what, and what to do.
     pub fn message(&self, lang: Lang) -> String {
+        let name = match (self.file, lang) {
+            (TomlFile::Strategy, Lang::Da) => "Strategifilen",
+            (TomlFile::Strategy, Lang::En) => "Strategy file",
+            (TomlFile::Deadlines, Lang::Da) => "Fristfilen",
+            (TomlFile::Deadlines, Lang::En) => "Deadlines file",
+        };
         let place = match (self.line, lang) {
-            (Some(l), Lang::Da) => format!("Strategifilen, linje {l}"),
-            (Some(l), Lang::En) => format!("Strategy file, line {l}"),
-            (None, Lang::Da) => "Strategifilen".to_string(),
-            (None, Lang::En) => "Strategy file".to_string(),
+            (Some(l), Lang::Da) => format!("{name}, linje {l}"),
+            (Some(l), Lang::En) => format!("{name}, line {l}"),
+            (None, _) => name.to_string(),
         };
         let field = self.field.as_deref().unwrap_or("?");
         let what = match (&self.kind, lang) {
@@ -161,6 +191,8 @@ impl StrategyFileError {
             }
             (ErrorKind::NoGoals, Lang::Da) => "strategien har ingen mål. Tilføj mindst ét [[goal]].".to_string(),
             (ErrorKind::NoGoals, Lang::En) => "the strategy has no goals. Add at least one [[goal]].".to_string(),
+            (ErrorKind::Rule { da, .. }, Lang::Da) => da.clone(),
+            (ErrorKind::Rule { en, .. }, Lang::En) => en.clone(),
         };
         format!("{place}: {what}")
     }
@@ -230,7 +262,7 @@ struct TargetRaw {
 }
 
 /// Turns toml's own error into ours, keeping the line and naming the field.
-fn from_toml(src: &str, e: toml::de::Error) -> StrategyFileError {
+pub(crate) fn from_toml(src: &str, e: toml::de::Error) -> StrategyFileError {
     let msg = e.message().to_string();
     let line = e.span().map(|s| line_of(src, s.start));
     let between = |m: &str, open: char, close: char| -> Option<String> {
@@ -248,7 +280,7 @@ fn from_toml(src: &str, e: toml::de::Error) -> StrategyFileError {
     } else {
         (ErrorKind::Syntax(msg.trim().to_string()), e.span().and_then(|s| key_at(src, s.start)))
     };
-    StrategyFileError { line, field: kind_field.1, kind: kind_field.0 }
+    StrategyFileError { line, field: kind_field.1, kind: kind_field.0, file: TomlFile::Strategy }
 }
 
 /// The key whose value starts at (or contains) `offset`: the name just before the nearest `=`
