@@ -27,6 +27,7 @@ mod session;
 pub mod switches;
 pub mod sync;
 mod views;
+pub mod worklist;
 
 pub use access::{
     ACCESS_ACTIONS, AuditCheck, AuditLine, AuditQuery, DeviceLog, Extract, ExtractFormat, ReviewSample, ReviewView, SAMPLE_PER_PERSON,

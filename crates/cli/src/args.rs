@@ -104,6 +104,20 @@ pub enum Command {
         #[arg(long)]
         replaces: Option<String>,
     },
+    /// Today's work: overdue and due items, upcoming conversations, cases without contact and
+    /// open drafts (an audited read). A team lead may ask for a caseworker's or the team's, with
+    /// the workload per caseworker.
+    Worklist {
+        /// A caseworker's worklist (team lead, admin).
+        #[arg(long, conflicts_with = "team")]
+        caseworker: Option<String>,
+        /// The whole team's (team lead, admin).
+        #[arg(long)]
+        team: bool,
+        /// Cases without any event for more than this many days.
+        #[arg(long, default_value_t = 60)]
+        no_contact_days: u32,
+    },
     /// Search the journal notes of your own caseload (an audited search).
     Notes {
         /// Words the note holds.

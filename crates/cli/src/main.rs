@@ -481,6 +481,15 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let note = s.write_note(pid, on, replaces, text)?;
             out.created("note", &note.to_string(), None);
         }
+        Command::Worklist { caseworker, team, no_contact_days } => {
+            let mut s = open(&cli, lang)?;
+            let scope = match (caseworker, team) {
+                (_, true) => indsats_api::worklist::WorklistScope::Team,
+                (Some(w), false) => indsats_api::worklist::WorklistScope::Caseworker(w.clone()),
+                (None, false) => indsats_api::worklist::WorklistScope::Mine,
+            };
+            out.worklist(&s.worklist(scope, *no_contact_days)?);
+        }
         Command::Notes { search, limit } => {
             let mut s = open(&cli, lang)?;
             out.note_hits(&s.search_notes(search, *limit, &cli.purpose)?);

@@ -567,6 +567,88 @@ impl Out {
         println!("{t}");
     }
 
+    pub fn worklist(&self, v: &indsats_api::worklist::WorklistView) {
+        let due = |d: &indsats_api::worklist::DueLine| {
+            json!({
+                "participant": d.item.participant.to_string(), "pseudonym": d.item.pseudonym, "name": d.item.name,
+                "caseworker": d.item.caseworker, "rule": d.item.rule, "ruleset": d.item.ruleset, "kind": d.kind.code(),
+                "title": d.title(self.lang), "illustrative": d.illustrative,
+                "anchor": iso(Some(d.item.anchor)), "due": iso(Some(d.item.due)), "needed": d.item.needed, "done": d.item.done,
+                "days_overdue": d.days_overdue,
+            })
+        };
+        if self.json {
+            self.print(json!({
+                "today": iso(Some(v.today)), "caseworker": v.caseworker, "no_contact_days": v.no_contact_days,
+                "overdue": v.overdue.iter().map(due).collect::<Vec<_>>(),
+                "this_week": v.this_week.iter().map(due).collect::<Vec<_>>(),
+                "upcoming_conversations": v.upcoming_conversations.iter().map(due).collect::<Vec<_>>(),
+                "without_contact": v.without_contact.iter().map(|c| json!({
+                    "participant": c.participant.to_string(), "pseudonym": c.pseudonym, "name": c.name,
+                    "caseworker": c.caseworker, "last_event": iso(c.last_event),
+                })).collect::<Vec<_>>(),
+                "drafts": v.drafts.iter().map(|(f, at)| json!({"form": f, "saved_at": at})).collect::<Vec<_>>(),
+                "workload": v.workload.iter().map(|w| json!({"caseworker": w.caseworker, "open_cases": w.open_cases, "overdue": w.overdue})).collect::<Vec<_>>(),
+            }));
+            return;
+        }
+        let who = v.caseworker.clone().unwrap_or_else(|| self.t("hele teamet", "the whole team").to_string());
+        println!("{} – {who} ({})", self.t("I dag", "Today"), self.date(Some(v.today)));
+        let section = |title: &str, rows: &[indsats_api::worklist::DueLine]| {
+            println!("{title}: {}", rows.len());
+            if rows.is_empty() {
+                return;
+            }
+            let mut t = table(&[
+                self.t("Frist", "Due"),
+                self.t("Borger", "Citizen"),
+                self.t("Hvad", "What"),
+                self.t("Status", "Status"),
+                self.t("Sagsbehandler", "Caseworker"),
+            ]);
+            for d in rows {
+                let status = if d.days_overdue > 0 {
+                    self.t(&format!("{} dage over", d.days_overdue), &format!("{} days overdue", d.days_overdue)).to_string()
+                } else {
+                    format!("{}/{}", d.item.done, d.item.needed)
+                };
+                t.add_row(vec![
+                    self.date(Some(d.item.due)),
+                    format!("{} ({})", d.item.name, d.item.pseudonym),
+                    d.title(self.lang).to_string(),
+                    status,
+                    d.item.caseworker.clone(),
+                ]);
+            }
+            println!("{t}");
+        };
+        section(self.t("Overskredet", "Overdue"), &v.overdue);
+        section(self.t("Denne uge", "This week"), &v.this_week);
+        section(self.t("Kommende samtaler", "Upcoming conversations"), &v.upcoming_conversations);
+        println!(
+            "{}: {}",
+            self.t(&format!("Uden kontakt i {} dage", v.no_contact_days), &format!("Without contact for {} days", v.no_contact_days)),
+            v.without_contact.len()
+        );
+        for c in &v.without_contact {
+            println!("  {} ({})  {}: {}  {}", c.name, c.pseudonym, self.t("seneste", "latest"), self.date(c.last_event), c.caseworker);
+        }
+        if !v.drafts.is_empty() {
+            println!("{}: {}", self.t("Åbne kladder", "Open drafts"), v.drafts.len());
+        }
+        if !v.workload.is_empty() {
+            let mut t = table(&[
+                self.t("Sagsbehandler", "Caseworker"),
+                self.t("Åbne sager", "Open cases"),
+                self.t("Overskredne frister", "Overdue items"),
+            ]);
+            for w in &v.workload {
+                t.add_row(vec![w.caseworker.clone(), w.open_cases.to_string(), w.overdue.to_string()]);
+            }
+            println!("{t}");
+        }
+    }
+
     pub fn status(&self, v: &StatusView) {
         let c = &v.counts;
         if self.json {

@@ -234,6 +234,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "event remove",
         "note",
         "notes",
+        "worklist",
         "timeline",
         "status",
         "demo",
@@ -756,6 +757,59 @@ fn a_journal_note_is_corrected_by_a_new_version_searched_in_the_own_caseload_and
             assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{} holds {needle}", f.display());
         }
     }
+}
+
+#[test]
+fn the_worklist_shows_what_is_overdue_due_this_week_coming_up_and_without_contact() {
+    let (t, amina, _) = store_with_participant();
+    let add = |name: &str, start: &str| {
+        let args = ["participant", "add", "--name", name, "--birth-year", "1990", "--programme", "introduktion", "--programme-start", start];
+        t.cmd(&args).run().ok().json()["pseudonym"].as_str().unwrap().to_string()
+    };
+    // Today is 24-11-2026 (the test clock). Bo's programme began 01-10-2026: the contract was due
+    // 01-11-2026. Cem's began 28-10-2026: due 28-11-2026, this week.
+    let bo = add("Bo Berg", "01-10-2026");
+    let cem = add("Cem Demir", "28-10-2026");
+    // Cem had a conversation on 15-10-2026: the next is due within two months (the 2025 set),
+    // by 15-12-2026; a no-show counts for nothing.
+    t.cmd(&["log", &cem, "conversation", "--outcome", "held", "--mode", "phone", "--interpreter", "arabisk", "--date", "15-10-2026"]).run().ok();
+    t.cmd(&["log", &cem, "conversation", "--outcome", "no_show", "--date", "10-11-2026"]).run().ok();
+
+    let w = t.cmd(&["worklist"]).run().ok().json();
+    let who = |list: &str| -> Vec<(String, String, String)> {
+        w[list].as_array().unwrap().iter().map(|d| (d["pseudonym"].as_str().unwrap().into(), d["rule"].as_str().unwrap().into(), d["due"].as_str().unwrap().into())).collect()
+    };
+    assert_eq!(who("overdue"), [(bo.clone(), "kontrakt".into(), "2026-11-01".into())], "{w:#}");
+    assert_eq!(w["overdue"][0]["days_overdue"], 23);
+    assert_eq!(w["overdue"][0]["title"], "Integrationskontrakt");
+    assert_eq!(who("this_week"), [(cem.clone(), "kontrakt".into(), "2026-11-28".into())]);
+    assert_eq!(who("upcoming_conversations"), [(cem.clone(), "naeste-samtale".into(), "2026-12-15".into())]);
+    assert_eq!(w["upcoming_conversations"][0]["illustrative"], true);
+    // Without contact for 60 days: Amina and Bo, who have no events (a list, not a number).
+    let quiet: Vec<&str> = w["without_contact"].as_array().unwrap().iter().map(|c| c["pseudonym"].as_str().unwrap()).collect();
+    assert_eq!(quiet.len(), 2, "{w:#}");
+    assert!(quiet.contains(&amina.as_str()) && quiet.contains(&bo.as_str()));
+    assert_eq!(w["workload"], serde_json::json!([]), "a caseworker's own worklist has no workload view");
+
+    // The contract signed, late: it leaves the worklist.
+    t.cmd(&["log", &bo, "contract_signed", "--date", "20-11-2026"]).run().ok();
+    let w = t.cmd(&["worklist"]).run().ok().json();
+    assert_eq!(w["overdue"].as_array().unwrap().len(), 0, "{w:#}");
+
+    // A team lead sees a caseworker's and the team's, with the workload; a caseworker may not.
+    t.cmd(&["worklist", "--team"]).run().fails(2, "forbidden", &[]);
+    t.cmd(&["worklist", "--caseworker", "kollega"]).run().fails(2, "forbidden", &[]);
+    let team = t.cmd(&["worklist", "--team"]).role("team_lead").run().ok().json();
+    assert_eq!(team["caseworker"], Value::Null);
+    assert_eq!(team["workload"], serde_json::json!([{"caseworker": USER, "open_cases": 3, "overdue": 0}]));
+    let hers = t.cmd(&["worklist", "--caseworker", USER]).role("team_lead").run().ok().json();
+    assert_eq!(hers["this_week"].as_array().unwrap().len(), 1);
+    // The text form in English.
+    let plain = t.cmd(&["worklist"]).lang("en").plain().run().ok().stdout;
+    assert!(plain.contains("This week: 1") && plain.contains("Integration contract"), "{plain}");
+    // Reading it is audited with the persons shown.
+    let log = t.cmd(&["audit", "--action", "worklist.read"]).role("team_lead").run().ok().json();
+    assert!(log.as_array().unwrap().iter().any(|r| r["detail"].as_str().unwrap().contains(&cem)), "{log:#}");
 }
 
 #[test]

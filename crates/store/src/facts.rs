@@ -11,6 +11,66 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::{Result, StoreError};
 
 const VERSION_KEY: &str = "facts_version";
+const DUE_KEY: &str = "due_rules";
+
+/// The rule sets due items are derived by (built in; parsed once).
+pub fn rule_book() -> &'static indsats_core::deadlines::RuleBook {
+    static BOOK: std::sync::OnceLock<indsats_core::deadlines::RuleBook> = std::sync::OnceLock::new();
+    BOOK.get_or_init(indsats_core::deadlines::RuleBook::default_book)
+}
+
+/// Writes a case's due items anew: `num` is the participant's local number.
+fn store_due(
+    conn: &Connection,
+    dir: &Path,
+    num: i64,
+    programme: indsats_core::model::ProgrammeKind,
+    programme_start: Option<NaiveDate>,
+    closed: Option<NaiveDate>,
+    events: &[(NaiveDate, &EventDetails)],
+) -> Result<()> {
+    use indsats_core::model::Code;
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    conn.prepare_cached("DELETE FROM case_due WHERE num = ?1").and_then(|mut s| s.execute([num])).map_err(sql)?;
+    let case = indsats_core::deadlines::Case { programme, programme_start, closed, events };
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO case_due (num, rule, ruleset, kind, anchor, due, needed, done, done_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(sql)?;
+    for i in rule_book().items(&case) {
+        insert
+            .execute((
+                num,
+                &i.rule,
+                &i.ruleset,
+                i.due_kind.code(),
+                i.anchor.num_days_from_ce(),
+                i.due.num_days_from_ce(),
+                i.needed,
+                i.done,
+                i.done_on.map(|d| d.num_days_from_ce()),
+            ))
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// A participant's number, programme, programme start and closing day, for their due items.
+type DueCase = (i64, indsats_core::model::ProgrammeKind, Option<NaiveDate>, Option<NaiveDate>);
+
+fn due_case(conn: &Connection, dir: &Path, participant: &str) -> Result<Option<DueCase>> {
+    use indsats_core::model::Code;
+    let row: Option<(i64, String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT num, programme, programme_start, case_closed FROM participant WHERE id = ?1")
+        .and_then(|mut s| s.query_row([participant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional())
+        .map_err(|e| StoreError::from_sqlite(dir, e))?;
+    let Some((num, programme, start, closed)) = row else { return Ok(None) };
+    let day = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let programme = indsats_core::model::ProgrammeKind::parse(&programme).map_err(|e| StoreError::Encoding(e.to_string()))?;
+    Ok(Some((num, programme, day(start), day(closed))))
+}
 
 /// julianday() of 0000-12-31: `julianday(d) - JD_BEFORE_CE` is chrono's `num_days_from_ce`.
 const JD_BEFORE_CE: f64 = 1_721_424.5;
@@ -36,6 +96,9 @@ fn derive_and_store(conn: &Connection, dir: &Path, participant: &str, events: &[
     )
     .and_then(|mut s| s.execute((participant, id.as_bytes().as_slice(), last, facts.encode(), JD_BEFORE_CE, stamp)))
     .map_err(|e| StoreError::from_sqlite(dir, e))?;
+    if let Some((num, programme, start, closed)) = due_case(conn, dir, participant)? {
+        store_due(conn, dir, num, programme, start, closed, &refs)?;
+    }
     Ok(())
 }
 
@@ -57,6 +120,9 @@ pub(crate) struct NewCase {
     programme_start: Option<i32>,
     closed: Option<i32>,
     caseworker: String,
+    programme: indsats_core::model::ProgrammeKind,
+    programme_start_day: Option<NaiveDate>,
+    closed_day: Option<NaiveDate>,
 }
 
 impl NewCase {
@@ -68,6 +134,9 @@ impl NewCase {
             programme_start: day(p.programme_start),
             closed: day(p.case_closed),
             caseworker: p.caseworker.clone(),
+            programme: p.programme,
+            programme_start_day: p.programme_start,
+            closed_day: p.case_closed,
         }
     }
 }
@@ -121,6 +190,12 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases, stamp: i6
         }
         conn.prepare_cached(&sql).and_then(|mut s| s.execute(params.as_slice())).map_err(|e| StoreError::from_sqlite(dir, e))?;
     }
+    let mut num_of = conn.prepare_cached("SELECT num FROM participant WHERE id = ?1").map_err(|e| StoreError::from_sqlite(dir, e))?;
+    for (id, (case, events)) in new {
+        let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
+        let num: i64 = num_of.query_row([id], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
+        store_due(conn, dir, num, case.programme, case.programme_start_day, case.closed_day, &refs)?;
+    }
     Ok(())
 }
 
@@ -137,19 +212,22 @@ pub(crate) fn refresh(conn: &Connection, dir: &Path, participant: &str, stamp: i
     derive_and_store(conn, dir, participant, &events, stamp)
 }
 
-/// Rebuilds every participant's facts when they were written by another version of the
-/// derivation (or never). One transaction; derived data only, so no change log and no audit.
+/// Rebuilds every participant's facts and due items when they were written by another version
+/// of the derivation or other rule sets (or never). One transaction; derived data only, so no change log and no audit.
 pub(crate) fn rebuild_if_stale(conn: &mut Connection, dir: &Path) -> Result<bool> {
     let sql = |e| StoreError::from_sqlite(dir, e);
     let current = facts::VERSION.to_string();
-    let found: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [VERSION_KEY], |r| r.get(0)).optional().map_err(sql)?;
-    if found.as_deref() == Some(current.as_str()) {
+    let rules = rule_book().fingerprint();
+    let meta = |key: &str| -> Result<Option<String>> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(sql)
+    };
+    if meta(VERSION_KEY)?.as_deref() == Some(current.as_str()) && meta(DUE_KEY)?.as_deref() == Some(rules.as_str()) {
         return Ok(false);
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
     let stamp = next_stamp(&tx, dir)?;
     tx.execute("DELETE FROM case_fact", []).map_err(sql)?;
+    tx.execute("DELETE FROM case_due", []).map_err(sql)?;
     {
         let mut people = tx.prepare("SELECT id FROM participant ORDER BY id").map_err(sql)?;
         let ids: Vec<String> = people.query_map([], |r| r.get(0)).map_err(sql)?.collect::<rusqlite::Result<_>>().map_err(sql)?;
@@ -173,6 +251,7 @@ pub(crate) fn rebuild_if_stale(conn: &mut Connection, dir: &Path) -> Result<bool
         }
     }
     tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [VERSION_KEY, current.as_str()]).map_err(sql)?;
+    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [DUE_KEY, rules.as_str()]).map_err(sql)?;
     tx.commit().map_err(sql)?;
     Ok(true)
 }

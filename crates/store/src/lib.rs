@@ -30,12 +30,13 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use access::{AccessChain, AccessReceipt, FailedUnlocks, Review, ReviewOutcome, clear_failed, read_failed, record_failed_unlock};
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRow, CHAIN_START, Citizen, SHOWN, chain_hash, shown_detail};
 pub use error::{Result, StoreError};
+pub use facts::rule_book;
 pub use keys::{DbKey, KdfParams};
 pub use merge::{Authority, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{
-    CaseRow, CaseloadRow, ChangeRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase, Reader, SearchHit,
-    StoreCounts,
+    CaseRow, CaseloadRow, ChangeRow, ContactRow, DueRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase,
+    Reader, SearchHit, StoreCounts, WorkloadRow,
 };
 pub use tx::Tx;
 

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_team_access.sql")),
     (8, include_str!("../migrations/0008_corrections.sql")),
     (9, include_str!("../migrations/0009_notes.sql")),
+    (10, include_str!("../migrations/0010_due_items.sql")),
 ];
 
 /// The schema version this build writes.

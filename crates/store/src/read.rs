@@ -121,6 +121,40 @@ pub struct CaseloadRow {
     pub without_recent_contact: u32,
 }
 
+/// An open case's due item that is not done, with its case (the worklist).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueRow {
+    pub participant: ParticipantId,
+    pub pseudonym: String,
+    pub name: String,
+    pub caseworker: String,
+    pub rule: String,
+    pub ruleset: String,
+    pub kind: String,
+    pub anchor: NaiveDate,
+    pub due: NaiveDate,
+    pub needed: u32,
+    pub done: u32,
+}
+
+/// An open case and its latest contact (the worklist's cases without contact).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactRow {
+    pub participant: ParticipantId,
+    pub pseudonym: String,
+    pub name: String,
+    pub caseworker: String,
+    pub last_event: Option<NaiveDate>,
+}
+
+/// One caseworker's workload: open cases, and due items overdue on the day asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadRow {
+    pub caseworker: String,
+    pub open_cases: u32,
+    pub overdue: u32,
+}
+
 /// How much the store holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoreCounts {
@@ -610,6 +644,81 @@ impl<'a> Reader<'a> {
             ),
             (caseworker, like_anywhere(query), limit),
             |r| Ok((note_row(r)?, r.get(7)?)),
+        )
+    }
+
+    /// The open cases' due items not yet done, due on or before `until`, soonest first: of one
+    /// caseworker's caseload, or (`None`) the whole team's.
+    pub fn due_open(&self, caseworker: Option<&str>, until: NaiveDate, limit: u32) -> Result<Vec<DueRow>> {
+        let day = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or_default();
+        let row = |r: &Row| {
+            Ok(DueRow {
+                participant: id(&r.get::<_, String>(0)?)?,
+                pseudonym: r.get(1)?,
+                name: r.get(2)?,
+                caseworker: r.get(3)?,
+                rule: r.get(4)?,
+                ruleset: r.get(5)?,
+                kind: r.get(6)?,
+                anchor: day(r.get(7)?),
+                due: day(r.get(8)?),
+                needed: r.get(9)?,
+                done: r.get(10)?,
+            })
+        };
+        let cols = "p.id, p.pseudonym, p.name, f.caseworker, d.rule, d.ruleset, d.kind, d.anchor, d.due, d.needed, d.done";
+        match caseworker {
+            // One caseload: its open cases from the caseload index, then each case's items.
+            Some(w) => self.all(
+                &format!(
+                    "SELECT {cols} FROM case_fact f JOIN case_due d ON d.num = f.num JOIN participant p ON p.num = f.num
+                     WHERE f.caseworker = ?1 AND f.closed IS NULL AND d.done_on IS NULL AND d.due <= ?2
+                     ORDER BY d.due, p.pseudonym LIMIT ?3"
+                ),
+                (w, until.num_days_from_ce(), limit),
+                row,
+            ),
+            None => self.all(
+                &format!(
+                    "SELECT {cols} FROM case_due d JOIN case_fact f ON f.num = d.num JOIN participant p ON p.num = d.num
+                     WHERE d.done_on IS NULL AND d.due <= ?1 AND f.closed IS NULL
+                     ORDER BY d.due, p.pseudonym LIMIT ?2"
+                ),
+                (until.num_days_from_ce(), limit),
+                row,
+            ),
+        }
+    }
+
+    /// Open cases whose latest event is before `before` (or that have none), longest without
+    /// contact first: of one caseload, or the team's.
+    pub fn without_contact(&self, caseworker: Option<&str>, before: NaiveDate, limit: u32) -> Result<Vec<ContactRow>> {
+        let row = |r: &Row| {
+            Ok(ContactRow {
+                participant: id(&r.get::<_, String>(0)?)?,
+                pseudonym: r.get(1)?,
+                name: r.get(2)?,
+                caseworker: r.get(3)?,
+                last_event: r.get::<_, Option<i32>>(4)?.and_then(NaiveDate::from_num_days_from_ce_opt),
+            })
+        };
+        self.all(
+            "SELECT p.id, p.pseudonym, p.name, f.caseworker, f.last_event FROM case_fact f JOIN participant p ON p.num = f.num
+             WHERE (?1 IS NULL OR f.caseworker = ?1) AND f.closed IS NULL AND coalesce(f.last_event, 0) < ?2
+             ORDER BY coalesce(f.last_event, 0), p.pseudonym LIMIT ?3",
+            (caseworker, before.num_days_from_ce(), limit),
+            row,
+        )
+    }
+
+    /// Each caseworker's open cases and overdue items on `today`.
+    pub fn workload(&self, today: NaiveDate) -> Result<Vec<WorkloadRow>> {
+        self.all(
+            "SELECT f.caseworker, count(*),
+                    coalesce(sum((SELECT count(*) FROM case_due d WHERE d.num = f.num AND d.done_on IS NULL AND d.due < ?1)), 0)
+             FROM case_fact f WHERE f.closed IS NULL GROUP BY f.caseworker ORDER BY f.caseworker",
+            [today.num_days_from_ce()],
+            |r| Ok(WorkloadRow { caseworker: r.get(0)?, open_cases: r.get(1)?, overdue: r.get(2)? }),
         )
     }
 
