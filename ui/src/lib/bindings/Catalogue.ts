@@ -13,4 +13,4 @@ target_groups: Array<Choice>, outcomes: Array<Choice>, roles: Array<Choice>,
 /**
  * The event types, the most common first.
  */
-event_types: Array<Choice>, courses: Array<Choice>, exams: Array<Choice>, employment_kinds: Array<Choice>, education_levels: Array<Choice>, offer_results: Array<Choice>, dimensions: Array<Choice>, scales: Array<Choice>, community_kinds: Array<Choice>, closure_reasons: Array<Choice>, statuses: Array<Choice>, units: Array<Choice>, measures: Array<Choice>, directions: Array<Choice>, };
+event_types: Array<Choice>, courses: Array<Choice>, exams: Array<Choice>, employment_kinds: Array<Choice>, education_levels: Array<Choice>, offer_results: Array<Choice>, dimensions: Array<Choice>, scales: Array<Choice>, community_kinds: Array<Choice>, closure_reasons: Array<Choice>, conversation_outcomes: Array<Choice>, conversation_modes: Array<Choice>, statuses: Array<Choice>, units: Array<Choice>, measures: Array<Choice>, directions: Array<Choice>, };

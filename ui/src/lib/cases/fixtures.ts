@@ -33,6 +33,8 @@ export const catalogue: Catalogue = {
   scales: ch(['1-5', '1–5'], ['1-10', '1–10']),
   community_kinds: ch(['forening', 'Forening']),
   closure_reasons: ch(['fraflyttet', 'Fraflyttet']),
+  conversation_outcomes: ch(['held', 'Afholdt'], ['cancelled', 'Aflyst'], ['no_show', 'Udeblevet']),
+  conversation_modes: ch(['in_person', 'Fremmøde'], ['phone', 'Telefon'], ['video', 'Video']),
   statuses: [],
   units: [],
   measures: [],

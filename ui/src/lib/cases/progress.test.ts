@@ -30,6 +30,25 @@ function built(f: ProgressForm): EventDetails {
 }
 
 describe('form → EventDetails', () => {
+  it('a conversation: how it went, how it was held, and the interpreter language or none', () => {
+    expect(built(form({ type: 'conversation', outcome: 'held', mode: 'video', interpreter: ' somali ' }))).toEqual({
+      type: 'conversation',
+      outcome: 'held',
+      mode: 'video',
+      interpreter: 'somali',
+    });
+    expect(built(form({ type: 'conversation', outcome: 'no_show' }))).toEqual({
+      type: 'conversation',
+      outcome: 'no_show',
+      mode: 'in_person',
+      interpreter: null,
+    });
+    expect(FIELDS.conversation).toEqual(['outcome', 'mode', 'interpreter']);
+    expect(formFieldOf('conversation_outcome')).toBe('outcome');
+    const back = restoreDraft(draftBody(form({ type: 'conversation', mode: 'phone', interpreter: 'arabisk' })), '25-11-2026');
+    expect([back?.mode, back?.interpreter]).toEqual(['phone', 'arabisk']);
+  });
+
   it('module test passed: course and module as numbers', () => {
     expect(built(form({ type: 'module_test_passed', course: 'du2', module: ' 3 ' }))).toEqual({
       type: 'module_test_passed',
@@ -133,7 +152,7 @@ describe('form → EventDetails', () => {
   });
 
   it('every event type is known to the form', () => {
-    expect(Object.keys(FIELDS)).toHaveLength(22);
+    expect(Object.keys(FIELDS)).toHaveLength(23);
   });
 });
 

@@ -16,6 +16,8 @@ import type { Scale } from '../bindings/Scale';
 import type { TargetGroup } from '../bindings/TargetGroup';
 import type { CommunityKind } from '../bindings/CommunityKind';
 import type { ClosureReason } from '../bindings/ClosureReason';
+import type { ConversationOutcome } from '../bindings/ConversationOutcome';
+import type { ConversationMode } from '../bindings/ConversationMode';
 import { parseDate } from './dates';
 
 export type EventType = EventDetails['type'];
@@ -36,7 +38,10 @@ export type DetailField =
   | 'target_group'
   | 'new_end'
   | 'community'
-  | 'reason';
+  | 'reason'
+  | 'outcome'
+  | 'mode'
+  | 'interpreter';
 
 export type FormField = DetailField | 'participant' | 'type' | 'date';
 
@@ -47,6 +52,7 @@ export const FIELDS: Record<EventType, DetailField[]> = {
   programme_extended: ['new_end'],
   programme_ended: [],
   meeting_held: [],
+  conversation: ['outcome', 'mode', 'interpreter'],
   danish_started: ['course', 'module'],
   module_test_passed: ['course', 'module'],
   exam_registered: ['exam'],
@@ -94,6 +100,8 @@ export const SCALES: Scale[] = ['1-5', '1-10'];
 export const TARGET_GROUPS: TargetGroup[] = ['jobparat', 'aktivitetsparat', 'uddannelsesparat', 'aktivitetsparat_u30'];
 export const COMMUNITY_KINDS: CommunityKind[] = ['forening', 'frivillig', 'demokrati'];
 export const CLOSURE_REASONS: ClosureReason[] = ['fraflyttet', 'repatrieret', 'doed'];
+export const CONVERSATION_OUTCOMES: ConversationOutcome[] = ['held', 'cancelled', 'no_show'];
+export const CONVERSATION_MODES: ConversationMode[] = ['in_person', 'phone', 'video'];
 
 /** Everything the dialog holds; numbers and dates as typed. */
 export interface ProgressForm {
@@ -117,6 +125,10 @@ export interface ProgressForm {
   new_end: string;
   community: CommunityKind;
   reason: ClosureReason;
+  outcome: ConversationOutcome;
+  mode: ConversationMode;
+  /** The interpreter's language, if one was used (empty: none). */
+  interpreter: string;
 }
 
 /** A fresh form: date `dateText` (today, as the user writes dates), DU1 module 1. */
@@ -141,6 +153,9 @@ export function emptyForm(dateText: string, participant = '', participantName = 
     new_end: '',
     community: 'forening',
     reason: 'fraflyttet',
+    outcome: 'held',
+    mode: 'in_person',
+    interpreter: '',
   };
 }
 
@@ -291,6 +306,9 @@ export function buildProgress(f: ProgressForm, today: string): Built {
     case 'closure':
       details = { type: 'closure', reason: f.reason };
       break;
+    case 'conversation':
+      details = { type: 'conversation', outcome: f.outcome, mode: f.mode, interpreter: f.interpreter.trim() || null };
+      break;
   }
   if (Object.keys(errors).length > 0 || !details || !date) return { ok: false, errors };
   return { ok: true, input: { participant: f.participant, date, details } };
@@ -318,7 +336,12 @@ export function formFieldOf(coreField: string | null | undefined): FormField | n
     case 'dimension':
     case 'scale':
     case 'reason':
+    case 'interpreter':
       return coreField;
+    case 'conversation_outcome':
+      return 'outcome';
+    case 'conversation_mode':
+      return 'mode';
     case 'event':
     case 'type':
       return 'type';
@@ -381,6 +404,9 @@ export function restoreDraft(body: string, dateText: string): ProgressForm | nul
     new_end: text(x.new_end, d.new_end),
     community: oneOf(x.community, COMMUNITY_KINDS, d.community),
     reason: oneOf(x.reason, CLOSURE_REASONS, d.reason),
+    outcome: oneOf(x.outcome, CONVERSATION_OUTCOMES, d.outcome),
+    mode: oneOf(x.mode, CONVERSATION_MODES, d.mode),
+    interpreter: text(x.interpreter, d.interpreter),
   };
 }
 

@@ -259,6 +259,10 @@ export default {
     'cases.progress.f.new_end': 'Ny programslut',
     'cases.progress.f.community': 'Fællesskab',
     'cases.progress.f.reason': 'Årsag',
+    'cases.progress.f.outcome': 'Hvordan gik det',
+    'cases.progress.f.mode': 'Form',
+    'cases.progress.f.interpreter': 'Tolk (sprog)',
+    'cases.progress.interpreter_hint': 'Sproget, hvis der var tolk; ellers tomt.',
   } as Record<string, string>,
   en: {
     // Shared
@@ -517,5 +521,9 @@ export default {
     'cases.progress.f.new_end': 'New programme end',
     'cases.progress.f.community': 'Community',
     'cases.progress.f.reason': 'Reason',
+    'cases.progress.f.outcome': 'How it went',
+    'cases.progress.f.mode': 'Held',
+    'cases.progress.f.interpreter': 'Interpreter (language)',
+    'cases.progress.interpreter_hint': 'The language, if an interpreter was used; otherwise empty.',
   } as Record<string, string>,
 };
