@@ -962,7 +962,7 @@ pub async fn close_case(h: AppHandle, participant: String, date_text: String) ->
 pub async fn record_progress(h: AppHandle, input: ProgressInput, draft: Option<String>) -> UiResult<String> {
     with_session(h, move |s, _| {
         let p: ParticipantId = parse_id("participant", &input.participant)?;
-        let id = s.record_progress(p, parse_date("date", &input.date)?, input.details)?;
+        let id = s.record_progress_with_note(p, parse_date("date", &input.date)?, input.details, Some(input.note.as_str()))?;
         if let Some(form) = draft {
             s.discard_draft(&form)?;
         }

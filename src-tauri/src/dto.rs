@@ -600,6 +600,8 @@ pub struct ProgressInput {
     pub participant: String,
     pub date: String,
     pub details: EventDetails,
+    /// A journal note on the event (what was said); empty: none.
+    pub note: String,
 }
 
 /// A form's unsaved state.

@@ -103,7 +103,7 @@ beforeEach(() => {
   };
   nav.screen = 'overview';
   nav.params = {};
-  nav.logProgress = { open: false, participant: '' };
+  nav.logProgress = { open: false, participant: '', type: '' };
 });
 
 afterEach(() => {

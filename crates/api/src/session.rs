@@ -672,16 +672,52 @@ impl Session {
 
     /// Records one progress event, durably (one fsync'd transaction with its change log and audit).
     pub fn record_progress(&mut self, participant: ParticipantId, date: NaiveDate, details: EventDetails) -> Result<EventId> {
+        self.record_progress_with_note(participant, date, details, None)
+    }
+
+    /// Records one progress event and, when given, the journal note on it (what was said in a
+    /// conversation), in one transaction: both or neither.
+    pub fn record_progress_with_note(
+        &mut self,
+        participant: ParticipantId,
+        date: NaiveDate,
+        details: EventDetails,
+        note: Option<&str>,
+    ) -> Result<EventId> {
         event::validate_new(&details, date, self.today())?;
         self.require_case(participant)?;
+        let note = match note.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => Some(validate::required_text("text", n, crate::notes::NOTE_MAX)?),
+            None => None,
+        };
         let id = self.new_id(EventId::new);
+        let note = match note {
+            Some(text) => Some(JournalNote {
+                id: self.new_id(NoteId::new),
+                participant,
+                event: Some(id),
+                replaces: None,
+                text,
+                written_by: self.user.name.clone(),
+                written_at: self.clock.now(),
+            }),
+            None => None,
+        };
         let ev = ProgressEvent { id, participant, date, details, recorded_by: self.user.name.clone(), recorded_at: self.clock.now() };
-        self.audited("event.record", Some(participant.to_string()), "sagsbehandling", ev.details.type_code().to_string(), |tx| {
+        let mut detail = ev.details.type_code().to_string();
+        if let Some(n) = &note {
+            detail.push_str(&format!(" note {}", n.id));
+        }
+        self.audited("event.record", Some(participant.to_string()), "sagsbehandling", detail, |tx| {
             let p = tx.read().participant(participant)?;
             if p.case_closed.is_some_and(|c| c < date) {
                 return Err(indsats_core::ValidationError::CaseClosed.into());
             }
-            tx.insert_event(&ev)
+            tx.insert_event(&ev)?;
+            if let Some(n) = &note {
+                tx.insert_note(n)?;
+            }
+            Ok(())
         })?;
         Ok(id)
     }

@@ -450,6 +450,9 @@ pub struct LogArgs {
     /// The day it happened (default: today).
     #[arg(long)]
     pub date: Option<String>,
+    /// A journal note on the event (what was said), saved with it.
+    #[arg(long)]
+    pub note: Option<String>,
     #[command(flatten)]
     pub details: DetailArgs,
 }

@@ -470,7 +470,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                 None => s.today(),
             };
             let details = event_details(&a.event, &a.details)?;
-            let id = s.record_progress(pid, when, details)?;
+            let id = s.record_progress_with_note(pid, when, details, a.note.as_deref())?;
             out.created("event", &id.to_string(), None);
         }
         Command::Note { participant, text, on, replaces } => {

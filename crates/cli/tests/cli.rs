@@ -763,7 +763,8 @@ fn a_journal_note_is_corrected_by_a_new_version_searched_in_the_own_caseload_and
 fn the_worklist_shows_what_is_overdue_due_this_week_coming_up_and_without_contact() {
     let (t, amina, _) = store_with_participant();
     let add = |name: &str, start: &str| {
-        let args = ["participant", "add", "--name", name, "--birth-year", "1990", "--programme", "introduktion", "--programme-start", start];
+        let args =
+            ["participant", "add", "--name", name, "--birth-year", "1990", "--programme", "introduktion", "--programme-start", start];
         t.cmd(&args).run().ok().json()["pseudonym"].as_str().unwrap().to_string()
     };
     // Today is 24-11-2026 (the test clock). Bo's programme began 01-10-2026: the contract was due
@@ -772,12 +773,19 @@ fn the_worklist_shows_what_is_overdue_due_this_week_coming_up_and_without_contac
     let cem = add("Cem Demir", "28-10-2026");
     // Cem had a conversation on 15-10-2026: the next is due within two months (the 2025 set),
     // by 15-12-2026; a no-show counts for nothing.
-    t.cmd(&["log", &cem, "conversation", "--outcome", "held", "--mode", "phone", "--interpreter", "arabisk", "--date", "15-10-2026"]).run().ok();
+    t.cmd(&["log", &cem, "conversation", "--outcome", "held", "--mode", "phone", "--interpreter", "arabisk", "--date", "15-10-2026"])
+        .run()
+        .ok();
     t.cmd(&["log", &cem, "conversation", "--outcome", "no_show", "--date", "10-11-2026"]).run().ok();
 
     let w = t.cmd(&["worklist"]).run().ok().json();
     let who = |list: &str| -> Vec<(String, String, String)> {
-        w[list].as_array().unwrap().iter().map(|d| (d["pseudonym"].as_str().unwrap().into(), d["rule"].as_str().unwrap().into(), d["due"].as_str().unwrap().into())).collect()
+        w[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["pseudonym"].as_str().unwrap().into(), d["rule"].as_str().unwrap().into(), d["due"].as_str().unwrap().into()))
+            .collect()
     };
     assert_eq!(who("overdue"), [(bo.clone(), "kontrakt".into(), "2026-11-01".into())], "{w:#}");
     assert_eq!(w["overdue"][0]["days_overdue"], 23);

@@ -70,7 +70,7 @@ beforeEach(() => {
   setLang('da');
   app.info = info;
   app.catalogue = catalogue;
-  nav.logProgress = { open: true, participant: P };
+  nav.logProgress = { open: true, participant: P, type: '' };
 });
 
 afterEach(() => {
@@ -105,10 +105,31 @@ describe('LogProgress', () => {
     await waitFor(() => expect(recorded()).toHaveLength(1));
     expect(interactions).toBeLessThanOrEqual(3);
     expect(recorded()[0]).toEqual({
-      input: { participant: P, date: '2026-11-25', details: { type: 'module_test_passed', course: 'du1', module: 1 } },
+      input: { participant: P, date: '2026-11-25', details: { type: 'module_test_passed', course: 'du1', module: 1 }, note: '' },
       draft: 'progress',
     });
     expect(nav.logProgress.open).toBe(false);
+  });
+
+  it('a conversation with its note, opened with the type preset: one click after typing', async () => {
+    nav.logProgress = { open: true, participant: P, type: 'conversation' };
+    render(LogProgress);
+    await screen.findByText('Zainab Testdatter (D-4821)');
+    expect(screen.getByTestId('progress-outcome')).toHaveValue('held');
+    await fireEvent.change(screen.getByTestId('progress-mode'), { target: { value: 'phone' } });
+    await fireEvent.input(screen.getByTestId('progress-interpreter'), { target: { value: 'somali' } });
+    await fireEvent.input(screen.getByTestId('progress-note'), { target: { value: 'Aftalt praktik fra januar.' } });
+    await fireEvent.click(screen.getByTestId('progress-save'));
+    await waitFor(() => expect(recorded()).toHaveLength(1));
+    expect(recorded()[0]).toEqual({
+      input: {
+        participant: P,
+        date: '2026-11-25',
+        details: { type: 'conversation', outcome: 'held', mode: 'phone', interpreter: 'somali' },
+        note: 'Aftalt praktik fra januar.',
+      },
+      draft: 'progress',
+    });
   });
 
   it('by keyboard alone: Enter on the focused type list, then Ctrl+Enter', async () => {
@@ -151,7 +172,7 @@ describe('LogProgress', () => {
       ['employment_started', 'progress-type-employment_started', { type: 'employment_started', kind: 'ordinary', hours_per_week: 17.5 }],
     ] as const) {
       calls.length = 0;
-      nav.logProgress = { open: true, participant: P };
+      nav.logProgress = { open: true, participant: P, type: '' };
       render(LogProgress);
       await fireEvent.click(screen.getByTestId(testid));
       const hours = screen.getByTestId('progress-hours');
@@ -206,7 +227,7 @@ describe('LogProgress', () => {
     cleanup();
 
     drafts = [{ form: 'progress', body: saved.body, saved_at: '2026-11-25T08:14:00.000Z' }];
-    nav.logProgress = { open: true, participant: '' };
+    nav.logProgress = { open: true, participant: '', type: '' };
     render(LogProgress);
     const note = await screen.findByTestId('progress-draft-restored');
     expect(note.textContent).toContain('17,5');
@@ -220,7 +241,7 @@ describe('LogProgress', () => {
   });
 
   it('finds the participant by typing, arrows and Enter', async () => {
-    nav.logProgress = { open: true, participant: '' };
+    nav.logProgress = { open: true, participant: '', type: '' };
     render(LogProgress);
     const search = screen.getByTestId('progress-participant');
     await waitFor(() => expect(document.activeElement).toBe(search));
@@ -270,7 +291,7 @@ describe('LogProgress', () => {
     handlers.save_draft = () => null;
     // The store's older draft does not win over the one held since.
     drafts = [{ form: 'progress', body: body.replace('17,5', '5'), saved_at: '2026-11-25T08:14:00.000Z' }];
-    nav.logProgress = { open: true, participant: '' };
+    nav.logProgress = { open: true, participant: '', type: '' };
     render(LogProgress);
     const note = await screen.findByTestId('progress-draft-restored');
     expect(note).toHaveTextContent('vinduet bevarede den');

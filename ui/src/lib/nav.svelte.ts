@@ -2,6 +2,7 @@
 // Screens call `go`; the header's navigation and the browser-less back button use `back`.
 
 export type Screen =
+  | 'today'
   | 'overview'
   | 'goals'
   | 'initiatives'
@@ -16,8 +17,9 @@ export const nav = $state({
   screen: 'overview' as Screen,
   params: {} as Record<string, string>,
   history: [] as { screen: Screen; params: Record<string, string> }[],
-  /** The log-progress dialog: open, and for whom (a participant id, or empty to pick one). */
-  logProgress: { open: false, participant: '' },
+  /** The log-progress dialog: open, for whom (a participant id, or empty to pick one), and
+   *  the event type to start with (empty: to pick). */
+  logProgress: { open: false, participant: '', type: '' },
 });
 
 export function go(screen: Screen, params: Record<string, string> = {}) {
@@ -38,6 +40,6 @@ export function back() {
   }
 }
 
-export function openLogProgress(participant = '') {
-  nav.logProgress = { open: true, participant };
+export function openLogProgress(participant = '', type = '') {
+  nav.logProgress = { open: true, participant, type };
 }

@@ -108,7 +108,7 @@ describe('Profile', () => {
     expect(start).toHaveAttribute('aria-invalid', 'true');
 
     await fireEvent.click(screen.getByTestId('profile-log'));
-    expect(nav.logProgress).toEqual({ open: true, participant: P });
+    expect(nav.logProgress).toEqual({ open: true, participant: P, type: '' });
 
     const axe = (await import('axe-core')).default;
     const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });

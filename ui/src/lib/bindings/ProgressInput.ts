@@ -4,4 +4,8 @@ import type { EventDetails } from "./EventDetails";
 /**
  * A progress event to record.
  */
-export type ProgressInput = { participant: string, date: string, details: EventDetails, };
+export type ProgressInput = { participant: string, date: string, details: EventDetails, 
+/**
+ * A journal note on the event (what was said); empty: none.
+ */
+note: string, };

@@ -61,7 +61,7 @@ describe('form → EventDetails', () => {
     const b = buildProgress(form({ type: 'module_test_passed' }), TODAY);
     expect(b).toEqual({
       ok: true,
-      input: { participant: P, date: TODAY, details: { type: 'module_test_passed', course: 'du1', module: 1 } },
+      input: { participant: P, date: TODAY, details: { type: 'module_test_passed', course: 'du1', module: 1 }, note: '' },
     });
   });
 

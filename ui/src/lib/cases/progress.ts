@@ -43,7 +43,7 @@ export type DetailField =
   | 'mode'
   | 'interpreter';
 
-export type FormField = DetailField | 'participant' | 'type' | 'date';
+export type FormField = DetailField | 'participant' | 'type' | 'date' | 'note';
 
 /** Which fields each event type shows, in the order the form shows them. */
 export const FIELDS: Record<EventType, DetailField[]> = {
@@ -129,6 +129,8 @@ export interface ProgressForm {
   mode: ConversationMode;
   /** The interpreter's language, if one was used (empty: none). */
   interpreter: string;
+  /** A journal note on the event (what was said); empty: none. */
+  note: string;
 }
 
 /** A fresh form: date `dateText` (today, as the user writes dates), DU1 module 1. */
@@ -156,6 +158,7 @@ export function emptyForm(dateText: string, participant = '', participantName = 
     outcome: 'held',
     mode: 'in_person',
     interpreter: '',
+    note: '',
   };
 }
 
@@ -311,7 +314,7 @@ export function buildProgress(f: ProgressForm, today: string): Built {
       break;
   }
   if (Object.keys(errors).length > 0 || !details || !date) return { ok: false, errors };
-  return { ok: true, input: { participant: f.participant, date, details } };
+  return { ok: true, input: { participant: f.participant, date, details, note: f.note.trim() } };
 }
 
 /** Where the core's error field belongs in this form (its names → the form's). */
@@ -338,6 +341,8 @@ export function formFieldOf(coreField: string | null | undefined): FormField | n
     case 'reason':
     case 'interpreter':
       return coreField;
+    case 'text':
+      return 'note';
     case 'conversation_outcome':
       return 'outcome';
     case 'conversation_mode':
@@ -407,6 +412,7 @@ export function restoreDraft(body: string, dateText: string): ProgressForm | nul
     outcome: oneOf(x.outcome, CONVERSATION_OUTCOMES, d.outcome),
     mode: oneOf(x.mode, CONVERSATION_MODES, d.mode),
     interpreter: text(x.interpreter, d.interpreter),
+    note: typeof x.note === 'string' ? x.note.slice(0, 20000) : d.note,
   };
 }
 

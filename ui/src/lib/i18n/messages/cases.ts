@@ -263,6 +263,8 @@ export default {
     'cases.progress.f.mode': 'Form',
     'cases.progress.f.interpreter': 'Tolk (sprog)',
     'cases.progress.interpreter_hint': 'Sproget, hvis der var tolk; ellers tomt.',
+    'cases.progress.note': 'Notat (valgfrit)',
+    'cases.progress.note_hint': 'Hvad der blev sagt og aftalt. Gemmes som journalnotat på hændelsen.',
   } as Record<string, string>,
   en: {
     // Shared
@@ -525,5 +527,7 @@ export default {
     'cases.progress.f.mode': 'Held',
     'cases.progress.f.interpreter': 'Interpreter (language)',
     'cases.progress.interpreter_hint': 'The language, if an interpreter was used; otherwise empty.',
+    'cases.progress.note': 'Note (optional)',
+    'cases.progress.note_hint': 'What was said and agreed. Saved as a journal note on the event.',
   } as Record<string, string>,
 };
