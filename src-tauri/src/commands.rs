@@ -881,6 +881,62 @@ pub async fn edit_participant(h: AppHandle, input: EditParticipantInput) -> UiRe
     .await
 }
 
+/// The worklist: the acting person's own (`caseworker` empty, `team` false), a caseworker's or
+/// the team's (team leads).
+#[tauri::command]
+pub async fn worklist(h: AppHandle, caseworker: String, team: bool) -> UiResult<Worklist> {
+    with_session(h, move |s, lang| {
+        use indsats_api::core::model::Code;
+        use indsats_api::worklist::{DueLine, WorklistScope};
+        let scope = match (team, caseworker.trim()) {
+            (true, _) => WorklistScope::Team,
+            (false, "") => WorklistScope::Mine,
+            (false, w) => WorklistScope::Caseworker(w.to_string()),
+        };
+        let v = s.worklist(scope, 60)?;
+        let item = |d: &DueLine| WorkItem {
+            participant: d.item.participant.to_string(),
+            pseudonym: d.item.pseudonym.clone(),
+            name: d.item.name.clone(),
+            caseworker: d.item.caseworker.clone(),
+            title: d.title(lang).to_string(),
+            kind: d.kind.code().into(),
+            due: date(d.item.due),
+            done: d.item.done,
+            needed: d.item.needed,
+            days_overdue: d.days_overdue,
+            illustrative: d.illustrative,
+        };
+        Ok(Worklist {
+            today: date(v.today),
+            caseworker: v.caseworker.clone(),
+            no_contact_days: v.no_contact_days,
+            overdue: v.overdue.iter().map(item).collect(),
+            this_week: v.this_week.iter().map(item).collect(),
+            upcoming_conversations: v.upcoming_conversations.iter().map(item).collect(),
+            without_contact: v
+                .without_contact
+                .iter()
+                .map(|c| QuietCase {
+                    participant: c.participant.to_string(),
+                    pseudonym: c.pseudonym.clone(),
+                    name: c.name.clone(),
+                    caseworker: c.caseworker.clone(),
+                    last_event: odate(c.last_event),
+                })
+                .collect(),
+            drafts: v.drafts.iter().map(|(form, saved_at)| DraftRef { form: form.clone(), saved_at: saved_at.clone() }).collect(),
+            workload: v
+                .workload
+                .iter()
+                .map(|w| WorkloadLine { caseworker: w.caseworker.clone(), open_cases: w.open_cases, overdue: w.overdue })
+                .collect(),
+            may_choose: s.user().role.includes(Role::TeamLead),
+        })
+    })
+    .await
+}
+
 /// Writes a journal note (or a new version of one); its form's draft goes with it.
 #[tauri::command]
 pub async fn write_note(h: AppHandle, input: NoteInput, draft: Option<String>) -> UiResult<String> {

@@ -544,6 +544,67 @@ pub struct CorrectionLine {
     pub text: String,
 }
 
+/// The worklist ("I dag"), as the core derived it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Worklist {
+    pub today: String,
+    /// Whose (none: the team's).
+    pub caseworker: Option<String>,
+    pub no_contact_days: u32,
+    pub overdue: Vec<WorkItem>,
+    pub this_week: Vec<WorkItem>,
+    pub upcoming_conversations: Vec<WorkItem>,
+    pub without_contact: Vec<QuietCase>,
+    pub drafts: Vec<DraftRef>,
+    /// Per caseworker (a team lead's views).
+    pub workload: Vec<WorkloadLine>,
+    /// Whether the acting person may ask for a caseworker's or the team's worklist (team lead).
+    pub may_choose: bool,
+}
+
+/// A due item on the worklist.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkItem {
+    pub participant: String,
+    pub pseudonym: String,
+    pub name: String,
+    pub caseworker: String,
+    pub title: String,
+    /// `conversation`, `contract`, `plan` or `review`.
+    pub kind: String,
+    pub due: String,
+    pub done: u32,
+    pub needed: u32,
+    /// Days past due (positive), or left (zero or negative).
+    pub days_overdue: i64,
+    pub illustrative: bool,
+}
+
+/// An open case without contact.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct QuietCase {
+    pub participant: String,
+    pub pseudonym: String,
+    pub name: String,
+    pub caseworker: String,
+    pub last_event: Option<String>,
+}
+
+/// A draft left open: which form, and when it was saved.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DraftRef {
+    pub form: String,
+    pub saved_at: String,
+}
+
+/// A caseworker's workload.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkloadLine {
+    pub caseworker: String,
+    pub open_cases: u32,
+    pub overdue: u32,
+}
+
 /// A correction of a participant's details, as the form holds it (dates and numbers as typed).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct EditParticipantInput {
@@ -899,6 +960,11 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         Added,
         Profile,
         CorrectionLine,
+        Worklist,
+        WorkItem,
+        QuietCase,
+        DraftRef,
+        WorkloadLine,
         NoteLine,
         NoteVersion,
         NoteInput,

@@ -81,6 +81,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::unlink_initiative,
             commands::edit_participant,
             commands::write_note,
+            commands::worklist,
             commands::correct_event,
             commands::remove_event,
             commands::edit_enrolment,

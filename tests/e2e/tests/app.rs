@@ -181,6 +181,52 @@ async fn a_note_written_a_date_corrected_an_event_removed_and_a_case_reopened_mo
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn from_the_worklist_to_a_logged_conversation_with_a_note_in_two_interactions_plus_typing() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    // An introduction programme from 01-10-2026 (today is 25-11-2026): its contract is overdue.
+    app.click("nav-participants").await?;
+    app.click("participant-new").await?;
+    app.fill("participant-name", "Zainab Testdatter").await?;
+    app.fill("participant-birth-year", "1990").await?;
+    app.select("participant-programme", "introduktion").await?;
+    app.fill("participant-programme-start", "01-10-2026").await?;
+    app.click("participant-save").await?;
+    app.wait_text("profile", "Zainab Testdatter").await?;
+    // A conversation on 05-10-2026: the next is due within two months, by 05-12-2026 (this week
+    // and next: on the worklist).
+    app.click("profile-log").await?;
+    app.click("progress-type-conversation").await?;
+    app.fill("progress-date", "05-10-2026").await?;
+    app.click("progress-save").await?;
+    app.wait_text("timeline", "Samtale").await?;
+
+    app.click("nav-today").await?;
+    app.wait_text("today-overdue", "Integrationskontrakt").await?;
+    app.wait_text("today-overdue", "Zainab Testdatter").await?;
+    let week = app.wait_text("today-this-week", "Næste samtale").await?;
+    ensure!(week.contains("05-12-2026"), "the next conversation is due 05-12-2026: {week}");
+    app.screenshot("worklist").await?;
+
+    // From the worklist: Log on the line (1), the note typed, Save (2).
+    let mut interactions = 0;
+    app.js(r#"document.querySelector('[data-testid="today-this-week"] [data-testid="today-log"]').click()"#, vec![]).await?;
+    interactions += 1;
+    app.el("progress-dialog").await?;
+    app.fill("progress-note", "Talte om praktik; tolk ikke nødvendig.").await?;
+    app.click("progress-save").await?;
+    interactions += 1;
+    app.wait_text("toast", "").await?;
+    ensure!(interactions <= 3, "{interactions} interactions");
+    // The conversation is held today: the next is due in two months, so it leaves this week.
+    app.wait_text("today-this-week", "Intet her").await?;
+    app.js(r#"document.querySelector('[data-testid="today-overdue"] [data-testid="today-open"]').click()"#, vec![]).await?;
+    app.wait_text("notes", "Talte om praktik").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_wrong_passphrase_is_refused() -> Result<()> {
     let home = tempfile::tempdir()?;
     let app = App::launch(home.path()).await?;
@@ -293,6 +339,7 @@ async fn every_screen_passes_axe_without_serious_or_critical_violations() -> Res
     check("log progress").await?;
     app.keys("\u{E00C}").await?; // Escape
     for (nav, root) in [
+        ("nav-today", "today"),
         ("nav-overview", "overview"),
         ("nav-goals", "goals"),
         ("nav-initiatives", "initiatives"),

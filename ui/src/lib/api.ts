@@ -28,6 +28,7 @@ import type { CorrectEventInput } from './bindings/CorrectEventInput';
 import type { EditEnrolmentInput } from './bindings/EditEnrolmentInput';
 import type { RemoveInput } from './bindings/RemoveInput';
 import type { NoteInput } from './bindings/NoteInput';
+import type { Worklist } from './bindings/Worklist';
 import type { ProgressInput } from './bindings/ProgressInput';
 import type { Draft } from './bindings/Draft';
 import type { AuditQuery } from './bindings/AuditQuery';
@@ -107,6 +108,8 @@ export const api = {
   reopenCase: (participant: string) => invoke<void>('reopen_case', { participant }),
   /** Corrects a participant's details; the warnings worth a second look come back. */
   editParticipant: (input: EditParticipantInput) => invoke<string[]>('edit_participant', { input }),
+  /** The worklist: own (caseworker '' and team false), a caseworker's, or the team's (team leads). */
+  worklist: (caseworker: string, team: boolean) => invoke<Worklist>('worklist', { caseworker, team }),
   /** Writes a journal note (or a new version of one); the form's draft `draft` is discarded with it. */
   writeNote: (input: NoteInput, draft: string | null) => invoke<string>('write_note', { input, draft }),
   correctEvent: (input: CorrectEventInput) => invoke<void>('correct_event', { input }),

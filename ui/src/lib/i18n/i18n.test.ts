@@ -4,8 +4,8 @@ import { areas, has, setLang, t } from './index.svelte';
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
-  it('has the four areas', () => {
-    expect(Object.keys(areas).sort()).toEqual(['cases', 'overview', 'shell', 'sync']);
+  it('has the five areas', () => {
+    expect(Object.keys(areas).sort()).toEqual(['cases', 'overview', 'shell', 'sync', 'today']);
   });
 
   for (const [name, area] of Object.entries(areas)) {

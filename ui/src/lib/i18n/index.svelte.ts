@@ -7,11 +7,12 @@ import shell from './messages/shell';
 import overview from './messages/overview';
 import cases from './messages/cases';
 import sync from './messages/sync';
+import today from './messages/today';
 
 export type Lang = 'da' | 'en';
 export type Catalogue = Record<string, string>;
 
-export const areas: Record<string, { da: Catalogue; en: Catalogue }> = { shell, overview, cases, sync };
+export const areas: Record<string, { da: Catalogue; en: Catalogue }> = { shell, overview, cases, sync, today };
 
 const merged: Record<Lang, Catalogue> = { da: {}, en: {} };
 for (const area of Object.values(areas)) {

@@ -28,6 +28,7 @@ const entries: [string, string, string][] = [
 
   // Header and navigation
   ['shell.nav.label', 'Hovedmenu', 'Main menu'],
+  ['shell.nav.today', 'I dag', 'Today'],
   ['shell.nav.overview', 'Overblik', 'Overview'],
   ['shell.nav.goals', 'Mål', 'Goals'],
   ['shell.nav.initiatives', 'Indsatser', 'Initiatives'],
