@@ -222,6 +222,18 @@ fn fake_cpr(rng: &mut impl Rng, birth: NaiveDate) -> String {
     }
 }
 
+/// Languages an interpreter is booked for in the demo data.
+const INTERPRETER_LANGUAGES: &[&str] = &["arabisk", "somali", "tigrinya", "dari", "ukrainsk", "kurdisk"];
+
+/// What a demo journal note on a held conversation says (synthetic, never about anyone).
+const NOTE_TEXTS: &[&str] = &[
+    "Talte om danskuddannelsen og næste modul; borgeren er motiveret.",
+    "Gennemgik planen for virksomhedspraktik; næste skridt aftalt.",
+    "Borgeren ønsker job i detailhandlen; aftalt at søge tre stillinger.",
+    "Opfølgning på fremmøde; aftalt ny samtale om en måned.",
+    "Talte om uddannelsesmuligheder (FGU og EUD); sendt materiale.",
+];
+
 struct Planned {
     participant: Participant,
     closed: Option<NaiveDate>,
@@ -331,7 +343,18 @@ fn simulate(rng: &mut ChaCha20Rng, ids: &mut IdSeq, today: NaiveDate, offers: &[
         let jitter = |rng: &mut ChaCha20Rng| Duration::days(rng.random_range(0..20));
         let day = (t + jitter(rng)).min(today);
         if rng.random_bool(0.28) {
-            ev.push((day, EventDetails::MeetingHeld {}));
+            // A conversation: mostly held, sometimes missed; in person, by phone or by video;
+            // an interpreter for some.
+            let outcome = match rng.random_range(0..100) {
+                0..=84 => ConversationOutcome::Held,
+                85..=94 => ConversationOutcome::NoShow,
+                _ => ConversationOutcome::Cancelled,
+            };
+            let mode = *[ConversationMode::InPerson, ConversationMode::InPerson, ConversationMode::Phone, ConversationMode::Video]
+                .choose(rng)
+                .unwrap_or(&ConversationMode::InPerson);
+            let interpreter = rng.random_bool(0.2).then(|| INTERPRETER_LANGUAGES.choose(rng).unwrap_or(&"arabisk").to_string());
+            ev.push((day, EventDetails::Conversation { outcome, mode, interpreter }));
         }
         if !reassessed && t >= REFORM_2026 {
             reassessed = true;
@@ -696,11 +719,27 @@ impl Session {
                         }
                     })
                     .collect();
-                batch.push((plan.participant, plan.closed, events, plan.enrolments));
+                // A journal note on some of the held conversations.
+                let notes: Vec<JournalNote> = events
+                    .iter()
+                    .filter(|e| matches!(e.details, EventDetails::Conversation { outcome: ConversationOutcome::Held, .. }))
+                    .filter_map(|e| {
+                        rng.random_bool(0.3).then(|| JournalNote {
+                            id: ids.next(rng, NoteId::new),
+                            participant: p.id,
+                            event: Some(e.id),
+                            replaces: None,
+                            text: NOTE_TEXTS.choose(rng).unwrap_or(&NOTE_TEXTS[0]).to_string(),
+                            written_by: recorder.clone(),
+                            written_at: e.recorded_at,
+                        })
+                    })
+                    .collect();
+                batch.push((plan.participant, plan.closed, events, plan.enrolments, notes));
             }
             let (events_n, enrol_n) = batch.iter().fold((0u64, 0u64), |(e, n), b| (e + b.2.len() as u64, n + b.3.len() as u64));
             self.audited("demo.participants", None, "demodata", format!("seed={seed} batch={}", done / BATCH as u64), |tx| {
-                for (p, _, _, enrolments) in &batch {
+                for (p, _, _, enrolments, _) in &batch {
                     tx.insert_participant(p)?;
                     for e in enrolments {
                         tx.insert_enrolment(e)?;
@@ -708,7 +747,10 @@ impl Session {
                 }
                 let events: Vec<ProgressEvent> = batch.iter().flat_map(|b| b.2.iter().cloned()).collect();
                 tx.insert_events(&events)?;
-                for (p, closed, _, _) in &batch {
+                for note in batch.iter().flat_map(|b| &b.4) {
+                    tx.insert_note(note)?;
+                }
+                for (p, closed, _, _, _) in &batch {
                     if closed.is_some() {
                         tx.set_case_closed(p.id, *closed)?;
                     }

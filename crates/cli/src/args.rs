@@ -86,7 +86,7 @@ pub enum Command {
     #[command(subcommand)]
     Enrolment(EnrolmentCmd),
     /// Log one progress event.
-    Log(LogArgs),
+    Log(Box<LogArgs>),
     /// Correct or remove a logged event.
     #[command(subcommand)]
     Event(EventCmd),

@@ -14,7 +14,7 @@ export type Screen =
   | 'sync';
 
 export const nav = $state({
-  screen: 'today' as Screen,
+  screen: 'overview' as Screen,
   params: {} as Record<string, string>,
   history: [] as { screen: Screen; params: Record<string, string> }[],
   /** The log-progress dialog: open, for whom (a participant id, or empty to pick one), and
@@ -35,7 +35,7 @@ export function back() {
     nav.screen = prev.screen;
     nav.params = prev.params;
   } else {
-    nav.screen = 'today';
+    nav.screen = 'overview';
     nav.params = {};
   }
 }

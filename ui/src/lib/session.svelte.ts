@@ -29,6 +29,11 @@ export function unlocked(): boolean {
   return app.info !== null && app.info.mode !== 'none';
 }
 
+/** The first screen: a caseworker's worklist ("I dag"), a team lead's or an admin's overview. */
+export function landing(): 'today' | 'overview' {
+  return isLead() ? 'overview' : 'today';
+}
+
 export function isLead(): boolean {
   const role = app.info?.settings.role;
   return role === 'team_lead' || role === 'admin';

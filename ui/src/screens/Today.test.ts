@@ -113,3 +113,17 @@ describe('the worklist', () => {
     expect(result.violations.map((v) => v.id)).toEqual([]);
   });
 });
+
+describe('the landing page', () => {
+  it("is a caseworker's worklist and a team lead's or an admin's overview", async () => {
+    const { landing } = await import('../lib/session.svelte');
+    for (const [role, screen] of [
+      ['caseworker', 'today'],
+      ['team_lead', 'overview'],
+      ['admin', 'overview'],
+    ] as const) {
+      app.info = { ...info, settings: { ...info.settings, role } };
+      expect(landing()).toBe(screen);
+    }
+  });
+});
