@@ -4,6 +4,7 @@
 //! - participant search as you type at 200,000 participants: p95 < 10 ms
 //! - demo generation: ≥ 100,000 events per second into the encrypted store
 //! - the management summary (PDF + XLSX) at national scale: < 2 s
+//! - the worklist of one caseworker at national scale: < 50 ms
 //! - the dashboard (the overview: every indicator for the year with the year before, goal
 //!   statuses, caseload, ladder): < 50 ms municipal, < 250 ms national
 //!
@@ -247,6 +248,48 @@ fn dashboard(c: &mut Criterion) {
     }
 }
 
+/// The worklist: one caseworker's (the largest caseload) and the team's with the workload, at
+/// municipal and national scale. Target: < 50 ms at 200,000 participants.
+fn worklist(c: &mut Criterion) {
+    use indsats_api::worklist::WorklistScope;
+    for (n, label) in [(5_000u32, "municipal"), (200_000, "national")] {
+        let dir = demo_store(n);
+        let mut s = Session::unlock(&dir, PASS, User::new("bench", Role::TeamLead).unwrap(), clock(), None).unwrap();
+        let team = s.worklist(WorklistScope::Team, 60).unwrap();
+        let biggest = team.workload.iter().max_by_key(|w| w.open_cases).unwrap().clone();
+        let mine = s.worklist(WorklistScope::Caseworker(biggest.caseworker.clone()), 60).unwrap();
+        report(&format!(
+            "worklist, {label} ({n} participants): {} caseworkers; the largest caseload {} open cases, {} overdue items; its worklist shows {} overdue, {} this week, {} upcoming conversations, {} without contact",
+            team.workload.len(),
+            biggest.open_cases,
+            biggest.overdue,
+            mine.overdue.len(),
+            mine.this_week.len(),
+            mine.upcoming_conversations.len(),
+            mine.without_contact.len()
+        ));
+        let mut samples = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            let _ = s.worklist(WorklistScope::Caseworker(biggest.caseworker.clone()), 60).unwrap();
+            samples.push(t.elapsed());
+        }
+        percentiles(&format!("worklist of one caseworker, {label} ({n} participants; with its audit row)"), samples);
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            let _ = s.worklist(WorklistScope::Team, 60).unwrap();
+            samples.push(t.elapsed());
+        }
+        percentiles(&format!("worklist of the team with the workload, {label} ({n} participants)"), samples);
+        let mut g = c.benchmark_group("worklist");
+        g.sample_size(10);
+        let who = biggest.caseworker.clone();
+        g.bench_function(BenchmarkId::new(label, n), |b| b.iter(|| s.worklist(WorklistScope::Caseworker(who.clone()), 60).unwrap()));
+        g.finish();
+    }
+}
+
 /// The dashboard's engine against the best hand-written SQL for the same numbers, in the sqlite3
 /// shell on a plain (decrypted) copy of the national store: five measures for 2026.
 fn dashboard_vs_sql(_: &mut Criterion) {
@@ -348,5 +391,5 @@ fn summary_national(_: &mut Criterion) {
     ));
 }
 
-criterion_group!(benches, demo_rate, log_event, search, dashboard, dashboard_vs_sql, summary_national);
+criterion_group!(benches, demo_rate, log_event, search, dashboard, worklist, dashboard_vs_sql, summary_national);
 criterion_main!(benches);

@@ -720,11 +720,10 @@ impl Session {
                     })
                     .collect();
                 // A journal note on some of the held conversations.
-                let notes: Vec<JournalNote> = events
-                    .iter()
-                    .filter(|e| matches!(e.details, EventDetails::Conversation { outcome: ConversationOutcome::Held, .. }))
-                    .filter_map(|e| {
-                        rng.random_bool(0.3).then(|| JournalNote {
+                let mut notes: Vec<JournalNote> = Vec::new();
+                for e in &events {
+                    if matches!(e.details, EventDetails::Conversation { outcome: ConversationOutcome::Held, .. }) && rng.random_bool(0.3) {
+                        notes.push(JournalNote {
                             id: ids.next(rng, NoteId::new),
                             participant: p.id,
                             event: Some(e.id),
@@ -732,9 +731,9 @@ impl Session {
                             text: NOTE_TEXTS.choose(rng).unwrap_or(&NOTE_TEXTS[0]).to_string(),
                             written_by: recorder.clone(),
                             written_at: e.recorded_at,
-                        })
-                    })
-                    .collect();
+                        });
+                    }
+                }
                 batch.push((plan.participant, plan.closed, events, plan.enrolments, notes));
             }
             let (events_n, enrol_n) = batch.iter().fold((0u64, 0u64), |(e, n), b| (e + b.2.len() as u64, n + b.3.len() as u64));

@@ -185,20 +185,19 @@ async fn from_the_worklist_to_a_logged_conversation_with_a_note_in_two_interacti
     let home = tempfile::tempdir()?;
     let app = App::launch(home.path()).await?;
     app.first_run("Mette Testesen").await?;
-    // An introduction programme from 01-10-2026 (today is 25-11-2026): its contract is overdue.
+    // An introduction programme from 15-09-2026 (today is 25-11-2026): its contract is overdue.
     app.click("nav-participants").await?;
     app.click("participant-new").await?;
     app.fill("participant-name", "Zainab Testdatter").await?;
     app.fill("participant-birth-year", "1990").await?;
     app.select("participant-programme", "introduktion").await?;
-    app.fill("participant-programme-start", "01-10-2026").await?;
+    app.fill("participant-programme-start", "15-09-2026").await?;
     app.click("participant-save").await?;
     app.wait_text("profile", "Zainab Testdatter").await?;
-    // A conversation on 05-10-2026: the next is due within two months, by 05-12-2026 (this week
-    // and next: on the worklist).
+    // A conversation on 28-09-2026: the next is due within two months, by 28-11-2026 (this week).
     app.click("profile-log").await?;
     app.click("progress-type-conversation").await?;
-    app.fill("progress-date", "05-10-2026").await?;
+    app.fill("progress-date", "28-09-2026").await?;
     app.click("progress-save").await?;
     app.wait_text("timeline", "Samtale").await?;
 
@@ -206,7 +205,7 @@ async fn from_the_worklist_to_a_logged_conversation_with_a_note_in_two_interacti
     app.wait_text("today-overdue", "Integrationskontrakt").await?;
     app.wait_text("today-overdue", "Zainab Testdatter").await?;
     let week = app.wait_text("today-this-week", "Næste samtale").await?;
-    ensure!(week.contains("05-12-2026"), "the next conversation is due 05-12-2026: {week}");
+    ensure!(week.contains("28-11-2026"), "the next conversation is due 28-11-2026: {week}");
     app.screenshot("worklist").await?;
 
     // From the worklist: Log on the line (1), the note typed, Save (2).
