@@ -170,6 +170,97 @@ impl Session {
         })
     }
 
+    /// Merges two cases of one person (registered twice): the duplicate's events, enrolments
+    /// and notes move into the case kept (the events and enrolments as new records there, the
+    /// originals removed; the notes copied, every version), its CPR number too when the case kept
+    /// has none, and the duplicate is closed. One audited transaction, synced like any edit; both
+    /// timelines say so. Returns how many events, enrolments and notes moved.
+    pub fn merge_cases(&mut self, keep: ParticipantId, duplicate: ParticipantId, reason: &str) -> Result<(u32, u32, u32)> {
+        if keep == duplicate {
+            return Err(crate::error::ApiError::SameCase);
+        }
+        let reason = validate::required_text("reason", reason, REASON_MAX)?;
+        self.require_case(keep)?;
+        self.require_case(duplicate)?;
+        let today = self.today();
+        let (a, b, events, enrolments, notes) = {
+            let r = self.store.read();
+            (
+                r.participant(keep)?,
+                r.participant(duplicate)?,
+                r.events_of_participant(duplicate)?,
+                r.enrolments_of_participant(duplicate)?,
+                r.notes_of_participant(duplicate)?,
+            )
+        };
+        let mut moved_events = Vec::new();
+        let mut event_ids = std::collections::HashMap::new();
+        for e in &events {
+            let id = self.new_id(EventId::new);
+            event_ids.insert(e.id, id);
+            moved_events.push(ProgressEvent { id, participant: keep, ..e.clone() });
+        }
+        let moved_enrolments: Vec<Enrolment> =
+            enrolments.iter().map(|e| Enrolment { id: self.new_id(EnrolmentId::new), participant: keep, ..e.clone() }).collect();
+        let mut note_ids = std::collections::HashMap::new();
+        for n in &notes {
+            note_ids.insert(n.id, self.new_id(NoteId::new));
+        }
+        let copied_notes: Vec<JournalNote> = notes
+            .iter()
+            .map(|n| JournalNote {
+                id: note_ids[&n.id],
+                participant: keep,
+                event: n.event.and_then(|e| event_ids.get(&e).copied()),
+                replaces: n.replaces.and_then(|r| note_ids.get(&r).copied()),
+                ..n.clone()
+            })
+            .collect();
+        let into_kept = self.correction(
+            keep,
+            CorrectionTarget::Participant,
+            keep.to_string(),
+            CorrectionKind::Merge,
+            vec![FieldChange { field: "merged_from".into(), from: Some(b.pseudonym.clone()), to: None }],
+            reason.clone(),
+        );
+        let into_duplicate = self.correction(
+            duplicate,
+            CorrectionTarget::Participant,
+            duplicate.to_string(),
+            CorrectionKind::Merge,
+            vec![FieldChange { field: "merged_into".into(), from: None, to: Some(a.pseudonym.clone()) }],
+            reason,
+        );
+        let counts = (moved_events.len() as u32, moved_enrolments.len() as u32, copied_notes.len() as u32);
+        let detail = format!("{} <- {}", a.pseudonym, b.pseudonym);
+        self.audited("participant.merge", Some(keep.to_string()), "sagsbehandling", detail, |tx| {
+            for e in &events {
+                tx.delete_event(e.id)?;
+            }
+            tx.insert_events(&moved_events)?;
+            for e in &enrolments {
+                tx.delete_enrolment(e.id)?;
+            }
+            for e in &moved_enrolments {
+                tx.insert_enrolment_as_is(e)?;
+            }
+            for n in &copied_notes {
+                tx.insert_note(n)?;
+            }
+            if a.cpr.is_none() && b.cpr.is_some() {
+                tx.update_participant(&Participant { cpr: None, ..b.clone() })?;
+                tx.update_participant(&Participant { cpr: b.cpr.clone(), ..a.clone() })?;
+            }
+            if b.case_closed.is_none() {
+                tx.set_case_closed(duplicate, Some(today))?;
+            }
+            tx.insert_correction(&into_kept)?;
+            tx.insert_correction(&into_duplicate)
+        })?;
+        Ok(counts)
+    }
+
     /// A correction by this session's person, now.
     pub(crate) fn correction(
         &mut self,
@@ -235,6 +326,8 @@ pub fn describe(c: &Correction, lang: Lang) -> String {
         (CorrectionKind::Remove, false) => "removed",
         (CorrectionKind::Reopen, true) => "genåbnet",
         (CorrectionKind::Reopen, false) => "reopened",
+        (CorrectionKind::Merge, true) => "sammenlagt",
+        (CorrectionKind::Merge, false) => "merged",
     };
     let by = if da { "af" } else { "by" };
     let when = lang.date(c.made_at.date_naive());
@@ -257,6 +350,16 @@ pub fn describe(c: &Correction, lang: Lang) -> String {
     let parts: Vec<String> = match c.kind {
         CorrectionKind::Remove => c.changes.iter().map(|f| value(&f.field, &f.from)).collect(),
         CorrectionKind::Reopen => Vec::new(),
+        CorrectionKind::Merge => c
+            .changes
+            .iter()
+            .map(|f| match (f.field.as_str(), da) {
+                ("merged_from", true) => format!("{} er lagt ind i denne sag", f.from.as_deref().unwrap_or("?")),
+                ("merged_from", false) => format!("{} is merged into this case", f.from.as_deref().unwrap_or("?")),
+                (_, true) => format!("lagt ind i {}", f.to.as_deref().unwrap_or("?")),
+                (_, false) => format!("merged into {}", f.to.as_deref().unwrap_or("?")),
+            })
+            .collect(),
         CorrectionKind::Edit => c
             .changes
             .iter()

@@ -44,6 +44,9 @@ pub enum ApiError {
     /// refused), or the same name and birth year (refused unless confirmed as another person).
     #[error("possibly a duplicate of {pseudonym}")]
     PossibleDuplicate { pseudonym: String, id: indsats_core::ids::ParticipantId, by_cpr: bool },
+    /// A case merged with itself.
+    #[error("a case cannot be merged with itself")]
+    SameCase,
     /// A note on an event, or a new version of a note, of another participant's case.
     #[error("the note or event belongs to another case")]
     NoteElsewhere,
@@ -117,6 +120,7 @@ impl ApiError {
             Self::TestSwitch { .. } => "test_switch",
             Self::CitizenAmbiguous => "citizen_ambiguous",
             Self::NoteElsewhere => "note_elsewhere",
+            Self::SameCase => "same_case",
             Self::NoteNotCurrent => "note_not_current",
             Self::PossibleDuplicate { by_cpr: true, .. } => "duplicate_cpr",
             Self::PossibleDuplicate { by_cpr: false, .. } => "possible_duplicate",
@@ -146,6 +150,7 @@ impl ApiError {
             | Self::NotYourCase { .. }
             | Self::PossibleDuplicate { .. }
             | Self::NoteElsewhere
+            | Self::SameCase
             | Self::NoteNotCurrent
             | Self::RoleNotGranted { .. }
             | Self::NotThisUser { .. }
@@ -224,6 +229,10 @@ impl ApiError {
                 Lang::En => format!(
                     "A case with the same name and birth year exists: {pseudonym}. Open it if it is the same person; if it is someone else, confirm that and register again."
                 ),
+            },
+            Self::SameCase => match lang {
+                Lang::Da => "Den sag, der skal lægges sammen, er den samme som den, der beholdes. Vælg den anden sag.".into(),
+                Lang::En => "The case to merge is the case kept. Choose the other case.".into(),
             },
             Self::NoteElsewhere => match lang {
                 Lang::Da => "Notatet eller hændelsen hører til en anden borgers sag. Skriv notatet på den rigtige sag.".into(),

@@ -321,6 +321,17 @@ pub enum ParticipantCmd {
     },
     /// Reopen a closed case (closed by mistake, or the citizen is back).
     Reopen { participant: String },
+    /// Merge two cases of one person: the duplicate's events, enrolments and notes move into the
+    /// case kept, and the duplicate is closed.
+    Merge {
+        /// The case to keep (id or pseudonym).
+        keep: String,
+        /// The duplicate to merge into it.
+        duplicate: String,
+        /// Why (required; shown on both timelines).
+        #[arg(long)]
+        reason: String,
+    },
     /// Correct a participant's details (the fields not given stay as they are; "" clears an
     /// optional one). The caseworker changes by a handover, not here.
     Edit {

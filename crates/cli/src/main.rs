@@ -365,6 +365,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                     s.close_case(pid, odate("closed", d)?)?;
                     out.ok("Sagen er lukket.", "The case is closed.");
                 }
+                ParticipantCmd::Merge { keep, duplicate, reason } => {
+                    let (k, d) = (s.participant_id(keep)?, s.participant_id(duplicate)?);
+                    let (events, enrolments, notes) = s.merge_cases(k, d, reason)?;
+                    out.merged(events, enrolments, notes);
+                }
                 ParticipantCmd::Reopen { participant } => {
                     let pid = s.participant_id(participant)?;
                     s.reopen_case(pid)?;

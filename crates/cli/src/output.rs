@@ -132,6 +132,19 @@ impl Out {
         }
     }
 
+    /// Two cases merged: how much moved.
+    pub fn merged(&self, events: u32, enrolments: u32, notes: u32) {
+        if self.json {
+            self.print(json!({"ok": true, "events": events, "enrolments": enrolments, "notes": notes}));
+        } else {
+            let (da, en) = (
+                format!("Sagerne er lagt sammen: {events} hændelser, {enrolments} forløb og {notes} notater er flyttet."),
+                format!("The cases are merged: {events} events, {enrolments} enrolments and {notes} notes moved."),
+            );
+            println!("{}", self.t(&da, &en));
+        }
+    }
+
     pub fn created(&self, kind: &str, id: &str, pseudonym: Option<&str>) {
         if self.json {
             self.print(json!({"created": kind, "id": id, "pseudonym": pseudonym}));

@@ -221,6 +221,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "participant show",
         "participant close",
         "participant reopen",
+        "participant merge",
         "participant edit",
         "participant export",
         "enrol",
@@ -818,6 +819,48 @@ fn the_worklist_shows_what_is_overdue_due_this_week_coming_up_and_without_contac
     // Reading it is audited with the persons shown.
     let log = t.cmd(&["audit", "--action", "worklist.read"]).role("team_lead").run().ok().json();
     assert!(log.as_array().unwrap().iter().any(|r| r["detail"].as_str().unwrap().contains(&cem)), "{log:#}");
+}
+
+#[test]
+fn two_cases_of_one_person_are_merged_and_the_numbers_count_the_person_once() {
+    let (t, amina, initiative) = store_with_participant();
+    let born = t.cmd(&["participant", "show", &amina]).run().ok().json()["birth_year"].to_string();
+    let twin = t.cmd(&["participant", "add", "--name", "Amina Hassan", "--birth-year", &born, "--not-a-duplicate"]).run().ok().json();
+    let twin = twin["pseudonym"].as_str().unwrap().to_string();
+    t.cmd(&["log", &amina, "meeting_held", "--date", "01-06-2026"]).run().ok();
+    t.cmd(&["log", &twin, "module_test_passed", "--course", "du2", "--module", "3", "--date", "01-07-2026", "--note", "Bestod modul 3"])
+        .run()
+        .ok();
+    t.cmd(&["enrol", &twin, &initiative, "--start", "01-02-2026"]).run().ok();
+    assert_eq!(t.open_participants(), 2);
+    let events_before = t.counts()["events"].as_u64().unwrap();
+
+    rejected(&t, &["participant", "merge", &amina, &amina, "--reason", "x"], "same_case", None, &[]);
+    rejected(&t, &["participant", "merge", &amina, &twin, "--reason", " "], "required", Some("reason"), &[]);
+    let merged = t.cmd(&["participant", "merge", &amina, &twin, "--reason", "registreret to gange"]).run().ok().json();
+    assert_eq!((merged["events"].as_u64(), merged["enrolments"].as_u64(), merged["notes"].as_u64()), (Some(1), Some(1), Some(1)));
+
+    // One open case, with both timelines' events, the enrolment and the note; no event counted twice.
+    assert_eq!(t.open_participants(), 1);
+    assert_eq!(t.counts()["events"].as_u64().unwrap(), events_before);
+    let tl = t.cmd(&["timeline", &amina]).run().ok().json();
+    let types: Vec<&str> = tl["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["meeting_held", "module_test_passed"]);
+    assert_eq!(tl["notes"][0]["text"], "Bestod modul 3");
+    assert_eq!(tl["notes"][0]["event"], tl["events"][1]["id"], "the note follows its event");
+    let shown = t.cmd(&["participant", "show", &amina]).run().ok().json();
+    assert_eq!(shown["enrolments"].as_array().unwrap().len(), 1);
+    let texts = |p: &str| -> Vec<String> {
+        let tl = t.cmd(&["timeline", p]).run().ok().json();
+        tl["corrections"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(texts(&amina), [format!("sammenlagt 24-11-2026 af testbruger: {twin} er lagt ind i denne sag (registreret to gange)")]);
+    assert_eq!(texts(&twin), [format!("sammenlagt 24-11-2026 af testbruger: lagt ind i {amina} (registreret to gange)")]);
+    let dup = t.cmd(&["participant", "show", &twin]).run().ok().json();
+    assert_eq!(dup["case_closed"], "2026-11-24");
+    assert_eq!(dup["events"].as_array().unwrap().len(), 0);
+    let log = t.cmd(&["audit", "--action", "participant.merge"]).role("team_lead").run().ok().json();
+    assert_eq!(log[0]["detail"], format!("{amina} <- {twin}"));
 }
 
 #[test]

@@ -225,18 +225,18 @@ impl RuleBook {
                     }
                     let due = rule.within.after(anchor);
                     // What counts: on or after the anchor, and for an anchor that is an event,
-                    // after that event (the next conversation, not the one counted from).
-                    let counting: Vec<NaiveDate> = fulfilling
-                        .iter()
-                        .filter(|(i, d)| match from_event {
-                            Some(at) => *i > at && *d >= anchor,
-                            None => *d >= anchor,
-                        })
-                        .map(|(_, d)| *d)
-                        .collect();
+                    // after that event (the next conversation, not the one counted from). The
+                    // events are in date order, so each is a binary search, not a scan: a case
+                    // may hold thousands of conversations.
+                    let first = match from_event {
+                        Some(at) => fulfilling.partition_point(|(i, _)| *i <= at),
+                        None => fulfilling.partition_point(|(_, d)| *d < anchor),
+                    };
+                    let counting = &fulfilling[first..];
                     let needed = rule.count.max(1);
-                    let done = counting.iter().filter(|d| **d <= due).count().min(needed as usize) as u32;
-                    let done_on = counting.get(needed as usize - 1).copied();
+                    let by_due = counting.partition_point(|(_, d)| *d <= due);
+                    let done = by_due.min(needed as usize) as u32;
+                    let done_on = counting.get(needed as usize - 1).map(|(_, d)| *d);
                     if done_on.is_none() && end.is_some_and(|e| due > e) {
                         continue; // lapsed: the case ended before it fell due
                     }

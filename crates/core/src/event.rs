@@ -397,16 +397,25 @@ mod tests {
         assert_eq!(e.type_code(), "module_test_passed");
         // Free-form extras are refused.
         assert!(serde_json::from_str::<EventDetails>(r#"{"type":"meeting_held","note":"x"}"#).is_err());
+        // A conversation without an interpreter leaves the field out, and reads back as none.
+        let c = EventDetails::Conversation { outcome: ConversationOutcome::Held, mode: ConversationMode::Phone, interpreter: None };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(json, r#"{"type":"conversation","outcome":"held","mode":"phone"}"#);
+        assert_eq!(serde_json::from_str::<EventDetails>(&json).unwrap(), c);
     }
 
     #[test]
     fn every_type_code_has_labels() {
-        let samples =
-            [EventDetails::MeetingHeld {}, EventDetails::BenefitEnded {}, EventDetails::Closure { reason: ClosureReason::MovedAway }];
+        let samples = [
+            EventDetails::MeetingHeld {},
+            EventDetails::BenefitEnded {},
+            EventDetails::Closure { reason: ClosureReason::MovedAway },
+            EventDetails::Conversation { outcome: ConversationOutcome::NoShow, mode: ConversationMode::Video, interpreter: None },
+        ];
         for s in samples {
             assert!(EVENT_TYPES.iter().any(|(c, _, _)| *c == s.type_code()));
         }
-        assert_eq!(EVENT_TYPES.len(), 22);
+        assert_eq!(EVENT_TYPES.len(), 23);
     }
 
     #[test]

@@ -328,6 +328,8 @@ pub enum CorrectionKind {
     Remove,
     /// A closed case opened again.
     Reopen,
+    /// Two cases of one person merged: the duplicate's records moved into the case kept.
+    Merge,
 }
 
 impl CorrectionKind {
@@ -336,10 +338,11 @@ impl CorrectionKind {
             CorrectionKind::Edit => "edit",
             CorrectionKind::Remove => "remove",
             CorrectionKind::Reopen => "reopen",
+            CorrectionKind::Merge => "merge",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [CorrectionKind::Edit, CorrectionKind::Remove, CorrectionKind::Reopen].into_iter().find(|x| x.code() == s)
+        [CorrectionKind::Edit, CorrectionKind::Remove, CorrectionKind::Reopen, CorrectionKind::Merge].into_iter().find(|x| x.code() == s)
     }
 }
 

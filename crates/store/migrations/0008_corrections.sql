@@ -7,7 +7,7 @@ CREATE TABLE correction (
     participant_id TEXT NOT NULL REFERENCES participant(id),
     target         TEXT NOT NULL CHECK (target IN ('participant', 'progress_event', 'enrolment')),
     target_id      TEXT NOT NULL,
-    kind           TEXT NOT NULL CHECK (kind IN ('edit', 'remove', 'reopen')),
+    kind           TEXT NOT NULL CHECK (kind IN ('edit', 'remove', 'reopen', 'merge')),
     changes        TEXT NOT NULL,
     reason         TEXT NOT NULL,
     made_by        TEXT NOT NULL,

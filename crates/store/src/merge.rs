@@ -890,7 +890,7 @@ mod tests {
             assert_eq!(found, want, "table {table}: sync must carry every column");
         }
         let logged: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'device', 'change_log', 'audit_log', 'case_fact', 'draft', 'sync_peer', 'conflict', 'sync_state', 'export_outbox', 'owner', 'team_audit', 'team_audit_chain', 'team_audit_bundle', 'audit_review') AND name NOT LIKE 'participant_fts%' AND name NOT LIKE 'sqlite_%'")
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'device', 'change_log', 'audit_log', 'case_fact', 'case_due', 'draft', 'sync_peer', 'conflict', 'sync_state', 'export_outbox', 'owner', 'team_audit', 'team_audit_chain', 'team_audit_bundle', 'audit_review') AND name NOT LIKE 'participant_fts%' AND name NOT LIKE 'sqlite_%'")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()

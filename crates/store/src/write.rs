@@ -298,6 +298,22 @@ impl Tx<'_> {
         )
     }
 
+    /// Writes an enrolment as it is, without the rules of a new one (a closed initiative, a
+    /// closed case): for moving a duplicate case's enrolments into the case kept.
+    pub fn insert_enrolment_as_is(&mut self, e: &Enrolment) -> Result<()> {
+        self.insert(
+            "enrolment",
+            &e.id.to_string(),
+            &[
+                ("participant_id", t(&e.participant.to_string())),
+                ("initiative_id", t(&e.initiative.to_string())),
+                ("start_date", d(e.start)),
+                ("end_date", od(e.end)),
+                ("outcome", e.outcome.map_or(Value::Null, |o| t(o.code()))),
+            ],
+        )
+    }
+
     /// Ends an enrolment with its outcome.
     pub fn end_enrolment(&mut self, id: EnrolmentId, end: NaiveDate, outcome: EnrolmentOutcome) -> Result<()> {
         let e = self.read().enrolment(id)?;
