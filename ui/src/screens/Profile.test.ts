@@ -315,7 +315,8 @@ describe('the access extract', () => {
   });
 });
 
-describe('Reopening a case', () => {
+/** Each test of the block on a fresh window, drafts store and profile handler. */
+function freshProfiles() {
   beforeEach(async () => {
     cleanup();
     await new Promise((r) => setTimeout(r, 0));
@@ -332,6 +333,10 @@ describe('Reopening a case', () => {
     resetDrafts();
     handlers.participant = () => profile;
   });
+}
+
+describe('Reopening a case', () => {
+  freshProfiles();
 
   it('offers a closed case to be reopened, reopens it in the core and shows it open again', async () => {
     let closed: string | null = '2026-11-20';
@@ -362,22 +367,7 @@ describe('Reopening a case', () => {
 });
 
 describe('Corrections', () => {
-  beforeEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    resetDrafts();
-    calls.length = 0;
-    draftStore();
-    app.info = info;
-    app.catalogue = catalogue;
-  });
-
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    resetDrafts();
-    handlers.participant = () => profile;
-  });
+  freshProfiles();
 
   it("corrects an event's date with a reason, and shows the history the core returns", async () => {
     let history: Profile['corrections'] = [];
@@ -478,22 +468,7 @@ describe('Corrections', () => {
 });
 
 describe('Journal notes', () => {
-  beforeEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    resetDrafts();
-    calls.length = 0;
-    draftStore();
-    app.info = info;
-    app.catalogue = catalogue;
-  });
-
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    resetDrafts();
-    handlers.participant = () => profile;
-  });
+  freshProfiles();
 
   it('writes a note on an event with its draft, and shows it with the earlier versions of a corrected one', async () => {
     let notes: Profile['notes'] = [];
