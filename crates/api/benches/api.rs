@@ -89,7 +89,8 @@ fn percentiles(label: &str, mut samples: Vec<Duration>) {
 fn log_event(c: &mut Criterion) {
     let dir = demo_store(5_000);
     // Ids from the OS's entropy: the cached store keeps the events of earlier runs.
-    let mut s = Session::unlock(&dir, PASS, User::new("bench", Role::Caseworker).unwrap(), clock(), None).unwrap();
+    // A team lead: a caseworker writes only her own caseload, and the bench writes anyone's.
+    let mut s = Session::unlock(&dir, PASS, User::new("bench", Role::TeamLead).unwrap(), clock(), None).unwrap();
     let people: Vec<_> = s.participants(&ParticipantFilter::default(), "benchmark").unwrap().into_iter().map(|p| p.id).collect();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
     let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
@@ -217,7 +218,7 @@ fn dashboard(c: &mut Criterion) {
         );
         // After every refresh the data has changed (another laptop's sync, a colleague's
         // registration): the facts are read again.
-        let mut writer = Session::unlock(&dir, PASS, User::new("bench", Role::Caseworker).unwrap(), clock(), None).unwrap();
+        let mut writer = Session::unlock(&dir, PASS, User::new("bench", Role::TeamLead).unwrap(), clock(), None).unwrap();
         let someone = writer.participants(&ParticipantFilter::default(), "benchmark").unwrap()[0].id;
         let mut samples = Vec::new();
         for _ in 0..calls.min(20) {

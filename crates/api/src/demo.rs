@@ -746,9 +746,8 @@ impl Session {
                 }
                 let events: Vec<ProgressEvent> = batch.iter().flat_map(|b| b.2.iter().cloned()).collect();
                 tx.insert_events(&events)?;
-                for note in batch.iter().flat_map(|b| &b.4) {
-                    tx.insert_note(note)?;
-                }
+                let notes: Vec<JournalNote> = batch.iter().flat_map(|b| b.4.iter().cloned()).collect();
+                tx.insert_notes(&notes)?;
                 for (p, closed, _, _, _) in &batch {
                     if closed.is_some() {
                         tx.set_case_closed(p.id, *closed)?;

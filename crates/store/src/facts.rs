@@ -190,11 +190,53 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases, stamp: i6
         }
         conn.prepare_cached(&sql).and_then(|mut s| s.execute(params.as_slice())).map_err(|e| StoreError::from_sqlite(dir, e))?;
     }
-    let mut num_of = conn.prepare_cached("SELECT num FROM participant WHERE id = ?1").map_err(|e| StoreError::from_sqlite(dir, e))?;
+    // Their due items: new cases have none yet, so only inserts, several rows per statement.
+    use indsats_core::model::Code;
+    let sql = |e| StoreError::from_sqlite(dir, e);
+    let mut num_of = conn.prepare_cached("SELECT num FROM participant WHERE id = ?1").map_err(sql)?;
+    let mut rows: Vec<(i64, indsats_core::deadlines::DueItem)> = Vec::new();
     for (id, (case, events)) in new {
         let refs: Vec<(NaiveDate, &EventDetails)> = events.iter().map(|(d, e)| (*d, e)).collect();
-        let num: i64 = num_of.query_row([id], |r| r.get(0)).map_err(|e| StoreError::from_sqlite(dir, e))?;
-        store_due(conn, dir, num, case.programme, case.programme_start_day, case.closed_day, &refs)?;
+        let num: i64 = num_of.query_row([id], |r| r.get(0)).map_err(sql)?;
+        let c = indsats_core::deadlines::Case {
+            programme: case.programme,
+            programme_start: case.programme_start_day,
+            closed: case.closed_day,
+            events: &refs,
+        };
+        rows.extend(rule_book().items(&c).into_iter().map(|i| (num, i)));
+    }
+    const DUE_PER_STATEMENT: usize = 100;
+    for chunk in rows.chunks(DUE_PER_STATEMENT) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 9;
+                format!("(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9)
+            })
+            .collect();
+        let stmt = format!(
+            "INSERT OR REPLACE INTO case_due (num, rule, ruleset, kind, anchor, due, needed, done, done_on) VALUES {}",
+            marks.join(", ")
+        );
+        let values: Vec<[rusqlite::types::Value; 9]> = chunk
+            .iter()
+            .map(|(num, i)| {
+                use rusqlite::types::Value as V;
+                [
+                    V::Integer(*num),
+                    V::Text(i.rule.clone()),
+                    V::Text(i.ruleset.clone()),
+                    V::Text(i.due_kind.code().to_string()),
+                    V::Integer(i.anchor.num_days_from_ce().into()),
+                    V::Integer(i.due.num_days_from_ce().into()),
+                    V::Integer(i.needed.into()),
+                    V::Integer(i.done.into()),
+                    i.done_on.map_or(V::Null, |d| V::Integer(d.num_days_from_ce().into())),
+                ]
+            })
+            .collect();
+        let params: Vec<&dyn rusqlite::ToSql> = values.iter().flat_map(|v| v.iter().map(|x| x as &dyn rusqlite::ToSql)).collect();
+        conn.prepare_cached(&stmt).and_then(|mut s| s.execute(params.as_slice())).map_err(sql)?;
     }
     Ok(())
 }

@@ -241,6 +241,27 @@ impl Tx<'_> {
         )
     }
 
+    /// Saves many journal notes at once (bulk loads), logged exactly as one by one.
+    pub fn insert_notes(&mut self, notes: &[JournalNote]) -> Result<()> {
+        let rows: Vec<(String, Vec<Value>)> = notes
+            .iter()
+            .map(|n| {
+                (
+                    n.id.to_string(),
+                    vec![
+                        t(&n.participant.to_string()),
+                        n.event.map_or(Value::Null, |e| t(&e.to_string())),
+                        n.replaces.map_or(Value::Null, |r| t(&r.to_string())),
+                        t(&n.text),
+                        t(&n.written_by),
+                        t(&n.written_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+                    ],
+                )
+            })
+            .collect();
+        self.insert_many("note", &["participant_id", "event_id", "replaces", "text", "written_by", "written_at"], &rows)
+    }
+
     /// Records a correction beside the record it corrects (the caller writes the record).
     pub fn insert_correction(&mut self, c: &Correction) -> Result<()> {
         let changes = serde_json::to_string(&c.changes).map_err(|err| StoreError::Encoding(err.to_string()))?;
