@@ -39,7 +39,9 @@ fn store_due(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .map_err(sql)?;
-    for i in rule_book().items(&case) {
+    // Only what is not done yet: the worklist's rows. A done item has nothing left to show, and
+    // the core derives it again whenever it is wanted.
+    for i in rule_book().items(&case).into_iter().filter(|i| i.done_on.is_none()) {
         insert
             .execute((
                 num,
@@ -204,7 +206,7 @@ pub(crate) fn store_new(conn: &Connection, dir: &Path, new: &NewCases, stamp: i6
             closed: case.closed_day,
             events: &refs,
         };
-        rows.extend(rule_book().items(&c).into_iter().map(|i| (num, i)));
+        rows.extend(rule_book().items(&c).into_iter().filter(|i| i.done_on.is_none()).map(|i| (num, i)));
     }
     const DUE_PER_STATEMENT: usize = 100;
     for chunk in rows.chunks(DUE_PER_STATEMENT) {
