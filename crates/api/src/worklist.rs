@@ -63,7 +63,7 @@ pub struct WorklistView {
     pub without_contact: Vec<ContactRow>,
     /// The acting person's own drafts left open (form, saved at); only on their own worklist.
     pub drafts: Vec<(String, String)>,
-    /// Per caseworker: open cases and overdue items (team lead's views only).
+    /// Per caseworker: open cases and overdue items (the team's worklist only).
     pub workload: Vec<WorkloadRow>,
 }
 
@@ -113,11 +113,8 @@ impl Session {
             list.truncate(LIST_MAX as usize);
         }
         let without_contact = r.without_contact(caseworker.as_deref(), today - Duration::days(i64::from(no_contact_days)), LIST_MAX)?;
-        let workload = if self.user().role.includes(Role::TeamLead) && caseworker.as_deref() != Some(me.as_str()) {
-            r.workload(today)?
-        } else {
-            Vec::new()
-        };
+        // The workload is the team's view (it reads every open case).
+        let workload = if caseworker.is_none() { r.workload(today)? } else { Vec::new() };
         let drafts = if caseworker.as_deref() == Some(me.as_str()) {
             self.drafts()?.into_iter().map(|(form, _, at)| (form, at)).collect()
         } else {

@@ -671,7 +671,9 @@ impl<'a> Reader<'a> {
             // One caseload: its open cases from the caseload index, then each case's items.
             Some(w) => self.all(
                 &format!(
-                    "SELECT {cols} FROM case_fact f JOIN case_due d ON d.num = f.num JOIN participant p ON p.num = f.num
+                    // CROSS JOIN keeps this order: SQLite would otherwise start from every
+                    // open item in the team (the `due` index) and filter by caseworker.
+                    "SELECT {cols} FROM case_fact f CROSS JOIN case_due d ON d.num = f.num JOIN participant p ON p.num = f.num
                      WHERE f.caseworker = ?1 AND f.closed IS NULL AND d.done_on IS NULL AND d.due <= ?2
                      ORDER BY d.due, p.pseudonym LIMIT ?3"
                 ),
@@ -702,13 +704,28 @@ impl<'a> Reader<'a> {
                 last_event: r.get::<_, Option<i32>>(4)?.and_then(NaiveDate::from_num_days_from_ce_opt),
             })
         };
-        self.all(
-            "SELECT p.id, p.pseudonym, p.name, f.caseworker, f.last_event FROM case_fact f JOIN participant p ON p.num = f.num
-             WHERE (?1 IS NULL OR f.caseworker = ?1) AND f.closed IS NULL AND coalesce(f.last_event, 0) < ?2
-             ORDER BY coalesce(f.last_event, 0), p.pseudonym LIMIT ?3",
-            (caseworker, before.num_days_from_ce(), limit),
-            row,
-        )
+        // One caseload through the caseload index (an `?1 IS NULL OR` would scan every case).
+        let cols = "p.id, p.pseudonym, p.name, f.caseworker, f.last_event";
+        match caseworker {
+            Some(w) => self.all(
+                &format!(
+                    "SELECT {cols} FROM case_fact f JOIN participant p ON p.num = f.num
+                     WHERE f.caseworker = ?1 AND f.closed IS NULL AND coalesce(f.last_event, 0) < ?2
+                     ORDER BY coalesce(f.last_event, 0), p.pseudonym LIMIT ?3"
+                ),
+                (w, before.num_days_from_ce(), limit),
+                row,
+            ),
+            None => self.all(
+                &format!(
+                    "SELECT {cols} FROM case_fact f JOIN participant p ON p.num = f.num
+                     WHERE f.closed IS NULL AND coalesce(f.last_event, 0) < ?1
+                     ORDER BY coalesce(f.last_event, 0), p.pseudonym LIMIT ?2"
+                ),
+                (before.num_days_from_ce(), limit),
+                row,
+            ),
+        }
     }
 
     /// Each caseworker's open cases and overdue items on `today`.
