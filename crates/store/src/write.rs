@@ -227,18 +227,7 @@ impl Tx<'_> {
 
     /// Saves a journal note (a new version, when it `replaces` one; the caller checks that).
     pub fn insert_note(&mut self, n: &JournalNote) -> Result<()> {
-        self.insert(
-            "note",
-            &n.id.to_string(),
-            &[
-                ("participant_id", t(&n.participant.to_string())),
-                ("event_id", n.event.map_or(Value::Null, |e| t(&e.to_string()))),
-                ("replaces", n.replaces.map_or(Value::Null, |r| t(&r.to_string()))),
-                ("text", t(&n.text)),
-                ("written_by", t(&n.written_by)),
-                ("written_at", t(&n.written_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
-            ],
-        )
+        self.insert_notes(std::slice::from_ref(n))
     }
 
     /// Saves many journal notes at once (bulk loads), logged exactly as one by one.
