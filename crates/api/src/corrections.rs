@@ -328,6 +328,8 @@ pub fn describe(c: &Correction, lang: Lang) -> String {
         (CorrectionKind::Reopen, false) => "reopened",
         (CorrectionKind::Merge, true) => "sammenlagt",
         (CorrectionKind::Merge, false) => "merged",
+        (CorrectionKind::Handover, true) => "overdraget",
+        (CorrectionKind::Handover, false) => "handed over",
     };
     let by = if da { "af" } else { "by" };
     let when = lang.date(c.made_at.date_naive());
@@ -360,6 +362,9 @@ pub fn describe(c: &Correction, lang: Lang) -> String {
                 (_, false) => format!("merged into {}", f.to.as_deref().unwrap_or("?")),
             })
             .collect(),
+        CorrectionKind::Handover => {
+            c.changes.iter().map(|f| format!("{} → {}", f.from.as_deref().unwrap_or("–"), f.to.as_deref().unwrap_or("–"))).collect()
+        }
         CorrectionKind::Edit => c
             .changes
             .iter()

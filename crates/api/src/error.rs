@@ -59,6 +59,27 @@ pub enum ApiError {
     /// A document could not be made.
     #[error(transparent)]
     Export(#[from] indsats_export::ExportError),
+    /// A handover outside a team: there is no colleague to hand the case to.
+    #[error("a case is handed over within a team")]
+    HandoverNeedsTeam,
+    /// A handover to someone who is not a caseworker or team lead on the team's roster.
+    #[error("{user} is not a caseworker in the team")]
+    NotInTeam { user: String, caseworkers: Vec<String> },
+    /// A handover to the case's own caseworker.
+    #[error("the case already belongs to {caseworker}")]
+    AlreadyTheirs { caseworker: String },
+    /// A caseload handover of a caseworker who has no cases.
+    #[error("{caseworker} has no cases")]
+    NoCases { caseworker: String },
+    /// A case file that opened but is not one this version reads.
+    #[error("not a case file: {detail}")]
+    CaseFileContent { detail: String },
+    /// A case file of a case that is already in this store.
+    #[error("the case is already here as {pseudonym}")]
+    CaseAlreadyHere { pseudonym: String },
+    /// A case file with enrolments in initiatives this store does not have.
+    #[error("unknown initiatives: {}", titles.join(", "))]
+    UnknownInitiatives { titles: Vec<String> },
     /// A test build's switch (crate::switches) with a value it cannot read.
     #[error("{name} cannot be read: {value:?}")]
     TestSwitch { name: &'static str, value: String },
@@ -125,6 +146,13 @@ impl ApiError {
             Self::PossibleDuplicate { by_cpr: true, .. } => "duplicate_cpr",
             Self::PossibleDuplicate { by_cpr: false, .. } => "possible_duplicate",
             Self::Export(e) => e.code(),
+            Self::HandoverNeedsTeam => "no_team",
+            Self::NotInTeam { .. } => "not_in_team",
+            Self::AlreadyTheirs { .. } => "already_caseworker",
+            Self::NoCases { .. } => "no_cases",
+            Self::CaseFileContent { .. } => "case_file",
+            Self::CaseAlreadyHere { .. } => "case_exists",
+            Self::UnknownInitiatives { .. } => "unknown_initiative",
         }
     }
 
@@ -137,6 +165,7 @@ impl ApiError {
             Self::PossibleDuplicate { by_cpr: true, .. } => Some("cpr".into()),
             Self::PossibleDuplicate { by_cpr: false, .. } => Some("name".into()),
             Self::NotThisUser { .. } => Some("user".into()),
+            Self::NotInTeam { .. } | Self::AlreadyTheirs { .. } => Some("to".into()),
             _ => None,
         }
     }
@@ -157,6 +186,13 @@ impl ApiError {
             | Self::RoleFromRoster
             | Self::NotADemoStore
             | Self::CitizenAmbiguous
+            | Self::HandoverNeedsTeam
+            | Self::NotInTeam { .. }
+            | Self::AlreadyTheirs { .. }
+            | Self::NoCases { .. }
+            | Self::CaseFileContent { .. }
+            | Self::CaseAlreadyHere { .. }
+            | Self::UnknownInitiatives { .. }
             | Self::TestSwitch { .. } => ErrorClass::BadInput,
             Self::Export(_) => ErrorClass::Other,
             Self::CaseFile("opened") => ErrorClass::BadInput,
@@ -322,6 +358,40 @@ impl ApiError {
                 Lang::En => "The name fits more than one person. Write the person's pseudonym (D-…) instead.".into(),
             },
             Self::Export(e) => e.message(lang),
+            Self::HandoverNeedsTeam => match lang {
+                Lang::Da => "En sag overdrages til en kollega i teamet, og denne computer er ikke med i et team. Deltag i teamet, eller giv sagen videre som krypteret sagsfil (indsats participant export).".into(),
+                Lang::En => "A case is handed over to a colleague in the team, and this computer is not in a team. Join the team, or pass the case on as an encrypted case file (indsats participant export).".into(),
+            },
+            Self::NotInTeam { user, caseworkers } => {
+                let list = caseworkers.join(", ");
+                match lang {
+                    Lang::Da => format!("{user} er ikke sagsbehandler i teamet, så sagen er ikke overdraget. Vælg en af teamets sagsbehandlere: {list}."),
+                    Lang::En => format!("{user} is not a caseworker in the team, so the case was not handed over. Choose one of the team's caseworkers: {list}."),
+                }
+            }
+            Self::AlreadyTheirs { caseworker } => match lang {
+                Lang::Da => format!("Sagen hører allerede til {caseworker}. Vælg en anden sagsbehandler at overdrage til."),
+                Lang::En => format!("The case already belongs to {caseworker}. Choose another caseworker to hand it to."),
+            },
+            Self::NoCases { caseworker } => match lang {
+                Lang::Da => format!("{caseworker} har ingen sager her, så intet er overdraget. Tjek brugernavnet (indsats worklist --team viser sagsstammerne)."),
+                Lang::En => format!("{caseworker} has no cases here, so nothing was handed over. Check the user name (indsats worklist --team shows the caseloads)."),
+            },
+            Self::CaseFileContent { detail } => match lang {
+                Lang::Da => format!("Filen åbnede, men er ikke en sagsfil, som denne version af Indsats kan læse ({detail}). Intet er importeret; bed afsenderen eksportere sagen igen."),
+                Lang::En => format!("The file opened but is not a case file this version of Indsats reads ({detail}). Nothing was imported; ask the sender to export the case again."),
+            },
+            Self::CaseAlreadyHere { pseudonym } => match lang {
+                Lang::Da => format!("Sagen findes allerede her som {pseudonym}, så den er ikke importeret igen. Åbn {pseudonym}."),
+                Lang::En => format!("The case is already here as {pseudonym}, so it was not imported again. Open {pseudonym}."),
+            },
+            Self::UnknownInitiatives { titles } => {
+                let list = titles.join(", ");
+                match lang {
+                    Lang::Da => format!("Sagen er tilmeldt indsatser, som ikke findes her: {list}. Intet er importeret; opret indsatserne med samme titel, og importér igen."),
+                    Lang::En => format!("The case is enrolled in initiatives that do not exist here: {list}. Nothing was imported; create the initiatives with the same titles and import again."),
+                }
+            }
         }
     }
 }
@@ -338,6 +408,8 @@ fn action_da(action: &str) -> &str {
         "enter indicator values" => "indtaste indikatorværdier",
         "make management summaries" => "danne ledelsesrapporter",
         "export a participant's case" => "eksportere en deltagers sag",
+        "hand a case over" => "overdrage en sag",
+        "import a participant's case" => "importere en deltagers sag",
         "create a team" => "oprette et team",
         "change the team" => "ændre teamet",
         "replace the team lead's computer" => "erstatte teamlederens computer",

@@ -20,6 +20,7 @@ pub mod clock;
 pub mod corrections;
 pub mod demo;
 mod error;
+pub mod handover;
 pub mod identity;
 pub mod notes;
 pub mod recovery;

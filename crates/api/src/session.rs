@@ -543,7 +543,7 @@ impl Session {
     /// Refuses a new participant who may already have a case: the same CPR number, or (unless
     /// confirmed as someone else) the same name and birth year. The existing case is named by its
     /// pseudonym, and showing it is audited like a search hit.
-    fn refuse_duplicate(&mut self, p: &Participant, confirmed_other: bool) -> Result<()> {
+    pub(crate) fn refuse_duplicate(&mut self, p: &Participant, confirmed_other: bool) -> Result<()> {
         let found = {
             let r = self.store.read();
             let by_cpr = match &p.cpr {

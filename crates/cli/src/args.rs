@@ -104,6 +104,24 @@ pub enum Command {
         #[arg(long)]
         replaces: Option<String>,
     },
+    /// Hand a case over to another caseworker in the team (overdragelse), or with --from a whole
+    /// caseload (when someone leaves). The case's history goes to the new caseworker's laptop at
+    /// the next sync; the old one stops receiving it. A caseworker hands over their own cases, a
+    /// team lead any.
+    Handover {
+        /// The participant's id or pseudonym (leave out with --from).
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        participant: Option<String>,
+        /// Every case of this caseworker's caseload.
+        #[arg(long)]
+        from: Option<String>,
+        /// The caseworker (user name on the team's roster) who takes the case.
+        #[arg(long)]
+        to: String,
+        /// The handover note: what the new caseworker should know.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Today's work: overdue and due items, upcoming conversations, cases without contact and
     /// open drafts (an audited read). A team lead may ask for a caseworker's or the team's, with
     /// the workload per caseworker.
@@ -370,6 +388,15 @@ pub enum ParticipantCmd {
         /// Why (logged).
         #[arg(long, default_value = "overdragelse af sag")]
         purpose: String,
+    },
+    /// Import a case file that `participant export` wrote (the passphrase from
+    /// INDSATS_IMPORT_PASSPHRASE, or asked for) into your caseload, with its whole history.
+    Import {
+        /// The encrypted case file.
+        file: std::path::PathBuf,
+        /// The name and birth year match a case here, but it is another person.
+        #[arg(long)]
+        not_a_duplicate: bool,
     },
 }
 

@@ -423,6 +423,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         &format!("The case is exported, encrypted, to {}. It opens with age and the passphrase.", path.display()),
                     );
                 }
+                ParticipantCmd::Import { file, not_a_duplicate } => {
+                    let sealed = files::read(file)?;
+                    let pass =
+                        passphrase(lang, "INDSATS_IMPORT_PASSPHRASE", "Sagsfilens adgangskode", "The case file's passphrase", false)?;
+                    out.case_imported(&s.import_case(&sealed, &pass, *not_a_duplicate)?);
+                }
             }
         }
         Command::Enrol { participant, initiative, start, end } => {
@@ -485,6 +491,19 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             let replaces = replaces.as_deref().map(|n| id("note", n)).transpose()?;
             let note = s.write_note(pid, on, replaces, text)?;
             out.created("note", &note.to_string(), None);
+        }
+        Command::Handover { participant, from, to, note } => {
+            let mut s = open(&cli, lang)?;
+            let scope = match (participant, from) {
+                (Some(p), _) => indsats_api::handover::HandoverScope::Case(s.participant_id(p)?),
+                (None, Some(from)) => indsats_api::handover::HandoverScope::Caseload(from.clone()),
+                (None, None) => anyhow::bail!(if lang == Lang::Da {
+                    "Skriv hvilken sag (pseudonym) eller --from BRUGER for en hel sagsstamme."
+                } else {
+                    "Name the case (pseudonym), or --from USER for a whole caseload."
+                }),
+            };
+            out.handed_over(&s.hand_over(scope, to, note)?);
         }
         Command::Worklist { caseworker, team, no_contact_days } => {
             let mut s = open(&cli, lang)?;

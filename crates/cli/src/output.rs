@@ -145,6 +145,41 @@ impl Out {
         }
     }
 
+    pub fn handed_over(&self, v: &indsats_api::handover::HandoverView) {
+        if self.json {
+            let cases: Vec<Value> =
+                v.cases.iter().map(|c| json!({"id": c.id.to_string(), "pseudonym": c.pseudonym, "from": c.from})).collect();
+            self.print(json!({"ok": true, "to": v.to, "cases": cases}));
+            return;
+        }
+        let n = v.cases.len();
+        let list = v.cases.iter().map(|c| c.pseudonym.as_str()).collect::<Vec<_>>().join(", ");
+        match self.lang {
+            Lang::Da => println!("{n} sag(er) overdraget til {}: {list}. Historikken følger med ved næste synkronisering.", v.to),
+            Lang::En => println!("{n} case(s) handed over to {}: {list}. The history goes along at the next sync.", v.to),
+        }
+    }
+
+    pub fn case_imported(&self, v: &indsats_api::handover::ImportedCase) {
+        if self.json {
+            self.print(json!({
+                "created": "participant", "id": v.id.to_string(), "pseudonym": v.pseudonym,
+                "events": v.events, "enrolments": v.enrolments, "notes": v.notes,
+            }));
+            return;
+        }
+        match self.lang {
+            Lang::Da => println!(
+                "Sagen er importeret som {} i din sagsstamme: {} hændelser, {} tilmeldinger, {} notater.",
+                v.pseudonym, v.events, v.enrolments, v.notes
+            ),
+            Lang::En => println!(
+                "The case is imported as {} into your caseload: {} events, {} enrolments, {} notes.",
+                v.pseudonym, v.events, v.enrolments, v.notes
+            ),
+        }
+    }
+
     pub fn created(&self, kind: &str, id: &str, pseudonym: Option<&str>) {
         if self.json {
             self.print(json!({"created": kind, "id": id, "pseudonym": pseudonym}));

@@ -373,3 +373,99 @@ fn the_lead_holds_the_team_s_access_log_reviews_it_and_finds_a_cut_tail() {
     let bo_log = v["devices"].as_array().unwrap().iter().find(|d| d["user"] == "bo").unwrap().clone();
     assert!(bo_log["problem"].is_null(), "{v:#}");
 }
+
+/// The texts of a timeline's notes and corrections, as `timeline --json` shows them.
+fn timeline_texts(l: &Indsats, pseudonym: &str, role: &str) -> (usize, Vec<String>, Vec<String>) {
+    let tl = l.cmd(&["timeline", pseudonym]).role(role).run().ok().json();
+    let texts = |key: &str, field: &str| -> Vec<String> {
+        tl[key].as_array().map(|a| a.iter().filter_map(|x| x[field].as_str().map(str::to_string)).collect()).unwrap_or_default()
+    };
+    (tl["events"].as_array().map_or(0, Vec::len), texts("notes", "text"), texts("corrections", "text"))
+}
+
+#[test]
+fn a_handed_over_case_takes_its_history_to_the_new_caseworker_and_the_old_laptop_stops_receiving_it() {
+    let files = tempfile::tempdir().unwrap();
+    let path = |name: &str| files.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(path("share")).unwrap();
+    let [lead, anna, bo] = team_of_three("ballerup-overdragelse", ESCROW, &path);
+    sync(&lead);
+    sync(&anna);
+    sync(&bo);
+
+    // anna's case, with a conversation and a journal note, reaches the lead; bo's laptop passes it.
+    let p = anna.cmd(&["participant", "add", "--name", "Wilhelmina Overdragelse", "--birth-year", "1991"]).run().ok().json();
+    let p = p["pseudonym"].as_str().unwrap().to_string();
+    anna.cmd(&["log", &p, "conversation", "--outcome", "held", "--mode", "in_person", "--date", "10-11-2026"]).run().ok();
+    anna.cmd(&["note", &p, "--text", "Borgeren vil gerne i praktik i en børnehave."]).run().ok();
+    sync(&anna);
+    sync(&lead);
+    let got = sync(&bo);
+    assert!(got["passed"].as_u64().unwrap() > 0, "{got:#}");
+    bo.cmd(&["participant", "show", &p]).run().fails(2, "not_found", &[]);
+
+    // A handover to someone not in the team is refused with the team's caseworkers named, and
+    // changes nothing; so is one to the case's own caseworker.
+    let before = anna.data_state();
+    anna.cmd(&["handover", &p, "--to", "kim"]).run().fails(2, "not_in_team", &["kim", "anna", "bo"]);
+    anna.cmd(&["handover", &p, "--to", "anna"]).run().fails(2, "already_caseworker", &[]);
+    bo.cmd(&["handover", "--from", "anna", "--to", "bo"]).run().fails(2, "not_your_case", &[]);
+    assert_eq!(anna.data_state(), before);
+
+    // anna hands the case to bo with a note; at the next syncs bo's laptop has its whole history.
+    let handed = anna.cmd(&["handover", &p, "--to", "bo", "--note", "Samtaler helst om formiddagen."]).run().ok().json();
+    assert_eq!((handed["to"].as_str(), handed["cases"][0]["pseudonym"].as_str()), (Some("bo"), Some(p.as_str())), "{handed:#}");
+    anna.cmd(&["note", &p, "--text", "Ikke længere min sag."]).run().fails(2, "not_your_case", &[]);
+    sync(&anna);
+    let got = sync(&bo);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    let (events, notes, corrections) = timeline_texts(&bo, &p, "caseworker");
+    assert_eq!(events, 1, "the conversation anna logged");
+    assert_eq!(notes, ["Borgeren vil gerne i praktik i en børnehave."]);
+    assert_eq!(corrections, ["overdraget 24-11-2026 af anna: anna → bo (Samtaler helst om formiddagen.)"]);
+    let mine = bo.cmd(&["participant", "list", "--caseworker", "bo"]).run().ok().json();
+    assert_eq!(mine[0]["pseudonym"], p.as_str(), "{mine:#}");
+    // The lead's laptop holds it once, with the same history.
+    let got = sync(&lead);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    assert_eq!(timeline_texts(&lead, &p, "team_lead").0, 1);
+
+    // bo works on; anna's laptop no longer receives the case's changes (it passes them), and the
+    // lead's does.
+    bo.cmd(&["log", &p, "conversation", "--outcome", "held", "--mode", "phone", "--date", "20-11-2026"]).run().ok();
+    bo.cmd(&["note", &p, "--text", "Praktik aftalt fra januar."]).run().ok();
+    sync(&bo);
+    let got = sync(&anna);
+    assert_eq!(got["merged_changes"], 0, "{got:#}");
+    assert!(got["passed"].as_u64().unwrap() > 0, "{got:#}");
+    assert_eq!(anna.cmd(&["participant", "show", &p]).run().ok().json()["events"].as_array().map_or(0, Vec::len), 1);
+    assert!(
+        anna.cmd(&["participant", "list", "--caseworker", "anna"]).run().ok().json().as_array().unwrap().is_empty(),
+        "not in anna's caseload any more"
+    );
+    sync(&lead);
+    assert_eq!(timeline_texts(&lead, &p, "team_lead").0, 2);
+
+    // When anna leaves, the lead hands her whole caseload to bo: her other case goes to bo's
+    // laptop with its history, and anna's laptop learns that it has left her caseload.
+    let q = anna.cmd(&["participant", "add", "--name", "Bertram Sagsstamme", "--birth-year", "1985"]).run().ok().json();
+    let q = q["pseudonym"].as_str().unwrap().to_string();
+    anna.cmd(&["log", &q, "conversation", "--outcome", "no_show", "--date", "12-11-2026"]).run().ok();
+    sync(&anna);
+    sync(&lead);
+    let handed = lead.cmd(&["handover", "--from", "anna", "--to", "bo", "--note", "Anna er stoppet."]).role("team_lead").run().ok().json();
+    assert_eq!(handed["cases"].as_array().unwrap().len(), 1, "{handed:#}");
+    sync(&lead);
+    let got = sync(&bo);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    let (events, _, corrections) = timeline_texts(&bo, &q, "caseworker");
+    assert_eq!(events, 1);
+    assert_eq!(corrections, ["overdraget 24-11-2026 af mette: anna → bo (Anna er stoppet.)"]);
+    let got = sync(&anna);
+    assert_eq!(got["refused"].as_array().unwrap().len(), 0, "{got:#}");
+    assert!(
+        anna.cmd(&["participant", "list", "--caseworker", "anna"]).run().ok().json().as_array().unwrap().is_empty(),
+        "anna's laptop learnt of the handover"
+    );
+    assert_eq!(bo.cmd(&["participant", "list", "--caseworker", "bo"]).run().ok().json().as_array().unwrap().len(), 2);
+}

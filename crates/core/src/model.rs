@@ -330,6 +330,8 @@ pub enum CorrectionKind {
     Reopen,
     /// Two cases of one person merged: the duplicate's records moved into the case kept.
     Merge,
+    /// The case moved to another caseworker (overdraget), with the handover note as its reason.
+    Handover,
 }
 
 impl CorrectionKind {
@@ -339,10 +341,13 @@ impl CorrectionKind {
             CorrectionKind::Remove => "remove",
             CorrectionKind::Reopen => "reopen",
             CorrectionKind::Merge => "merge",
+            CorrectionKind::Handover => "handover",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [CorrectionKind::Edit, CorrectionKind::Remove, CorrectionKind::Reopen, CorrectionKind::Merge].into_iter().find(|x| x.code() == s)
+        [CorrectionKind::Edit, CorrectionKind::Remove, CorrectionKind::Reopen, CorrectionKind::Merge, CorrectionKind::Handover]
+            .into_iter()
+            .find(|x| x.code() == s)
     }
 }
 

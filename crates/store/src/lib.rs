@@ -32,7 +32,7 @@ pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRow, CHAIN_START, Cit
 pub use error::{Result, StoreError};
 pub use facts::rule_book;
 pub use keys::{DbKey, KdfParams};
-pub use merge::{Authority, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};
+pub use merge::{Authority, CarriedChange, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};
 pub use migrate::{SCHEMA_VERSION, apply_schema_for_benchmark};
 pub use read::{
     CaseRow, CaseloadRow, ChangeRow, ContactRow, DueRow, InitiativeFilter, InitiativeSummary, ManualValue, ParticipantFilter, RawCase,
@@ -217,13 +217,30 @@ impl Store {
         changes: &[RemoteChange],
         authority: &Authority,
     ) -> Result<MergeReport> {
+        self.merge_carrying(now, audit, device, bundle, changes, &[], authority)
+    }
+
+    /// [`Store::merge`] of a bundle that also carries other devices' changes (a handed-over
+    /// case's history, docs/sync.md "Handing a case over"): those are recorded first, each under
+    /// its own device and seq, without moving that device's chain.
+    #[allow(clippy::too_many_arguments)]
+    pub fn merge_carrying(
+        &mut self,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+        device: &str,
+        bundle: &str,
+        changes: &[RemoteChange],
+        carried: &[CarriedChange],
+        authority: &Authority,
+    ) -> Result<MergeReport> {
         let dir = self.dir.clone();
         let sql = |e| StoreError::from_sqlite(&dir, e);
         self.conn.execute_batch("PRAGMA foreign_keys = OFF;").map_err(sql)?;
         let out = (|| -> Result<MergeReport> {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
             let mut t = Tx::begin(tx, self.device_num, &self.dir, now)?;
-            let report = t.merge(device, bundle, changes, authority)?;
+            let report = t.merge(device, bundle, changes, carried, authority)?;
             t.finish(audit)?;
             Ok(report)
         })()

@@ -110,6 +110,22 @@ pub(crate) fn synced(table: &str) -> Option<(&'static str, &'static [&'static st
 /// device's own log.
 pub type RemoteChange = crate::read::ChangeRow;
 
+/// A change made on a third device that a bundle carries along (docs/sync.md, "Handing a case
+/// over"): a handed-over case's history, which the new caseworker's laptop never read because
+/// it was sealed to the old caseload. It is vouched for by the signature of the bundle that
+/// carries it, recorded under its own device and seq with its own clock, and does not move that
+/// device's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedChange {
+    /// The device that made it.
+    pub device: String,
+    pub change: RemoteChange,
+}
+
+/// The authority carried changes are merged with once the whole set has been checked against
+/// the carrying device's ([`Tx::check_carried`]).
+static CHECKED: Authority = Authority::Lead;
+
 /// What one merge did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeReport {
@@ -282,12 +298,22 @@ struct Merge<'m> {
     authority: &'m Authority,
     /// Every caseworker a participant's case has had, per participant, as far as checked.
     owners: HashMap<String, Vec<String>>,
+    /// Whether the changes are carried ones (of `device`, in another device's bundle).
+    carried: bool,
 }
 
 impl Tx<'_> {
     /// Records and applies a contiguous run of another device's changes (one bundle), checked to
-    /// follow the last one applied from it. All or nothing: on any error nothing is changed.
-    pub(crate) fn merge(&mut self, device: &str, bundle: &str, changes: &[RemoteChange], authority: &Authority) -> Result<MergeReport> {
+    /// follow the last one applied from it, after the changes of other devices it carries (a
+    /// handed-over case's history). All or nothing: on any error nothing is changed.
+    pub(crate) fn merge(
+        &mut self,
+        device: &str,
+        bundle: &str,
+        changes: &[RemoteChange],
+        carried: &[CarriedChange],
+        authority: &Authority,
+    ) -> Result<MergeReport> {
         let own: String =
             self.conn().query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
         let bad = |detail: String| StoreError::BadChange { device: device.to_string(), detail };
@@ -306,7 +332,9 @@ impl Tx<'_> {
         if first.seq != applied + 1 {
             return Err(StoreError::OutOfOrder { device: device.to_string(), applied, from: first.seq });
         }
-        let mut m = Merge { device, own, nums: HashMap::new(), report: MergeReport::default(), authority, owners: HashMap::new() };
+        let mut m =
+            Merge { device, own, nums: HashMap::new(), report: MergeReport::default(), authority, owners: HashMap::new(), carried: false };
+        self.merge_carried(&mut m, first.seq, carried)?;
         let num = self.device_number(&mut m, device)?;
         for (i, c) in changes.iter().enumerate() {
             if c.seq != applied + 1 + i as u64 {
@@ -324,6 +352,171 @@ impl Tx<'_> {
             )
             .map_err(|e| self.sql(e))?;
         Ok(m.report)
+    }
+
+    /// The changes of other devices a bundle carries, before its own (`from` is its first seq):
+    /// checked as a set against the sending device's authority, then each merged as its own
+    /// device's. This laptop's own changes are skipped: it has them.
+    fn merge_carried(&mut self, m: &mut Merge<'_>, from: u64, carried: &[CarriedChange]) -> Result<()> {
+        if carried.is_empty() {
+            return Ok(());
+        }
+        self.check_carried(m, from, carried)?;
+        for c in carried.iter().filter(|c| c.device != m.own) {
+            let mut sub = Merge {
+                device: &c.device,
+                own: m.own.clone(),
+                nums: std::mem::take(&mut m.nums),
+                report: MergeReport::default(),
+                authority: &CHECKED,
+                owners: HashMap::new(),
+                carried: true,
+            };
+            let num = self.device_number(&mut sub, &c.device)?;
+            let out = self.merge_one(&mut sub, num, &c.change);
+            m.nums = sub.nums;
+            out?;
+            m.report.changes += sub.report.changes;
+            m.report.applied += sub.report.applied;
+            m.report.conflicts += sub.report.conflicts;
+            m.report.skew_ms = match (m.report.skew_ms, sub.report.skew_ms) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        Ok(())
+    }
+
+    /// Carried changes must be a case's history (the participant and its records), each of a
+    /// case the sending device may write (a lead's: any; a member's: a case whose caseworker is
+    /// or was its user, counting the carried writes of its caseworker), and not of the sender's
+    /// own chain from `from` on.
+    fn check_carried(&self, m: &Merge<'_>, from: u64, carried: &[CarriedChange]) -> Result<()> {
+        let refuse = |detail: String| Err(StoreError::NotAuthorised { device: m.device.to_string(), detail });
+        let row_of =
+            |c: &RemoteChange| c.value.as_deref().and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok());
+        // Each carried record's case, from its insert (carried or here).
+        let mut case_of_row: HashMap<(&str, &str), String> = HashMap::new();
+        for c in carried {
+            let ch = &c.change;
+            if c.device.is_empty() || c.device.len() > 200 {
+                return Err(StoreError::BadChange {
+                    device: m.device.to_string(),
+                    detail: format!("carried change {} names no device", ch.seq),
+                });
+            }
+            if c.device == m.device && ch.seq >= from {
+                return Err(StoreError::BadChange {
+                    device: m.device.to_string(),
+                    detail: format!("carried change {} is of the bundle's own chain", ch.seq),
+                });
+            }
+            if ch.op == "insert"
+                && case_table(&ch.table).is_some()
+                && let Some(p) = row_of(ch).and_then(|r| r.get("participant_id").and_then(|v| v.as_str()).map(str::to_string))
+            {
+                case_of_row.insert((ch.table.as_str(), ch.row_id.as_str()), p);
+            }
+        }
+        let mut cases: HashMap<String, Vec<Entry>> = HashMap::new();
+        for c in carried {
+            let ch = &c.change;
+            let participant = if ch.table == "participant" {
+                ch.row_id.clone()
+            } else if case_table(&ch.table).is_some() {
+                let known = case_of_row.get(&(ch.table.as_str(), ch.row_id.as_str())).cloned();
+                let here = || -> Result<Option<String>> {
+                    Ok(history(self.conn(), self.dir(), case_table(&ch.table).unwrap_or_default(), &ch.row_id)?
+                        .iter()
+                        .filter(|e| e.op == "insert")
+                        .find_map(|e| {
+                            e.value
+                                .as_deref()
+                                .and_then(|v| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok())
+                                .and_then(|row| row.get("participant_id").and_then(|v| v.as_str()).map(str::to_string))
+                        }))
+                };
+                match known.map_or_else(here, |p| Ok(Some(p)))? {
+                    Some(p) => p,
+                    None => {
+                        return refuse(format!("carried change {} of {} writes {} of a case not known here", ch.seq, c.device, ch.table));
+                    }
+                }
+            } else {
+                return refuse(format!("carried change {} of {} writes {}, which is not a case's record", ch.seq, c.device, ch.table));
+            };
+            let entries = cases.entry(participant).or_default();
+            if ch.table == "participant" {
+                entries.push(Entry {
+                    hlc: ch.hlc,
+                    device: c.device.clone(),
+                    num: 0,
+                    op: ch.op.clone(),
+                    field: ch.field.clone(),
+                    value: ch.value.clone(),
+                });
+            }
+        }
+        let Authority::Member { user } = m.authority else { return Ok(()) };
+        for (participant, mut entries) in cases {
+            entries.extend(history(self.conn(), self.dir(), "participant", &participant)?);
+            if !owners_of(&entries).iter().any(|o| o == user) {
+                return refuse(format!("it carries the history of a case that {user} has never been the caseworker of"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A change already recorded under the same device and seq: `Some(true)` when it is the
+    /// same, `Some(false)` when it differs, `None` when none is.
+    fn recorded(&self, num: i64, c: &RemoteChange) -> Result<Option<bool>> {
+        self.conn()
+            .prepare_cached("SELECT hlc, tbl, row_id, op, field, value FROM change_log WHERE key = (?1 << 40) + ?2")
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params![num, c.seq as i64], |r| {
+                    Ok(u64::try_from(r.get::<_, i64>(0)?).ok() == Some(c.hlc)
+                        && r.get::<_, String>(1)? == c.table
+                        && r.get::<_, String>(2)? == c.row_id
+                        && r.get::<_, String>(3)? == c.op
+                        && r.get::<_, Option<String>>(4)? == c.field
+                        && r.get::<_, Option<String>>(5)? == c.value)
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))
+    }
+
+    /// A row made again from its history, after a carried change that was not what its device
+    /// wrote has been replaced by the device's own: each field's latest write, or no row when
+    /// the history deletes it or holds no insert.
+    fn rederive(&mut self, table: &'static str, cols: &'static [&'static str], id: &str) -> Result<()> {
+        let h = history(self.conn(), self.dir(), table, id)?;
+        if is_deleted(&h) || !h.iter().any(|e| e.op == "insert") {
+            self.conn().execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]).map_err(|e| self.sql(e))?;
+            self.case_of(table, id, None)?;
+            return Ok(());
+        }
+        let mut names = Vec::with_capacity(cols.len());
+        let mut values = vec![Value::Text(id.to_string())];
+        for field in cols {
+            if let Some((_, v)) = field_latest(&h, field)
+                && let Some(v) = sql_value(&v)
+            {
+                names.push(*field);
+                values.push(v);
+            }
+        }
+        let marks: Vec<String> = (2..=values.len()).map(|i| format!("?{i}")).collect();
+        let sets: Vec<String> = names.iter().map(|n| format!("{n} = excluded.{n}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} (id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
+            names.join(", "),
+            marks.join(", "),
+            sets.join(", ")
+        );
+        self.conn().execute(&sql, rusqlite::params_from_iter(values.iter())).map_err(|e| self.sql(e))?;
+        self.case_of(table, id, None)?;
+        Ok(())
     }
 
     fn device_number(&self, m: &mut Merge<'_>, id: &str) -> Result<i64> {
@@ -369,6 +562,35 @@ impl Tx<'_> {
             // Its caseworker may change now: check the case's owners afresh next time.
             m.owners.remove(&c.row_id);
         }
+        // Already recorded: carried here by another device (a handover), or carried again.
+        let mut replaced = None;
+        match self.recorded(num, c)? {
+            Some(true) => return Ok(()),
+            Some(false) if m.carried => {
+                return Err(bad(format!("carried change {} of {} differs from the one this laptop has from that device", c.seq, m.device)));
+            }
+            Some(false) => {
+                // What another device carried was not what this one wrote: its own signed chain
+                // wins, and the row the carried copy wrote is made again from its history.
+                let (tbl, row): (String, String) = self
+                    .conn()
+                    .query_row(
+                        "SELECT tbl, row_id FROM change_log WHERE key = (?1 << 40) + ?2",
+                        rusqlite::params![num, c.seq as i64],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .map_err(|e| self.sql(e))?;
+                self.conn()
+                    .execute("DELETE FROM change_log WHERE key = (?1 << 40) + ?2", rusqlite::params![num, c.seq as i64])
+                    .map_err(|e| self.sql(e))?;
+                replaced = synced(&tbl).map(|(t, cols)| (t, cols, row));
+            }
+            None => {}
+        }
+        if let Some((t, cols, row)) = &replaced {
+            self.rederive(t, cols, row)?;
+        }
+        let history = if replaced.is_some() { self::history(self.conn(), self.dir(), table, &c.row_id)? } else { history };
         let base_num = match &c.base {
             Some((_, d)) => Some(self.device_number(m, d)?),
             None => None,

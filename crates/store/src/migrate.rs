@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_corrections.sql")),
     (9, include_str!("../migrations/0009_notes.sql")),
     (10, include_str!("../migrations/0010_due_items.sql")),
+    (11, include_str!("../migrations/0011_handover.sql")),
 ];
 
 /// The schema version this build writes.

@@ -903,6 +903,68 @@ impl<'a> Reader<'a> {
         Ok(crate::merge::field_latest(&history, field).and_then(|(_, v)| v.as_str().map(str::to_string)))
     }
 
+    /// For each change that hands a case over (a participant's `caseworker` written anew), the
+    /// caseworker it had before: the case's last caseworker write before it. `None` for every
+    /// other change.
+    pub fn handed_over_from(&self, changes: &[ChangeRow]) -> Result<Vec<Option<String>>> {
+        let mut out = Vec::with_capacity(changes.len());
+        for c in changes {
+            if c.table != "participant" || c.op != "update" || c.field.as_deref() != Some("caseworker") {
+                out.push(None);
+                continue;
+            }
+            let history = crate::merge::history(self.conn, self.dir, "participant", &c.row_id)?;
+            let before: Vec<_> = history.into_iter().filter(|e| e.hlc < c.hlc).collect();
+            let from = crate::merge::field_latest(&before, "caseworker").and_then(|(_, v)| v.as_str().map(str::to_string));
+            let to = c.value.as_deref().and_then(|v| serde_json::from_str::<String>(v).ok());
+            out.push(from.filter(|f| Some(f) != to.as_ref()));
+        }
+        Ok(out)
+    }
+
+    /// A case's history as the change log holds it, for a handover bundle to carry: every
+    /// logged write of the participant and of its records that are here now (enrolments, events,
+    /// corrections, notes), as (device id, change), by clock. This device's own changes after
+    /// seq `own_after` are left out: they travel in its own chain.
+    pub fn case_history(&self, participant: &str, own_after: u64) -> Result<Vec<(String, ChangeRow)>> {
+        let after = i64::try_from(own_after).unwrap_or(i64::MAX);
+        // One indexed look-up per table (`change_log_row`), not a scan of the whole log.
+        let select = |tbl: &str, rows: &str| {
+            format!(
+                "SELECT d.id, c.seq, c.hlc, c.tbl, c.row_id, c.op, c.field, c.value, c.base_hlc, b.id
+                 FROM change_log c JOIN device d ON d.num = c.device LEFT JOIN device b ON b.num = c.base_device
+                 WHERE c.tbl = '{tbl}' AND c.row_id {rows}
+                   AND NOT (c.device = (SELECT d2.num FROM meta m JOIN device d2 ON d2.id = m.value WHERE m.key = 'device') AND c.seq > ?2)"
+            )
+        };
+        let mut parts = vec![select("participant", "= ?1")];
+        for t in crate::merge::CASE_TABLES {
+            parts.push(select(t, &format!("IN (SELECT id FROM {t} WHERE participant_id = ?1)")));
+        }
+        let sql = parts.join(" UNION ALL ");
+        let mut rows = self.all(&sql, rusqlite::params![participant, after], |r| {
+            let (seq, hlc): (i64, i64) = (r.get(1)?, r.get(2)?);
+            Ok((
+                r.get::<_, String>(0)?,
+                ChangeRow {
+                    seq: u64::try_from(seq).unwrap_or(0),
+                    hlc: u64::try_from(hlc).unwrap_or(0),
+                    table: r.get(3)?,
+                    row_id: r.get(4)?,
+                    op: r.get(5)?,
+                    field: r.get(6)?,
+                    value: r.get(7)?,
+                    base: match (r.get::<_, Option<i64>>(8)?, r.get::<_, Option<String>>(9)?) {
+                        (Some(h), Some(d)) => Some((u64::try_from(h).unwrap_or(0), d)),
+                        _ => None,
+                    },
+                },
+            ))
+        })?;
+        rows.sort_by(|a, b| (a.1.hlc, &a.0, a.1.seq).cmp(&(b.1.hlc, &b.0, b.1.seq)));
+        Ok(rows)
+    }
+
     /// This device's changes with a seq after `after`, in order, at most `limit` of them (what
     /// the next bundle carries).
     pub fn own_changes(&self, after: u64, limit: u32) -> Result<Vec<ChangeRow>> {

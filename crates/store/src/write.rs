@@ -225,6 +225,14 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Moves a case to another caseworker (a handover; the caller records its correction).
+    pub fn set_caseworker(&mut self, p: ParticipantId, caseworker: &str) -> Result<()> {
+        if !self.update("participant", &p.to_string(), &[("caseworker", t(caseworker))])? {
+            return Err(StoreError::NotFound { kind: "participant", id: p.to_string() });
+        }
+        Ok(())
+    }
+
     /// Saves a journal note (a new version, when it `replaces` one; the caller checks that).
     pub fn insert_note(&mut self, n: &JournalNote) -> Result<()> {
         self.insert_notes(std::slice::from_ref(n))

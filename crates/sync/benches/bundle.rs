@@ -65,6 +65,7 @@ fn realistic(n: usize, seed: u64) -> Vec<Change> {
                 f: None,
                 v: Some(row),
                 b: None,
+                d: None,
             }
         })
         .collect()

@@ -110,6 +110,17 @@ pub struct Change {
     /// sequential edit from a concurrent one by it. Absent for inserts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<(u64, String)>,
+    /// A carried change (a handed-over case's history, docs/sync.md "Handing a case over"): the
+    /// device that made it, whose seq `s` is. Absent for the bundle's own device's changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+}
+
+impl Change {
+    /// Whether this is a change of another device that the bundle carries.
+    pub fn is_carried(&self) -> bool {
+        self.d.is_some()
+    }
 }
 
 /// A bundle's first line.
@@ -129,14 +140,20 @@ pub struct Header {
     /// Whose caseload the changes are ([`crate::audience::tag`]); absent: the team's own rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
+    /// A handover: the caseload the bundle's cases leave ([`crate::audience::tag`]), whose
+    /// devices it is encrypted to as well, so that the old caseworker's laptop learns that the
+    /// case has moved. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<String>,
 }
 
 impl Header {
     /// The header for `changes` (which must be non-empty and contiguous): `from`, `to` and
     /// `count` are taken from them.
     pub fn new(team: impl Into<String>, device: impl Into<String>, prev: impl Into<String>, changes: &[Change]) -> Result<Self, SyncError> {
-        let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
-            return Err(malformed("a bundle holds at least one change"));
+        let mut own = changes.iter().filter(|c| !c.is_carried());
+        let (Some(first), Some(last)) = (own.next(), changes.iter().rfind(|c| !c.is_carried())) else {
+            return Err(malformed("a bundle holds at least one change of its own device"));
         };
         let header = Self {
             format: BUNDLE_FORMAT.to_string(),
@@ -145,8 +162,9 @@ impl Header {
             from: first.s,
             to: last.s,
             prev: prev.into(),
-            count: changes.len() as u64,
+            count: changes.iter().filter(|c| !c.is_carried()).count() as u64,
             aud: None,
+            left: None,
         };
         header.check()?;
         check_changes(&header, changes)?;
@@ -156,6 +174,13 @@ impl Header {
     /// The same header for the caseload with tag `aud` (`None`: the team).
     pub fn for_audience(mut self, aud: Option<String>) -> Result<Self, SyncError> {
         self.aud = aud;
+        self.check()?;
+        Ok(self)
+    }
+
+    /// The same header for a handover out of the caseload with tag `left`.
+    pub fn leaving(mut self, left: Option<String>) -> Result<Self, SyncError> {
+        self.left = left;
         self.check()?;
         Ok(self)
     }
@@ -174,6 +199,9 @@ impl Header {
         }
         if self.aud.as_deref().is_some_and(|a| !crate::audience::is_tag(a)) {
             return Err(malformed("aud is not a caseload tag"));
+        }
+        if self.left.as_deref().is_some_and(|a| !crate::audience::is_tag(a)) || (self.left.is_some() && self.aud.is_none()) {
+            return Err(malformed("left is not a caseload tag of a caseload's bundle"));
         }
         if self.from == 0 || self.to < self.from || self.count != self.to - self.from + 1 {
             return Err(malformed(format!("from {}, to {}, count {} do not agree", self.from, self.to, self.count)));
@@ -478,13 +506,22 @@ pub(crate) fn malformed(detail: impl Into<String>) -> SyncError {
 }
 
 /// The changes agree with the header: as many as `count`, numbered `from..=to` in order.
+/// The device's own changes run from `from` to `to` without a gap; a carried change names a
+/// valid device and, when it is the bundle's own device, comes before its run.
 fn check_changes(header: &Header, changes: &[Change]) -> Result<(), SyncError> {
-    if changes.len() as u64 != header.count {
-        return Err(malformed(format!("{} changes, the header says {}", changes.len(), header.count)));
+    let own = changes.iter().filter(|c| !c.is_carried()).count() as u64;
+    if own != header.count {
+        return Err(malformed(format!("{own} changes, the header says {}", header.count)));
     }
-    for (i, c) in changes.iter().enumerate() {
+    for (i, c) in changes.iter().filter(|c| !c.is_carried()).enumerate() {
         if c.s != header.from + i as u64 {
             return Err(malformed(format!("change {} has seq {}, expected {}", i + 1, c.s, header.from + i as u64)));
+        }
+    }
+    for c in changes.iter().filter_map(|c| c.d.as_deref().map(|d| (d, c))) {
+        let (d, c) = c;
+        if !is_segment(d) || (d == header.device && c.s >= header.from) {
+            return Err(malformed(format!("the carried change {} of {d:?} is not another device's or an earlier one", c.s)));
         }
     }
     Ok(())
@@ -592,6 +629,7 @@ mod tests {
             prev: prev.into(),
             count: to - from + 1,
             aud: None,
+            left: None,
         }
     }
 
@@ -655,7 +693,7 @@ mod tests {
 
     #[test]
     fn header_checks() {
-        let c = |s| Change { s, h: 1, t: "x".into(), r: "r".into(), o: Op::Delete, f: None, v: None, b: None };
+        let c = |s| Change { s, h: 1, t: "x".into(), r: "r".into(), o: Op::Delete, f: None, v: None, b: None, d: None };
         assert!(Header::new("t", "d", "", &[]).is_err());
         assert!(Header::new("t", "d", "", &[c(1), c(3)]).is_err());
         assert!(Header::new("t", "d", "nope", &[c(1)]).is_err());
@@ -676,6 +714,7 @@ mod tests {
             f: None,
             v: Some("{}".into()),
             b: None,
+            d: None,
         };
         assert_eq!(
             serde_json::to_string(&c).unwrap(),

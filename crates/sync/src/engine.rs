@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use indsats_core::model::Role;
 use indsats_core::validate::Lang;
-use indsats_store::{AccessReceipt, AuditEntry, Authority, RemoteChange, Store};
+use indsats_store::{AccessReceipt, AuditEntry, Authority, CarriedChange, RemoteChange, Store};
 
 use crate::SyncError;
 use crate::access;
@@ -248,7 +248,11 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                     break;
                 }
             }
-            let changes: Vec<RemoteChange> = opened.changes.into_iter().map(remote).collect();
+            // A handover's bundle carries the case's history made on other devices.
+            let (carried, own): (Vec<Change>, Vec<Change>) = opened.changes.into_iter().partition(Change::is_carried);
+            let changes: Vec<RemoteChange> = own.into_iter().map(remote).collect();
+            let carried: Vec<CarriedChange> =
+                carried.into_iter().map(|c| CarriedChange { device: c.d.clone().unwrap_or_default(), change: remote(c) }).collect();
             let audit = AuditEntry {
                 user: me.user.to_string(),
                 role: me.role.to_string(),
@@ -266,7 +270,7 @@ pub async fn pull(store: &mut Store, me: &Me<'_>, target: &Target, now: DateTime
                     break;
                 }
             };
-            match store.merge(now, &audit, &device, &opened.id, &changes, &authority) {
+            match store.merge_carrying(now, &audit, &device, &opened.id, &changes, &carried, &authority) {
                 Ok(r) => {
                     report.skew_ms = match (report.skew_ms, r.skew_ms) {
                         (Some(a), Some(b)) => Some(a.max(b)),

@@ -79,7 +79,7 @@ pub fn status(store: &Store) -> Result<Status, SyncError> {
 pub fn to_change(row: ChangeRow) -> Result<Change, SyncError> {
     let o =
         Op::parse(&row.op).ok_or_else(|| SyncError::Malformed { detail: format!("change {} has the unknown op {:?}", row.seq, row.op) })?;
-    Ok(Change { s: row.seq, h: row.hlc, t: row.table, r: row.row_id, o, f: row.field, v: row.value, b: row.base })
+    Ok(Change { s: row.seq, h: row.hlc, t: row.table, r: row.row_id, o, f: row.field, v: row.value, b: row.base, d: None })
 }
 
 /// This device's next bundles: its changes after seq `after` (at most `limit` of them), split
@@ -87,6 +87,13 @@ pub fn to_change(row: ChangeRow) -> Result<Change, SyncError> {
 /// [`crate::audience`]), each chained to the one before (the first to `prev`, the id of the
 /// last bundle pushed, empty before any) and sealed to its audience and the escrow. Empty when
 /// there is nothing new. Sealing the same changes again gives the same names.
+///
+/// A run of handovers from one caseload to another (a participant's caseworker written anew) is
+/// a bundle of its own: it carries each case's history as this store holds it (the writes of
+/// every device, [`Reader::case_history`]; this device's own from `after` on travel in its
+/// chain), and it is encrypted to the caseload the cases leave as well, so that the old
+/// caseworker's laptop learns of it (docs/sync.md, "Handing a case over"). Push seals and
+/// uploads before it pulls, so a retry after a lost answer seals the same history again.
 pub fn next_bundles(
     r: &Reader<'_>,
     roster: &Roster,
@@ -98,21 +105,48 @@ pub fn next_bundles(
 ) -> Result<Vec<SealedBundle>, SyncError> {
     let rows = r.own_changes(after, limit)?;
     let owners = r.case_owners(&rows)?;
+    let handed = r.handed_over_from(&rows)?;
     let auds: Vec<Option<String>> = owners.iter().map(|o| audience::of(&roster.name, o.as_deref())).collect();
+    // What a bundle is for: its audience, and for a handover the caseload the cases leave.
+    let keys_of: Vec<(Option<String>, Option<String>)> =
+        auds.iter().zip(&handed).map(|(a, h)| (a.clone(), h.as_deref().map(|from| audience::tag(&roster.name, from)))).collect();
+    let participants: Vec<String> = rows.iter().map(|c| c.row_id.clone()).collect();
     let changes = rows.into_iter().map(to_change).collect::<Result<Vec<_>, _>>()?;
-    let mut recipients: HashMap<Option<String>, Vec<age::x25519::Recipient>> = HashMap::new();
+    let mut recipients: HashMap<(Option<String>, Option<String>), Vec<age::x25519::Recipient>> = HashMap::new();
     let mut out = Vec::new();
     let mut prev = prev.to_string();
     let mut start = 0;
     while start < changes.len() {
-        let aud = &auds[start];
-        let end = auds[start..].iter().position(|a| a != aud).map_or(changes.len(), |n| start + n);
-        let to = match recipients.entry(aud.clone()) {
+        let key = &keys_of[start];
+        let end = keys_of[start..].iter().position(|k| k != key).map_or(changes.len(), |n| start + n);
+        let to = match recipients.entry(key.clone()) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(audience::recipients(roster, aud.as_deref())?),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut to = audience::recipients(roster, key.0.as_deref())?;
+                if let Some(left) = &key.1 {
+                    let also = audience::recipients(roster, Some(left))?;
+                    let have: Vec<String> = to.iter().map(|r| r.to_string()).collect();
+                    to.extend(also.into_iter().filter(|r| !have.contains(&r.to_string())));
+                }
+                e.insert(to)
+            }
         };
-        let header = Header::new(roster.name.clone(), device, prev, &changes[start..end])?.for_audience(aud.clone())?;
-        let sealed = bundle::seal(&header, &changes[start..end], keys, to)?;
+        let mut run: Vec<Change> = changes[start..end].to_vec();
+        if key.1.is_some() {
+            let mut seen = std::collections::HashSet::new();
+            for p in &participants[start..end] {
+                if !seen.insert(p.as_str()) {
+                    continue;
+                }
+                for (from, row) in r.case_history(p, after)? {
+                    let mut c = to_change(row)?;
+                    c.d = Some(from);
+                    run.push(c);
+                }
+            }
+        }
+        let header = Header::new(roster.name.clone(), device, prev, &run)?.for_audience(key.0.clone())?.leaving(key.1.clone())?;
+        let sealed = bundle::seal(&header, &run, keys, to)?;
         prev = sealed.id.clone();
         out.push(sealed);
         start = end;

@@ -77,6 +77,7 @@ fn realistic(n: usize, from: u64, seed: u64) -> Vec<Change> {
                 f: None,
                 v: Some(row(p, 1 + (i % 28) as u32, kind, by, i as u32 % 540)),
                 b: None,
+                d: None,
             }
         })
         .collect()
@@ -424,7 +425,7 @@ proptest! {
         let changes: Vec<Change> = rows
             .into_iter()
             .enumerate()
-            .map(|(i, (h, tbl, r, o, f, v))| Change { s: from + i as u64, h, t: tbl, r, o, f, v, b: None })
+            .map(|(i, (h, tbl, r, o, f, v))| Change { s: from + i as u64, h, t: tbl, r, o, f, v, b: None, d: None })
             .collect();
         let prev = prev.unwrap_or_default();
         let sealed = seal_for(&t, &t.bo, "dev-bo", &prev, &changes);

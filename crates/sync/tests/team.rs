@@ -140,7 +140,8 @@ fn joining_offline_through_an_invite_and_a_join_request() {
     assert_eq!(taken.device("dev-bo").unwrap().sign_key, bo.sign_key_base64());
 
     // Now bundles between anna and bo open both ways, and the escrow reads them.
-    let changes = vec![Change { s: 1, h: 1 << 16, t: "participant".into(), r: "p1".into(), o: Op::Delete, f: None, v: None, b: None }];
+    let changes =
+        vec![Change { s: 1, h: 1 << 16, t: "participant".into(), r: "p1".into(), o: Op::Delete, f: None, v: None, b: None, d: None }];
     let header = Header::new(TEAM, "dev-bo", "", &changes).unwrap();
     let sealed = seal(&header, &changes, &bo, &taken.recipients().unwrap()).unwrap();
     for reader in [&anna, &lead, &escrow, &bo] {
@@ -196,6 +197,7 @@ fn removing_a_device() {
         f: Some("phone".into()),
         v: Some("\"12345678\"".into()),
         b: None,
+        d: None,
     }];
     let from_anna = seal(&Header::new(TEAM, "dev-anna", "", &changes).unwrap(), &changes, &anna, &current.recipients().unwrap()).unwrap();
     assert!(matches!(open(&from_anna.bytes, lead.identity(), &next), Err(SyncError::UnknownDevice { .. })));
@@ -355,6 +357,7 @@ fn it_s_escrow_replaces_a_lost_lead_laptop_and_the_team_follows() {
         f: Some("title".into()),
         v: Some("\"x\"".into()),
         b: None,
+        d: None,
     };
     let upto = vec![change(1), change(2)];
     let old = seal(&Header::new(TEAM, "dev-lead", "", &upto).unwrap(), &upto, &lead, &r.recipients().unwrap()).unwrap();
