@@ -19,8 +19,15 @@ const LEADS: &[Role] = &[Role::TeamLead];
 
 /// The actions that show a person's data to someone: what the review samples and what a
 /// citizen's extract is about.
-pub const ACCESS_ACTIONS: &[&str] =
-    &["participant.read", "participant.search", "participant.list", "participant.export", "indicator.participants", "audit.extract"];
+pub const ACCESS_ACTIONS: &[&str] = &[
+    "participant.read",
+    "participant.search",
+    "participant.list",
+    "participant.export",
+    "participant.plan",
+    "indicator.participants",
+    "audit.extract",
+];
 
 /// How many accesses per person the monthly review draws (all of them when fewer).
 pub const SAMPLE_PER_PERSON: usize = 5;

@@ -56,6 +56,9 @@ pub enum ApiError {
     /// A citizen named by a name that finds more than one person.
     #[error("the name finds more than one person")]
     CitizenAmbiguous,
+    /// A plan asked for of a closed case: there is nothing current to give the citizen.
+    #[error("the case {pseudonym} is closed, so it has no plan; reopen it first")]
+    PlanOfClosedCase { pseudonym: String },
     /// A document could not be made.
     #[error(transparent)]
     Export(#[from] indsats_export::ExportError),
@@ -140,6 +143,7 @@ impl ApiError {
             Self::NotADemoStore => "not_a_demo_store",
             Self::TestSwitch { .. } => "test_switch",
             Self::CitizenAmbiguous => "citizen_ambiguous",
+            Self::PlanOfClosedCase { .. } => "plan_case_closed",
             Self::NoteElsewhere => "note_elsewhere",
             Self::SameCase => "same_case",
             Self::NoteNotCurrent => "note_not_current",
@@ -193,6 +197,7 @@ impl ApiError {
             | Self::CaseFileContent { .. }
             | Self::CaseAlreadyHere { .. }
             | Self::UnknownInitiatives { .. }
+            | Self::PlanOfClosedCase { .. }
             | Self::TestSwitch { .. } => ErrorClass::BadInput,
             Self::Export(_) => ErrorClass::Other,
             Self::CaseFile("opened") => ErrorClass::BadInput,
@@ -357,6 +362,14 @@ impl ApiError {
                 Lang::Da => "Navnet passer på flere personer. Skriv personens pseudonym (D-…) i stedet.".into(),
                 Lang::En => "The name fits more than one person. Write the person's pseudonym (D-…) instead.".into(),
             },
+            Self::PlanOfClosedCase { pseudonym } => match lang {
+                Lang::Da => format!(
+                    "Sagen {pseudonym} er lukket, så borgeren har ingen aktuel plan. Er borgeren tilbage, så genåbn sagen først (indsats participant reopen {pseudonym})."
+                ),
+                Lang::En => format!(
+                    "The case {pseudonym} is closed, so the citizen has no current plan. If the citizen is back, reopen the case first (indsats participant reopen {pseudonym})."
+                ),
+            },
             Self::Export(e) => e.message(lang),
             Self::HandoverNeedsTeam => match lang {
                 Lang::Da => "En sag overdrages til en kollega i teamet, og denne computer er ikke med i et team. Deltag i teamet, eller giv sagen videre som krypteret sagsfil (indsats participant export).".into(),
@@ -410,6 +423,7 @@ fn action_da(action: &str) -> &str {
         "export a participant's case" => "eksportere en deltagers sag",
         "hand a case over" => "overdrage en sag",
         "import a participant's case" => "importere en deltagers sag",
+        "make a participant's plan" => "lave en deltagers plan",
         "create a team" => "oprette et team",
         "change the team" => "ændre teamet",
         "replace the team lead's computer" => "erstatte teamlederens computer",

@@ -8,6 +8,7 @@
 //! - [`sync`]: the team, the target, the status line, the conflicts inbox, and a [`sync::SyncHandle`]
 //!   that syncs beside the session.
 //! - [`demo`]: synthetic data for a municipality, deterministic per seed.
+//! - [`plan`]: the participant's plan for the citizen, as a PDF (`Session::participant_plan`).
 //! - [`clock`]: time is passed in ([`Clock`]); randomness is a seeded generator passed in.
 //!
 //! **Architecture invariant:** reads of a person's data and searches are audited here, with the
@@ -23,6 +24,7 @@ mod error;
 pub mod handover;
 pub mod identity;
 pub mod notes;
+pub mod plan;
 pub mod recovery;
 mod session;
 pub mod switches;

@@ -398,6 +398,16 @@ pub enum ParticipantCmd {
         #[arg(long)]
         not_a_duplicate: bool,
     },
+    /// The participant's plan for the citizen, as a PDF: the current goals, the agreed
+    /// activities and the next conversation, in Danish (--lang en: English). The case's own
+    /// caseworker or a team lead; audited.
+    Plan {
+        /// Pseudonym or id.
+        participant: String,
+        /// The PDF file to write (it must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -429,6 +429,25 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
                         passphrase(lang, "INDSATS_IMPORT_PASSPHRASE", "Sagsfilens adgangskode", "The case file's passphrase", false)?;
                     out.case_imported(&s.import_case(&sealed, &pass, *not_a_duplicate)?);
                 }
+                ParticipantCmd::Plan { participant, out: path } => {
+                    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+                        let value = path.display().to_string();
+                        return Err(bad(ValidationError::UnknownCode { field: "out", value, expected: ".pdf".into() }));
+                    }
+                    let pid = s.participant_id(participant)?;
+                    if path.exists() {
+                        return Err(files::CliError::Exists(path.clone()).into());
+                    }
+                    let pdf = s.participant_plan(pid, lang, &cli.purpose)?;
+                    files::write_new(path, &pdf)?;
+                    out.ok(
+                        &format!("Borgerens plan er gemt i {}. Filen rummer personoplysninger: giv den kun til borgeren.", path.display()),
+                        &format!(
+                            "The citizen's plan is saved in {}. The file holds personal data: give it to the citizen only.",
+                            path.display()
+                        ),
+                    );
+                }
             }
         }
         Command::Enrol { participant, initiative, start, end } => {

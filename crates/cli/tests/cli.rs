@@ -224,6 +224,9 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "participant merge",
         "participant edit",
         "participant export",
+        "participant plan",
+        "participant import",
+        "handover",
         "enrol",
         "enrolment",
         "enrolment end",
@@ -1325,6 +1328,123 @@ fn a_case_is_exported_encrypted_once_and_never_over_a_file() {
         .run()
         .ok();
     assert!(other.exists());
+}
+
+/// pdftotext's text of a PDF, with runs of white space made single spaces.
+fn pdf_words(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext did not run ({e}): install poppler-utils (apt-get install poppler-utils)"));
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_participants_plan_is_a_pdf_with_the_current_goals_the_agreed_activities_and_the_next_conversation() {
+    let t = Indsats::new();
+    t.init();
+    let praktik = t.add_initiative("Virksomhedspraktik i detailhandlen");
+    let contribution = "Praktik i private virksomheder fører til ordinært job";
+    t.cmd(&["initiative", "link", &praktik, "--goal", "selvforsoergelse", "--contribution", contribution]).run().ok();
+    let dansk = t.add_initiative("Danskuddannelse på Sprogcenter Vest");
+    t.cmd(&["initiative", "link", &dansk, "--goal", "demokrati-dansk", "--contribution", "Bedre dansk"]).run().ok();
+    let added = t.cmd(&["participant", "add", "--name", "Amina Hassan", "--cpr", CPR, "--programme-start", "15-09-2026"]).run().ok().json();
+    let (p, pid) = (added["pseudonym"].as_str().unwrap().to_string(), added["id"].as_str().unwrap().to_string());
+    // An agreed activity (open), and one that has ended: only the first is in the plan, with its goal.
+    t.cmd(&["enrol", &p, &praktik, "--start", "01-10-2026", "--end", "31-12-2026"]).run().ok();
+    let ended = t.cmd(&["enrol", &p, &dansk, "--start", "01-02-2026"]).run().ok().json()["id"].as_str().unwrap().to_string();
+    t.cmd(&["enrolment", "end", &ended, "--end", "30-06-2026", "--outcome", "completed"]).run().ok();
+    // A conversation held on 30-09-2026: by the 2025 rule set (from 01-07-2025) the next is due
+    // within 2 months, by 30-11-2026 (the 2018 set's 3 months would give 30-12-2026). A no-show
+    // counts for nothing. The four follow-up conversations are due by 15-03-2027, later.
+    t.cmd(&["log", &p, "conversation", "--outcome", "held", "--mode", "phone", "--date", "30-09-2026"]).run().ok();
+    t.cmd(&["log", &p, "conversation", "--outcome", "no_show", "--date", "10-11-2026"]).run().ok();
+
+    let out = t.tmp().join("plan.pdf");
+    let made = t.cmd(&["participant", "plan", &p, "--out", out.to_str().unwrap()]).run().ok().json();
+    assert_eq!(made["ok"], true);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = pdf_words(&out);
+    for expect in [
+        "BALLERUP KOMMUNE",
+        "Din plan",
+        "Amina Hassan",
+        p.as_str(),
+        USER,
+        "Lavet den",
+        "24. november 2026",
+        "Din næste samtale",
+        "Senest den 30. november 2026",
+        "Hvad: Næste samtale.",
+        "Dine mål",
+        "Selvforsørgelse gennem job og uddannelse",
+        contribution,
+        "Det har vi aftalt",
+        "Virksomhedspraktik i detailhandlen",
+        "Jobcenter Ballerup",
+        "01-10-2026",
+        "31-12-2026",
+    ] {
+        assert!(text.contains(expect), "{expect:?} is missing from the plan: {text}");
+    }
+    for absent in ["Danskuddannelse på Sprogcenter Vest", "Deltagelse i demokratiet", "30. december 2026", "15. marts 2027", CPR] {
+        assert!(!text.contains(absent), "{absent:?} is in the plan: {text}");
+    }
+
+    // In English, on request; never over an existing file; only as a PDF.
+    let en = t.tmp().join("plan-en.pdf");
+    t.cmd(&["participant", "plan", &p, "--out", en.to_str().unwrap()]).lang("en").run().ok();
+    let text = pdf_words(&en);
+    for expect in ["Your plan", "No later than 30 November 2026", "Self-support through job and education", "Work placement", "2026-10-01"]
+    {
+        assert!(text.contains(expect), "{expect:?} is missing from the English plan: {text}");
+    }
+    assert!(!text.contains("Senest"), "{text}");
+    t.cmd(&["participant", "plan", &p, "--out", out.to_str().unwrap()]).run().fails(2, "file_exists", &["findes allerede"]);
+    assert_eq!(std::fs::read(&out).unwrap(), bytes, "the first file is untouched");
+    let txt = t.tmp().join("plan.txt");
+    t.cmd(&["participant", "plan", &p, "--out", txt.to_str().unwrap()]).run().fails(2, "unknown_code", &[".pdf"]);
+    assert!(!txt.exists());
+
+    // Making it is an audited read of the case, with its purpose.
+    let log = t.cmd(&["audit", "--action", "participant.plan"]).role("team_lead").run().ok().json();
+    let rows = log.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{log:#}");
+    assert!(rows.iter().all(|r| r["subject"] == pid.as_str() && r["user"] == USER && r["purpose"] == "sagsbehandling"), "{log:#}");
+    assert!(rows.iter().any(|r| r["detail"].as_str().unwrap().contains("2026-11-30")), "{log:#}");
+}
+
+#[test]
+fn a_caseworker_makes_a_plan_only_for_her_own_caseload_and_never_for_a_closed_case() {
+    let (t, p, _) = store_with_participant();
+    let theirs = t
+        .cmd(&["participant", "add", "--name", "Cem Demir", "--birth-year", "1988", "--caseworker", "kollega"])
+        .role("team_lead")
+        .run()
+        .ok()
+        .json();
+    let theirs = theirs["pseudonym"].as_str().unwrap().to_string();
+    let out = t.tmp().join("cem.pdf");
+    let path = out.to_str().unwrap();
+    t.cmd(&["participant", "plan", &theirs, "--out", path]).run().fails(2, "not_your_case", &["kollega"]);
+    let e = t.cmd(&["participant", "plan", &theirs, "--out", path]).lang("en").run().fails(2, "not_your_case", &["kollega"]);
+    assert!(e.message.contains("caseload"), "{e:?}");
+    assert!(!out.exists(), "a refused plan writes nothing");
+    // A team lead may make any case's plan. Nothing is due for Cem: the plan says so in words.
+    t.cmd(&["participant", "plan", &theirs, "--out", path]).role("team_lead").run().ok();
+    let text = pdf_words(&out);
+    assert!(text.contains("Cem Demir") && text.contains("kollega"), "{text}");
+    assert!(text.contains("Der er ingen samtale, som skal holdes inden en bestemt dato lige nu."), "{text}");
+    assert!(text.contains("Der er ingen aftalte aktiviteter lige nu."), "{text}");
+    // A closed case has no plan to give.
+    t.cmd(&["participant", "close", &p]).run().ok();
+    let closed = t.tmp().join("lukket.pdf");
+    t.cmd(&["participant", "plan", &p, "--out", closed.to_str().unwrap()]).run().fails(2, "plan_case_closed", &["lukket", "genåbn"]);
+    assert!(!closed.exists());
 }
 
 #[test]

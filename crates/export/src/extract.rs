@@ -194,6 +194,7 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("participant.search", "Søgte og fik personen vist", "Searched, and the person was shown"),
     ("participant.list", "Så personen i en liste", "Saw the person in a list"),
     ("participant.export", "Udleverede sagen som fil", "Exported the case file"),
+    ("participant.plan", "Lavede personens plan som PDF", "Made the person's plan as a PDF"),
     ("participant.create", "Oprettede sagen", "Created the case"),
     ("participant.close", "Lukkede sagen", "Closed the case"),
     ("enrolment.create", "Tilmeldte personen en indsats", "Enrolled the person in an initiative"),
@@ -322,7 +323,7 @@ const SHARES: [f32; 6] = [0.17, 0.14, 0.145, 0.215, 0.20, 0.13];
 
 /// Lines no wider than `width`: wrapped at spaces, and a word too long for a line broken
 /// between characters (nothing of a purpose or a device id may be cut off).
-fn cell_lines(fonts: &Fonts, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+pub(crate) fn cell_lines(fonts: &Fonts, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     let mut out = Vec::new();
     for line in fonts.wrap(text, size, bold, width) {
         if fonts.width(&line, size, bold) <= width {
@@ -745,6 +746,7 @@ mod tests {
             "participant.search",
             "participant.list",
             "participant.export",
+            "participant.plan",
             "participant.create",
             "participant.close",
             "enrolment.create",

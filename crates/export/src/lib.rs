@@ -8,6 +8,8 @@
 //!   shaping and measuring with the embedded DejaVu Sans, pages as lists of drawing operations).
 //! - [`extract`]: the citizen's access extract (GDPR art. 15), every recorded access to one
 //!   person's data by whom, when and why, as CSV and as a tagged A4 PDF, with its own words.
+//! - [`plan`]: the participant's plan for the citizen (current goals, agreed activities, the next
+//!   conversation) as a short tagged A4 PDF, with its own words.
 //!
 //! **Invariant:** the exports never compute or look anything up. They print the
 //! [`Summary`](indsats_report::summary::Summary), which has already passed disclosure control,
@@ -18,10 +20,12 @@ mod csv_files;
 pub mod extract;
 mod pdf_doc;
 mod pdf_layout;
+pub mod plan;
 pub mod text;
 mod workbook;
 
 pub use extract::{AccessExtract, AccessLine};
+pub use plan::{NextConversation, ParticipantPlan, PlanActivity, PlanGoal, PlanLink};
 
 use chrono::{DateTime, Utc};
 use indsats_core::validate::Lang;
