@@ -1330,6 +1330,74 @@ fn a_case_is_exported_encrypted_once_and_never_over_a_file() {
     assert!(other.exists());
 }
 
+#[test]
+fn an_exported_case_is_imported_on_another_store_with_its_history_once_and_only_whole() {
+    let (a, p, initiative) = store_with_participant();
+    let pass = "en lang nok adgangskode";
+    a.cmd(&["enrol", &p, &initiative, "--start", "01-02-2026"]).run().ok();
+    let ev = a.cmd(&["log", &p, "conversation", "--outcome", "held", "--mode", "phone", "--date", "01-10-2026"]).run().ok().json();
+    let ev = ev["id"].as_str().unwrap().to_string();
+    a.cmd(&["note", &p, "--on", &ev, "--text", "Aftalte praktik i Bagerforretningen-Ø"]).run().ok();
+    a.cmd(&["event", "edit", &ev, "--date", "02-10-2026", "--why", "tastefejl"]).run().ok();
+    let file = a.tmp().join("sag.age");
+    let path = file.to_str().unwrap();
+    a.cmd(&["participant", "export", &p, "--out", path]).env("INDSATS_EXPORT_PASSPHRASE", pass).run().ok();
+
+    // Another municipality's store, where the initiative is not (yet) set up.
+    let b = Indsats::new_as("bo");
+    b.init();
+    let import = |args: &[&str], passphrase: &str| {
+        let mut all = vec!["participant", "import"];
+        all.extend_from_slice(args);
+        b.cmd(&all).env("INDSATS_IMPORT_PASSPHRASE", passphrase).run()
+    };
+    let refused = |args: &[&str], passphrase: &str, code: &str, words: &[&str]| {
+        let before = b.data_state();
+        let e = import(args, passphrase).fails(2, code, words);
+        assert_eq!(b.data_state(), before, "nothing may change after {args:?}");
+        e
+    };
+    refused(&[path], pass, "unknown_initiative", &["Virksomhedspraktik i detailhandlen"]);
+    refused(&[path], "forkert adgangskode", "case_file", &["adgangskode"]);
+    let garbage = b.tmp().join("ikke-en-sag.age");
+    std::fs::write(&garbage, b"age-encryption.org/v1\nnot really").unwrap();
+    refused(&[garbage.to_str().unwrap()], pass, "case_file", &[]);
+    let missing = b.tmp().join("findes-ikke.age");
+    let e = import(&[missing.to_str().unwrap()], pass).error();
+    assert_ne!(e.code, "", "{e:?}");
+
+    // With an initiative of the same title, the case comes whole: the enrolment, the event as
+    // corrected, its note and the correction, in the importer's caseload; a handover correction
+    // says where it came from.
+    b.add_initiative("Virksomhedspraktik i detailhandlen");
+    let got = import(&[path], pass).ok().json();
+    assert_eq!(got["created"], "participant", "{got:#}");
+    assert_eq!((got["events"].as_u64(), got["enrolments"].as_u64(), got["notes"].as_u64()), (Some(1), Some(1), Some(1)), "{got:#}");
+    let q = got["pseudonym"].as_str().unwrap().to_string();
+    let shown = b.cmd(&["participant", "show", &q]).run().ok().json();
+    assert_eq!(shown["name"], "Amina Hassan", "{shown:#}");
+    assert_eq!(shown["caseworker"], "bo", "{shown:#}");
+    let tl = b.cmd(&["timeline", &q]).run().ok().json();
+    assert_eq!(tl["events"][0]["date"], "2026-10-02", "{tl:#}");
+    assert!(tl["notes"][0]["text"].as_str().unwrap().contains("Bagerforretningen"), "{tl:#}");
+    let texts: Vec<&str> = tl["corrections"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("rettet 24-11-2026 af testbruger: Dato 01-10-2026 → 02-10-2026")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("overdraget 24-11-2026 af bo") && t.contains("sagsfil eksporteret")), "{texts:?}");
+    let log = b.cmd(&["audit", "--action", "participant.import"]).role("team_lead").run().ok().json();
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log:#}");
+
+    // Once only: the same case again, or another case with the same CPR number, is refused.
+    refused(&[path], pass, "case_exists", &[&q]);
+    let c = Indsats::new();
+    c.init();
+    c.add_initiative("Virksomhedspraktik i detailhandlen");
+    c.add_participant("Amina H.", Some(CPR));
+    let before = c.data_state();
+    let e = c.cmd(&["participant", "import", path]).env("INDSATS_IMPORT_PASSPHRASE", pass).run().error();
+    assert_eq!(e.code, "duplicate_cpr", "{e:?}");
+    assert_eq!(c.data_state(), before);
+}
+
 /// pdftotext's text of a PDF, with runs of white space made single spaces.
 fn pdf_words(path: &std::path::Path) -> String {
     let out = std::process::Command::new("pdftotext")
