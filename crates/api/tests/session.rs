@@ -476,3 +476,58 @@ fn two_laptops_loading_the_same_strategy_make_the_same_rows() {
     assert_eq!(a.strategy().unwrap().map(|s| s.id), b.strategy().unwrap().map(|s| s.id));
     assert_eq!(ids(&a), ids(&b), "goal and indicator ids meet when the team syncs");
 }
+
+#[test]
+fn the_worklist_of_a_demo_team_has_every_caseworker_s_work_and_the_team_s_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Admin);
+    let summary = s.generate_demo(&DemoOptions { participants: 600, seed: 7 }, &mut |_, _| true).unwrap();
+    drop(s);
+    let mut lead = as_role(dir.path(), Role::TeamLead);
+    use indsats_api::worklist::WorklistScope;
+    let team = lead.worklist(WorklistScope::Team, 60).unwrap();
+    let today = day(2026, 11, 24);
+    assert_eq!(team.today, today);
+    assert_eq!(team.caseworker, None);
+
+    // The workload: one row per demo caseworker, whose open cases add up to the open caseload.
+    assert_eq!(team.workload.len(), summary.caseworkers as usize, "{:?}", team.workload);
+    let open = lead.participants(&ParticipantFilter::default(), "test").unwrap().len() as u32;
+    assert_eq!(team.workload.iter().map(|w| w.open_cases).sum::<u32>(), open);
+    assert!(team.workload.iter().all(|w| w.open_cases > 0), "{:?}", team.workload);
+    // The demo makes a worklist with something in it: overdue work, work due this week, cases
+    // nobody has been in contact with for 60 days.
+    assert!(!team.overdue.is_empty() && !team.without_contact.is_empty(), "{team:#?}");
+    assert!(team.workload.iter().any(|w| w.overdue > 0));
+
+    // Each caseworker's own worklist holds exactly her cases, and her overdue items are the
+    // workload's count; the team's lists are the caseworkers' together.
+    let mut overdue_total = 0;
+    for w in &team.workload {
+        let mine = lead.worklist(WorklistScope::Caseworker(w.caseworker.clone()), 60).unwrap();
+        assert_eq!(mine.caseworker.as_deref(), Some(w.caseworker.as_str()));
+        assert!(mine.workload.is_empty(), "the workload is the team's view");
+        let items = mine.overdue.iter().chain(&mine.this_week).chain(&mine.upcoming_conversations);
+        assert!(items.clone().all(|d| d.item.caseworker == w.caseworker), "{mine:#?}");
+        assert!(mine.without_contact.iter().all(|c| c.caseworker == w.caseworker));
+        assert_eq!(mine.overdue.len() as u32, w.overdue, "{}", w.caseworker);
+        assert!(mine.overdue.iter().all(|d| d.item.due < today && d.days_overdue > 0 && d.item.done < d.item.needed));
+        assert!(mine.this_week.iter().all(|d| (0..=7).contains(&-d.days_overdue)));
+        assert!(
+            mine.upcoming_conversations
+                .iter()
+                .all(|d| d.days_overdue < -7 && d.kind == indsats_api::core::deadlines::DueKind::Conversation)
+        );
+        assert!(mine.without_contact.iter().all(|c| c.last_event.is_none_or(|d| d < today - chrono::Duration::days(60))));
+        overdue_total += mine.overdue.len();
+    }
+    assert_eq!(team.overdue.len(), overdue_total.min(indsats_api::worklist::LIST_MAX as usize));
+
+    // A caseworker sees only her own (an empty one: mette has no cases) and never the team's.
+    drop(lead);
+    let mut cw = as_role(dir.path(), Role::Caseworker);
+    let own = cw.worklist(WorklistScope::Mine, 60).unwrap();
+    assert!(own.overdue.is_empty() && own.without_contact.is_empty(), "{own:#?}");
+    assert!(cw.worklist(WorklistScope::Team, 60).is_err());
+    assert!(cw.worklist(WorklistScope::Caseworker(team.workload[0].caseworker.clone()), 60).is_err());
+}
