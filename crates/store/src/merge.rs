@@ -375,7 +375,13 @@ impl Tx<'_> {
             let num = self.device_number(&mut sub, &c.device)?;
             let out = self.merge_one(&mut sub, num, &c.change);
             m.nums = sub.nums;
-            out?;
+            // A carried change that cannot be taken refuses the carrying device's bundle: its
+            // chain waits, never the chain of the device the change names.
+            out.map_err(|e| match e {
+                StoreError::BadChange { detail, .. } => StoreError::BadChange { device: m.device.to_string(), detail },
+                StoreError::NotAuthorised { detail, .. } => StoreError::NotAuthorised { device: m.device.to_string(), detail },
+                e => e,
+            })?;
             m.report.changes += sub.report.changes;
             m.report.applied += sub.report.applied;
             m.report.conflicts += sub.report.conflicts;

@@ -886,3 +886,107 @@ fn a_journal_note_goes_only_to_its_case_s_caseworker_and_only_they_write_it() {
     t.lead.merge(t0(), &audit("sync.apply"), "device-a", "a2", &later, &member("kbh")).unwrap();
     assert_eq!(t.lead.read().notes_of_participant(p.id).unwrap(), [note]);
 }
+
+// ---- Carried history (docs/sync.md, "Handing a case over") ----------------------------------
+
+fn carried_from(device: &str, changes: &[RemoteChange]) -> Vec<CarriedChange> {
+    changes.iter().map(|c| CarriedChange { device: device.into(), change: c.clone() }).collect()
+}
+
+/// The sending device's own first change: the handover of `p` to `to`.
+fn handover_change(p: ParticipantId, to: &str, hlc: u64) -> RemoteChange {
+    RemoteChange {
+        seq: 1,
+        hlc,
+        table: "participant".into(),
+        row_id: p.to_string(),
+        op: "update".into(),
+        field: Some("caseworker".into()),
+        value: Some(format!("{to:?}")),
+        base: None,
+    }
+}
+
+fn event_dates(s: &Store, p: ParticipantId) -> Vec<NaiveDate> {
+    s.read().events_of_participant(p).unwrap().iter().map(|e| e.date).collect()
+}
+
+#[test]
+fn a_carried_history_lands_under_its_own_device_and_never_outweighs_that_device_s_own_writes() {
+    let mut t = three();
+    // kbh's laptop (a) registers the case and a conversation; the lead hands it to bo.
+    let p = participant(1, None);
+    t.a.write(t0(), &audit("x"), |tx| {
+        tx.insert_participant(&p)?;
+        tx.insert_event(&event(1, p.id, EventDetails::MeetingHeld {}))
+    })
+    .unwrap();
+    let history = pending(&t.a, &t.b);
+    let hlc = history.last().unwrap().hlc + 10;
+    let handover = vec![handover_change(p.id, "bo", hlc)];
+
+    // bo's laptop (b) has never been able to read the case: the lead's handover carries it.
+    let r = t
+        .b
+        .merge_carrying(t0(), &audit("sync.apply"), "device-lead", "l1", &handover, &carried_from("device-a", &history), &Authority::Lead)
+        .unwrap();
+    assert!(r.applied >= 3, "{r:?}");
+    assert_eq!(t.b.read().participant(p.id).unwrap().caseworker, "bo");
+    assert_eq!(event_dates(&t.b, p.id), [day(2026, 3, 1)]);
+    assert_eq!(t.b.peer("device-a").unwrap(), None, "carried changes do not move their device's chain");
+    // a's own bundle, when b sees it later, is the same writes: skipped, and a's chain goes on.
+    let before = t.b.synced_rows().unwrap();
+    t.b.merge(t0(), &audit("sync.apply"), "device-a", "a1", &history, &member("kbh")).unwrap();
+    assert_eq!(t.b.synced_rows().unwrap(), before);
+    assert_eq!(t.b.peer("device-a").unwrap().map(|(n, _)| n), Some(history.len() as u64));
+
+    // A device whose user never had the case may not carry it; nor may anyone carry the
+    // strategy's or an initiative's rows, or claim its own chain's changes as carried.
+    let mut initiative_store = create(tempfile::tempdir().unwrap().path(), "device-i");
+    initiative_store.write(t0(), &audit("x"), |tx| tx.insert_initiative(&initiative(9))).unwrap();
+    let strategy_rows = initiative_store.read().own_changes(0, 10).unwrap();
+    let mut own_as_carried = history.clone();
+    own_as_carried.iter_mut().for_each(|c| c.seq += 5);
+    for (what, sender, authority, carried, refused_as_bad) in [
+        ("a case zed never had", "device-z", member("zed"), carried_from("device-a", &history), false),
+        ("an initiative's rows", "device-lead", Authority::Lead, carried_from("device-i", &strategy_rows), false),
+        ("the sender's own chain", "device-lead", Authority::Lead, carried_from("device-lead", &own_as_carried), true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = create(dir.path(), "device-c");
+        let r = c.merge_carrying(t0(), &audit("sync.apply"), sender, "x1", &handover, &carried, &authority);
+        match r {
+            Err(StoreError::NotAuthorised { device, .. }) if !refused_as_bad => assert_eq!(device, sender, "{what}"),
+            Err(StoreError::BadChange { device, .. }) if refused_as_bad => assert_eq!(device, sender, "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+        assert!(c.synced_rows().unwrap().is_empty(), "{what}: nothing applied");
+        assert_eq!(c.peer(sender).unwrap(), None, "{what}: the sender's chain waits");
+    }
+
+    // kbh's other laptop (k) may carry the case (kbh is its caseworker), but what it carries of
+    // a's writes is a's to say: a forged copy of a's event (another date) lands only until a's
+    // own bundle comes, and then a's write wins, with a's chain going on.
+    let mut forged = history.clone();
+    for c in forged.iter_mut().filter(|c| c.table == "progress_event") {
+        c.value = c.value.as_ref().map(|v| v.replace("2026-03-01", "2026-01-15"));
+    }
+    assert_ne!(forged, history, "the forgery changes the event");
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = create(dir.path(), "device-d");
+    d.merge_carrying(t0(), &audit("sync.apply"), "device-k", "k1", &handover, &carried_from("device-a", &forged), &member("kbh")).unwrap();
+    assert_eq!(event_dates(&d, p.id), [day(2026, 1, 15)]);
+    d.merge(t0(), &audit("sync.apply"), "device-a", "a1", &history, &member("kbh")).unwrap();
+    assert_eq!(event_dates(&d, p.id), [day(2026, 3, 1)], "the device's own write wins over a carried copy");
+    assert_eq!(d.read().participant(p.id).unwrap().caseworker, "bo", "the handover itself stands");
+    assert_eq!(d.peer("device-a").unwrap().map(|(n, _)| n), Some(history.len() as u64));
+    // Once a's own writes are held, a differing carried copy of them is refused, for the
+    // carrying device's chain only.
+    let mut handover2 = handover.clone();
+    handover2[0].seq = 2;
+    handover2[0].hlc += 1;
+    let r = d.merge_carrying(t0(), &audit("sync.apply"), "device-k", "k2", &handover2, &carried_from("device-a", &forged), &member("kbh"));
+    assert!(matches!(&r, Err(StoreError::BadChange { device, .. }) if device == "device-k"), "{r:?}");
+    assert_eq!(event_dates(&d, p.id), [day(2026, 3, 1)]);
+    assert_eq!(d.peer("device-k").unwrap().map(|(n, _)| n), Some(1));
+}
