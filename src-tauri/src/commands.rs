@@ -953,6 +953,49 @@ pub async fn write_note(h: AppHandle, input: NoteInput, draft: Option<String>) -
     .await
 }
 
+/// The team's users who can hold a caseload: whom a case can be handed to.
+#[tauri::command]
+pub async fn team_caseworkers(h: AppHandle) -> UiResult<Vec<String>> {
+    with_session(h, move |s, _| Ok(s.team_caseworkers()?)).await
+}
+
+/// Hands one case to a colleague in the team, with the handover note; its form's draft goes with it.
+#[tauri::command]
+pub async fn hand_over(h: AppHandle, input: HandoverInput, draft: Option<String>) -> UiResult<HandoverDone> {
+    with_session(h, move |s, _| {
+        let id: ParticipantId = parse_id("participant", &input.participant)?;
+        let view = s.hand_over(indsats_api::handover::HandoverScope::Case(id), &input.to, &input.note)?;
+        if let Some(form) = draft {
+            s.discard_draft(&form)?;
+        }
+        let from = view.cases.first().map(|c| c.from.clone()).unwrap_or_default();
+        Ok(HandoverDone { to: view.to, from })
+    })
+    .await
+}
+
+/// The citizen's plan as a PDF, written where the save dialog said.
+#[tauri::command]
+pub async fn participant_plan(h: AppHandle, request: PlanRequest) -> UiResult<String> {
+    with_session(h, move |s, _| {
+        let path = PathBuf::from(&request.path);
+        if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            let value = request.path.clone();
+            return Err(indsats_api::ApiError::from(indsats_api::core::ValidationError::UnknownCode {
+                field: "path",
+                value,
+                expected: ".pdf".into(),
+            })
+            .into());
+        }
+        let id: ParticipantId = parse_id("participant", &request.participant)?;
+        let pdf = s.participant_plan(id, request.lang.into(), "sagsbehandling")?;
+        crate::state::write_atomically(&path, &pdf).map_err(|source| DesktopError::Write { path: request.path.clone(), source })?;
+        Ok(request.path)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn correct_event(h: AppHandle, input: CorrectEventInput) -> UiResult<()> {
     with_session(h, move |s, _| {

@@ -531,6 +531,29 @@ pub struct NoteInput {
     pub text: String,
 }
 
+/// A case to hand to a colleague in the team, with the handover note (may be empty).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct HandoverInput {
+    pub participant: String,
+    pub to: String,
+    pub note: String,
+}
+
+/// What a handover did: who has the case now, and whose it was.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HandoverDone {
+    pub to: String,
+    pub from: String,
+}
+
+/// The citizen's plan, to write where the save dialog said (a .pdf), in `lang`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PlanRequest {
+    pub participant: String,
+    pub path: String,
+    pub lang: UiLang,
+}
+
 /// One correction on a profile: "rettet 03-12-2026 af Anna: Dato 02-11-2026 → 03-11-2026".
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CorrectionLine {
@@ -968,6 +991,9 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         NoteLine,
         NoteVersion,
         NoteInput,
+        HandoverInput,
+        HandoverDone,
+        PlanRequest,
         EditParticipantInput,
         CorrectEventInput,
         EditEnrolmentInput,

@@ -28,6 +28,9 @@ import type { CorrectEventInput } from './bindings/CorrectEventInput';
 import type { EditEnrolmentInput } from './bindings/EditEnrolmentInput';
 import type { RemoveInput } from './bindings/RemoveInput';
 import type { NoteInput } from './bindings/NoteInput';
+import type { HandoverInput } from './bindings/HandoverInput';
+import type { HandoverDone } from './bindings/HandoverDone';
+import type { PlanRequest } from './bindings/PlanRequest';
 import type { Worklist } from './bindings/Worklist';
 import type { ProgressInput } from './bindings/ProgressInput';
 import type { Draft } from './bindings/Draft';
@@ -112,6 +115,12 @@ export const api = {
   worklist: (caseworker: string, team: boolean) => invoke<Worklist>('worklist', { caseworker, team }),
   /** Writes a journal note (or a new version of one); the form's draft `draft` is discarded with it. */
   writeNote: (input: NoteInput, draft: string | null) => invoke<string>('write_note', { input, draft }),
+  /** The team's users who can hold a caseload: whom a case can be handed to. */
+  teamCaseworkers: () => invoke<string[]>('team_caseworkers'),
+  /** Hands the case to a colleague, with the note; the form's draft `draft` is discarded with it. */
+  handOver: (input: HandoverInput, draft: string | null) => invoke<HandoverDone>('hand_over', { input, draft }),
+  /** The citizen's plan as a PDF, written to `path`; returns the path. */
+  participantPlan: (request: PlanRequest) => invoke<string>('participant_plan', { request }),
   correctEvent: (input: CorrectEventInput) => invoke<void>('correct_event', { input }),
   removeEvent: (input: RemoveInput) => invoke<void>('remove_event', { input }),
   editEnrolment: (input: EditEnrolmentInput) => invoke<void>('edit_enrolment', { input }),

@@ -315,6 +315,95 @@ describe('the access extract', () => {
   });
 });
 
+describe("the citizen's plan and the handover", () => {
+  let store: ReturnType<typeof draftStore>;
+
+  beforeEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+    calls.length = 0;
+    store = draftStore();
+    dialog.seen.length = 0;
+    dialog.save = async () => '/home/mette/plan-D-4821.pdf';
+    handlers.participant_plan = (a) => (a as { request: { path: string } }).request.path;
+    handlers.team_caseworkers = () => ['Mette', 'Anna', 'Bo'];
+    handlers.hand_over = (a) => ({ to: (a as { input: { to: string } }).input.to, from: 'Mette' });
+    app.info = info;
+    app.catalogue = catalogue;
+  });
+
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    resetDrafts();
+  });
+
+  it('saves the plan where the save dialog says, in the language chosen for the citizen', async () => {
+    await openProfile();
+    await fireEvent.change(screen.getByTestId('profile-plan-lang'), { target: { value: 'en' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Borgerens plan (PDF)' }));
+    await waitFor(() =>
+      expect(argsOf('participant_plan')).toEqual([{ request: { participant: P, path: '/home/mette/plan-D-4821.pdf', lang: 'en' } }]),
+    );
+    const filters = (dialog.seen[0] as { filters: { extensions: string[] }[] }).filters.flatMap((f) => f.extensions);
+    expect(filters).toEqual(['pdf']);
+    expect(await screen.findByText(/Borgerens plan er gemt i \/home\/mette\/plan-D-4821.pdf/)).toBeInTheDocument();
+
+    dialog.save = async () => null;
+    await fireEvent.click(screen.getByTestId('profile-plan'));
+    await waitFor(() => expect(dialog.seen).toHaveLength(2));
+    expect(argsOf('participant_plan')).toHaveLength(1);
+    dialog.save = async () => '/home/mette/plan.pdf';
+    handlers.participant_plan = () => {
+      throw { code: 'not_your_case', message: 'Sagen er i Bos sagsstamme.', field: null };
+    };
+    await fireEvent.click(screen.getByTestId('profile-plan'));
+    expect(await screen.findByTestId('profile-plan-error')).toHaveTextContent('Sagen er i Bos sagsstamme.');
+  });
+
+  it('hands the case to a colleague (never to its own caseworker), keeping what is typed as the draft handover:<id>', async () => {
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-handover'));
+    const to = (await screen.findByTestId('handover-to')) as HTMLSelectElement;
+    await waitFor(() => expect([...to.options].map((o) => o.value)).toEqual(['', 'Anna', 'Bo']));
+    await fireEvent.change(to, { target: { value: 'Bo' } });
+    await fireEvent.input(screen.getByTestId('handover-note'), { target: { value: 'Ferie fra 1. december' } });
+    await lockAndUnmount();
+    expect(JSON.parse(store.drafts.find((d) => d.form === `handover:${P}`)!.body).form).toEqual({ to: 'Bo', note: 'Ferie fra 1. december' });
+    expect(document.body.textContent).not.toContain('Ferie');
+
+    await openProfile();
+    expect(await screen.findByTestId('handover-draft')).toHaveTextContent('er gendannet');
+    await waitFor(() => expect(screen.getByTestId('handover-to')).toHaveValue('Bo'));
+    handlers.hand_over = () => {
+      throw { code: 'not_in_team', message: 'Bo er ikke i teamet.', field: 'to' };
+    };
+    await fireEvent.click(screen.getByTestId('handover-save'));
+    expect(await screen.findByText('Bo er ikke i teamet.')).toBeInTheDocument();
+    expect(screen.getByTestId('handover-note')).toHaveValue('Ferie fra 1. december');
+
+    handlers.hand_over = (a) => ({ to: (a as { input: { to: string } }).input.to, from: 'Mette' });
+    await fireEvent.click(screen.getByTestId('handover-save'));
+    await waitFor(() =>
+      expect(argsOf('hand_over').at(-1)).toEqual({ input: { participant: P, to: 'Bo', note: 'Ferie fra 1. december' }, draft: `handover:${P}` }),
+    );
+    expect(await screen.findByText('Sagen er overdraget til Bo.', { selector: 'p' })).toBeInTheDocument();
+    expect(screen.queryByTestId('handover-form')).toBeNull();
+    await waitFor(() => expect(store.drafts).toEqual([]));
+  });
+
+  it('says why when there is no team to hand over to, and offers no one', async () => {
+    handlers.team_caseworkers = () => {
+      throw { code: 'no_team', message: 'En sag kan kun overdrages i et team.', field: null };
+    };
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-handover'));
+    expect(await screen.findByTestId('handover-error')).toHaveTextContent('En sag kan kun overdrages i et team.');
+    expect(screen.getByTestId('handover-save')).toBeDisabled();
+  });
+});
+
 /** Each test of the block on a fresh window, drafts store and profile handler. */
 function freshProfiles() {
   beforeEach(async () => {
