@@ -225,6 +225,9 @@ fn fake_cpr(rng: &mut impl Rng, birth: NaiveDate) -> String {
 /// Languages an interpreter is booked for in the demo data.
 const INTERPRETER_LANGUAGES: &[&str] = &["arabisk", "somali", "tigrinya", "dari", "ukrainsk", "kurdisk"];
 
+/// One person in about this many is registered twice (docs/casework.md, "Duplicates").
+const DUPLICATE_EVERY: u32 = 150;
+
 /// What a demo journal note on a held conversation says (synthetic, never about anyone).
 const NOTE_TEXTS: &[&str] = &[
     "Talte om danskuddannelsen og næste modul; borgeren er motiveret.",
@@ -654,6 +657,7 @@ impl Session {
         let mut cprs = HashSet::new();
         let mut pseudonyms = HashSet::new();
         let arrivals_from = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap_or(today);
+        let mut previous: Option<(String, i32)> = None;
         while done < total {
             let n = (total - done).min(BATCH as u64) as usize;
             let mut batch = Vec::with_capacity(n);
@@ -687,10 +691,20 @@ impl Session {
                     85..=96 => Origin::Western,
                     _ => Origin::DanishOrigin,
                 };
+                let mut name = format!("{} {}", FIRST.choose(rng).unwrap_or(&"A"), LAST.choose(rng).unwrap_or(&"B"));
+                let (mut cpr, mut birth_year) = (cpr, birth_year);
+                // About one person in DUPLICATE_EVERY is registered a second time, without the CPR
+                // number and by another caseworker: a duplicate to find and merge.
+                if let Some((n, y)) = &previous
+                    && rng.random_ratio(1, DUPLICATE_EVERY)
+                {
+                    (name, birth_year, cpr) = (n.clone(), *y, None);
+                }
+                previous = Some((name.clone(), birth_year));
                 let mut p = Participant {
                     id: ids.next(rng, ParticipantId::new),
                     pseudonym,
-                    name: format!("{} {}", FIRST.choose(rng).unwrap_or(&"A"), LAST.choose(rng).unwrap_or(&"B")),
+                    name,
                     cpr,
                     birth_year,
                     origin,
