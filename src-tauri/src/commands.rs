@@ -974,6 +974,21 @@ pub async fn hand_over(h: AppHandle, input: HandoverInput, draft: Option<String>
     .await
 }
 
+/// Merges a duplicate case into the case kept; its form's draft goes with it.
+#[tauri::command]
+pub async fn merge_cases(h: AppHandle, input: MergeInput, draft: Option<String>) -> UiResult<MergeDone> {
+    with_session(h, move |s, _| {
+        let keep: ParticipantId = parse_id("participant", &input.keep)?;
+        let duplicate = s.participant_id(input.duplicate.trim())?;
+        let (events, enrolments, notes) = s.merge_cases(keep, duplicate, &input.reason)?;
+        if let Some(form) = draft {
+            s.discard_draft(&form)?;
+        }
+        Ok(MergeDone { events, enrolments, notes })
+    })
+    .await
+}
+
 /// The citizen's plan as a PDF, written where the save dialog said.
 #[tauri::command]
 pub async fn participant_plan(h: AppHandle, request: PlanRequest) -> UiResult<String> {

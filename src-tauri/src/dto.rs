@@ -546,6 +546,22 @@ pub struct HandoverDone {
     pub from: String,
 }
 
+/// Two cases of one person: the duplicate (its pseudonym or id) goes into the case kept.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MergeInput {
+    pub keep: String,
+    pub duplicate: String,
+    pub reason: String,
+}
+
+/// What a merge moved into the case kept.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MergeDone {
+    pub events: u32,
+    pub enrolments: u32,
+    pub notes: u32,
+}
+
 /// The citizen's plan, to write where the save dialog said (a .pdf), in `lang`.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct PlanRequest {
@@ -994,6 +1010,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         HandoverInput,
         HandoverDone,
         PlanRequest,
+        MergeInput,
+        MergeDone,
         EditParticipantInput,
         CorrectEventInput,
         EditEnrolmentInput,

@@ -84,6 +84,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::team_caseworkers,
             commands::hand_over,
             commands::participant_plan,
+            commands::merge_cases,
             commands::worklist,
             commands::correct_event,
             commands::remove_event,

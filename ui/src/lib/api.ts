@@ -31,6 +31,8 @@ import type { NoteInput } from './bindings/NoteInput';
 import type { HandoverInput } from './bindings/HandoverInput';
 import type { HandoverDone } from './bindings/HandoverDone';
 import type { PlanRequest } from './bindings/PlanRequest';
+import type { MergeInput } from './bindings/MergeInput';
+import type { MergeDone } from './bindings/MergeDone';
 import type { Worklist } from './bindings/Worklist';
 import type { ProgressInput } from './bindings/ProgressInput';
 import type { Draft } from './bindings/Draft';
@@ -119,6 +121,8 @@ export const api = {
   teamCaseworkers: () => invoke<string[]>('team_caseworkers'),
   /** Hands the case to a colleague, with the note; the form's draft `draft` is discarded with it. */
   handOver: (input: HandoverInput, draft: string | null) => invoke<HandoverDone>('hand_over', { input, draft }),
+  /** Merges the duplicate (pseudonym or id) into the case kept; the form's draft `draft` is discarded with it. */
+  mergeCases: (input: MergeInput, draft: string | null) => invoke<MergeDone>('merge_cases', { input, draft }),
   /** The citizen's plan as a PDF, written to `path`; returns the path. */
   participantPlan: (request: PlanRequest) => invoke<string>('participant_plan', { request }),
   correctEvent: (input: CorrectEventInput) => invoke<void>('correct_event', { input }),

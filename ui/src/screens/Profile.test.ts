@@ -393,6 +393,29 @@ describe("the citizen's plan and the handover", () => {
     await waitFor(() => expect(store.drafts).toEqual([]));
   });
 
+  it('merges a duplicate, named by its pseudonym, into the case, and shows a refusal', async () => {
+    handlers.merge_cases = () => {
+      throw { code: 'not_found', message: 'Ingen sag hedder D-NOPE.', field: null };
+    };
+    await openProfile();
+    await fireEvent.click(screen.getByTestId('profile-merge'));
+    await fireEvent.input(screen.getByTestId('merge-duplicate'), { target: { value: 'D-NOPE' } });
+    await fireEvent.input(screen.getByTestId('merge-reason'), { target: { value: 'registreret to gange' } });
+    await fireEvent.click(screen.getByTestId('merge-save'));
+    expect(await screen.findByTestId('merge-error')).toHaveTextContent('Ingen sag hedder D-NOPE.');
+    expect(screen.getByTestId('merge-reason')).toHaveValue('registreret to gange');
+
+    handlers.merge_cases = () => ({ events: 3, enrolments: 1, notes: 2 });
+    await fireEvent.input(screen.getByTestId('merge-duplicate'), { target: { value: 'D-7777' } });
+    await fireEvent.click(screen.getByTestId('merge-save'));
+    await waitFor(() =>
+      expect(argsOf('merge_cases').at(-1)).toEqual({ input: { keep: P, duplicate: 'D-7777', reason: 'registreret to gange' }, draft: `merge:${P}` }),
+    );
+    expect(await screen.findByText(/3 hændelser, 1 forløb og 2 notater er flyttet/, { selector: 'p' })).toBeInTheDocument();
+    expect(screen.queryByTestId('merge-form')).toBeNull();
+    await waitFor(() => expect(store.drafts).toEqual([]));
+  });
+
   it('says why when there is no team to hand over to, and offers no one', async () => {
     handlers.team_caseworkers = () => {
       throw { code: 'no_team', message: 'En sag kan kun overdrages i et team.', field: null };
