@@ -228,7 +228,12 @@ impl ApiError {
                 | StoreError::NotFound { .. }
                 | StoreError::PassphraseTooShort { .. }
                 | StoreError::NotInitialised { .. }
-                | StoreError::AlreadyInitialised { .. } => ErrorClass::BadInput,
+                | StoreError::AlreadyInitialised { .. }
+                | StoreError::BackupExists { .. }
+                | StoreError::NotABackup { .. }
+                | StoreError::BackupPassphrase
+                | StoreError::BackupDamaged { .. }
+                | StoreError::RestoreNotEmpty { .. } => ErrorClass::BadInput,
                 _ => ErrorClass::Other,
             },
         }

@@ -9,6 +9,7 @@
 //!   that syncs beside the session.
 //! - [`demo`]: synthetic data for a municipality, deterministic per seed.
 //! - [`plan`]: the participant's plan for the citizen, as a PDF (`Session::participant_plan`).
+//! - [`backup`]: a checked, encrypted backup of the store, and restoring one into an empty folder.
 //! - [`clock`]: time is passed in ([`Clock`]); randomness is a seeded generator passed in.
 //!
 //! **Architecture invariant:** reads of a person's data and searches are audited here, with the
@@ -16,6 +17,7 @@
 //! except through this crate.
 
 mod access;
+pub mod backup;
 pub mod case_file;
 pub mod clock;
 pub mod corrections;

@@ -198,6 +198,26 @@ pub enum Command {
     /// The passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
+    /// Back up the store: a consistent, encrypted copy (it opens with the store's passphrase),
+    /// read back and checked before it is reported. To one new file (--out), or into a folder
+    /// that keeps the newest --keep of this store's backups (--folder).
+    Backup {
+        /// The backup file to write (it must not exist).
+        #[arg(long, conflicts_with = "folder", required_unless_present = "folder")]
+        out: Option<PathBuf>,
+        /// A folder for dated backups of this store.
+        #[arg(long)]
+        folder: Option<PathBuf>,
+        /// With --folder: how many of this store's backups to keep there (1-365).
+        #[arg(long, default_value_t = 7, requires = "folder")]
+        keep: u32,
+    },
+    /// Restore a backup into the data folder, which must be empty or not exist (the passphrase
+    /// the store had when the backup was made, from INDSATS_PASSPHRASE or a prompt).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Who acts on this store: the person and role it grants (the team's roster, or the owner),
     /// and the role asked for.
     Whoami,

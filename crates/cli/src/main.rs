@@ -670,6 +670,34 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             );
         }
         Command::Audit(a) => audit(&mut open(&cli, lang)?, a, lang, &out)?,
+        Command::Backup { out: file, folder, keep } => {
+            let mut s = open(&cli, lang)?;
+            let (made, removed) = match (file, folder) {
+                (Some(file), _) => (s.backup(file)?, Vec::new()),
+                (None, Some(folder)) => {
+                    let r = s.backup_to_folder(folder, *keep)?;
+                    (r.made, r.removed)
+                }
+                (None, None) => anyhow::bail!(if lang == Lang::Da {
+                    "angiv --out FIL eller --folder MAPPE"
+                } else {
+                    "give --out FILE or --folder FOLDER"
+                }),
+            };
+            out.backup(&made, &removed);
+        }
+        Command::Restore { file } => {
+            let dir = data_dir(&cli)?;
+            let pass = passphrase(
+                lang,
+                "INDSATS_PASSPHRASE",
+                "Adgangsfrase (som da kopien blev lavet)",
+                "Passphrase (as when the backup was made)",
+                false,
+            )?;
+            let (view, _s) = indsats_api::backup::restore(file, &dir, &pass, ask(&cli)?, clock()?)?;
+            out.restored(&view, &dir);
+        }
     }
     Ok(())
 }

@@ -180,6 +180,64 @@ impl Out {
         }
     }
 
+    pub fn backup(&self, made: &indsats_api::backup::BackupView, removed: &[std::path::PathBuf]) {
+        if self.json {
+            let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
+            self.print(json!({
+                "file": made.file.display().to_string(),
+                "created_at": made.created_at,
+                "bytes": made.bytes,
+                "changes": made.changes,
+                "removed": removed,
+            }));
+        } else {
+            println!(
+                "{}",
+                self.t(
+                    &format!(
+                        "Sikkerhedskopien er skrevet og kontrolleret: {} ({} bytes, {} ændringer). Den åbnes med datas adgangsfrase.",
+                        made.file.display(),
+                        made.bytes,
+                        made.changes
+                    ),
+                    &format!(
+                        "The backup is written and checked: {} ({} bytes, {} changes). It opens with the data's passphrase.",
+                        made.file.display(),
+                        made.bytes,
+                        made.changes
+                    ),
+                )
+            );
+            for p in removed {
+                println!("{} {}", self.t("Ældre kopi fjernet:", "Older backup removed:"), p.display());
+            }
+        }
+    }
+
+    pub fn restored(&self, view: &indsats_api::backup::BackupView, dir: &std::path::Path) {
+        if self.json {
+            self.print(json!({"restored": dir.display().to_string(), "created_at": view.created_at, "changes": view.changes}));
+        } else {
+            println!(
+                "{}",
+                self.t(
+                    &format!(
+                        "Sikkerhedskopien fra {} er gendannet i {} ({} ændringer) og kontrolleret. Er computeren i et team, tjekker næste synkronisering, at intet mangler.",
+                        view.created_at,
+                        dir.display(),
+                        view.changes
+                    ),
+                    &format!(
+                        "The backup of {} is restored into {} ({} changes) and checked. If the computer is in a team, the next sync checks that nothing is missing.",
+                        view.created_at,
+                        dir.display(),
+                        view.changes
+                    ),
+                )
+            );
+        }
+    }
+
     pub fn created(&self, kind: &str, id: &str, pseudonym: Option<&str>) {
         if self.json {
             self.print(json!({"created": kind, "id": id, "pseudonym": pseudonym}));

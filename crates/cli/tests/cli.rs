@@ -274,6 +274,8 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "sync target remove",
         "conflicts",
         "conflicts resolve",
+        "backup",
+        "restore",
     ]
     .into_iter()
     .map(String::from)
@@ -1574,4 +1576,83 @@ fn reports_are_written_in_three_formats_and_verified_against_the_data() {
         assert_eq!(out.json()["unchanged"], false, "{file}");
         out.fails(4, "data_changed", &["ændret"]);
     }
+}
+
+// ---- Backup and restore --------------------------------------------------------------------------
+
+#[test]
+fn a_backup_restores_on_another_folder_whole_and_a_damaged_one_restores_nothing() {
+    let (a, p, _) = store_with_participant();
+    a.cmd(&["log", &p, "conversation", "--outcome", "held", "--mode", "phone", "--date", "01-10-2026"]).run().ok();
+    let file = a.tmp().join("kopi.indsats-backup");
+    let path = file.to_str().unwrap();
+    let made = a.cmd(&["backup", "--out", path]).run().ok().json();
+    assert_eq!(made["file"], path);
+    assert!(made["bytes"].as_u64().unwrap() > 0);
+    // Never over an existing file.
+    a.cmd(&["backup", "--out", path]).run().fails(2, "backup_exists", &["kopi.indsats-backup"]);
+    // The audit log says who made it.
+    let log = a.cmd(&["audit", "--action", "store.backup"]).role("admin").run().ok().json();
+    assert_eq!(log.as_array().map(Vec::len), Some(1), "{log:#}");
+
+    // Restored into a new data folder: the same people, events and audit trail, plus the restore.
+    let b = Indsats::new();
+    let done = b.cmd(&["restore", path]).run().ok().json();
+    assert_eq!(done["created_at"], made["created_at"]);
+    let mut before = a.data_state();
+    let mut after = b.data_state();
+    for s in [&mut before, &mut after] {
+        s["counts"].as_object_mut().unwrap().remove("changes");
+    }
+    assert_eq!(after["counts"], before["counts"]);
+    let shown = b.cmd(&["participant", "show", &p]).run().ok().json();
+    assert_eq!(shown["pseudonym"], p.as_str());
+    let restored = b.cmd(&["audit", "--action", "store.restore"]).role("admin").run().ok().json();
+    assert_eq!(restored.as_array().map(Vec::len), Some(1), "{restored:#}");
+
+    // Not over data that is there, not with the wrong passphrase, not from a damaged file.
+    b.cmd(&["restore", path]).run().fails(2, "restore_not_empty", &["tom"]);
+    let c = Indsats::new();
+    c.cmd(&["restore", path]).passphrase("ikke den rigtige frase").run().fails(2, "backup_passphrase", &["adgangsfrase"]);
+    assert!(!c.dir.exists());
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    let bad = c.tmp().join("beskadiget.indsats-backup");
+    std::fs::write(&bad, &bytes).unwrap();
+    c.cmd(&["restore", bad.to_str().unwrap()]).run().fails(2, "backup_damaged", &["ændret", "anden sikkerhedskopi"]);
+    std::fs::write(&bad, &bytes[..middle]).unwrap();
+    c.cmd(&["restore", bad.to_str().unwrap()]).lang("en").run().fails(2, "backup_damaged", &["cut off"]);
+    assert!(!c.dir.exists(), "a refused restore leaves nothing");
+}
+
+#[test]
+fn backups_into_a_folder_keep_the_newest_of_this_store_and_touch_nothing_else() {
+    let a = Indsats::new();
+    a.init();
+    let folder = a.tmp().join("kopier");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("noter.txt"), b"IT's own file").unwrap();
+    // Another laptop's backup in the same folder.
+    let other = Indsats::new();
+    other.init();
+    let theirs = folder.join("anden.indsats-backup");
+    other.cmd(&["backup", "--out", theirs.to_str().unwrap()]).run().ok();
+    let dir = folder.to_str().unwrap();
+    let mut made = Vec::new();
+    for (i, now) in ["2026-11-24T09:00:00Z", "2026-11-25T09:00:00Z", "2026-11-26T09:00:00Z", "2026-11-27T09:00:00Z"].iter().enumerate() {
+        let v = a.cmd(&["backup", "--folder", dir, "--keep", "2"]).env("INDSATS_NOW", now).run().ok().json();
+        made.push(v["file"].as_str().unwrap().to_string());
+        let removed = v["removed"].as_array().unwrap().len();
+        assert_eq!(removed, usize::from(i >= 2), "backup {i}: {v:#}");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    let newest: Vec<String> =
+        made[2..].iter().map(|f| std::path::Path::new(f).file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let mut expected = vec!["anden.indsats-backup".to_string(), "noter.txt".to_string()];
+    expected.extend(newest);
+    expected.sort();
+    assert_eq!(names, expected);
+    a.cmd(&["backup", "--folder", dir, "--keep", "0"]).run().fails(2, "out_of_range", &[]);
 }

@@ -295,3 +295,41 @@ fn a_correction_syncs_with_its_history_and_one_made_meanwhile_elsewhere_is_a_con
     assert_eq!(dates, ["2026-11-04", "2026-11-05"], "{conflict:#}");
     assert_eq!(a["events"][0]["date"], value("theirs"), "the winner is the date shown");
 }
+
+#[test]
+fn a_laptop_restored_from_a_backup_older_than_its_last_sync_sends_nothing_and_a_current_one_syncs_on() {
+    let p = pair();
+    sync(&p.lead);
+    sync(&p.cw);
+    let early = p.cw.tmp().join("tidlig.indsats-backup");
+    p.cw.cmd(&["backup", "--out", early.to_str().unwrap()]).run().ok();
+    // The laptop goes on working and syncing after the backup.
+    let later = p.cw.add_participant("Ulrikke Fenstad-Qvist", None);
+    sync(&p.cw);
+
+    // Restored from the older backup: it would send other changes under numbers the team has.
+    let old = Indsats::new();
+    old.cmd(&["restore", early.to_str().unwrap()]).run().ok();
+    old.cmd(&["sync", "target", "folder", p.share.to_str().unwrap()]).run().ok();
+    let on_target = walk(&p.share);
+    let e = old.cmd(&["sync", "--once"]).run().fails(1, "restored_behind", &["sikkerhedskopi", "ny enhed"]);
+    assert!(e.message.contains("teamlederen"), "{}", e.message);
+    assert_eq!(walk(&p.share), on_target, "nothing was sent");
+    old.cmd(&["participant", "add", "--name", "Vigdis Ørnberg-Lamb", "--birth-year", "1985"]).run().ok();
+    old.cmd(&["sync", "--once"]).run().fails(1, "restored_behind", &[]);
+    assert_eq!(walk(&p.share), on_target, "still nothing");
+
+    // Restored from a backup made after the last sync: it syncs on, and its new work reaches the team.
+    let current = p.share.with_file_name("nu.indsats-backup");
+    p.cw.cmd(&["backup", "--out", current.to_str().unwrap()]).run().ok();
+    drop(p.cw);
+    let new = Indsats::new();
+    new.cmd(&["restore", current.to_str().unwrap()]).run().ok();
+    new.cmd(&["sync", "target", "folder", p.share.to_str().unwrap()]).run().ok();
+    sync(&new);
+    new.cmd(&["participant", "show", &later]).run().ok();
+    let after = new.add_participant("Wilhelmina Ystad-Brekke", None);
+    sync(&new);
+    sync(&p.lead);
+    p.lead.cmd(&["participant", "show", &after]).role("team_lead").run().ok();
+}

@@ -50,6 +50,59 @@ pub enum StoreError {
     NotAuthorised { device: String, detail: String },
     #[error("conflict {id} is not open")]
     ConflictClosed { id: i64 },
+    #[error("{path} already exists")]
+    BackupExists { path: PathBuf },
+    #[error("{path} is not an Indsats backup")]
+    NotABackup { path: PathBuf },
+    #[error("the backup {path} is damaged: {why:?}")]
+    BackupDamaged { path: PathBuf, why: BackupFault },
+    #[error("the passphrase does not open this backup")]
+    BackupPassphrase,
+    #[error("{dir} is not empty")]
+    RestoreNotEmpty { dir: PathBuf },
+}
+
+/// What is wrong with a backup file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupFault {
+    /// Shorter than its header says.
+    Truncated,
+    /// Longer than its header says.
+    Extended,
+    /// Its seal does not match its content.
+    Changed,
+    Header,
+    Key,
+    Opens,
+    Pages,
+    Integrity,
+    /// Its database holds another number of changes than its header names.
+    Changes,
+}
+
+impl BackupFault {
+    fn text(self, da: bool) -> &'static str {
+        match (self, da) {
+            (Self::Truncated, true) => "den er kortere, end den siger: den er skåret af",
+            (Self::Truncated, false) => "it is shorter than it says: it was cut off",
+            (Self::Extended, true) => "den er længere, end den siger: der er lagt noget til",
+            (Self::Extended, false) => "it is longer than it says: something was added to it",
+            (Self::Changed, true) => "den er ændret, efter den blev lavet",
+            (Self::Changed, false) => "it has been changed since it was made",
+            (Self::Header, true) => "dens hoved kan ikke læses",
+            (Self::Header, false) => "its header cannot be read",
+            (Self::Key, true) => "dens nøgle kan ikke læses",
+            (Self::Key, false) => "its key cannot be read",
+            (Self::Opens, true) => "dens database kan ikke åbnes",
+            (Self::Opens, false) => "its database does not open",
+            (Self::Pages, true) => "sider i dens database fejler deres kontrol",
+            (Self::Pages, false) => "pages of its database fail their check",
+            (Self::Integrity, true) => "dens database fejler SQLites integritetskontrol",
+            (Self::Integrity, false) => "its database fails SQLite's integrity check",
+            (Self::Changes, true) => "dens database har ikke de ændringer, hovedet nævner",
+            (Self::Changes, false) => "its database does not hold the changes its header names",
+        }
+    }
 }
 
 impl StoreError {
@@ -103,6 +156,11 @@ impl StoreError {
             Self::BadChange { .. } => "bad_change",
             Self::NotAuthorised { .. } => "not_authorised",
             Self::ConflictClosed { .. } => "conflict_closed",
+            Self::BackupExists { .. } => "backup_exists",
+            Self::NotABackup { .. } => "not_a_backup",
+            Self::BackupDamaged { .. } => "backup_damaged",
+            Self::BackupPassphrase => "backup_passphrase",
+            Self::RestoreNotEmpty { .. } => "restore_not_empty",
         }
     }
 
@@ -292,6 +350,45 @@ impl StoreError {
                     format!("Konflikt {id} er allerede afgjort eller findes ikke. Opdatér listen.")
                 } else {
                     format!("Conflict {id} has already been settled or does not exist. Refresh the list.")
+                }
+            }
+            Self::BackupExists { path } => {
+                if da {
+                    format!("{} findes allerede. Vælg et andet filnavn; intet er overskrevet.", path.display())
+                } else {
+                    format!("{} already exists. Choose another file name; nothing was overwritten.", path.display())
+                }
+            }
+            Self::NotABackup { path } => {
+                if da {
+                    format!("{} er ikke en sikkerhedskopi fra Indsats. Vælg filen, «indsats backup» skrev.", path.display())
+                } else {
+                    format!("{} is not an Indsats backup. Choose the file “indsats backup” wrote.", path.display())
+                }
+            }
+            Self::BackupDamaged { path, why } => {
+                if da {
+                    format!(
+                        "Sikkerhedskopien {} afvises: {}. Intet er gendannet; brug en anden sikkerhedskopi.",
+                        path.display(),
+                        why.text(true)
+                    )
+                } else {
+                    format!("The backup {} is refused: {}. Nothing was restored; use another backup.", path.display(), why.text(false))
+                }
+            }
+            Self::BackupPassphrase => {
+                if da {
+                    "Adgangsfrasen åbner ikke sikkerhedskopien. Brug den adgangsfrase (eller gendannelseskode), data havde, da kopien blev lavet. Er den rigtig, er kopien beskadiget: brug en anden. Intet er gendannet.".into()
+                } else {
+                    "The passphrase does not open this backup. Use the passphrase (or recovery code) the data had when the backup was made. If it is right, the backup is damaged: use another. Nothing was restored.".into()
+                }
+            }
+            Self::RestoreNotEmpty { dir } => {
+                if da {
+                    format!("{} er ikke tom. En sikkerhedskopi gendannes kun i en tom datamappe; intet er ændret.", dir.display())
+                } else {
+                    format!("{} is not empty. A backup is restored only into an empty data folder; nothing was changed.", dir.display())
                 }
             }
         }

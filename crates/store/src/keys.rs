@@ -60,6 +60,14 @@ impl DbKey {
         DbKey(Zeroizing::new(*self.0))
     }
 
+    /// A key for another purpose (`label`), derived from this one with HMAC-SHA256.
+    pub(crate) fn derive(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        use hmac::Mac;
+        let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(self.0.as_ref()).expect("HMAC takes a key of any length");
+        m.update(label);
+        Zeroizing::new(m.finalize().into_bytes().into())
+    }
+
     /// The SQLCipher pragma value: a raw key, so SQLCipher does not run its own KDF.
     /// The pragmas that key a connection: the raw key (SQLCipher runs no KDF of its own) and the
     /// cipher settings, which are not stored in the encrypted header and so are set on every
@@ -140,7 +148,12 @@ pub fn read_wrapped(dir: &Path, passphrase: &str) -> Result<DbKey, StoreError> {
         std::io::ErrorKind::NotFound => StoreError::NotInitialised { dir: dir.to_path_buf() },
         _ => StoreError::from_io(dir, e),
     })?;
-    let file: KeyFile = serde_json::from_slice(&bytes).map_err(|e| StoreError::KeyFile(e.to_string()))?;
+    unwrap_key_file(&bytes, passphrase)
+}
+
+/// Unwraps the key held by the bytes of a key file (as in a backup) with `passphrase`.
+pub(crate) fn unwrap_key_file(bytes: &[u8], passphrase: &str) -> Result<DbKey, StoreError> {
+    let file: KeyFile = serde_json::from_slice(bytes).map_err(|e| StoreError::KeyFile(e.to_string()))?;
     if file.version != 1 || file.kdf != "argon2id" {
         return Err(StoreError::KeyFile(format!("unknown key file version {} ({})", file.version, file.kdf)));
     }

@@ -13,6 +13,7 @@
 
 mod access;
 mod audit;
+pub mod backup;
 mod error;
 mod facts;
 pub mod keys;
@@ -29,7 +30,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use access::{AccessChain, AccessReceipt, FailedUnlocks, Review, ReviewOutcome, clear_failed, read_failed, record_failed_unlock};
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRow, CHAIN_START, Citizen, SHOWN, chain_hash, shown_detail};
-pub use error::{Result, StoreError};
+pub use backup::{BackupInfo, backup_info, restore};
+pub use error::{BackupFault, Result, StoreError};
 pub use facts::rule_book;
 pub use keys::{DbKey, KdfParams};
 pub use merge::{Authority, CarriedChange, ConflictKind, ConflictRow, MAX_CLOCK_AHEAD_MS, MergeReport, RemoteChange, Resolution};

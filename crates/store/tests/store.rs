@@ -600,3 +600,151 @@ fn failed_unlocks_are_counted_beside_the_store_until_taken() {
     clear_failed(dir.path()).unwrap();
     assert_eq!(read_failed(dir.path()).unwrap(), None);
 }
+
+// ---- Backup and restore -------------------------------------------------------------------------
+
+fn writer_participant(w: u8, k: u16) -> Participant {
+    Participant {
+        id: ParticipantId::new(2_000 + u64::from(k), [w, (k >> 8) as u8, k as u8, 0, 0, 0, 0, 0, 0, 2]),
+        pseudonym: format!("B{w}-{k}"),
+        ..participant(0, "Backup Person", None)
+    }
+}
+
+#[test]
+fn a_backup_taken_during_writes_restores_every_acknowledged_write_and_passes_its_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = create(dir.path());
+    // Another process writes all through the backup; it records each write as acknowledged.
+    let acknowledged = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(0));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (dir, acknowledged, stop) = (dir.path().to_path_buf(), acknowledged.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut w = Store::open(&dir, PASS).unwrap();
+            let mut k = 0u16;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) || k < 40 {
+                let p = writer_participant(1, k);
+                w.write(now(), &audit("p"), |tx| tx.insert_participant(&p)).unwrap();
+                k += 1;
+                acknowledged.store(k, std::sync::atomic::Ordering::SeqCst);
+            }
+            k
+        })
+    };
+    while acknowledged.load(std::sync::atomic::Ordering::SeqCst) < 20 {
+        std::thread::yield_now();
+    }
+    let before = acknowledged.load(std::sync::atomic::Ordering::SeqCst);
+    let out = dir.path().join("backup.indsats-backup");
+    let info = s.backup(&out, now()).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.join().unwrap();
+    assert!(written >= 40);
+    assert_eq!(info.device, "device-a");
+    assert_eq!(info.bytes, std::fs::metadata(&out).unwrap().len());
+    assert_eq!(backup_info(&out).unwrap(), info);
+    // No part of the backup's work is left beside it.
+    let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(beside.iter().all(|n| !n.ends_with(".parts")), "{beside:?}");
+
+    let to = tempfile::tempdir().unwrap();
+    let into = to.path().join("restored");
+    let (restored_info, restored) = restore(&out, &into, PASS).unwrap();
+    assert_eq!(restored_info, info);
+    assert_eq!(restored.device(), "device-a");
+    let c = restored.read().counts(day(2026, 11, 24)).unwrap();
+    assert!(c.participants_open >= u32::from(before), "{} < {before}", c.participants_open);
+    assert!(c.participants_open <= u32::from(written));
+    assert_eq!(c.changes, info.changes);
+    // Every write acknowledged before the backup began is there, and the audit chain holds.
+    for k in 0..before {
+        restored.read().participant(writer_participant(1, k).id).unwrap();
+    }
+    assert_eq!(restored.read().verify_audit().unwrap(), c.changes);
+    assert_eq!(restored.sync_state(backup::RESTORED).unwrap().as_deref(), Some(info.created_at.as_str()));
+    // The restored store opens with its passphrase like any other.
+    drop(restored);
+    drop(Store::open(&into, PASS).unwrap());
+    // The backup holds nothing readable: no name in it.
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!bytes.windows(b"Backup Person".len()).any(|w| w == b"Backup Person"));
+}
+
+#[test]
+fn a_damaged_backup_is_refused_and_restores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = create(dir.path());
+    s.write(now(), &audit("p"), |tx| tx.insert_participant(&participant(1, "Ana Example", None))).unwrap();
+    let out = dir.path().join("b");
+    s.backup(&out, now()).unwrap();
+    let good = std::fs::read(&out).unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let into = to.path().join("r");
+    let refused = |bytes: &[u8]| {
+        let f = to.path().join("try");
+        std::fs::write(&f, bytes).unwrap();
+        let e = restore(&f, &into, PASS).expect_err("a damaged backup is refused");
+        assert!(!into.exists(), "nothing is restored");
+        let leftovers: Vec<_> = std::fs::read_dir(to.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        e
+    };
+    // A flipped byte anywhere: in the header, the key file, the database, the seal.
+    let header_end = 20 + u32::from_le_bytes(good[16..20].try_into().unwrap()) as usize;
+    for at in [3, 17, 22, header_end + 10, good.len() / 2, good.len() - 40, good.len() - 1] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x01;
+        let e = refused(&bad);
+        assert!(
+            matches!(e, StoreError::BackupDamaged { .. } | StoreError::NotABackup { .. } | StoreError::BackupPassphrase),
+            "byte {at}: {e:?}"
+        );
+        assert!(!e.message(indsats_core::Lang::Da).is_empty());
+    }
+    let mut bad = good.clone();
+    bad[good.len() / 2] ^= 0x80;
+    assert!(matches!(refused(&bad), StoreError::BackupDamaged { why: BackupFault::Changed, .. }));
+    // Cut off, or with something added.
+    for cut in [10, 100, good.len() / 3, good.len() - 1] {
+        assert!(
+            matches!(refused(&good[..cut]), StoreError::BackupDamaged { why: BackupFault::Truncated, .. } | StoreError::NotABackup { .. }),
+            "cut at {cut}"
+        );
+    }
+    let mut longer = good.clone();
+    longer.extend_from_slice(b"more");
+    assert!(matches!(refused(&longer), StoreError::BackupDamaged { why: BackupFault::Extended, .. }));
+    // Not a backup at all.
+    assert!(matches!(refused(b"name;cpr\n"), StoreError::NotABackup { .. }));
+    // The wrong passphrase.
+    let e = restore(&out, &into, "not the passphrase").unwrap_err();
+    assert!(matches!(e, StoreError::BackupPassphrase), "{e:?}");
+    assert!(!into.exists());
+    // The good one restores.
+    let (_, r) = restore(&out, &into, PASS).unwrap();
+    assert_eq!(r.read().participant(participant(1, "", None).id).unwrap().name, "Ana Example");
+}
+
+#[test]
+fn a_backup_overwrites_nothing_and_a_restore_goes_only_into_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = create(dir.path());
+    let out = dir.path().join("exists");
+    std::fs::write(&out, b"keep me").unwrap();
+    assert!(matches!(s.backup(&out, now()), Err(StoreError::BackupExists { .. })));
+    assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
+    let out = dir.path().join("b");
+    s.backup(&out, now()).unwrap();
+    // Into the live store's folder, or any folder with something in it: refused, untouched.
+    assert!(matches!(restore(&out, dir.path(), PASS), Err(StoreError::RestoreNotEmpty { .. })));
+    drop(Store::open(dir.path(), PASS).unwrap());
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("note.txt"), b"x").unwrap();
+    assert!(matches!(restore(&out, other.path(), PASS), Err(StoreError::RestoreNotEmpty { .. })));
+    assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 1);
+    // An empty folder that exists is fine.
+    let empty = tempfile::tempdir().unwrap();
+    restore(&out, empty.path(), PASS).unwrap();
+    assert!(is_initialised(empty.path()));
+}

@@ -104,6 +104,16 @@ pub fn pushed(store: &Store) -> Result<(u64, String), SyncError> {
 /// Pushes this device's changes made since the last push, as chained bundles. Each bundle is
 /// recorded as pushed once the target has it. Returns (names pushed, changes).
 pub async fn push(store: &mut Store, me: &Me<'_>, target: &Target) -> Result<(Vec<String>, u64), SyncError> {
+    // A store restored from a backup may lack changes its device had already sent: it must not
+    // send others under the same numbers (docs/operations.md, "Backup and restore").
+    if store.sync_state(indsats_store::backup::RESTORED)?.is_some() {
+        let (here, _) = pushed(store)?;
+        let there = last_on_target(target, &me.roster.name, me.device).await?;
+        if there > here {
+            return Err(SyncError::RestoredBehind { device: me.device.to_string(), here, there });
+        }
+        store.set_sync_state(&[(indsats_store::backup::RESTORED, None)])?;
+    }
     let mut names = Vec::new();
     let mut changes = 0;
     loop {

@@ -70,6 +70,9 @@ pub enum SyncError {
     BadEscrow { value: String },
     #[error("the identity is not the escrow this team's roster names")]
     NotTheEscrow,
+    /// A store restored from a backup older than what its device already sent to the target.
+    #[error("device {device} was restored from a backup: the target holds its changes up to {there}, the store only up to {here}")]
+    RestoredBehind { device: String, here: u64, there: u64 },
 }
 
 impl SyncError {
@@ -105,6 +108,7 @@ impl SyncError {
             Self::NoTarget => "no_target",
             Self::BadEscrow { .. } => "bad_escrow",
             Self::NotTheEscrow => "not_the_escrow",
+            Self::RestoredBehind { .. } => "restored_behind",
         }
     }
 
@@ -231,6 +235,14 @@ impl SyncError {
             Self::NotTheEscrow => match lang {
                 Lang::Da => "Nøglefilen er ikke den nødadgangsnøgle (escrow), som teamets liste nævner. Brug IT's nøglefil til netop dette team; intet er ændret.".into(),
                 Lang::En => "The key file is not the escrow key this team's roster names. Use IT's key file for this team; nothing was changed.".into(),
+            },
+            Self::RestoredBehind { here, there, .. } => match lang {
+                Lang::Da => format!(
+                    "Disse data er gendannet fra en sikkerhedskopi, der er ældre end det, denne enhed allerede har sendt til teamet (ændring {there} på synkroniseringsstedet, {here} her). Der sendes intet, så teamets kopi forbliver hel. Bed teamlederen fjerne enheden fra teamet, og meld computeren ind igen som ny enhed: dens sager kommer tilbage fra teamet."
+                ),
+                Lang::En => format!(
+                    "This data was restored from a backup older than what this device already sent to the team (change {there} on the sync target, {here} here). Nothing is sent, so the team's copy stays whole. Ask the team lead to remove this device from the team, and join again as a new device: its cases come back from the team."
+                ),
             },
         }
     }
