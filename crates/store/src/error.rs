@@ -215,16 +215,16 @@ impl StoreError {
             }
             Self::KeyFile(why) => {
                 if da {
-                    format!("Nøglefilen (key.json) er beskadiget ({why}). Gendan den fra en sikkerhedskopi eller kontakt IT.")
+                    format!("Nøglefilen (key.json) er beskadiget ({why}). Gendan data fra en sikkerhedskopi i en ny mappe («indsats restore»), eller kontakt IT.")
                 } else {
-                    format!("The key file (key.json) is damaged ({why}). Restore it from a backup or contact IT.")
+                    format!("The key file (key.json) is damaged ({why}). Restore the data from a backup into a new folder (“indsats restore”), or contact IT.")
                 }
             }
             Self::NotADatabase => {
                 if da {
-                    "Databasen kan ikke åbnes med sin nøgle: den er beskadiget, eller nøglefilen hører til andre data. Gendan fra en sikkerhedskopi eller kontakt IT.".into()
+                    "Databasen kan ikke åbnes med sin nøgle: den er beskadiget, eller nøglefilen hører til andre data. Gendan data fra en sikkerhedskopi i en ny mappe («indsats restore»), eller kontakt IT.".into()
                 } else {
-                    "The database does not open with its key: it is damaged, or the key file belongs to other data. Restore from a backup or contact IT.".into()
+                    "The database does not open with its key: it is damaged, or the key file belongs to other data. Restore the data from a backup into a new folder (“indsats restore”), or contact IT.".into()
                 }
             }
             Self::ReadOnly { dir } => {
