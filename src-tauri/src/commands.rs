@@ -4,7 +4,7 @@
 //! Every command runs off the window's thread (`spawn_blocking`), so that a long read never
 //! freezes the window, and reports failure as a [`UiError`] in the user's language.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -179,6 +179,12 @@ pub async fn save_settings(h: AppHandle, settings: Settings) -> UiResult<AppInfo
         s.user = validate::required_text("user", &s.user, 64)?;
         validate::in_range("idle_minutes", f64::from(s.idle_minutes), 1.0, 240.0)?;
         validate::in_range("no_contact_days", f64::from(s.no_contact_days), 1.0, 3650.0)?;
+        s.backup_dir = s.backup_dir.trim().to_string();
+        if !s.backup_dir.is_empty() && !Path::new(&s.backup_dir).is_absolute() {
+            return Err(DesktopError::RelativeFolder { field: "backup_dir", value: s.backup_dir.clone() });
+        }
+        validate::in_range("backup_keep", f64::from(s.backup_keep), 1.0, f64::from(indsats_api::backup::MAX_KEEP))?;
+        validate::in_range("backup_every_days", f64::from(s.backup_every_days), 1.0, 30.0)?;
         let before = app.settings();
         // Set by the first run only: the window cannot switch it.
         s.keystore = before.keystore;
@@ -985,6 +991,33 @@ pub async fn merge_cases(h: AppHandle, input: MergeInput, draft: Option<String>)
             s.discard_draft(&form)?;
         }
         Ok(MergeDone { events, enrolments, notes })
+    })
+    .await
+}
+
+/// A backup of the open store, written where the save dialog said (a new file).
+#[tauri::command]
+pub async fn backup_now(h: AppHandle, path: String) -> UiResult<BackupDone> {
+    with_session(h, move |s, _| {
+        let made = s.backup(Path::new(&path))?;
+        Ok(BackupDone::of(&made, 0))
+    })
+    .await
+}
+
+/// The automatic backup of the settings' folder, when one is due (the municipality's store
+/// only: the demo is never backed up). `None` when none is set or due.
+#[tauri::command]
+pub async fn backup_if_due(h: AppHandle) -> UiResult<Option<BackupDone>> {
+    run(h, move |app| {
+        let settings = app.settings();
+        if settings.backup_dir.trim().is_empty() {
+            return Ok(None);
+        }
+        let mut open = app.session();
+        let Some(open) = open.as_mut().filter(|o| o.mode == Mode::Store) else { return Ok(None) };
+        let done = open.session.backup_if_due(Path::new(settings.backup_dir.trim()), settings.backup_keep, settings.backup_every_days)?;
+        Ok(done.map(|r| BackupDone::of(&r.made, r.removed.len())))
     })
     .await
 }

@@ -44,6 +44,12 @@ pub struct Settings {
     /// The store's key is in the OS keystore (set at the first run): "unlock" needs no typing,
     /// and the recovery code written down then unlocks it too.
     pub keystore: bool,
+    /// A folder for automatic backups of the store (docs/operations.md); none when empty.
+    pub backup_dir: String,
+    /// How many of this store's backups the folder keeps (1–365).
+    pub backup_keep: u32,
+    /// A backup is made when the newest there is this many days old (1–30).
+    pub backup_every_days: u32,
 }
 
 impl Default for Settings {
@@ -56,6 +62,9 @@ impl Default for Settings {
             no_contact_days: 30,
             data_dir: String::new(),
             keystore: false,
+            backup_dir: String::new(),
+            backup_keep: 7,
+            backup_every_days: 1,
         }
     }
 }
@@ -554,6 +563,29 @@ pub struct MergeInput {
     pub reason: String,
 }
 
+/// A backup that was made: where, when, how large, and the older ones removed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BackupDone {
+    pub file: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub bytes: u64,
+    pub changes: u64,
+    pub removed: u32,
+}
+
+impl BackupDone {
+    pub fn of(made: &indsats_api::backup::BackupView, removed: usize) -> BackupDone {
+        BackupDone {
+            file: made.file.display().to_string(),
+            created_at: made.created_at.clone(),
+            bytes: made.bytes,
+            changes: made.changes,
+            removed: u32::try_from(removed).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// What a merge moved into the case kept.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct MergeDone {
@@ -1012,6 +1044,7 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         PlanRequest,
         MergeInput,
         MergeDone,
+        BackupDone,
         EditParticipantInput,
         CorrectEventInput,
         EditEnrolmentInput,

@@ -26,6 +26,9 @@ pub enum DesktopError {
     Settings { path: String, source: std::io::Error },
     #[error("invalid {field}: {value}")]
     Invalid { field: &'static str, value: String },
+    /// A folder given as a relative path: relative to what the person cannot see.
+    #[error("{field} is not a whole path: {value}")]
+    RelativeFolder { field: &'static str, value: String },
     #[error("{0}")]
     Api(#[from] ApiError),
     #[error("{0}")]
@@ -50,6 +53,7 @@ impl DesktopError {
             Self::Write { .. } => "write_failed",
             Self::Settings { .. } => "settings_io",
             Self::Invalid { .. } => "invalid",
+            Self::RelativeFolder { .. } => "relative_folder",
             Self::Api(e) => e.code(),
             Self::Export(e) => e.code(),
             Self::Keystore(_) => "keystore",
@@ -61,7 +65,7 @@ impl DesktopError {
     pub fn field(&self) -> Option<String> {
         match self {
             Self::PassphrasesDiffer => Some("repeat".into()),
-            Self::Invalid { field, .. } => Some((*field).into()),
+            Self::Invalid { field, .. } | Self::RelativeFolder { field, .. } => Some((*field).into()),
             Self::Api(e) => e.field(),
             _ => None,
         }
@@ -124,6 +128,17 @@ impl DesktopError {
                     format!("Kunne ikke gemme indstillingerne i {path} ({source}). Kontrollér, at mappen kan skrives i.")
                 } else {
                     format!("Could not save the settings in {path} ({source}). Check that the folder is writable.")
+                }
+            }
+            Self::RelativeFolder { value, .. } => {
+                if da {
+                    format!(
+                        "«{value}» er ikke en hel sti. Vælg mappen med «Vælg …», eller skriv hele stien (fx /home/anna/kopier eller C:\\Kopier)."
+                    )
+                } else {
+                    format!(
+                        "“{value}” is not a whole path. Choose the folder with “Choose …”, or type its whole path (such as /home/anna/backups or C:\\Backups)."
+                    )
                 }
             }
             Self::Invalid { field, value } => {

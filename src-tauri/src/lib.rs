@@ -85,6 +85,8 @@ pub fn run() -> anyhow::Result<()> {
             commands::hand_over,
             commands::participant_plan,
             commands::merge_cases,
+            commands::backup_now,
+            commands::backup_if_due,
             commands::worklist,
             commands::correct_event,
             commands::remove_event,

@@ -24,7 +24,7 @@ function info(over: Partial<AppInfo> = {}): AppInfo {
     demo_exists: false,
     mode: 'store',
     last_mode: 'store',
-    settings: { lang: 'da', user: 'Mette', role: 'team_lead', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false },
+    settings: { lang: 'da', user: 'Mette', role: 'team_lead', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false, backup_dir: '', backup_keep: 7, backup_every_days: 1 },
     data_dir: '/data',
     today: '2026-11-25',
     municipality: 'Ballerup Kommune',
@@ -147,6 +147,25 @@ describe('App', () => {
     expect(screen.getByTestId('ladder')).toHaveTextContent('Ikke vurderet');
     expect(await screen.findByTestId('trend-mm13')).toBeInTheDocument();
     expect(screen.getByTestId('nav-participants')).toHaveTextContent('Deltagere');
+  });
+
+  it('asks the core for a due automatic backup when the screens show, only with a folder set, and says what it made or why not', async () => {
+    render(App);
+    await screen.findByTestId('goal-job');
+    expect(calls.some((c) => c.cmd === 'backup_if_due')).toBe(false);
+    cleanup();
+
+    current = info({ settings: { ...info().settings, backup_dir: '/mnt/kopier' } });
+    handlers.backup_if_due = () => ({ file: '/mnt/kopier/indsats-a-20261125-090000.indsats-backup', created_at: '2026-11-25T09:00:00+00:00', bytes: 1, changes: 1, removed: 0 });
+    render(App);
+    expect(await screen.findByText(/Automatisk sikkerhedskopi lavet: \/mnt\/kopier\/indsats-a-/)).toBeInTheDocument();
+    cleanup();
+
+    handlers.backup_if_due = () => {
+      throw { code: 'disk_full', message: 'Disken med /mnt/kopier er fuld.', field: null };
+    };
+    render(App);
+    expect(await screen.findByText(/Den automatiske sikkerhedskopi mislykkedes: Disken med \/mnt\/kopier er fuld./)).toBeInTheDocument();
   });
 
   it('loads the overview again for another period', async () => {

@@ -76,20 +76,7 @@ impl Session {
         let short: String = device.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
         let name = format!("indsats-{short}-{}.{EXTENSION}", now.format("%Y%m%d-%H%M%S"));
         let made = self.backup(&folder.join(name))?;
-        let mut mine: Vec<(String, PathBuf)> = Vec::new();
-        for entry in std::fs::read_dir(folder).map_err(|e| io(folder, e))? {
-            let path = entry.map_err(|e| io(folder, e))?.path();
-            if !file_name(&path).ends_with(&format!(".{EXTENSION}")) {
-                continue;
-            }
-            // Only this store's own backups: another laptop may share the folder.
-            if let Ok(info) = indsats_store::backup_info(&path)
-                && info.device == device
-            {
-                mine.push((info.created_at, path));
-            }
-        }
-        mine.sort();
+        let mine = own_backups(folder, &device)?;
         let surplus = mine.len().saturating_sub(keep as usize);
         let mut removed = Vec::new();
         for (_, path) in mine.into_iter().take(surplus) {
@@ -105,6 +92,39 @@ impl Session {
         }
         Ok(Rotation { made, removed })
     }
+
+    /// [`Session::backup_to_folder`] when a backup is due: the newest of this store's backups in
+    /// `folder` was made `every_days` or more calendar days ago (UTC), or there is none. `None`
+    /// when none is due.
+    pub fn backup_if_due(&mut self, folder: &Path, keep: u32, every_days: u32) -> Result<Option<Rotation>> {
+        self.require(ANYONE, "store.backup")?;
+        indsats_core::validate::in_range("every_days", f64::from(every_days), 1.0, 30.0)?;
+        let newest = if folder.is_dir() { own_backups(folder, self.store.device())?.pop() } else { None };
+        let today = self.clock.now().date_naive();
+        let due = match newest.and_then(|(at, _)| chrono::DateTime::parse_from_rfc3339(&at).ok()) {
+            Some(at) => (today - at.date_naive()).num_days() >= i64::from(every_days),
+            None => true,
+        };
+        if due { self.backup_to_folder(folder, keep).map(Some) } else { Ok(None) }
+    }
+}
+
+/// This store's backups in `folder` (another laptop may share it), oldest first.
+fn own_backups(folder: &Path, device: &str) -> Result<Vec<(String, PathBuf)>> {
+    let mut mine: Vec<(String, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(|e| io(folder, e))? {
+        let path = entry.map_err(|e| io(folder, e))?.path();
+        if !file_name(&path).ends_with(&format!(".{EXTENSION}")) {
+            continue;
+        }
+        if let Ok(info) = indsats_store::backup_info(&path)
+            && info.device == device
+        {
+            mine.push((info.created_at, path));
+        }
+    }
+    mine.sort();
+    Ok(mine)
 }
 
 fn io(dir: &Path, e: std::io::Error) -> ApiError {

@@ -539,3 +539,41 @@ fn the_worklist_of_a_demo_team_has_every_caseworker_s_work_and_the_team_s_adds_u
     assert!(cw.worklist(WorklistScope::Team, 60).is_err());
     assert!(cw.worklist(WorklistScope::Caseworker(team.workload[0].caseworker.clone()), 60).is_err());
 }
+
+#[test]
+fn a_backup_is_due_once_per_period_and_keeps_the_newest_of_this_store() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(init(&dir.path().join("store"), Role::Caseworker));
+    let folder = dir.path().join("kopier");
+    let at = |d: u32, h: u32| {
+        Session::unlock(
+            &dir.path().join("store"),
+            PASS,
+            Ask::role(Role::Caseworker),
+            Box::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap())),
+            None,
+        )
+        .unwrap()
+    };
+    // None yet: due at once (the folder is made).
+    let first = at(24, 9).backup_if_due(&folder, 2, 1).unwrap().expect("due");
+    assert!(first.made.file.starts_with(&folder));
+    // Later the same day: not due; the next morning (less than 24 hours on): due.
+    assert_eq!(at(24, 17).backup_if_due(&folder, 2, 1).unwrap(), None);
+    let second = at(25, 7).backup_if_due(&folder, 2, 1).unwrap().expect("due the next day");
+    assert!(second.removed.is_empty());
+    // Every third day: not on the 26th or 27th, then on the 28th, which leaves the newest two.
+    assert_eq!(at(26, 9).backup_if_due(&folder, 2, 3).unwrap(), None);
+    assert_eq!(at(27, 9).backup_if_due(&folder, 2, 3).unwrap(), None);
+    let third = at(28, 9).backup_if_due(&folder, 2, 3).unwrap().expect("due after three days");
+    assert_eq!(third.removed, vec![first.made.file.clone()]);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+    // Bad settings change nothing.
+    let e = at(28, 10).backup_if_due(&folder, 2, 0).unwrap_err();
+    assert_eq!((e.code(), e.field().as_deref()), ("out_of_range", Some("every_days")));
+    let e = at(29, 10).backup_if_due(&folder, 0, 1).unwrap_err();
+    assert_eq!((e.code(), e.field().as_deref()), ("out_of_range", Some("keep")));
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+    let backups: Vec<_> = audit_actions(&dir.path().join("store")).into_iter().filter(|(a, _, _)| a == "store.backup").collect();
+    assert_eq!(backups.len(), 3);
+}

@@ -105,6 +105,8 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "details" => ("Detaljer", "Details"),
         "reason" => ("Begrundelse", "Reason"),
         "initiative" => ("Indsats", "Initiative"),
+        "keep" | "backup_keep" => ("Antal sikkerhedskopier", "Backups kept"),
+        "every_days" | "backup_every_days" => ("Dage mellem sikkerhedskopier", "Days between backups"),
         _ => (field, field),
     };
     match lang {

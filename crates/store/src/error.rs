@@ -215,9 +215,13 @@ impl StoreError {
             }
             Self::KeyFile(why) => {
                 if da {
-                    format!("Nøglefilen (key.json) er beskadiget ({why}). Gendan data fra en sikkerhedskopi i en ny mappe («indsats restore»), eller kontakt IT.")
+                    format!(
+                        "Nøglefilen (key.json) er beskadiget ({why}). Gendan data fra en sikkerhedskopi i en ny mappe («indsats restore»), eller kontakt IT."
+                    )
                 } else {
-                    format!("The key file (key.json) is damaged ({why}). Restore the data from a backup into a new folder (“indsats restore”), or contact IT.")
+                    format!(
+                        "The key file (key.json) is damaged ({why}). Restore the data from a backup into a new folder (“indsats restore”), or contact IT."
+                    )
                 }
             }
             Self::NotADatabase => {

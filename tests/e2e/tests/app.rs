@@ -519,3 +519,52 @@ async fn a_locked_window_and_the_log_file_hold_no_name_or_cpr_number() -> Result
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_automatic_backup_is_made_into_the_settings_folder_and_restores_with_the_cli() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let folder = home.path().join("kopier");
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    app.click("nav-settings").await?;
+    app.fill("settings-backup-dir", folder.to_str().context("a UTF-8 path")?).await?;
+    app.fill("settings-backup-keep", "3").await?;
+    app.click("settings-save").await?;
+    // Saving the settings shows the screens again with a folder set: the first backup is due.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let file = loop {
+        let found: Vec<_> = std::fs::read_dir(&folder)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "indsats-backup")).collect())
+            .unwrap_or_default();
+        if let Some(f) = found.into_iter().next() {
+            break f;
+        }
+        ensure!(std::time::Instant::now() < deadline, "no backup appeared in {}", folder.display());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    app.screenshot("12-automatic-backup").await?;
+    app.close().await?;
+    // IT restores it on another folder with the CLI, with the passphrase of the first run.
+    let cli = root().join("target/debug/indsats");
+    let into = home.path().join("gendannet");
+    let out = std::process::Command::new(&cli)
+        .args(["--json", "--data-dir"])
+        .arg(&into)
+        .arg("restore")
+        .arg(&file)
+        .env("INDSATS_PASSPHRASE", PASSPHRASE)
+        .env_remove("INDSATS_DATA_DIR")
+        .output()
+        .with_context(|| format!("running {}", cli.display()))?;
+    ensure!(out.status.success(), "restore failed: {}", String::from_utf8_lossy(&out.stderr));
+    let status = std::process::Command::new(&cli)
+        .args(["--json", "--data-dir"])
+        .arg(&into)
+        .arg("status")
+        .env("INDSATS_PASSPHRASE", PASSPHRASE)
+        .output()?;
+    ensure!(status.status.success(), "the restored store opens: {}", String::from_utf8_lossy(&status.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout)?;
+    ensure!(status["counts"]["goals"].as_u64().unwrap_or(0) > 0, "the restored store has the strategy: {status}");
+    Ok(())
+}

@@ -5,6 +5,7 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Settings } from './bindings/Settings';
+import type { BackupDone } from './bindings/BackupDone';
 import type { Role } from './bindings/Role';
 import type { FirstRun } from './bindings/FirstRun';
 import type { Progress } from './bindings/Progress';
@@ -82,6 +83,10 @@ export const api = {
     return invoke<null>('os_lock_watch', { channel: ch });
   },
   saveSettings: (settings: Settings) => invoke<AppInfo>('save_settings', { settings }),
+  /** A backup of the open store to `path` (a new file), read back and checked by the core. */
+  backupNow: (path: string) => invoke<BackupDone>('backup_now', { path }),
+  /** The settings' automatic backup, when one is due; `null` when none is set or due. */
+  backupIfDue: () => invoke<BackupDone | null>('backup_if_due'),
   changeOwnerRole: (passphrase: string, role: Role) => invoke<AppInfo>('change_owner_role', { passphrase, role }),
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),

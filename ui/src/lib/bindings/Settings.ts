@@ -26,4 +26,16 @@ data_dir: string,
  * The store's key is in the OS keystore (set at the first run): "unlock" needs no typing,
  * and the recovery code written down then unlocks it too.
  */
-keystore: boolean, };
+keystore: boolean, 
+/**
+ * A folder for automatic backups of the store (docs/operations.md); none when empty.
+ */
+backup_dir: string, 
+/**
+ * How many of this store's backups the folder keeps (1–365).
+ */
+backup_keep: number, 
+/**
+ * A backup is made when the newest there is this many days old (1–30).
+ */
+backup_every_days: number, };

@@ -47,7 +47,7 @@ export const info: AppInfo = {
   demo_exists: false,
   mode: 'store',
   last_mode: 'store',
-  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false },
+  settings: { lang: 'da', user: 'Mette', role: 'caseworker', idle_minutes: 10, no_contact_days: 30, data_dir: '', keystore: false, backup_dir: '', backup_keep: 7, backup_every_days: 1 },
   data_dir: '/tmp',
   today: '2026-11-25',
   municipality: 'Ballerup',
