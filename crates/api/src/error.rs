@@ -14,6 +14,9 @@ pub enum ApiError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     StrategyFile(#[from] StrategyFileError),
+    /// A file to import that cannot be read, or whose columns do not map.
+    #[error(transparent)]
+    Import(#[from] indsats_import::ImportError),
     #[error("a {} may not {action}", role.code())]
     Forbidden { action: &'static str, role: indsats_core::model::Role, allowed: &'static [indsats_core::model::Role] },
     #[error(transparent)]
@@ -131,6 +134,7 @@ impl ApiError {
             Self::Store(e) => e.code(),
             Self::Invalid(e) => e.code(),
             Self::StrategyFile(_) => "strategy_file",
+            Self::Import(e) => e.code(),
             Self::Forbidden { .. } => "forbidden",
             Self::Period(_) => "invalid_period",
             Self::Cancelled => "cancelled",
@@ -178,6 +182,7 @@ impl ApiError {
         match self {
             Self::Invalid(_)
             | Self::StrategyFile(_)
+            | Self::Import(_)
             | Self::Forbidden { .. }
             | Self::Period(_)
             | Self::NotYourCase { .. }
@@ -245,6 +250,7 @@ impl ApiError {
             Self::Sync(e) => e.message(lang),
             Self::Invalid(e) => e.message(lang),
             Self::StrategyFile(e) => e.message(lang),
+            Self::Import(e) => e.message(lang),
             Self::Forbidden { action, role, allowed } => {
                 let who = allowed.iter().map(|r| r.label(lang)).collect::<Vec<_>>().join(", ");
                 match lang {

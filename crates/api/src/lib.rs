@@ -10,6 +10,7 @@
 //! - [`demo`]: synthetic data for a municipality, deterministic per seed.
 //! - [`plan`]: the participant's plan for the citizen, as a PDF (`Session::participant_plan`).
 //! - [`backup`]: a checked, encrypted backup of the store, and restoring one into an empty folder.
+//! - [`import`]: an existing caseload from CSV or XLSX (participants, enrolments, events).
 //! - [`clock`]: time is passed in ([`Clock`]); randomness is a seeded generator passed in.
 //!
 //! **Architecture invariant:** reads of a person's data and searches are audited here, with the
@@ -25,6 +26,7 @@ pub mod demo;
 mod error;
 pub mod handover;
 pub mod identity;
+pub mod import;
 pub mod notes;
 pub mod plan;
 pub mod recovery;

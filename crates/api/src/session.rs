@@ -1061,6 +1061,6 @@ pub(crate) struct CheckedDetails {
 }
 
 /// A name compared for duplicates: case and spacing folded.
-fn normalised_name(name: &str) -> String {
+pub(crate) fn normalised_name(name: &str) -> String {
     name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }

@@ -212,6 +212,28 @@ pub enum Command {
         #[arg(long, default_value_t = 7, requires = "folder")]
         keep: u32,
     },
+    /// Import an existing caseload from CSV (Danish or English Excel) or XLSX: participants,
+    /// enrolments or progress events. Headers that are the field names or their labels map by
+    /// themselves; a mapping file names the others (docs/operations.md, "Importing a caseload").
+    /// One transaction: every row or none, unless --keep-good. Exit 2 on bad rows, naming them.
+    Import {
+        /// participants, enrolments or events
+        kind: String,
+        /// The .csv or .xlsx file.
+        file: PathBuf,
+        /// A mapping file (TOML: [columns] "Header" = "field").
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Check every row as the import would, and write nothing.
+        #[arg(long, conflicts_with = "keep_good")]
+        dry_run: bool,
+        /// Import the good rows and write the bad ones, with their errors, to a CSV file.
+        #[arg(long)]
+        keep_good: bool,
+        /// With --keep-good: where the bad rows go (default: beside FILE, "-afviste.csv").
+        #[arg(long, requires = "keep_good")]
+        rejected: Option<PathBuf>,
+    },
     /// Restore a backup into the data folder, which must be empty or not exist (the passphrase
     /// the store had when the backup was made, from INDSATS_PASSPHRASE or a prompt).
     Restore {

@@ -29,12 +29,29 @@ pub enum CliError {
     /// `audit --verify`: a device's access log differs from the one held (already said on stdout).
     #[error("an access log has a problem")]
     AccessProblem,
+    /// `import`: rows were refused (each already said on stdout).
+    #[error("bad rows: {rows:?}")]
+    BadRows { rows: Vec<usize>, written: usize, rejected: Option<PathBuf> },
+}
+
+/// "3, 7 og 12" / "3, 7 and 12" (at most 20 named).
+fn row_list(rows: &[usize], and: &str) -> String {
+    let mut named: Vec<String> = rows.iter().take(20).map(usize::to_string).collect();
+    if rows.len() > 20 {
+        named.push(format!("… ({})", rows.len()));
+    }
+    match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {and} {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
 }
 
 impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Exists(_) => "file_exists",
+            Self::BadRows { .. } => "import_bad_rows",
             Self::Write(..) => "write_failed",
             Self::Read(..) => "read_failed",
             Self::NoMarker(_) => "not_a_report",
@@ -83,6 +100,16 @@ impl CliError {
             (Self::RecoverUnconfirmed, Lang::En) => "Nothing was changed. Check that the team's computers, users and roles above are the right ones (ask a caseworker what “indsats team show” shows on hers), and run again with --yes.".into(),
             (Self::Unconfirmed, Lang::Da) => "Intet er tilføjet. Sammenlign fingeraftrykket med det, den nye computer viser («indsats team show»), og kør igen med --yes (og evt. --as-user/--as-role).".into(),
             (Self::Unconfirmed, Lang::En) => "Nothing was added. Compare the fingerprint with the one the new computer shows (“indsats team show”), and run again with --yes (and --as-user/--as-role if needed).".into(),
+            (Self::BadRows { rows, written, rejected }, lang) => {
+                let da = lang == Lang::Da;
+                let list = row_list(rows, if da { "og" } else { "and" });
+                match (rejected, da) {
+                    (None, true) => format!("Række {list} har fejl (se ovenfor). Intet er indlæst: ret rækkerne og kør igen, eller brug --keep-good."),
+                    (None, false) => format!("Row {list} has errors (see above). Nothing was imported: fix the rows and run again, or use --keep-good."),
+                    (Some(f), true) => format!("{written} rækker er indlæst. Række {list} har fejl og er skrevet til {} med fejlen i sidste kolonne: ret dem der, og indlæs filen igen.", f.display()),
+                    (Some(f), false) => format!("{written} rows were imported. Row {list} has errors and is written to {} with the error in the last column: fix them there, and import that file again.", f.display()),
+                }
+            }
             (Self::NoMarker(p), Lang::En) => {
                 format!(
                     "{} is not an Indsats report (it has no data fingerprint). Choose a PDF, XLSX or CSV report made by “indsats report”.",

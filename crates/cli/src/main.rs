@@ -686,6 +686,59 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<()> {
             };
             out.backup(&made, &removed);
         }
+        Command::Import { kind, file, mapping, dry_run, keep_good, rejected } => {
+            use indsats_api::import::{ImportMode, Kind};
+            let kind = match kind.trim().to_lowercase().as_str() {
+                "participants" | "deltagere" => Kind::Participants,
+                "enrolments" | "forløb" => Kind::Enrolments,
+                "events" | "hændelser" => Kind::Events,
+                other => {
+                    return Err(bad(ValidationError::UnknownCode {
+                        field: "kind",
+                        value: other.to_string(),
+                        expected: "participants, enrolments, events".into(),
+                    }));
+                }
+            };
+            let mode = match (dry_run, keep_good) {
+                (true, _) => ImportMode::DryRun,
+                (false, true) => ImportMode::KeepGood,
+                (false, false) => ImportMode::AllOrNothing,
+            };
+            let bytes = files::read(file)?;
+            let mapping = match mapping {
+                Some(m) => Some(String::from_utf8(files::read(m)?).map_err(|_| {
+                    bad(ValidationError::UnknownCode { field: "mapping", value: m.display().to_string(), expected: "UTF-8 TOML".into() })
+                })?),
+                None => None,
+            };
+            let rejected_path = keep_good.then(|| {
+                rejected.clone().unwrap_or_else(|| {
+                    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = if lang == Lang::Da { format!("{stem}-afviste.csv") } else { format!("{stem}-rejected.csv") };
+                    file.with_file_name(name)
+                })
+            });
+            if let Some(p) = &rejected_path
+                && p.exists()
+            {
+                return Err(files::CliError::Exists(p.clone()).into());
+            }
+            let mut s = open(&cli, lang)?;
+            let report = s.import(kind, &bytes, mapping.as_deref(), mode)?;
+            let bad_rows: Vec<usize> = report.bad_rows().into_iter().collect();
+            let mut written_rejected = None;
+            if let Some(p) = rejected_path
+                && !bad_rows.is_empty()
+            {
+                files::write_new(&p, &report.rejected_file(&bytes, lang)?)?;
+                written_rejected = Some(p);
+            }
+            out.import(&report, written_rejected.as_deref());
+            if !bad_rows.is_empty() {
+                return Err(files::CliError::BadRows { rows: bad_rows, written: report.imported, rejected: written_rejected }.into());
+            }
+        }
         Command::Restore { file } => {
             let dir = data_dir(&cli)?;
             let pass = passphrase(
@@ -722,53 +775,27 @@ fn edited_date(field: &'static str, given: &Option<String>, now: Option<NaiveDat
 }
 
 fn event_details(event: &str, a: &DetailArgs) -> anyhow::Result<EventDetails> {
-    let course = || -> anyhow::Result<DanishCourse> { code(&required("course", a.course.clone())?) };
-    let module = || required("module", a.module);
-    let exam = || -> anyhow::Result<DanishExam> { code(&required("exam", a.exam.clone())?) };
-    let level = || -> anyhow::Result<EducationLevel> { code(&required("level", a.level.clone())?) };
-    let kind = || -> anyhow::Result<EmploymentKind> { code(&required("kind", a.kind.clone())?) };
-    let offer = || -> anyhow::Result<InitiativeType> { code(&required("offer", a.offer.clone())?) };
-    let hours = || required("hours_per_week", a.hours);
-    Ok(match event.trim() {
-        "visitation" => EventDetails::Visitation { target_group: code(&required("target_group", a.target_group.clone())?)? },
-        "contract_signed" => EventDetails::ContractSigned {},
-        "programme_extended" => {
-            EventDetails::ProgrammeExtended { new_end: date("programme_end", &required("programme_end", a.new_end.clone())?)? }
+    let get = |key: &'static str| -> Option<String> {
+        match key {
+            "course" => a.course.clone(),
+            "module" => a.module.map(|m| m.to_string()),
+            "exam" => a.exam.clone(),
+            "offer" => a.offer.clone(),
+            "hours" => a.hours.map(|h| h.to_string()),
+            "kind" => a.kind.clone(),
+            "level" => a.level.clone(),
+            "result" => a.result.clone(),
+            "dimension" => a.dimension.clone(),
+            "scale" => Some(a.scale.clone()),
+            "score" => a.score.map(|s| s.to_string()),
+            "target_group" => a.target_group.clone(),
+            "new_end" => a.new_end.clone(),
+            "reason" => a.reason.clone(),
+            "outcome" => a.outcome.clone(),
+            "mode" => a.mode.clone(),
+            "interpreter" => a.interpreter.clone(),
+            _ => None,
         }
-        "programme_ended" => EventDetails::ProgrammeEnded {},
-        "meeting_held" => EventDetails::MeetingHeld {},
-        "conversation" => EventDetails::Conversation {
-            outcome: code(&required("conversation_outcome", a.outcome.clone())?)?,
-            mode: code(a.mode.as_deref().unwrap_or("in_person"))?,
-            interpreter: a.interpreter.clone().filter(|l| !l.trim().is_empty()),
-        },
-        "danish_started" => EventDetails::DanishStarted { course: course()?, module: module()? },
-        "module_test_passed" => EventDetails::ModuleTestPassed { course: course()?, module: module()? },
-        "exam_registered" => EventDetails::ExamRegistered { exam: exam()? },
-        "exam_passed" => EventDetails::ExamPassed { exam: exam()? },
-        "danish_interrupted" => EventDetails::DanishInterrupted { course: course()? },
-        "offer_started" => EventDetails::OfferStarted { offer: offer()?, hours_per_week: hours()? },
-        "offer_ended" => EventDetails::OfferEnded { offer: offer()?, result: code(&required("result", a.result.clone())?)? },
-        "employment_started" => EventDetails::EmploymentStarted { kind: kind()?, hours_per_week: hours()? },
-        "employment_ended" => EventDetails::EmploymentEnded { kind: kind()? },
-        "education_started" => EventDetails::EducationStarted { level: level()? },
-        "education_completed" => EventDetails::EducationCompleted { level: level()? },
-        "education_interrupted" => EventDetails::EducationInterrupted { level: level()? },
-        "benefit_ended" => EventDetails::BenefitEnded {},
-        "benefit_resumed" => EventDetails::BenefitResumed {},
-        "progression_measured" => EventDetails::ProgressionMeasured {
-            dimension: code(&required("dimension", a.dimension.clone())?)?,
-            scale: code(&a.scale)?,
-            score: required("score", a.score)?,
-        },
-        "community" => EventDetails::Community { kind: code(&required("kind", a.kind.clone().or_else(|| a.reason.clone()))?)? },
-        "closure" => EventDetails::Closure { reason: code(&required("reason", a.reason.clone())?)? },
-        other => {
-            return Err(bad(ValidationError::UnknownCode {
-                field: "event",
-                value: other.to_string(),
-                expected: EVENT_TYPES.iter().map(|(c, _, _)| *c).collect::<Vec<_>>().join(", "),
-            }));
-        }
-    })
+    };
+    indsats_api::core::event::details_from(event, &get).map_err(|e| bad(e.error))
 }

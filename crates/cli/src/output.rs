@@ -214,6 +214,61 @@ impl Out {
         }
     }
 
+    pub fn import(&self, r: &indsats_api::import::ImportReport, rejected: Option<&std::path::Path>) {
+        use indsats_api::import::ImportMode;
+        if self.json {
+            let problems: Vec<Value> = r
+                .problems
+                .iter()
+                .map(|p| {
+                    json!({
+                        "row": p.row,
+                        "column": p.column.as_ref().map(|c| &c.0),
+                        "header": p.column.as_ref().map(|c| &c.1),
+                        "code": p.problem.code(),
+                        "message": p.message(self.lang),
+                    })
+                })
+                .collect();
+            let matched: Vec<Value> = r.matched.iter().map(|(row, p)| json!({"row": row, "pseudonym": p})).collect();
+            self.print(json!({
+                "rows": r.rows,
+                "imported": r.imported,
+                "written": r.written,
+                "dry_run": r.mode == ImportMode::DryRun,
+                "matched": matched,
+                "problems": problems,
+                "unused_columns": r.unused_columns,
+                "rejected_file": rejected.map(|p| p.display().to_string()),
+            }));
+            return;
+        }
+        for p in &r.problems {
+            println!("{}", p.message(self.lang));
+        }
+        if !r.unused_columns.is_empty() {
+            println!("{} {}", self.t("Kolonner, der ikke læses:", "Columns not read:"), r.unused_columns.join(", "));
+        }
+        let matched = r.matched.len();
+        let line = match (r.mode, self.lang) {
+            (ImportMode::DryRun, Lang::Da) => format!(
+                "Prøvekørsel: {} rækker læst; {} ville blive indlæst, {matched} findes allerede, {} har fejl. Intet er gemt.",
+                r.rows,
+                r.imported,
+                r.bad_rows().len()
+            ),
+            (ImportMode::DryRun, Lang::En) => format!(
+                "Dry run: {} rows read; {} would be imported, {matched} are already here, {} have errors. Nothing was saved.",
+                r.rows,
+                r.imported,
+                r.bad_rows().len()
+            ),
+            (_, Lang::Da) => format!("{} rækker læst; {} indlæst, {matched} fandtes allerede.", r.rows, r.imported),
+            (_, Lang::En) => format!("{} rows read; {} imported, {matched} were already here.", r.rows, r.imported),
+        };
+        println!("{line}");
+    }
+
     pub fn restored(&self, view: &indsats_api::backup::BackupView, dir: &std::path::Path) {
         if self.json {
             self.print(json!({"restored": dir.display().to_string(), "created_at": view.created_at, "changes": view.changes}));

@@ -276,6 +276,7 @@ fn help_works_for_the_top_level_and_every_subcommand() {
         "conflicts resolve",
         "backup",
         "restore",
+        "import",
     ]
     .into_iter()
     .map(String::from)
@@ -1655,4 +1656,204 @@ fn backups_into_a_folder_keep_the_newest_of_this_store_and_touch_nothing_else() 
     expected.sort();
     assert_eq!(names, expected);
     a.cmd(&["backup", "--folder", dir, "--keep", "0"]).run().fails(2, "out_of_range", &[]);
+}
+
+// ---- Import ----------------------------------------------------------------------------------------
+
+fn golden(name: &str) -> String {
+    format!("{}/tests/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// (row, column, code) of each problem of an import report.
+fn problems(report: &Value) -> Vec<(u64, String, String)> {
+    report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap(), p["column"].as_str().unwrap_or("").to_string(), p["code"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_caseload_imports_from_danish_excel_csv_and_every_bad_row_is_named_changing_nothing_until_asked() {
+    let t = Indsats::new();
+    t.init();
+    let file = golden("deltagere.csv");
+    let before = t.data_state();
+    let import = |args: &[&str]| {
+        let mut all = vec!["import", "participants", file.as_str()];
+        all.extend_from_slice(args);
+        t.cmd(&all).role("admin").run()
+    };
+    // The dry run names every bad row by row and column, in Danish, and writes nothing.
+    let dry = import(&["--dry-run"]).exit(2);
+    let report = dry.json();
+    assert_eq!(report["rows"], 10, "the empty last row is not a row");
+    assert_eq!(report["imported"], 4, "rows 2, 3, 4 and 8 would be imported");
+    assert_eq!(report["written"], false);
+    assert_eq!(report["unused_columns"], serde_json::json!(["bemærkning"]));
+    assert_eq!(
+        problems(&report),
+        [
+            (5, "B".into(), "cpr_date".into()),
+            (6, "H".into(), "end_before_start".into()),
+            (7, "B".into(), "same_as_row".into()),
+            (9, "D".into(), "unknown_code".into()),
+            (10, "E".into(), "invalid_date".into()),
+            (11, "E".into(), "in_future".into()),
+        ]
+    );
+    insta::assert_json_snapshot!("import_participants_dry_run", report["problems"]);
+    let e = dry.error();
+    assert_eq!(e.code, "import_bad_rows");
+    assert!(e.message.contains("5, 6, 7, 9, 10 og 11"), "{}", e.message);
+    assert_eq!(t.data_state(), before, "a dry run changes nothing");
+
+    // All or nothing: nothing.
+    let all = import(&[]).exit(2).json();
+    assert_eq!((all["imported"].clone(), all["written"].clone()), (serde_json::json!(0), serde_json::json!(false)));
+    assert_eq!(t.data_state(), before, "a bad row stops the whole import");
+
+    // The good rows, and a file of the bad ones with why.
+    let good = import(&["--keep-good"]).exit(2).json();
+    assert_eq!((good["imported"].clone(), good["written"].clone()), (serde_json::json!(4), serde_json::json!(true)));
+    let rejected = std::path::PathBuf::from(good["rejected_file"].as_str().unwrap());
+    assert!(rejected.ends_with("deltagere-afviste.csv"));
+    let text = String::from_utf8(std::fs::read(&rejected).unwrap()).unwrap();
+    std::fs::remove_file(&rejected).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 7, "the header and the six bad rows: {text}");
+    assert!(lines[0].ends_with(";fejl"));
+    assert!(lines[1].starts_with("Dilan Fiktiv;3213901234;") && lines[1].contains("Række 5, kolonne B (cpr)"), "{}", lines[1]);
+    assert_eq!(t.open_participants(), 4);
+    // The formula-looking name is kept as its text, never evaluated.
+    let found = t.cmd(&["participant", "find", "HYPERLINK"]).role("admin").run().ok().json();
+    assert_eq!(found[0]["name"], "=HYPERLINK(\"http://x\";\"klik\")", "{found:#}");
+    // The dates in three forms all read.
+    let amira = t.cmd(&["participant", "find", "0101901233"]).role("admin").run().ok().json();
+    let amira = t.cmd(&["participant", "show", amira[0]["pseudonym"].as_str().unwrap()]).role("admin").run().ok().json();
+    assert_eq!(amira["arrival_date"], "2020-03-15", "{amira:#}");
+
+    // Run again: the people with a CPR number are matched, never registered twice.
+    let again = import(&["--dry-run"]).exit(2).json();
+    assert_eq!(again["matched"].as_array().unwrap().iter().map(|m| m["row"].as_u64().unwrap()).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(again["imported"], 0);
+    assert!(problems(&again).contains(&(4, "A".into(), "possible_duplicate".into())), "{again:#}");
+    assert_eq!(t.open_participants(), 4);
+    // Audited: each import says what it did.
+    let log = t.cmd(&["audit", "--action", "participant.import"]).role("admin").run().ok().json();
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"participant.import_dry_run") && actions.contains(&"participant.import_refused"), "{actions:?}");
+    assert!(actions.contains(&"participant.import_result"), "{actions:?}");
+}
+
+#[test]
+fn enrolments_and_events_import_onto_the_cases_and_a_caseworker_imports_only_their_own() {
+    let t = Indsats::new();
+    t.init();
+    t.add_initiative("Virksomhedspraktik i detailhandlen");
+    let people = golden("deltagere.csv");
+    t.cmd(&["import", "participants", &people, "--keep-good", "--rejected", t.tmp().join("x.csv").to_str().unwrap()])
+        .role("admin")
+        .run()
+        .exit(2);
+    let before = t.data_state();
+
+    let enrol = golden("forloeb.csv");
+    let report = t.cmd(&["import", "enrolments", &enrol, "--dry-run"]).role("admin").run().exit(2).json();
+    assert_eq!(
+        problems(&report),
+        [
+            (3, "D".into(), "end_before_start".into()),
+            (4, "B".into(), "unknown_initiative".into()),
+            (5, "A".into(), "unknown_participant".into()),
+            (6, "C".into(), "enrolment_outside_initiative".into()),
+            (7, "B".into(), "same_as_row".into()),
+        ]
+    );
+    assert_eq!(t.data_state(), before);
+
+    let events = golden("events.csv");
+    let report = t.cmd(&["import", "events", &events, "--lang", "en", "--dry-run"]).role("admin").run().exit(2).json();
+    assert_eq!(
+        problems(&report),
+        [
+            (4, "E".into(), "required".into()),
+            (5, "B".into(), "unknown_code".into()),
+            (6, "C".into(), "in_future".into()),
+            (7, "B".into(), "same_as_row".into()),
+        ]
+    );
+    assert!(report["problems"][0]["message"].as_str().unwrap().starts_with("Row 4, column E (module): "), "{report:#}");
+    let done = t
+        .cmd(&["import", "events", &events, "--keep-good", "--rejected", t.tmp().join("e.csv").to_str().unwrap()])
+        .role("admin")
+        .run()
+        .exit(2)
+        .json();
+    assert_eq!(done["imported"], 2);
+    let amira = t.cmd(&["participant", "find", "0101901233"]).role("admin").run().ok().json();
+    let p = amira[0]["pseudonym"].as_str().unwrap().to_string();
+    let timeline = t.cmd(&["timeline", &p]).role("admin").run().ok().json();
+    let text = timeline.to_string();
+    assert!(text.contains("module_test_passed") && text.contains("Startede på DU2"), "{timeline:#}");
+    // The same events again are matched, not recorded twice.
+    let again = t.cmd(&["import", "events", &events, "--dry-run"]).role("admin").run().exit(2).json();
+    assert_eq!(again["matched"].as_array().unwrap().len(), 2, "{again:#}");
+
+    // A caseworker imports only into their own caseload: bo's case is refused at its row.
+    let theirs = t.tmp().join("bo.csv");
+    std::fs::write(&theirs, "navn;fødselsår;sagsbehandler\nJonas Testbo;1990;bo\n").unwrap();
+    let report = t.cmd(&["import", "participants", theirs.to_str().unwrap()]).role("caseworker").run().exit(2).json();
+    assert_eq!(problems(&report), [(2, "C".into(), "not_your_case".into())]);
+    t.cmd(&["import", "participants", theirs.to_str().unwrap()]).role("admin").run().ok();
+    let event = t.tmp().join("bo-event.csv");
+    std::fs::write(&event, "navn;pseudonym;hændelse;dato\n;PLACEHOLDER;meeting_held;02-11-2026\n").unwrap();
+    let jonas = t.cmd(&["participant", "find", "Jonas Testbo"]).role("admin").run().ok().json();
+    let jonas = jonas[0]["pseudonym"].as_str().unwrap().to_string();
+    std::fs::write(&event, format!("pseudonym;hændelse;dato\n{jonas};meeting_held;02-11-2026\n")).unwrap();
+    let report = t.cmd(&["import", "events", event.to_str().unwrap()]).role("caseworker").run().exit(2).json();
+    assert_eq!(problems(&report), [(2, "A".into(), "not_your_case".into())]);
+}
+
+#[test]
+fn an_xlsx_caseload_reads_its_dates_and_a_cpr_number_excel_stored_as_a_number() {
+    let t = Indsats::new();
+    t.init();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd-mm-yyyy");
+    for (c, h) in ["Navn", "CPR-nummer", "Indrejsedato", "Programstart"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "Amira Testesen").unwrap();
+    sheet.write_number(1, 1, 101901233.0).unwrap();
+    sheet.write_datetime_with_format(1, 2, rust_xlsxwriter::ExcelDateTime::from_ymd(2020, 3, 15).unwrap(), &date).unwrap();
+    sheet.write_string(1, 3, "01-04-2020").unwrap();
+    sheet.write_string(2, 0, "Bo Testesen").unwrap();
+    sheet.write_string(2, 1, "0101901233").unwrap();
+    let file = t.tmp().join("sagsstamme.xlsx");
+    book.save(&file).unwrap();
+    let report = t.cmd(&["import", "participants", file.to_str().unwrap(), "--dry-run"]).role("admin").run().exit(2).json();
+    assert_eq!(problems(&report), [(3, "B".into(), "same_as_row".into())], "the number 101901233 is CPR 0101901233");
+    let with_mapping = t.tmp().join("kolonner.toml");
+    std::fs::write(&with_mapping, "[columns]\n\"Navn\" = \"navne\"\n").unwrap();
+    let e = t
+        .cmd(&["import", "participants", file.to_str().unwrap(), "--mapping", with_mapping.to_str().unwrap()])
+        .role("admin")
+        .run()
+        .fails(2, "import_unknown_field", &["navne"]);
+    assert!(e.message.contains("birth_year"), "{}", e.message);
+    let not_a_sheet = t.tmp().join("x.xlsx");
+    std::fs::write(&not_a_sheet, b"PK\x03\x04 not really").unwrap();
+    t.cmd(&["import", "participants", not_a_sheet.to_str().unwrap()]).role("admin").run().fails(2, "import_spreadsheet", &["xlsx"]);
+    t.cmd(&["import", "people", file.to_str().unwrap()]).role("admin").run().fails(2, "unknown_code", &["participants"]);
+    // Only Bo's row is bad: with --keep-good Amira comes in with her dates.
+    t.cmd(&["import", "participants", file.to_str().unwrap(), "--keep-good"]).role("admin").run().exit(2);
+    let amira = t.cmd(&["participant", "find", "0101901233"]).role("admin").run().ok().json();
+    let shown = t.cmd(&["participant", "show", amira[0]["pseudonym"].as_str().unwrap()]).role("admin").run().ok().json();
+    assert_eq!(
+        (shown["arrival_date"].clone(), shown["programme_start"].clone()),
+        (serde_json::json!("2020-03-15"), serde_json::json!("2020-04-01"))
+    );
 }

@@ -222,6 +222,94 @@ pub enum EventDetails {
     },
 }
 
+/// A detail of [`details_from`] that is missing or not readable: the detail's key (as the CLI's
+/// flag and the import's column are named) and the core's error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailError {
+    pub key: &'static str,
+    pub error: ValidationError,
+}
+
+/// The details of an event of type `kind` (its code) from text values by key: `course`,
+/// `module`, `exam`, `offer`, `hours`, `kind`, `level`, `result`, `dimension`, `scale` (default
+/// 1-5), `score`, `target_group`, `new_end`, `reason`, `outcome`, `mode` (default in_person) and
+/// `interpreter`. For every front end that takes an event as text (the CLI's flags, an import's
+/// columns). What the details must satisfy beyond their form is [`validate_new`]'s.
+pub fn details_from(kind: &str, get: &dyn Fn(&'static str) -> Option<String>) -> Result<EventDetails, DetailError> {
+    let err = |key: &'static str, error: ValidationError| DetailError { key, error };
+    let text = |key: &'static str| get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let required = |key: &'static str, field: &'static str| text(key).ok_or(err(key, ValidationError::Required { field }));
+    fn parsed<T: Code>(key: &'static str, v: &str) -> Result<T, DetailError> {
+        T::parse(v).map_err(|error| DetailError { key, error })
+    }
+    let number = |key: &'static str, field: &'static str| -> Result<f64, DetailError> {
+        let v = required(key, field)?;
+        v.replace(',', ".").parse::<f64>().map_err(|_| err(key, ValidationError::NotANumber { field, value: v }))
+    };
+    let small = |key: &'static str, field: &'static str| -> Result<u8, DetailError> {
+        let n = number(key, field)?;
+        if n.fract() != 0.0 || !(0.0..=255.0).contains(&n) {
+            return Err(err(key, ValidationError::NotANumber { field, value: n.to_string() }));
+        }
+        Ok(n as u8)
+    };
+    let course = || parsed::<DanishCourse>("course", &required("course", "course")?);
+    let exam = || parsed::<DanishExam>("exam", &required("exam", "exam")?);
+    let level = || parsed::<EducationLevel>("level", &required("level", "level")?);
+    let employment = || parsed::<EmploymentKind>("kind", &required("kind", "kind")?);
+    let offer = || parsed::<InitiativeType>("offer", &required("offer", "offer")?);
+    let hours = || number("hours", "hours_per_week").map(|h| h as f32);
+    Ok(match kind.trim() {
+        "visitation" => EventDetails::Visitation { target_group: parsed("target_group", &required("target_group", "target_group")?)? },
+        "contract_signed" => EventDetails::ContractSigned {},
+        "programme_extended" => {
+            let v = required("new_end", "programme_end")?;
+            EventDetails::ProgrammeExtended { new_end: validate::parse_date("programme_end", &v).map_err(|e| err("new_end", e))? }
+        }
+        "programme_ended" => EventDetails::ProgrammeEnded {},
+        "meeting_held" => EventDetails::MeetingHeld {},
+        "conversation" => EventDetails::Conversation {
+            outcome: parsed("outcome", &required("outcome", "conversation_outcome")?)?,
+            mode: parsed("mode", &text("mode").unwrap_or_else(|| "in_person".into()))?,
+            interpreter: text("interpreter"),
+        },
+        "danish_started" => EventDetails::DanishStarted { course: course()?, module: small("module", "module")? },
+        "module_test_passed" => EventDetails::ModuleTestPassed { course: course()?, module: small("module", "module")? },
+        "exam_registered" => EventDetails::ExamRegistered { exam: exam()? },
+        "exam_passed" => EventDetails::ExamPassed { exam: exam()? },
+        "danish_interrupted" => EventDetails::DanishInterrupted { course: course()? },
+        "offer_started" => EventDetails::OfferStarted { offer: offer()?, hours_per_week: hours()? },
+        "offer_ended" => EventDetails::OfferEnded { offer: offer()?, result: parsed("result", &required("result", "result")?)? },
+        "employment_started" => EventDetails::EmploymentStarted { kind: employment()?, hours_per_week: hours()? },
+        "employment_ended" => EventDetails::EmploymentEnded { kind: employment()? },
+        "education_started" => EventDetails::EducationStarted { level: level()? },
+        "education_completed" => EventDetails::EducationCompleted { level: level()? },
+        "education_interrupted" => EventDetails::EducationInterrupted { level: level()? },
+        "benefit_ended" => EventDetails::BenefitEnded {},
+        "benefit_resumed" => EventDetails::BenefitResumed {},
+        "progression_measured" => EventDetails::ProgressionMeasured {
+            dimension: parsed("dimension", &required("dimension", "dimension")?)?,
+            scale: parsed("scale", &text("scale").unwrap_or_else(|| "1-5".into()))?,
+            score: small("score", "score")?,
+        },
+        "community" => {
+            let v = text("kind").or_else(|| text("reason")).ok_or(err("kind", ValidationError::Required { field: "kind" }))?;
+            EventDetails::Community { kind: parsed("kind", &v)? }
+        }
+        "closure" => EventDetails::Closure { reason: parsed("reason", &required("reason", "reason")?)? },
+        other => {
+            return Err(err(
+                "type",
+                ValidationError::UnknownCode {
+                    field: "event",
+                    value: other.to_string(),
+                    expected: EVENT_TYPES.iter().map(|(c, _, _)| *c).collect::<Vec<_>>().join(", "),
+                },
+            ));
+        }
+    })
+}
+
 /// The event types, as codes, with labels; the order is the order a picker shows them in.
 pub const EVENT_TYPES: &[(&str, &str, &str)] = &[
     ("module_test_passed", "Modultest bestået", "Module test passed"),

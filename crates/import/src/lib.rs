@@ -19,7 +19,7 @@ pub mod table;
 
 pub use mapping::{Field, Kind, Mapping};
 pub use rows::{CellProblem, EnrolmentRow, EventRow, ParticipantRow, Problem};
-pub use table::{Cell, Row, Table};
+pub use table::{Cell, Row, Table, rejected_csv};
 
 use indsats_core::Lang;
 

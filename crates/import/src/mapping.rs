@@ -79,6 +79,9 @@ const EVENTS: &[Field] = &[
     f("outcome", &["resultat", "outcome"]),
     f("mode", &["form", "kanal"]),
     f("interpreter", &["tolk", "tolkesprog"]),
+    f("target_group", &["målgruppe"]),
+    f("new_end", &["ny slutdato", "new end"]),
+    f("reason", &["årsag", "begrundelse"]),
     f("note", &["notat", "journalnotat"]),
 ];
 

@@ -136,6 +136,38 @@ impl Table {
     }
 }
 
+/// The rows refused, as a CSV file Danish Excel opens (`;`, UTF-8 with its mark): the header
+/// and each refused row as it was, with a last column that says why. A cell that a spreadsheet
+/// would take for a formula (`=`, `+`, `-`, `@`, tab or carriage return first) gets a leading
+/// apostrophe, so the file cannot run anything when opened.
+pub fn rejected_csv(table: &Table, why: &[(usize, String)], why_header: &str) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let line = |cells: &mut dyn Iterator<Item = String>, out: &mut String| {
+        let cells: Vec<String> = cells.map(|c| csv_cell(&c)).collect();
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
+    };
+    line(&mut table.headers.iter().cloned().chain(std::iter::once(why_header.to_string())), &mut out);
+    for row in &table.rows {
+        let reasons: Vec<&str> = why.iter().filter(|(r, _)| *r == row.number).map(|(_, m)| m.as_str()).collect();
+        if reasons.is_empty() {
+            continue;
+        }
+        let width = table.headers.len().max(row.cells.len());
+        let cells = (0..width).map(|c| match row.cell(c) {
+            Cell::Text(t) => t.clone(),
+            other => other.text(),
+        });
+        line(&mut cells.chain(std::iter::once(reasons.join(" "))), &mut out);
+    }
+    out.into_bytes()
+}
+
+fn csv_cell(c: &str) -> String {
+    let c = if c.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{c}") } else { c.to_string() };
+    if c.contains([';', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c }
+}
+
 fn cell_of(c: &calamine::Data) -> Cell {
     use calamine::Data;
     match c {
@@ -319,6 +351,15 @@ mod tests {
         assert_eq!(t.rows[0].cells[3], Cell::Date(NaiveDate::from_ymd_opt(2020, 3, 15).unwrap()));
         // rust_xlsxwriter stores no cached value: the formula cell reads as empty, never as 2.
         assert!(t.rows.iter().all(|r| r.cells.iter().all(|c| c.text() != "2")));
+    }
+
+    #[test]
+    fn the_rejected_rows_file_reads_back_with_its_reasons_and_runs_no_formula() {
+        let t = Table::read("navn;cpr\nAnna;=1+1\n\"Bo; \"\"B\"\"\";-2\nCy;3\n".as_bytes()).unwrap();
+        let bytes = rejected_csv(&t, &[(2, "Række 2: dårlig".into()), (3, "Række 3: også".into())], "fejl");
+        let back = Table::read(&bytes).unwrap();
+        assert_eq!(back.headers, ["navn", "cpr", "fejl"]);
+        assert_eq!(texts(&back), [vec!["Anna", "'=1+1", "Række 2: dårlig"], vec!["Bo; \"B\"", "'-2", "Række 3: også"]]);
     }
 
     #[test]

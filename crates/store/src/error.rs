@@ -60,6 +60,10 @@ pub enum StoreError {
     BackupPassphrase,
     #[error("{dir} is not empty")]
     RestoreNotEmpty { dir: PathBuf },
+    /// Returned by a write's closure to undo everything it did (a dry run, or an all-or-nothing
+    /// import with a bad row): the caller knows why and says so.
+    #[error("undone: nothing was written")]
+    Undone,
 }
 
 /// What is wrong with a backup file.
@@ -161,6 +165,7 @@ impl StoreError {
             Self::BackupDamaged { .. } => "backup_damaged",
             Self::BackupPassphrase => "backup_passphrase",
             Self::RestoreNotEmpty { .. } => "restore_not_empty",
+            Self::Undone => "undone",
         }
     }
 
@@ -386,6 +391,13 @@ impl StoreError {
                     "Adgangsfrasen åbner ikke sikkerhedskopien. Brug den adgangsfrase (eller gendannelseskode), data havde, da kopien blev lavet. Er den rigtig, er kopien beskadiget: brug en anden. Intet er gendannet.".into()
                 } else {
                     "The passphrase does not open this backup. Use the passphrase (or recovery code) the data had when the backup was made. If it is right, the backup is damaged: use another. Nothing was restored.".into()
+                }
+            }
+            Self::Undone => {
+                if da {
+                    "Intet er gemt.".into()
+                } else {
+                    "Nothing was saved.".into()
                 }
             }
             Self::RestoreNotEmpty { dir } => {
