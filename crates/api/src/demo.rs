@@ -185,13 +185,17 @@ fn random_day(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 /// UUIDv7 ids in strictly increasing order from a start time: 4,096 per millisecond, the
 /// sequence in the 12 `rand_a` bits (RFC 9562, method 3). Ids made in insertion order append to
 /// every index instead of landing at random places in it, which is what makes bulk loading fast.
-struct IdSeq {
+pub(crate) struct IdSeq {
     start_ms: u64,
     n: u64,
 }
 
 impl IdSeq {
-    fn next<T>(&mut self, rng: &mut impl RngCore, make: fn(u64, [u8; 10]) -> T) -> T {
+    pub(crate) fn from(now: chrono::DateTime<chrono::Utc>) -> IdSeq {
+        IdSeq { start_ms: u64::try_from(now.timestamp_millis()).unwrap_or(0), n: 0 }
+    }
+
+    pub(crate) fn next<T>(&mut self, rng: &mut impl RngCore, make: fn(u64, [u8; 10]) -> T) -> T {
         let mut b = [0u8; 10];
         rng.fill_bytes(&mut b);
         let seq = self.n % 4096;
@@ -554,7 +558,7 @@ impl Session {
         indsats_core::validate::in_range("participants", f64::from(opts.participants), 1.0, 1_000_000.0)?;
         let today = self.today();
         let mut rng = ChaCha20Rng::seed_from_u64(opts.seed);
-        let mut ids = IdSeq { start_ms: u64::try_from(self.now().timestamp_millis()).unwrap_or(0), n: 0 };
+        let mut ids = IdSeq::from(self.now());
         let goals = self.goals()?.into_iter().map(|g| g.goal).collect::<Vec<_>>();
         let n_init = (opts.participants / 25).max(InitiativeType::ALL.len() as u32);
         // About 60 open cases each (domain.md: a caseload of 30–80), each name unique.

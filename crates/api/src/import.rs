@@ -7,7 +7,9 @@
 //! so what a dry run reports is exactly what the import does. Existing participants are matched
 //! by CPR number or pseudonym and never registered again, so an import can be run twice.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use indsats_core::event::{self, EventDetails, ProgressEvent};
 use indsats_core::ids::{EnrolmentId, InitiativeId, ParticipantId};
@@ -130,11 +132,15 @@ impl Session {
 
     /// Runs the `writes` in one transaction, keeping or undoing it by `mode`, and audits it as
     /// `action` (what the transaction did) and `action`_result (the counts, or why it was undone).
+    /// `finish` runs after the rows' writes, in the same transaction (a bulk insert of what they
+    /// checked).
+    #[allow(clippy::too_many_arguments)]
     fn import_write(
         &mut self,
         action: &str,
         mode: ImportMode,
         writes: Vec<Pending>,
+        finish: Option<RowWrite>,
         mut report: ImportReport,
         map: &Mapping,
         headers: &[String],
@@ -154,6 +160,9 @@ impl Session {
                     }
                     Err(e) => return Err(e),
                 }
+            }
+            if let Some(finish) = finish {
+                finish(tx)?;
             }
             let keep = match mode {
                 ImportMode::DryRun => false,
@@ -211,6 +220,10 @@ impl Session {
         }
         drop(existing);
         let lead = self.user.role.includes(Role::TeamLead);
+        // Ids in order, so that every index is appended to (crate::demo::IdSeq).
+        let mut ids = crate::demo::IdSeq::from(self.clock.now());
+        // What the rows' writes checked, inserted together at the end (several rows a statement).
+        let checked_list: Rc<RefCell<Vec<Participant>>> = Rc::default();
         // Rows of this file seen so far, by CPR number and pseudonym.
         let mut seen_cpr: HashMap<String, usize> = HashMap::new();
         let mut seen_pseudonym: HashMap<String, usize> = HashMap::new();
@@ -301,7 +314,7 @@ impl Session {
             by_pseudonym.insert(pseudonym.clone(), pseudonym.clone());
             by_name.insert(key, pseudonym.clone());
             let p = Participant {
-                id: self.new_id(ParticipantId::new),
+                id: ids.next(&mut self.rng, ParticipantId::new),
                 pseudonym,
                 name: checked.name,
                 cpr: checked.cpr,
@@ -314,10 +327,18 @@ impl Session {
                 caseworker,
                 case_closed: None,
             };
-            writes.push(Pending { row: r.row, write: Box::new(move |tx| tx.insert_participant(&p)), blame: |_| "cpr" });
+            let checked = checked_list.clone();
+            let write: RowWrite = Box::new(move |tx| {
+                tx.check_new_cpr(&p)?;
+                checked.borrow_mut().push(p);
+                Ok(())
+            });
+            writes.push(Pending { row: r.row, write, blame: |_| "cpr" });
         }
         self.set_cache_mib(256)?;
-        let out = self.import_write("participant.import", mode, writes, report, map, headers);
+        let all = checked_list.clone();
+        let finish: RowWrite = Box::new(move |tx| tx.insert_participants(&all.borrow()));
+        let out = self.import_write("participant.import", mode, writes, Some(finish), report, map, headers);
         self.set_cache_mib(64)?;
         out
     }
@@ -340,6 +361,7 @@ impl Session {
         }
         let headers = &table.headers;
         let mut seen: HashMap<(ParticipantId, InitiativeId, chrono::NaiveDate), usize> = HashMap::new();
+        let mut ids = crate::demo::IdSeq::from(self.clock.now());
         let mut writes: Vec<Pending> = Vec::new();
         for row in &table.rows {
             let r = match EnrolmentRow::read(row, map, headers) {
@@ -377,11 +399,18 @@ impl Session {
                 bad(&mut report, "initiative", Problem::SameAsRow { row: first });
                 continue;
             }
-            let e = Enrolment { id: self.new_id(EnrolmentId::new), participant, initiative, start: r.start, end: r.end, outcome: None };
+            let e = Enrolment {
+                id: ids.next(&mut self.rng, EnrolmentId::new),
+                participant,
+                initiative,
+                start: r.start,
+                end: r.end,
+                outcome: None,
+            };
             let blame = if who_field == "cpr" { blame_enrolment_cpr } else { blame_enrolment_pseudonym };
             writes.push(Pending { row: r.row, write: Box::new(move |tx| tx.insert_enrolment(&e)), blame });
         }
-        self.import_write("enrolment.import", mode, writes, report, map, headers)
+        self.import_write("enrolment.import", mode, writes, None, report, map, headers)
     }
 
     fn import_events(&mut self, table: &Table, map: &Mapping, mode: ImportMode) -> Result<ImportReport> {
@@ -400,6 +429,7 @@ impl Session {
         // What each case already has, to match a row that is there (an import run again).
         let mut known: HashMap<ParticipantId, (String, Vec<(chrono::NaiveDate, EventDetails)>)> = HashMap::new();
         let mut seen: HashMap<(ParticipantId, chrono::NaiveDate, String), usize> = HashMap::new();
+        let mut ids = crate::demo::IdSeq::from(self.clock.now());
         let mut writes: Vec<Pending> = Vec::new();
         for row in &table.rows {
             let r = match EventRow::read(row, map, headers) {
@@ -466,9 +496,9 @@ impl Session {
                 },
                 None => None,
             };
-            let id = self.new_id(EventId::new);
+            let id = ids.next(&mut self.rng, EventId::new);
             let note = note.map(|text| JournalNote {
-                id: self.new_id(NoteId::new),
+                id: ids.next(&mut self.rng, NoteId::new),
                 participant,
                 event: Some(id),
                 replaces: None,
@@ -491,7 +521,7 @@ impl Session {
             writes.push(Pending { row: r.row, write, blame: |_| "date" });
         }
         self.set_cache_mib(256)?;
-        let out = self.import_write("event.import", mode, writes, report, map, headers);
+        let out = self.import_write("event.import", mode, writes, None, report, map, headers);
         self.set_cache_mib(64)?;
         out
     }

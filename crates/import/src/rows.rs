@@ -426,6 +426,24 @@ mod tests {
         assert_eq!(e.iter().map(|p| p.column.clone().unwrap().0).collect::<Vec<_>>(), ["A", "C"]);
     }
 
+    #[test]
+    fn a_50_mb_file_reads_whole_and_its_one_bad_row_is_found() {
+        let mut text = String::from("navn;cpr;herkomst;indrejsedato;program;programstart;bemærkning\r\n");
+        let filler = "x".repeat(40);
+        let mut n = 0;
+        while text.len() < 50 * 1024 * 1024 {
+            n += 1;
+            let arrival = if n == 123_456 { "31-02-2020".to_string() } else { format!("{:02}-03-2020", 1 + n % 28) };
+            text.push_str(&format!("Testperson {n};;non_western;{arrival};selvforsoergelse;01-04-2020;{filler}\r\n"));
+        }
+        let t = Table::read(text.as_bytes()).unwrap();
+        assert_eq!(t.rows.len(), n);
+        let m = Mapping::resolve(Kind::Participants, &t.headers, None).unwrap();
+        let bad: Vec<usize> =
+            t.rows.iter().filter_map(|r| ParticipantRow::read(r, &m, &t.headers).err()).flatten().map(|p| p.row).collect();
+        assert_eq!(bad, [123_457], "the header is row 1");
+    }
+
     proptest! {
         #[test]
         fn any_well_formed_but_wrong_row_is_refused_with_a_message_never_a_panic(

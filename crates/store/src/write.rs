@@ -170,29 +170,34 @@ impl Tx<'_> {
     }
 
     pub fn insert_participant(&mut self, p: &Participant) -> Result<()> {
+        self.check_new_cpr(p)?;
+        let cols = participant_cols(p);
+        self.insert("participant", &p.id.to_string(), &cols)?;
+        self.participant_added(p);
+        Ok(())
+    }
+
+    /// Refuses a new participant whose CPR number another case has.
+    pub fn check_new_cpr(&self, p: &Participant) -> Result<()> {
         if let Some(cpr) = &p.cpr
             && self.read().participant_by_cpr(cpr.digits())?.is_some()
         {
             return Err(ValidationError::DuplicateCpr.into());
         }
-        self.insert(
-            "participant",
-            &p.id.to_string(),
-            &[
-                ("pseudonym", t(&p.pseudonym)),
-                ("name", t(&p.name)),
-                ("cpr", p.cpr.as_ref().map_or(Value::Null, |c| t(c.digits()))),
-                ("birth_year", i(p.birth_year.into())),
-                ("origin", t(p.origin.code())),
-                ("arrival_date", od(p.arrival_date)),
-                ("programme", t(p.programme.code())),
-                ("programme_start", od(p.programme_start)),
-                ("programme_end", od(p.programme_end)),
-                ("caseworker", t(&p.caseworker)),
-                ("case_closed", od(p.case_closed)),
-            ],
-        )?;
-        self.participant_added(p);
+        Ok(())
+    }
+
+    /// Inserts many new participants, several per statement, each logged exactly as
+    /// [`Tx::insert_participant`] would (a bulk load: an import). Their CPR numbers must be
+    /// checked first ([`Tx::check_new_cpr`], and against each other); the unique index refuses
+    /// one that is not.
+    pub fn insert_participants(&mut self, list: &[Participant]) -> Result<()> {
+        let rows: Vec<(String, Vec<Value>)> =
+            list.iter().map(|p| (p.id.to_string(), participant_cols(p).into_iter().map(|(_, v)| v).collect())).collect();
+        self.insert_many("participant", &PARTICIPANT_COLS, &rows)?;
+        for p in list {
+            self.participant_added(p);
+        }
         Ok(())
     }
 
@@ -453,4 +458,35 @@ fn event_row(e: &ProgressEvent) -> Result<(String, Vec<(&'static str, Value)>)> 
         t(&e.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
     ];
     Ok((e.id.to_string(), EVENT_COLS.iter().copied().zip(values).collect()))
+}
+
+const PARTICIPANT_COLS: [&str; 11] = [
+    "pseudonym",
+    "name",
+    "cpr",
+    "birth_year",
+    "origin",
+    "arrival_date",
+    "programme",
+    "programme_start",
+    "programme_end",
+    "caseworker",
+    "case_closed",
+];
+
+fn participant_cols(p: &Participant) -> Vec<(&'static str, Value)> {
+    let values = [
+        t(&p.pseudonym),
+        t(&p.name),
+        p.cpr.as_ref().map_or(Value::Null, |c| t(c.digits())),
+        i(p.birth_year.into()),
+        t(p.origin.code()),
+        od(p.arrival_date),
+        t(p.programme.code()),
+        od(p.programme_start),
+        od(p.programme_end),
+        t(&p.caseworker),
+        od(p.case_closed),
+    ];
+    PARTICIPANT_COLS.into_iter().zip(values).collect()
 }
