@@ -79,6 +79,8 @@ run: deps ui
 
 ## package: the .deb (Tauri bundler) in target/release/bundle/deb/
 package: deps ui-deps
+	$(CARGO) build --release -p indsats-cli
+	mkdir -p target/bundle-cli && cp target/release/indsats target/bundle-cli/indsats
 	ui/node_modules/.bin/tauri build --bundles deb
 	@ls -l target/release/bundle/deb/*.deb
 
@@ -96,13 +98,16 @@ package-check: deps ui-deps
 	  rm -rf $$d && echo "package-check: a build without test-switches ignores INDSATS_NOW" || \
 	  { rm -rf $$d; echo "package-check: a build without test-switches honoured INDSATS_NOW"; exit 1; }
 	rm -rf target/debug/bundle
+	@# The .deb carries the CLI as /usr/bin/indsats (tauri.conf.json: bundle.linux.deb.files).
+	mkdir -p target/bundle-cli && cp target/debug/indsats target/bundle-cli/indsats
 	ui/node_modules/.bin/tauri bundle --debug --bundles deb
 	@deb=$$(ls target/debug/bundle/deb/*.deb) && \
+	  dpkg-deb --fsys-tarfile "$$deb" | tar -tf - | grep -q -x -E '(\./)?usr/bin/indsats' && \
 	  dpkg-deb -f "$$deb" Depends | grep -q libssl3 && \
 	  dpkg-deb --fsys-tarfile "$$deb" | tar -tf - | grep -q 'usr/share/applications/Indsats.desktop' && \
 	  dpkg-deb --fsys-tarfile "$$deb" | tar -xOf - usr/share/applications/Indsats.desktop | grep -q '^Categories=Office;' && \
-	  echo "package-check: $$deb has its depends, its menu entry and category" || \
-	  { echo "package-check: the .deb is missing its depends, menu entry or category"; exit 1; }
+	  echo "package-check: $$deb has the CLI, its depends, its menu entry and category" || \
+	  { echo "package-check: the .deb is missing the CLI, its depends, menu entry or category"; exit 1; }
 
 ## demo-cli: a demo store (made once) and `indsats status` on it, through the command line
 demo-cli: deps
