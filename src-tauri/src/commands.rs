@@ -1022,6 +1022,87 @@ pub async fn backup_if_due(h: AppHandle) -> UiResult<Option<BackupDone>> {
     .await
 }
 
+/// Imports the file the open dialog chose (team leads and admins set up caseloads; a caseworker
+/// imports into their own), with progress; Cancel stops it with nothing written. With "keep the
+/// good rows" the bad ones are written beside the file, with their errors, to a new CSV file.
+#[tauri::command]
+pub async fn import_file(h: AppHandle, request: ImportRequest, progress: Channel<Progress>) -> UiResult<ImportDone> {
+    use indsats_api::import::{ImportMode as Mode, Kind};
+    run(h, move |app| {
+        let job = app.start_job()?;
+        let lang = app.lang();
+        let path = PathBuf::from(&request.path);
+        let bytes = std::fs::read(&path).map_err(|source| DesktopError::Read { path: request.path.clone(), source })?;
+        let mapping = match &request.mapping {
+            Some(m) if !m.trim().is_empty() => {
+                let text = std::fs::read(m).map_err(|source| DesktopError::Read { path: m.clone(), source })?;
+                Some(String::from_utf8(text).map_err(|_| DesktopError::Invalid { field: "mapping", value: m.clone() })?)
+            }
+            _ => None,
+        };
+        let kind = match request.kind {
+            ImportKind::Participants => Kind::Participants,
+            ImportKind::Enrolments => Kind::Enrolments,
+            ImportKind::Events => Kind::Events,
+        };
+        let mode = match request.mode {
+            ImportMode::DryRun => Mode::DryRun,
+            ImportMode::AllOrNothing => Mode::AllOrNothing,
+            ImportMode::KeepGood => Mode::KeepGood,
+        };
+        let report = {
+            let mut open = app.session();
+            let open = open.as_mut().ok_or(DesktopError::Locked)?;
+            let mut tell = |done: u64, total: u64| {
+                let _ = progress.send(Progress { stage: "import".into(), done, total });
+                !job.cancelled()
+            };
+            open.session.import_with_progress(kind, &bytes, mapping.as_deref(), mode, &mut tell)?
+        };
+        let bad = report.bad_rows();
+        let rejected_file = if mode == Mode::KeepGood && !bad.is_empty() {
+            let target = rejected_beside(&path, lang);
+            let text = report.rejected_file(&bytes, lang)?;
+            crate::state::write_atomically(&target, &text).map_err(|source| DesktopError::Write { path: target.display().to_string(), source })?;
+            Some(target.display().to_string())
+        } else {
+            None
+        };
+        Ok(ImportDone {
+            rows: report.rows as u64,
+            imported: report.imported as u64,
+            matched: report.matched.len() as u64,
+            bad_rows: bad.len() as u64,
+            problems: report
+                .problems
+                .iter()
+                .take(500)
+                .map(|p| ImportProblem { row: p.row as u64, column: p.column.as_ref().map(|c| c.0.clone()), message: p.message(lang) })
+                .collect(),
+            unused_columns: report.unused_columns.clone(),
+            written: report.written,
+            rejected_file,
+        })
+    })
+    .await
+}
+
+/// A new file beside `file` for its rejected rows: `NAME-afviste.csv`, then `-2`, `-3`… so that
+/// nothing is overwritten.
+fn rejected_beside(file: &Path, lang: Lang) -> PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let word = if lang == Lang::Da { "afviste" } else { "rejected" };
+    let mut n = 1;
+    loop {
+        let name = if n == 1 { format!("{stem}-{word}.csv") } else { format!("{stem}-{word}-{n}.csv") };
+        let candidate = file.with_file_name(name);
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
 /// The citizen's plan as a PDF, written where the save dialog said.
 #[tauri::command]
 pub async fn participant_plan(h: AppHandle, request: PlanRequest) -> UiResult<String> {

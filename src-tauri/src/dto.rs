@@ -563,6 +563,62 @@ pub struct MergeInput {
     pub reason: String,
 }
 
+/// What a file to import brings in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportKind {
+    Participants,
+    Enrolments,
+    Events,
+}
+
+/// What to do with an import's rows: check them only, all or nothing, or keep the good ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    DryRun,
+    AllOrNothing,
+    KeepGood,
+}
+
+/// An import of the file at `path` (a .csv or .xlsx the open dialog chose), with a mapping
+/// file when its headers need one.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ImportRequest {
+    pub path: String,
+    pub kind: ImportKind,
+    pub mode: ImportMode,
+    #[serde(default)]
+    pub mapping: Option<String>,
+}
+
+/// One problem of a bad row, as the core words it ("Række 7, kolonne C (cpr): …").
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportProblem {
+    pub row: u64,
+    /// The column's letters, when one cell is the cause.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportDone {
+    pub rows: u64,
+    /// Rows written (on a dry run: that would be written).
+    pub imported: u64,
+    /// Rows whose person, enrolment or event is here already: not registered again.
+    pub matched: u64,
+    /// Rows with a problem.
+    pub bad_rows: u64,
+    /// The first 500 problems.
+    pub problems: Vec<ImportProblem>,
+    pub unused_columns: Vec<String>,
+    pub written: bool,
+    /// With "keep the good rows": the CSV file the bad rows were written to, with their errors.
+    pub rejected_file: Option<String>,
+}
+
 /// A backup that was made: where, when, how large, and the older ones removed.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BackupDone {
@@ -1045,6 +1101,11 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         MergeInput,
         MergeDone,
         BackupDone,
+        ImportKind,
+        ImportMode,
+        ImportRequest,
+        ImportProblem,
+        ImportDone,
         EditParticipantInput,
         CorrectEventInput,
         EditEnrolmentInput,

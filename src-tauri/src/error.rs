@@ -22,6 +22,8 @@ pub enum DesktopError {
     Busy,
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
     #[error("cannot read or write the settings in {path}: {source}")]
     Settings { path: String, source: std::io::Error },
     #[error("invalid {field}: {value}")]
@@ -51,6 +53,7 @@ impl DesktopError {
             Self::Cancelled => "cancelled",
             Self::Busy => "busy",
             Self::Write { .. } => "write_failed",
+            Self::Read { .. } => "read_failed",
             Self::Settings { .. } => "settings_io",
             Self::Invalid { .. } => "invalid",
             Self::RelativeFolder { .. } => "relative_folder",
@@ -128,6 +131,13 @@ impl DesktopError {
                     format!("Kunne ikke gemme indstillingerne i {path} ({source}). Kontrollér, at mappen kan skrives i.")
                 } else {
                     format!("Could not save the settings in {path} ({source}). Check that the folder is writable.")
+                }
+            }
+            Self::Read { path, source } => {
+                if da {
+                    format!("{path} kunne ikke læses ({source}). Vælg filen igen; intet er ændret.")
+                } else {
+                    format!("{path} could not be read ({source}). Choose the file again; nothing was changed.")
                 }
             }
             Self::RelativeFolder { value, .. } => {

@@ -87,6 +87,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::merge_cases,
             commands::backup_now,
             commands::backup_if_due,
+            commands::import_file,
             commands::worklist,
             commands::correct_event,
             commands::remove_event,

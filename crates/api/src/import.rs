@@ -77,6 +77,25 @@ impl ImportReport {
 
 type RowWrite = Box<dyn FnOnce(&mut indsats_store::Tx<'_>) -> indsats_store::Result<()>>;
 
+/// How far an import is, told every [`Steps::EVERY`] rows.
+struct Steps<'a> {
+    progress: &'a mut dyn FnMut(u64, u64) -> bool,
+    total: u64,
+}
+
+impl Steps<'_> {
+    const EVERY: usize = 500;
+
+    /// At row `i` of the checks (`written`: of the writes): whether to go on.
+    fn at(&mut self, i: usize, written: bool) -> bool {
+        if i % Self::EVERY != 0 {
+            return true;
+        }
+        let done = i as u64 + if written { self.total / 2 } else { 0 };
+        (self.progress)(done, self.total)
+    }
+}
+
 /// One row's write inside the import's transaction, and the field to blame when a rule of the
 /// store refuses it.
 struct Pending {
@@ -120,13 +139,28 @@ impl Session {
     /// given. A file that cannot be read at all, or whose columns do not map, is an error; a bad
     /// row is a problem in the report. Audited as one write (or, for a dry run, one read).
     pub fn import(&mut self, kind: Kind, file: &[u8], mapping: Option<&str>, mode: ImportMode) -> Result<ImportReport> {
+        self.import_with_progress(kind, file, mapping, mode, &mut |_, _| true)
+    }
+
+    /// [`Session::import`], reporting how far it is (`done` of `total`: each row checked, then
+    /// each row written) every few hundred rows. When `progress` answers false the import stops
+    /// and writes nothing ([`ApiError::Cancelled`]).
+    pub fn import_with_progress(
+        &mut self,
+        kind: Kind,
+        file: &[u8],
+        mapping: Option<&str>,
+        mode: ImportMode,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<ImportReport> {
         self.require(&[Role::Caseworker], "import")?;
         let table = Table::read(file)?;
         let map = Mapping::resolve(kind, &table.headers, mapping)?;
+        let mut steps = Steps { progress, total: 2 * table.rows.len() as u64 };
         match kind {
-            Kind::Participants => self.import_participants(&table, &map, mode),
-            Kind::Enrolments => self.import_enrolments(&table, &map, mode),
-            Kind::Events => self.import_events(&table, &map, mode),
+            Kind::Participants => self.import_participants(&table, &map, mode, &mut steps),
+            Kind::Enrolments => self.import_enrolments(&table, &map, mode, &mut steps),
+            Kind::Events => self.import_events(&table, &map, mode, &mut steps),
         }
     }
 
@@ -144,14 +178,20 @@ impl Session {
         mut report: ImportReport,
         map: &Mapping,
         headers: &[String],
+        steps: &mut Steps<'_>,
     ) -> Result<ImportReport> {
+        let mut cancelled = false;
         let mut refused: Vec<CellProblem> = Vec::new();
         let mut imported = 0;
         let bad_before = !report.problems.is_empty();
         let entry = self.entry(action, None, "registrering", format!("{} rows", report.rows));
         let now = self.clock.now();
         let outcome = self.store.write(now, &entry, |tx| {
-            for w in writes {
+            for (i, w) in writes.into_iter().enumerate() {
+                if !steps.at(i, true) {
+                    cancelled = true;
+                    return Err(StoreError::Undone);
+                }
                 match (w.write)(tx) {
                     Ok(()) => imported += 1,
                     Err(StoreError::Invalid(v)) => {
@@ -171,6 +211,9 @@ impl Session {
             };
             if keep { Ok(()) } else { Err(StoreError::Undone) }
         });
+        if cancelled {
+            return Err(ApiError::Cancelled);
+        }
         report.problems.extend(refused);
         report.problems.sort_by_key(|p| p.row);
         report.imported = imported;
@@ -195,7 +238,7 @@ impl Session {
         Ok(report)
     }
 
-    fn import_participants(&mut self, table: &Table, map: &Mapping, mode: ImportMode) -> Result<ImportReport> {
+    fn import_participants(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
         let mut report = ImportReport {
             kind: Kind::Participants,
             mode,
@@ -229,7 +272,10 @@ impl Session {
         let mut seen_pseudonym: HashMap<String, usize> = HashMap::new();
         let mut writes: Vec<Pending> = Vec::new();
         let headers = &table.headers;
-        for row in &table.rows {
+        for (i, row) in table.rows.iter().enumerate() {
+            if !steps.at(i, false) {
+                return Err(ApiError::Cancelled);
+            }
             let r = match ParticipantRow::read(row, map, headers) {
                 Ok(r) => r,
                 Err(problems) => {
@@ -338,12 +384,12 @@ impl Session {
         self.set_cache_mib(256)?;
         let all = checked_list.clone();
         let finish: RowWrite = Box::new(move |tx| tx.insert_participants(&all.borrow()));
-        let out = self.import_write("participant.import", mode, writes, Some(finish), report, map, headers);
+        let out = self.import_write("participant.import", mode, writes, Some(finish), report, map, headers, steps);
         self.set_cache_mib(64)?;
         out
     }
 
-    fn import_enrolments(&mut self, table: &Table, map: &Mapping, mode: ImportMode) -> Result<ImportReport> {
+    fn import_enrolments(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
         let mut report = ImportReport {
             kind: Kind::Enrolments,
             mode,
@@ -363,7 +409,10 @@ impl Session {
         let mut seen: HashMap<(ParticipantId, InitiativeId, chrono::NaiveDate), usize> = HashMap::new();
         let mut ids = crate::demo::IdSeq::from(self.clock.now());
         let mut writes: Vec<Pending> = Vec::new();
-        for row in &table.rows {
+        for (i, row) in table.rows.iter().enumerate() {
+            if !steps.at(i, false) {
+                return Err(ApiError::Cancelled);
+            }
             let r = match EnrolmentRow::read(row, map, headers) {
                 Ok(r) => r,
                 Err(problems) => {
@@ -410,10 +459,10 @@ impl Session {
             let blame = if who_field == "cpr" { blame_enrolment_cpr } else { blame_enrolment_pseudonym };
             writes.push(Pending { row: r.row, write: Box::new(move |tx| tx.insert_enrolment(&e)), blame });
         }
-        self.import_write("enrolment.import", mode, writes, None, report, map, headers)
+        self.import_write("enrolment.import", mode, writes, None, report, map, headers, steps)
     }
 
-    fn import_events(&mut self, table: &Table, map: &Mapping, mode: ImportMode) -> Result<ImportReport> {
+    fn import_events(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
         let mut report = ImportReport {
             kind: Kind::Events,
             mode,
@@ -431,7 +480,10 @@ impl Session {
         let mut seen: HashMap<(ParticipantId, chrono::NaiveDate, String), usize> = HashMap::new();
         let mut ids = crate::demo::IdSeq::from(self.clock.now());
         let mut writes: Vec<Pending> = Vec::new();
-        for row in &table.rows {
+        for (i, row) in table.rows.iter().enumerate() {
+            if !steps.at(i, false) {
+                return Err(ApiError::Cancelled);
+            }
             let r = match EventRow::read(row, map, headers) {
                 Ok(r) => r,
                 Err(problems) => {
@@ -521,7 +573,7 @@ impl Session {
             writes.push(Pending { row: r.row, write, blame: |_| "date" });
         }
         self.set_cache_mib(256)?;
-        let out = self.import_write("event.import", mode, writes, None, report, map, headers);
+        let out = self.import_write("event.import", mode, writes, None, report, map, headers, steps);
         self.set_cache_mib(64)?;
         out
     }

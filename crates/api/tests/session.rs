@@ -577,3 +577,35 @@ fn a_backup_is_due_once_per_period_and_keeps_the_newest_of_this_store() {
     let backups: Vec<_> = audit_actions(&dir.path().join("store")).into_iter().filter(|(a, _, _)| a == "store.backup").collect();
     assert_eq!(backups.len(), 3);
 }
+
+#[test]
+fn an_import_reports_its_progress_and_a_cancel_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = init(dir.path(), Role::Admin);
+    let mut csv = String::from("navn;fødselsår\n");
+    for i in 0..1_200 {
+        csv.push_str(&format!("Testperson {i};1990\n"));
+    }
+    let before = s.status(30).unwrap().counts;
+    let mut seen = Vec::new();
+    let e = s
+        .import_with_progress(import::Kind::Participants, csv.as_bytes(), None, import::ImportMode::AllOrNothing, &mut |done, total| {
+            seen.push((done, total));
+            // Cancel once the rows are checked and the writes have begun.
+            done < total / 2
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert_eq!(seen.first(), Some(&(0, 2_400)));
+    assert!(seen.contains(&(1_000, 2_400)) && seen.contains(&(1_200, 2_400)), "{seen:?}");
+    assert_eq!(s.status(30).unwrap().counts, before, "nothing written");
+    let mut last = (0, 0);
+    let r = s
+        .import_with_progress(import::Kind::Participants, csv.as_bytes(), None, import::ImportMode::AllOrNothing, &mut |done, total| {
+            last = (done, total);
+            true
+        })
+        .unwrap();
+    assert_eq!((r.imported, r.written), (1_200, true));
+    assert_eq!(last, (2_200, 2_400));
+}

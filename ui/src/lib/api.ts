@@ -6,6 +6,8 @@ import { invoke, Channel } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Settings } from './bindings/Settings';
 import type { BackupDone } from './bindings/BackupDone';
+import type { ImportDone } from './bindings/ImportDone';
+import type { ImportRequest } from './bindings/ImportRequest';
 import type { Role } from './bindings/Role';
 import type { FirstRun } from './bindings/FirstRun';
 import type { Progress } from './bindings/Progress';
@@ -87,6 +89,9 @@ export const api = {
   backupNow: (path: string) => invoke<BackupDone>('backup_now', { path }),
   /** The settings' automatic backup, when one is due; `null` when none is set or due. */
   backupIfDue: () => invoke<BackupDone | null>('backup_if_due'),
+  /** Imports (or, as a dry run, checks) the chosen file; progress while the core works. */
+  importFile: (request: ImportRequest, onProgress: (p: Progress) => void) =>
+    invoke<ImportDone>('import_file', { request, progress: channel(onProgress) }),
   changeOwnerRole: (passphrase: string, role: Role) => invoke<AppInfo>('change_owner_role', { passphrase, role }),
   firstRun: (input: FirstRun) => invoke<AppInfo>('first_run', { input }),
   readStrategyFile: (path: string) => invoke<string>('read_strategy_file', { path }),
