@@ -1063,7 +1063,8 @@ pub async fn import_file(h: AppHandle, request: ImportRequest, progress: Channel
         let rejected_file = if mode == Mode::KeepGood && !bad.is_empty() {
             let target = rejected_beside(&path, lang);
             let text = report.rejected_file(&bytes, lang)?;
-            crate::state::write_atomically(&target, &text).map_err(|source| DesktopError::Write { path: target.display().to_string(), source })?;
+            crate::state::write_atomically(&target, &text)
+                .map_err(|source| DesktopError::Write { path: target.display().to_string(), source })?;
             Some(target.display().to_string())
         } else {
             None

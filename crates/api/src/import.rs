@@ -88,7 +88,7 @@ impl Steps<'_> {
 
     /// At row `i` of the checks (`written`: of the writes): whether to go on.
     fn at(&mut self, i: usize, written: bool) -> bool {
-        if i % Self::EVERY != 0 {
+        if !i.is_multiple_of(Self::EVERY) {
             return true;
         }
         let done = i as u64 + if written { self.total / 2 } else { 0 };

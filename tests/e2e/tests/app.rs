@@ -568,3 +568,27 @@ async fn an_automatic_backup_is_made_into_the_settings_folder_and_restores_with_
     ensure!(status["counts"]["goals"].as_u64().unwrap_or(0) > 0, "the restored store has the strategy: {status}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caseload_file_is_checked_then_its_good_rows_imported_from_settings() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let file = home.path().join("sagsstamme.csv");
+    std::fs::write(&file, "navn;fødselsår;herkomst\r\nOrla Importsen;1984;Ikke-vestlig\r\nPia Importsen;19x4;ikke-vestlig\r\n")?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    app.click("nav-settings").await?;
+    app.fill("import-file", file.to_str().context("a UTF-8 path")?).await?;
+    app.click("import-check").await?;
+    let report = app.wait_text("import-report", "har fejl").await?;
+    ensure!(report.contains("1 kan indlæses") && report.contains("1 har fejl"), "the check's report: {report}");
+    let problems = app.text("import-problems").await?;
+    ensure!(problems.contains("Række 3, kolonne B"), "the bad row by row and column: {problems}");
+    app.screenshot("13-import-checked").await?;
+    app.click("import-good").await?;
+    app.wait_text("import-rejected", "sagsstamme-afviste.csv").await?;
+    ensure!(home.path().join("sagsstamme-afviste.csv").exists(), "the rejected rows' file");
+    app.click("nav-participants").await?;
+    app.fill("participant-search", "Orla").await?;
+    app.wait_text("participants", "Orla Importsen").await?;
+    app.close().await
+}
