@@ -529,6 +529,7 @@ pub async fn trends(h: AppHandle) -> UiResult<Vec<Trend>> {
 #[tauri::command]
 pub async fn goals(h: AppHandle) -> UiResult<Vec<GoalDetail>> {
     with_session(h, |s, lang| {
+        let manual = s.manual_values()?;
         Ok(s.goals()?
             .iter()
             .map(|v| GoalDetail {
@@ -554,6 +555,17 @@ pub async fn goals(h: AppHandle) -> UiResult<Vec<GoalDetail>> {
                             .iter()
                             .map(|t| YearTarget { year: t.year, value: t.value, illustrative: t.illustrative })
                             .collect(),
+                        values: manual
+                            .iter()
+                            .filter(|m| m.indicator == i.id)
+                            .map(|m| ManualEntry {
+                                period: m.period.clone(),
+                                value: m.value,
+                                note: m.note.clone(),
+                                entered_by: m.entered_by.clone(),
+                                entered_at: m.entered_at.to_rfc3339(),
+                            })
+                            .collect(),
                     })
                     .collect(),
                 initiatives: initiative_refs(v),
@@ -568,6 +580,17 @@ pub async fn set_target(h: AppHandle, input: TargetInput) -> UiResult<()> {
     with_session(h, move |s, _| {
         let value = parse_number("value", &input.value)?;
         Ok(s.set_target(&input.indicator, input.year, value)?)
+    })
+    .await
+}
+
+/// Enters a manual indicator's value for a period (team leads and admins; audited by the core).
+#[tauri::command]
+pub async fn set_manual_value(h: AppHandle, input: ManualValueInput) -> UiResult<()> {
+    with_session(h, move |s, _| {
+        let p = period(&input.period)?;
+        let value = parse_number("value", &input.value)?;
+        Ok(s.set_manual_value(&input.indicator, p, value, &input.note)?)
     })
     .await
 }

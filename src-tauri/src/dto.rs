@@ -320,6 +320,31 @@ pub struct IndicatorDef {
     pub baseline_year: Option<i32>,
     pub source: String,
     pub targets: Vec<YearTarget>,
+    /// For a manual indicator: the values entered, newest period first.
+    pub values: Vec<ManualEntry>,
+}
+
+/// A value entered for a manual indicator.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ManualEntry {
+    /// `2026`, `2026-Q3` or `2026-05`.
+    pub period: String,
+    pub value: f64,
+    pub note: String,
+    pub entered_by: String,
+    /// RFC 3339.
+    pub entered_at: String,
+}
+
+/// A value for a manual indicator, as typed: the period (`2026`, `2026-Q3`, `2026-05`), the
+/// value (Danish or English decimal mark) and where it comes from.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ManualValueInput {
+    pub indicator: String,
+    pub period: String,
+    pub value: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 /// A goal with its indicators and linked initiatives (the Goals screen).
@@ -1101,6 +1126,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
         MergeInput,
         MergeDone,
         BackupDone,
+        ManualEntry,
+        ManualValueInput,
         ImportKind,
         ImportMode,
         ImportRequest,

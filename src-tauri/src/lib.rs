@@ -88,6 +88,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::backup_now,
             commands::backup_if_due,
             commands::import_file,
+            commands::set_manual_value,
             commands::worklist,
             commands::correct_event,
             commands::remove_event,

@@ -45,6 +45,8 @@ pub use identity::{Ask, AskRole, Identity, Source};
 pub use indsats_core as core;
 pub use indsats_report::summary::{self, Cell, Summary};
 pub use indsats_report::{IndicatorResult, Period, Status};
-pub use indsats_store::{InitiativeFilter, KdfParams, ParticipantFilter, QueuedExport, SearchHit, StoreCounts, StoreError, is_initialised};
+pub use indsats_store::{
+    InitiativeFilter, KdfParams, ManualValue, ParticipantFilter, QueuedExport, SearchHit, StoreCounts, StoreError, is_initialised,
+};
 pub use session::{DEFAULT_STRATEGY, Session, StrategySource, User};
 pub use views::*;

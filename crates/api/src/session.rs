@@ -372,6 +372,14 @@ impl Session {
         })
     }
 
+    /// The values entered for the manual indicators, each with its period, note and who entered
+    /// it (aggregates from a survey or a register: nothing about anyone). Newest period first.
+    pub fn manual_values(&self) -> Result<Vec<indsats_store::ManualValue>> {
+        let mut all = self.store.read().manual_values()?;
+        all.sort_by(|a, b| b.period.cmp(&a.period));
+        Ok(all)
+    }
+
     // ---- Initiatives ---------------------------------------------------------------------------
 
     pub fn add_initiative(&mut self, new: NewInitiative) -> Result<InitiativeId> {

@@ -592,3 +592,25 @@ async fn a_caseload_file_is_checked_then_its_good_rows_imported_from_settings() 
     app.wait_text("participants", "Orla Importsen").await?;
     app.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_lead_enters_a_manual_indicator_s_value_and_the_overview_shows_it() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let app = App::launch(home.path()).await?;
+    app.first_run("Mette Testesen").await?;
+    app.click("nav-goals").await?;
+    let key = "demokratisk-deltagelse";
+    app.wait_text(&format!("manual-{key}-values"), "Ingen værdi").await?;
+    app.fill(&format!("manual-{key}-period"), "2026").await?;
+    app.fill(&format!("manual-{key}-value"), "42,5").await?;
+    app.fill(&format!("manual-{key}-note"), "Valgundersøgelsen").await?;
+    app.click(&format!("manual-{key}-save")).await?;
+    app.wait_text(&format!("manual-{key}-values"), "Valgundersøgelsen").await?;
+    let shown = app.text(&format!("manual-{key}-values")).await?;
+    ensure!(shown.contains("42,5"), "the value entered: {shown}");
+    app.screenshot("14-manual-value").await?;
+    // The overview's year is 2026 (the test clock): the indicator is no longer unknown.
+    app.click("nav-overview").await?;
+    app.wait_text(&format!("indicator-{key}-value"), "42,5").await?;
+    app.close().await
+}

@@ -6,6 +6,7 @@ import { invoke, Channel } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Settings } from './bindings/Settings';
 import type { BackupDone } from './bindings/BackupDone';
+import type { ManualValueInput } from './bindings/ManualValueInput';
 import type { ImportDone } from './bindings/ImportDone';
 import type { ImportRequest } from './bindings/ImportRequest';
 import type { Role } from './bindings/Role';
@@ -107,6 +108,8 @@ export const api = {
   trends: () => invoke<Trend[]>('trends'),
   goals: () => invoke<GoalDetail[]>('goals'),
   setTarget: (input: TargetInput) => invoke<void>('set_target', { input }),
+  /** A manual indicator's value for a period (team leads, admins). */
+  setManualValue: (input: ManualValueInput) => invoke<void>('set_manual_value', { input }),
   indicatorParticipants: (indicator: string, periodText: string) =>
     invoke<ParticipantHit[]>('indicator_participants', { indicator, periodText }),
   initiatives: (filter: InitiativeFilter) => invoke<InitiativeRow[]>('initiatives', { filter }),

@@ -79,6 +79,17 @@ const entries: [string, string, string][] = [
   ['overview.goals.save', 'Gem', 'Save'],
   ['overview.goals.saved', 'Målet for {name} i {year} er gemt.', 'The target for {name} in {year} is saved.'],
   ['overview.goals.noTargets', 'Ingen mål er sat.', 'No targets are set.'],
+  ['overview.goals.manual.title', 'Indtastede værdier: {name}', 'Values entered: {name}'],
+  ['overview.goals.manual.none', 'Ingen værdi er indtastet endnu; indikatoren står som ukendt, til en er det.', 'No value has been entered yet; the indicator shows as unknown until one is.'],
+  ['overview.goals.manual.period', 'Periode', 'Period'],
+  ['overview.goals.manual.periodHint', 'Et år (2026), et kvartal (2026-Q3) eller en måned (2026-05).', 'A year (2026), a quarter (2026-Q3) or a month (2026-05).'],
+  ['overview.goals.manual.value', 'Værdi', 'Value'],
+  ['overview.goals.manual.note', 'Kilde', 'Source'],
+  ['overview.goals.manual.noteHint', 'Hvor tallet kommer fra (en undersøgelse, et register).', 'Where the number comes from (a survey, a register).'],
+  ['overview.goals.manual.by', 'Indtastet af', 'Entered by'],
+  ['overview.goals.manual.enter', 'Indtast en værdi for {name}', 'Enter a value for {name}'],
+  ['overview.goals.manual.save', 'Gem værdien', 'Save the value'],
+  ['overview.goals.manual.saved', 'Værdien for {name} i {period} er gemt.', 'The value for {name} in {period} is saved.'],
 
   // Audit
   ['overview.audit.title', 'Logning af adgang', 'Access log'],
