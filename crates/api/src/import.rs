@@ -56,6 +56,19 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    fn empty(kind: Kind, mode: ImportMode, table: &Table, map: &Mapping) -> ImportReport {
+        ImportReport {
+            kind,
+            mode,
+            rows: table.rows.len(),
+            imported: 0,
+            matched: Vec::new(),
+            problems: Vec::new(),
+            unused_columns: map.unused.clone(),
+            written: false,
+        }
+    }
+
     /// The numbers of the bad rows.
     pub fn bad_rows(&self) -> BTreeSet<usize> {
         self.problems.iter().map(|p| p.row).collect()
@@ -239,16 +252,7 @@ impl Session {
     }
 
     fn import_participants(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
-        let mut report = ImportReport {
-            kind: Kind::Participants,
-            mode,
-            rows: table.rows.len(),
-            imported: 0,
-            matched: Vec::new(),
-            problems: Vec::new(),
-            unused_columns: map.unused.clone(),
-            written: false,
-        };
+        let mut report = ImportReport::empty(Kind::Participants, mode, table, map);
         // Who is here already: by CPR number, pseudonym, and name with birth year.
         let existing = self.store.read().participants(&ParticipantFilter { include_closed: true, ..Default::default() })?;
         let mut by_cpr: HashMap<String, String> = HashMap::new();
@@ -390,16 +394,7 @@ impl Session {
     }
 
     fn import_enrolments(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
-        let mut report = ImportReport {
-            kind: Kind::Enrolments,
-            mode,
-            rows: table.rows.len(),
-            imported: 0,
-            matched: Vec::new(),
-            problems: Vec::new(),
-            unused_columns: map.unused.clone(),
-            written: false,
-        };
+        let mut report = ImportReport::empty(Kind::Enrolments, mode, table, map);
         let initiatives = self.store.read().all_initiatives()?;
         let mut titles: HashMap<String, Vec<InitiativeId>> = HashMap::new();
         for i in &initiatives {
@@ -463,16 +458,7 @@ impl Session {
     }
 
     fn import_events(&mut self, table: &Table, map: &Mapping, mode: ImportMode, steps: &mut Steps<'_>) -> Result<ImportReport> {
-        let mut report = ImportReport {
-            kind: Kind::Events,
-            mode,
-            rows: table.rows.len(),
-            imported: 0,
-            matched: Vec::new(),
-            problems: Vec::new(),
-            unused_columns: map.unused.clone(),
-            written: false,
-        };
+        let mut report = ImportReport::empty(Kind::Events, mode, table, map);
         let headers = &table.headers;
         let today = self.today();
         // What each case already has, to match a row that is there (an import run again).
